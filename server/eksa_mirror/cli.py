@@ -1,0 +1,41 @@
+"""The ``eksa-mirror`` command line: ``validate``, ``schema``, ``serve``, ``check``, ``explain``.
+
+Each sub-command lives in its own module and is imported only when it runs, so that
+``validate`` never loads the language-server libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from eksa_mirror import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eksa-mirror",
+        description="Check the registryMirrorConfiguration of EKS Anywhere cluster specs.",
+    )
+    parser.add_argument("--version", action="version", version=f"eksa-mirror {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    # Sub-command modules register themselves here (validate, schema, serve, check, explain).
+    from eksa_mirror import cli_validate
+
+    cli_validate.add_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("eksa-mirror: interrupted", file=sys.stderr)
+        return 130

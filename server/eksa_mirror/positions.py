@@ -1,0 +1,33 @@
+"""Positions and ranges of the analysis core.
+
+Core positions are 0-based lines and 0-based *code point* columns, as PyYAML reports
+them. The language server converts them to UTF-16 in exactly one place
+(``eksa_mirror.lsp.convert``); the command line prints them 1-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A 0-based line and code-point column."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open range ``[start, end)`` in a text."""
+
+    start: Position
+    end: Position
+
+    @staticmethod
+    def of(line: int, column: int, end_line: int, end_column: int) -> Span:
+        return Span(Position(line, column), Position(end_line, end_column))
+
+    def contains(self, pos: Position) -> bool:
+        return self.start <= pos <= self.end
