@@ -1,0 +1,151 @@
+"""Certificate facts for ``caCertContent``: PEM blocks, parse errors, quality, summary.
+
+Pure functions over a string; no finding or YAML knowledge here. EKS-A decodes only
+the first PEM block and parses it as one x509 certificate; that is mirrored exactly.
+Private keys are detected by their PEM label and never returned or echoed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PemBlock:
+    label: str
+    text: str
+    #: 0-based line range of the block inside the value text.
+    first_line: int
+    last_line: int
+
+    @property
+    def is_private_key(self) -> bool:
+        return "PRIVATE KEY" in self.label
+
+
+@dataclass(frozen=True)
+class CertSummary:
+    subject: str
+    issuer: str
+    not_before: datetime
+    not_after: datetime
+    sha256: str
+    is_ca: bool | None
+    signature_algorithm: str
+
+    def markdown(self) -> str:
+        ca = {True: "yes", False: "no", None: "not stated (no basicConstraints)"}[self.is_ca]
+        return "\n".join(
+            [
+                f"- **Subject:** `{self.subject}`",
+                f"- **Issuer:** `{self.issuer}`",
+                f"- **Valid:** {self.not_before:%Y-%m-%d %H:%M} UTC to "
+                f"{self.not_after:%Y-%m-%d %H:%M} UTC",
+                f"- **SHA-256:** `{self.sha256}`",
+                f"- **CA:** {ca}",
+                f"- **Signature:** {self.signature_algorithm}",
+            ]
+        )
+
+
+def pem_blocks(value: str) -> list[PemBlock]:
+    blocks = []
+    for match in _BLOCK.finditer(value):
+        first = value.count("\n", 0, match.start())
+        last = value.count("\n", 0, match.end())
+        blocks.append(PemBlock(match.group(1), match.group(0), first, last))
+    return blocks
+
+
+class CertificateError(ValueError):
+    """The content is not usable by EKS-A; the message is EKS-A's wording."""
+
+
+def first_certificate(value: str) -> x509.Certificate:
+    """What EKS-A's ``ValidateCert`` does: decode the first PEM block, parse it as x509."""
+    blocks = pem_blocks(value)
+    if not blocks:
+        raise CertificateError("invalid registry certificate: failed to parse certificate PEM")
+    first = blocks[0]
+    if first.is_private_key:
+        raise CertificateError(
+            "invalid registry certificate: failed to parse certificate: x509: the first PEM "
+            f"block is a {first.label.lower()}, not a certificate"
+        )
+    try:
+        return x509.load_pem_x509_certificate(first.text.encode("ascii", "replace"))
+    except ValueError as exc:
+        detail = str(exc).split("\n")[0] or "malformed certificate"
+        raise CertificateError(
+            f"invalid registry certificate: failed to parse certificate: {detail}"
+        ) from None
+
+
+def summarize(cert: x509.Certificate) -> CertSummary:
+    try:
+        constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+        is_ca: bool | None = constraints.ca
+    except x509.ExtensionNotFound:
+        is_ca = None
+    except ValueError:
+        is_ca = None
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex(":").upper()
+    return CertSummary(
+        subject=cert.subject.rfc4514_string(),
+        issuer=cert.issuer.rfc4514_string(),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        sha256=fingerprint,
+        is_ca=is_ca,
+        signature_algorithm=_algorithm_name(cert),
+    )
+
+
+def _algorithm_name(cert: x509.Certificate) -> str:
+    name = (
+        getattr(cert.signature_algorithm_oid, "_name", "")
+        or cert.signature_algorithm_oid.dotted_string
+    )
+    return str(name)
+
+
+def uses_sha1(cert: x509.Certificate) -> bool:
+    try:
+        algorithm = cert.signature_hash_algorithm
+    except Exception:  # an unsupported algorithm is not SHA-1
+        return False
+    return isinstance(algorithm, hashes.SHA1)
+
+
+def quality_problems(cert: x509.Certificate, now: datetime | None = None) -> list[str]:
+    """Why a parsed CA certificate will fail or mislead on the nodes (empty when fine)."""
+    now = now or datetime.now(timezone.utc)
+    summary = summarize(cert)
+    problems = []
+    if uses_sha1(cert):
+        problems.append(
+            f"the CA certificate ({summary.subject}) is signed with SHA-1 "
+            f"({summary.signature_algorithm}); EKS-A rejects SHA-1 certificates since v0.12.0"
+        )
+    if summary.not_after < now:
+        problems.append(
+            f"the CA certificate ({summary.subject}) expired on {summary.not_after:%Y-%m-%d}"
+        )
+    if summary.not_before > now:
+        problems.append(
+            f"the CA certificate ({summary.subject}) is not valid before "
+            f"{summary.not_before:%Y-%m-%d}"
+        )
+    if summary.is_ca is False:
+        problems.append(
+            f"the certificate ({summary.subject}) is not a CA (basicConstraints CA:FALSE); "
+            "caCertContent must be the CA that signed the registry certificate"
+        )
+    return problems

@@ -1,0 +1,92 @@
+"""Certificate rules: RM014 (not a certificate), RM015 (quality), RM027 (private key)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yaml.nodes import ScalarNode
+
+from eksa_mirror import certificates
+from eksa_mirror.checks.context import Check, pointer
+from eksa_mirror.findings import Fix, Severity
+from eksa_mirror.positions import Span
+from eksa_mirror.source import get_item
+
+
+def check_ca(check: Check) -> None:
+    key = check.model.mirror_key
+    pair = get_item(check.model.mirror, "caCertContent", fold_case=True)
+    if pair is not None and isinstance(pair[1], ScalarNode) and isinstance(pair[1].value, str):
+        value = pair[1].value
+        if value.strip():
+            _check_value(check, value, check.span(pair[1]), pair[1], "caCertContent")
+            return
+    if check.options.check_env and key is not None:
+        path = check.options.environ().get("EKSA_REGISTRY_MIRROR_CA", "")
+        if path:
+            _check_env_file(check, path, check.span(pair[0] if pair else key))
+
+
+def _check_env_file(check: Check, path: str, span: Span) -> None:
+    try:
+        content = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        check.emit(
+            "RM014",
+            f"reading the cert file {path}: open {path}: {reason.lower()} (EKSA_REGISTRY_MIRROR_CA)",
+            span,
+            pointer("caCertContent"),
+        )
+        return
+    _check_value(check, content, span, None, f"EKSA_REGISTRY_MIRROR_CA ({path})")
+
+
+def _check_value(
+    check: Check, value: str, span: Span, node: ScalarNode | None, origin: str
+) -> None:
+    where = pointer("caCertContent")
+    blocks = certificates.pem_blocks(value)
+    keys = [b for b in blocks if b.is_private_key]
+    if keys:
+        fix = _remove_keys_fix(check, node, keys) if node is not None else None
+        check.emit(
+            "RM027",
+            f"{origin} contains a private key: only the public CA certificate belongs here; "
+            "remove the key and treat it as leaked (it is stored in the cluster spec and on "
+            "every node)",
+            span,
+            where,
+            fix,
+        )
+    try:
+        cert = certificates.first_certificate(value)
+    except certificates.CertificateError as exc:
+        if not (keys and len(blocks) == len(keys)):
+            check.emit("RM014", str(exc), span, where)
+        return
+    for problem in certificates.quality_problems(cert, check.options.now):
+        check.emit("RM015", problem, span, where)
+    certs = [b for b in blocks if b.label == "CERTIFICATE"]
+    if len(certs) > 1:
+        check.emit(
+            "RM015",
+            f"{origin} holds {len(certs)} certificates: EKS-A verifies the registry with the "
+            "first one only; give the single CA that signed the registry certificate",
+            span,
+            where,
+            severity=Severity.WARNING,
+        )
+
+
+def _remove_keys_fix(
+    check: Check, node: ScalarNode, keys: list[certificates.PemBlock]
+) -> Fix | None:
+    if node.style != "|":
+        return None
+    # Block scalar content starts on the line after the indicator.
+    first_content = check.span(node).start.line + 1
+    edits = [
+        check.delete_lines(first_content + b.first_line, first_content + b.last_line) for b in keys
+    ]
+    return Fix("Remove the private key from caCertContent", tuple(edits), safe=True)

@@ -1,0 +1,63 @@
+"""Applying fixes: minimal text edits on positions, never a re-serialisation of the YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from eksa_mirror.findings import Finding, TextEdit
+from eksa_mirror.positions import Position
+
+
+def offset_of(text: str, pos: Position, line_starts: list[int]) -> int:
+    """Character offset of a core position (clamped to the text)."""
+    if pos.line >= len(line_starts):
+        return len(text)
+    start = line_starts[pos.line]
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return min(start + pos.column, end)
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    index = text.find("\n")
+    while index >= 0:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
+    return starts
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    """Apply non-overlapping edits; an edit overlapping an earlier one is skipped."""
+    starts = line_starts(text)
+    resolved = sorted(
+        ((offset_of(text, e.span.start, starts), offset_of(text, e.span.end, starts), e.new_text)
+         for e in edits),
+        key=lambda item: (item[0], item[1]),
+    )  # fmt: skip
+    out: list[str] = []
+    cursor = 0
+    for start, end, new_text in resolved:
+        if start < cursor:
+            continue
+        out.append(text[cursor:start])
+        out.append(new_text)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def safe_edits(findings: Iterable[Finding]) -> list[TextEdit]:
+    """The edits of every safe fix, one fix per finding, skipping fixes that overlap."""
+    edits: list[TextEdit] = []
+    taken: list[tuple[Position, Position]] = []
+    for finding in findings:
+        fix = finding.fix
+        if fix is None or not fix.safe:
+            continue
+        spans = [(e.span.start, e.span.end) for e in fix.edits]
+        if any((s < te and ts < e) or s == ts for s, e in spans for ts, te in taken):
+            continue
+        taken.extend(spans)
+        edits.extend(fix.edits)
+    return edits

@@ -1,0 +1,73 @@
+"""The rule catalogue: every finding code, its name, default severity and docs link.
+
+Codes are stable: once given, a code keeps its meaning. Each code has a section in
+``docs/rules.md`` (anchor ``#rm001`` …) that the diagnostics link to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eksa_mirror.findings import Severity
+
+DOCS_URL = "https://github.com/eksa-mirror/eksa-mirror/blob/main/docs/rules.md"
+
+E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}#{self.code.lower()}"
+
+
+_RULES = [
+    Rule("RM001", "endpoint-missing", E, "`endpoint` is missing or empty"),
+    Rule("RM002", "port-invalid", E, "`port` is not a port number 1-65535"),
+    Rule("RM003", "oci-registry-empty", E, "an `ociNamespaces` entry has no `registry`"),
+    Rule("RM004", "curated-packages-duplicate", E, "more than one curated-packages registry"),
+    Rule("RM005", "insecure-skip-verify-bottlerocket", E, "`insecureSkipVerify` with Bottlerocket"),
+    Rule("RM006", "unknown-key", E, "unknown or wrongly cased key"),
+    Rule("RM007", "wrong-type", E, "value of the wrong type (e.g. a quoted boolean)"),
+    Rule("RM008", "port-not-string", W, "`port` written as a YAML integer"),
+    Rule("RM009", "endpoint-not-bare-host", E, "`endpoint` has a scheme, port, path or brackets"),
+    Rule("RM010", "public-ecr-missing", W, "`ociNamespaces` lacks `public.ecr.aws`"),
+    Rule("RM011", "oci-registry-duplicate", W, "the same upstream registry is mapped twice"),
+    Rule("RM012", "oci-registry-not-bare-host", E, "`registry` has a scheme or path"),
+    Rule("RM013", "oci-namespace-format", W, "`namespace` with `..`, edge slashes or spaces"),
+    Rule("RM014", "ca-not-certificate", E, "`caCertContent` is not a PEM certificate"),
+    Rule(
+        "RM015", "ca-certificate-quality", W, "CA certificate SHA-1, expired, not a CA, or several"
+    ),
+    Rule("RM016", "authenticate-credentials", I, "`authenticate` needs registry credentials"),
+    Rule(
+        "RM017", "authenticate-no-effect", W, "`authenticate` has no node effect on this provider"
+    ),
+    Rule(
+        "RM018",
+        "bottlerocket-mapping-ignored",
+        W,
+        "mapping ignored by Bottlerocket on this provider",
+    ),
+    Rule("RM019", "insecure-skip-verify", W, "certificate verification is switched off"),
+    Rule("RM020", "provider-unsupported", I, "provider not in the registry-mirror support table"),
+    Rule("RM021", "packages-namespace", I, "regional packages registry outside `eks-anywhere`"),
+    Rule("RM022", "tinkerbell-airgap-images", I, "bare metal mirror without hook/OS image URLs"),
+    Rule("RM024", "yaml-syntax", E, "the YAML cannot be parsed"),
+    Rule("RM025", "duplicate-key", E, "a key appears twice in one mapping"),
+    Rule("RM026", "credentials-in-spec", E, "credential-looking key in the mirror section"),
+    Rule("RM027", "private-key-in-ca", E, "a private key pasted into `caCertContent`"),
+    Rule("RM029", "oci-namespace-missing", W, "an `ociNamespaces` entry has no `namespace` key"),
+]
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+
+
+def rule(code: str) -> Rule:
+    return RULES[code]

@@ -1,0 +1,287 @@
+"""Source: split a multi-document YAML text and parse each document with positions.
+
+Documents are parsed one by one with PyYAML's composer (the libyaml C parser when
+available) and cached by their own text, so an edit in one document re-parses only
+that document. Nodes keep positions relative to their document; ``Document`` adds the
+line offset when it turns a node into a ``Span``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from eksa_mirror.positions import Position, Span
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: A line that starts a new YAML document (``---`` alone or followed by content).
+_DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+#: Characters PyYAML counts as line breaks but LSP clients do not; they become spaces.
+_EXTRA_BREAKS = re.compile("[\x85\u2028\u2029]")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+EKSA_GROUP = "anywhere.eks.amazonaws.com/"
+
+#: Cache size in documents. A 5,000-line file of 264 documents fits many times over.
+_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """Why a document could not be parsed, at a position relative to the document."""
+
+    message: str
+    line: int
+    column: int
+
+
+@dataclass
+class ParsedDocument:
+    """The parse of one document's text. Shared between files that contain the same text."""
+
+    text: str
+    roots: list[Node]
+    problem: SyntaxProblem | None
+
+    @cached_property
+    def root(self) -> MappingNode | None:
+        for node in self.roots:
+            if isinstance(node, MappingNode):
+                return node
+        return None
+
+    @cached_property
+    def api_version(self) -> str:
+        return scalar_text(get_value(self.root, "apiVersion"))
+
+    @cached_property
+    def kind(self) -> str:
+        return scalar_text(get_value(self.root, "kind"))
+
+    @cached_property
+    def name(self) -> str:
+        return scalar_text(get_value(get_value(self.root, "metadata"), "name"))
+
+    @cached_property
+    def looks_like_eksa(self) -> bool:
+        """Whether the text is an EKS-A object, even when it does not parse."""
+        if self.api_version:
+            return self.api_version.startswith(EKSA_GROUP)
+        return EKSA_GROUP in self.text
+
+    @property
+    def is_cluster(self) -> bool:
+        return self.kind == "Cluster" and self.api_version.startswith(EKSA_GROUP)
+
+
+@dataclass
+class Document:
+    """One document of a file: its parse plus where it sits in the file."""
+
+    index: int
+    line_offset: int
+    parsed: ParsedDocument
+
+    @property
+    def root(self) -> MappingNode | None:
+        return self.parsed.root
+
+    def pos(self, mark: yaml.Mark) -> Position:
+        return Position(mark.line + self.line_offset, mark.column)
+
+    def span(self, node: Node) -> Span:
+        """The exact span of a node (scalars end where their text ends)."""
+        start = self.pos(node.start_mark)
+        end = self.pos(node.end_mark)
+        if not isinstance(node, ScalarNode) and end.column == 0 and end.line > start.line:
+            # Block collections end at column 0 of the next line: stop at the last child.
+            last = _last_scalar(node)
+            if last is not None:
+                end = self.pos(last.end_mark)
+        return Span(start, end)
+
+
+@dataclass
+class SourceFile:
+    """A whole text split into documents."""
+
+    text: str
+    documents: list[Document] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def line_text(self, line: int) -> str:
+        if 0 <= line < len(self.lines):
+            return self.lines[line].rstrip("\r")
+        return ""
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.text else "\n"
+
+
+class _ParseCache:
+    """A small thread-safe LRU cache of parsed documents keyed by their text."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, ParsedDocument] = OrderedDict()
+        self._lock = threading.Lock()
+        self.misses = 0
+
+    def get(self, text: str) -> ParsedDocument:
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+                return found
+        parsed = _parse(text)
+        with self._lock:
+            self.misses += 1
+            self._items[text] = parsed
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return parsed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.misses = 0
+
+
+PARSE_CACHE = _ParseCache(_CACHE_SIZE)
+
+
+def normalize(text: str) -> str:
+    """Make PyYAML's line structure match the editor's, keeping every column in place.
+
+    A lone CR becomes LF (same length); NEL, LS and PS, which YAML 1.1 treats as line
+    breaks but LSP does not, become spaces.
+    """
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)
+    if _EXTRA_BREAKS.search(text):
+        text = _EXTRA_BREAKS.sub(" ", text)
+    return text
+
+
+def split(text: str) -> SourceFile:
+    """Split ``text`` (already normalised, no BOM) into documents and parse each one."""
+    source = SourceFile(text)
+    cuts = sorted({0, *(m.start() for m in _DOC_START.finditer(text))})
+    cuts.append(len(text))
+    chunks: list[tuple[int, int]] = []
+    carry: int | None = None
+    for begin, end in zip(cuts, cuts[1:]):
+        if carry is not None:
+            begin, carry = carry, None
+        if end != len(text) and _is_preamble(text[begin:end]):
+            # Comments and directives before a '---' belong to the next document.
+            carry = begin
+            continue
+        chunks.append((begin, end))
+    if not chunks:
+        chunks.append((0, len(text)))
+    line = 0
+    previous = 0
+    for index, (begin, end) in enumerate(chunks):
+        line += text.count("\n", previous, begin)
+        previous = begin
+        source.documents.append(Document(index, line, PARSE_CACHE.get(text[begin:end])))
+    return source
+
+
+def _is_preamble(chunk: str) -> bool:
+    for raw in chunk.splitlines():
+        stripped = raw.strip()
+        if stripped and not stripped.startswith(("#", "%")):
+            return False
+    return bool(chunk)
+
+
+def _parse(text: str) -> ParsedDocument:
+    try:
+        roots = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        return ParsedDocument(text, [], SyntaxProblem(_clean(problem), line, column))
+    except yaml.YAMLError as exc:  # e.g. a reader error for a non-printable character
+        mark = getattr(exc, "position", None)
+        return ParsedDocument(
+            text, [], SyntaxProblem(_clean(str(exc)), 0, 0 if mark is None else 0)
+        )
+    except RecursionError:
+        return ParsedDocument(text, [], SyntaxProblem("the document is nested too deeply", 0, 0))
+    return ParsedDocument(text, roots, None)
+
+
+def _clean(message: str) -> str:
+    return " ".join(message.split())
+
+
+# --- node helpers -------------------------------------------------------------------------
+
+
+def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
+    """(key, value) pairs of a mapping whose keys are scalars."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode):
+                yield key, value
+
+
+def get_item(
+    node: Node | None, key: str, *, fold_case: bool = False
+) -> tuple[ScalarNode, Node] | None:
+    """The last (key, value) pair for ``key``; ``fold_case`` matches like Go's encoding/json."""
+    found = None
+    wanted = key.lower() if fold_case else key
+    for k, v in items(node):
+        name = k.value.lower() if fold_case else k.value
+        if name == wanted:
+            found = (k, v)
+            if not fold_case:
+                continue
+    if fold_case:
+        # An exact match wins over a case-folded one, as in encoding/json.
+        exact = get_item(node, key)
+        if exact is not None:
+            return exact
+    return found
+
+
+def get_value(node: Node | None, key: str) -> Node | None:
+    pair = get_item(node, key)
+    return pair[1] if pair else None
+
+
+def scalar_text(node: Node | None) -> str:
+    return node.value if isinstance(node, ScalarNode) and isinstance(node.value, str) else ""
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null")
+
+
+def _last_scalar(node: Node) -> Node | None:
+    current: Node | None = node
+    while current is not None and not isinstance(current, ScalarNode):
+        if isinstance(current, MappingNode) and current.value:
+            current = current.value[-1][1]
+        elif isinstance(current, SequenceNode) and current.value:
+            current = current.value[-1]
+        else:
+            return current if current is not node else None
+    return current
