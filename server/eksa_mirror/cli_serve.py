@@ -1,0 +1,37 @@
+"""``eksa-mirror serve``: run the language server over stdio (or TCP for debugging)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="run the language server (stdio)")
+    serve.add_argument("--stdio", action="store_true", help="use stdio (the default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead, for debugging")
+    serve.add_argument("--log-level", default="WARNING",
+                       choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="stderr log level")  # fmt: skip
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    # Only protocol messages may reach stdout: everything else goes to stderr.
+    logging.basicConfig(
+        stream=sys.stderr, level=args.log_level, format="%(levelname)s %(name)s: %(message)s"
+    )
+    from eksa_mirror.lsp.server import server
+
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            print("eksa-mirror: --tcp takes HOST:PORT, e.g. 127.0.0.1:2087", file=sys.stderr)
+            return 2
+        server.start_tcp(host or "127.0.0.1", int(port))
+        return 0
+    stdout = sys.stdout.buffer
+    stdin = sys.stdin.buffer
+    sys.stdout = sys.stderr  # a stray print() can no longer corrupt the protocol stream
+    server.start_io(stdin, stdout)
+    return 0

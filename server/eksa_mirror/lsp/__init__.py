@@ -1,0 +1,1 @@
+"""The language server face: thin pygls adapters over the analysis core."""

@@ -1,0 +1,337 @@
+"""The pygls language server: handlers that fetch the document, gate, delegate, return.
+
+All analysis lives in the core (``analysis``, ``completion``, ``hover``); this module
+only moves data between LSP and the core and decides when to analyse (debounced push
+diagnostics, or pull diagnostics when the client supports them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from eksa_mirror import __version__
+from eksa_mirror.analysis import Analysis, analyze
+from eksa_mirror.completion import complete
+from eksa_mirror.fixes import safe_edits
+from eksa_mirror.hover import hover
+from eksa_mirror.lsp.convert import (
+    SOURCE,
+    Lines,
+    completion_item,
+    diagnostic,
+    edits_from_data,
+)
+from eksa_mirror.lsp.settings import Settings, parse_settings
+
+log = logging.getLogger(__name__)
+
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+
+
+class EksaMirrorServer(LanguageServer):
+    """Holds per-document analyses, the settings and the debounce timers."""
+
+    def __init__(self) -> None:
+        super().__init__("eksa-mirror", __version__)
+        self.settings = Settings()
+        self.settings_generation = 0
+        self.pull_diagnostics = False
+        self._analyses: dict[str, tuple[int | None, int, Analysis]] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+
+    # --- analysis ---------------------------------------------------------------------
+
+    def analysis(self, uri: str) -> tuple[Analysis, Lines] | None:
+        """The analysis of the document's current version (cached per version and settings)."""
+        try:
+            doc = self.workspace.get_text_document(uri)
+            text = doc.source
+        except Exception:  # a document the client never opened
+            return None
+        cached = self._analyses.get(uri)
+        if cached and cached[0] == doc.version and cached[1] == self.settings_generation:
+            return cached[2], Lines(cached[2].source.text if not cached[2].bom else text)
+        try:
+            result = analyze(text, self.settings.options())
+        except Exception as exc:  # never let a document take the server down
+            log.error("analysis failed for %s: %s", uri, type(exc).__name__)
+            return None
+        self._analyses[uri] = (doc.version, self.settings_generation, result)
+        return result, Lines(text)
+
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        found = self.analysis(uri)
+        if found is None:
+            return []
+        result, lines = found
+        return [diagnostic(lines, finding) for finding in result.findings]
+
+    def schedule(self, uri: str) -> None:
+        """Publish diagnostics for the latest version after the debounce delay."""
+        if self.pull_diagnostics:
+            return
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_event_loop()
+        delay = self.settings.debounce_ms / 1000
+        self._timers[uri] = loop.call_later(delay, self.publish, uri)
+
+    def publish(self, uri: str) -> None:
+        self._timers.pop(uri, None)
+        try:
+            version = self.workspace.get_text_document(uri).version
+        except Exception:
+            return
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=self.diagnostics(uri), version=version
+            )
+        )
+
+    def forget(self, uri: str) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self._analyses.pop(uri, None)
+        if not self.pull_diagnostics:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
+    def apply_settings(self, raw: Any) -> None:
+        settings, errors = parse_settings(raw)
+        if errors:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    types.MessageType.Error,
+                    "eksa-mirror: invalid settings, defaults used instead: " + "; ".join(errors),
+                )
+            )
+        if settings != self.settings:
+            self.settings = settings
+            self.settings_generation += 1
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.pull_diagnostics:
+            workspace = self.client_capabilities.workspace
+            refresh = workspace.diagnostics if workspace else None
+            if refresh is not None and refresh.refresh_support:
+                self.workspace_diagnostic_refresh(None)
+            return
+        for uri in list(self.workspace.text_documents):
+            self.schedule(uri)
+
+
+server = EksaMirrorServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: EksaMirrorServer, params: types.InitializeParams) -> None:
+    ls.pull_diagnostics = bool(
+        params.capabilities.text_document and params.capabilities.text_document.diagnostic
+    )
+    if params.initialization_options is not None:
+        ls.apply_settings(params.initialization_options)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: EksaMirrorServer, params: types.InitializedParams) -> None:
+    await _pull_configuration(ls)
+
+
+async def _pull_configuration(ls: EksaMirrorServer) -> None:
+    workspace = ls.client_capabilities.workspace
+    if not (workspace and workspace.configuration):
+        return
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="eksaMirror")])
+        )
+    except Exception as exc:
+        log.warning("workspace/configuration failed: %s", type(exc).__name__)
+        return
+    if result and result[0] is not None:
+        ls.apply_settings(result[0])
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(
+    ls: EksaMirrorServer, params: types.DidChangeConfigurationParams
+) -> None:
+    if isinstance(params.settings, dict) and isinstance(params.settings.get("eksaMirror"), dict):
+        ls.apply_settings(params.settings["eksaMirror"])
+    else:
+        await _pull_configuration(ls)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: EksaMirrorServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: EksaMirrorServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: EksaMirrorServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: EksaMirrorServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.forget(params.text_document.uri)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(
+        identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
+    ),  # fmt: skip
+)
+def pull_diagnostics(
+    ls: EksaMirrorServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
+    uri = params.text_document.uri
+    try:
+        version = ls.workspace.get_text_document(uri).version
+    except Exception:
+        version = None
+    result_id = f"{version}:{ls.settings_generation}"
+    if params.previous_result_id == result_id:
+        return types.UnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.FullDocumentDiagnosticReport(items=ls.diagnostics(uri), result_id=result_id)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=[":", " ", "-"]),
+)
+def completion(ls: EksaMirrorServer, params: types.CompletionParams) -> types.CompletionList | None:
+    found = ls.analysis(params.text_document.uri)
+    if found is None:
+        return None
+    result, lines = found
+    pos = lines.to_core(params.position)
+    candidates = complete(lines.lines, pos.line, pos.column)
+    if candidates is None:
+        return None
+    caps = ls.client_capabilities.text_document
+    item_caps = caps.completion.completion_item if caps and caps.completion else None
+    snippets = bool(item_caps and item_caps.snippet_support)
+    markdown = bool(
+        item_caps
+        and item_caps.documentation_format
+        and types.MarkupKind.Markdown in item_caps.documentation_format
+    )
+    items = [
+        completion_item(lines, pos.line, c, snippets=snippets, markdown=markdown)
+        for c in candidates
+    ]
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: EksaMirrorServer, params: types.HoverParams) -> types.Hover | None:
+    found = ls.analysis(params.text_document.uri)
+    if found is None:
+        return None
+    result, lines = found
+    pos = lines.to_core(params.position)
+    text = hover(
+        result.source,
+        result.clusters,
+        pos.line,
+        pos.column - (1 if result.bom and pos.line == 0 else 0),
+    )
+    if text is None:
+        return None
+    return types.Hover(
+        contents=types.MarkupContent(types.MarkupKind.Markdown, text.markdown),
+        range=lines.range(text.span),
+    )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],  # type: ignore[list-item]
+    ),
+)
+def code_action(ls: EksaMirrorServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    only = params.context.only
+    actions: list[types.CodeAction] = []
+    if only is None or any(_matches(kind, types.CodeActionKind.QuickFix) for kind in only):
+        for diag in params.context.diagnostics:
+            if diag.source != SOURCE:
+                continue
+            rebuilt = edits_from_data(diag.data) or _rebuild(ls, uri, diag)
+            if rebuilt is None:
+                continue
+            title, preferred, edits = rebuilt
+            actions.append(
+                types.CodeAction(
+                    title=title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    is_preferred=preferred,
+                    edit=types.WorkspaceEdit(changes={uri: edits}),
+                )
+            )
+    if only is not None and any(_matches(FIX_ALL_KIND, kind) for kind in only):
+        fix_all = _fix_all(ls, uri)
+        if fix_all is not None:
+            actions.append(fix_all)
+    return actions
+
+
+def _matches(kind: str, wanted: str) -> bool:
+    """Whether ``kind`` falls under ``wanted`` (``source`` covers ``source.fixAll.x``)."""
+    kind, wanted = str(getattr(kind, "value", kind)), str(getattr(wanted, "value", wanted))
+    return kind == wanted or kind.startswith(wanted + ".")
+
+
+def _rebuild(
+    ls: EksaMirrorServer, uri: str, diag: types.Diagnostic
+) -> tuple[str, bool, list[types.TextEdit]] | None:
+    """Find the fix again when the client dropped the diagnostic's ``data``."""
+    found = ls.analysis(uri)
+    if found is None:
+        return None
+    result, lines = found
+    for finding in result.findings:
+        if (
+            finding.fix is not None
+            and finding.code == diag.code
+            and lines.range(finding.span) == diag.range
+        ):
+            return (
+                finding.fix.title,
+                finding.fix.preferred,
+                [lines.edit(e) for e in finding.fix.edits],
+            )
+    return None
+
+
+def _fix_all(ls: EksaMirrorServer, uri: str) -> types.CodeAction | None:
+    found = ls.analysis(uri)
+    if found is None:
+        return None
+    result, lines = found
+    edits = safe_edits(result.findings)
+    if not edits:
+        return None
+    return types.CodeAction(
+        title="eksa-mirror: fix all safe problems",
+        kind=FIX_ALL_KIND,
+        edit=types.WorkspaceEdit(changes={uri: [lines.edit(e) for e in edits]}),
+    )
