@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eksa_mirror import cli_validate
 
     cli_validate.add_parsers(sub)
+    from eksa_mirror import cli_registry
+
+    cli_registry.add_parsers(sub)
     from eksa_mirror import cli_serve
 
     cli_serve.add_parsers(sub)

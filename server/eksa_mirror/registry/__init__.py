@@ -1,0 +1,46 @@
+"""Checking a registry mirror for real (``eksa-mirror check``).
+
+Public API, used by the command line and by the language server's code lens:
+
+* ``run_check(cfg, *, timeout, deadline, env) -> CheckReport`` — contact the configured
+  endpoint only, bounded in time; returns plain data (no printing, no exceptions for
+  network or certificate problems).
+* ``CheckReport`` / ``CheckStep`` / ``ProjectResult`` / ``Status`` / ``ProjectState`` —
+  the result; each step names the mirror key it relates to.
+* ``render_text(report)`` and ``CheckReport.to_dict()`` — the two output formats.
+* ``required_projects(eksa_version)`` and ``parse_eksa_version(text)``.
+"""
+
+from eksa_mirror.registry.check import (
+    PROJECTS,
+    PROJECTS_BEFORE_V0_24,
+    config_problem,
+    parse_eksa_version,
+    required_projects,
+    run_check,
+)
+from eksa_mirror.registry.report import (
+    MIRROR_KEYS,
+    CheckReport,
+    CheckStep,
+    ProjectResult,
+    ProjectState,
+    Status,
+    render_text,
+)
+
+__all__ = [
+    "MIRROR_KEYS",
+    "PROJECTS",
+    "PROJECTS_BEFORE_V0_24",
+    "CheckReport",
+    "CheckStep",
+    "ProjectResult",
+    "ProjectState",
+    "Status",
+    "config_problem",
+    "parse_eksa_version",
+    "render_text",
+    "required_projects",
+    "run_check",
+]

@@ -1,0 +1,568 @@
+"""``run_check``: does the configured registry mirror work for EKS Anywhere?
+
+The steps, in order (each becomes one ``CheckStep``):
+
+``config``       the mirror settings can be used at all (endpoint set, port valid);
+``ca``           which CA is used: ``caCertContent``, else the file named by
+                 ``EKSA_REGISTRY_MIRROR_CA``, else the system trust store;
+``connect``      TCP connection to ``endpoint:port``;
+``tls``          a TLS handshake (plain HTTP on the port is named as such);
+``certificate``  the server certificate verifies against that CA, for that name,
+                 not expired, not SHA-1 (skipped, with a warning, under insecureSkipVerify);
+``api``          ``GET /v2/`` answers like an OCI distribution registry;
+``auth``         with ``authenticate: true``, ``REGISTRY_USERNAME``/``REGISTRY_PASSWORD``
+                 log in through the scheme the registry announces;
+``projects``     the projects EKS Anywhere needs exist under the ``public.ecr.aws``
+                 mapping (``/v2/_catalog``), and each other mapped namespace has content.
+
+Only ``endpoint:port`` is contacted. Each network operation is bounded by ``timeout``
+and the whole check by ``deadline``; when the deadline passes, the remaining steps are
+reported as skipped. Credentials are never sent over a connection whose certificate
+failed verification, and never appear in the report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cryptography import x509
+
+from eksa_mirror.mirror import PUBLIC_ECR, MirrorConfig
+from eksa_mirror.registry import certs
+from eksa_mirror.registry.net import (
+    Deadline,
+    NetError,
+    Response,
+    connect,
+    host_port,
+    plain_http_status_line,
+    tls_wrap,
+)
+from eksa_mirror.registry.oci import Credentials, LoginError, Session, parse_challenge
+from eksa_mirror.registry.report import CheckReport, CheckStep, ProjectResult, ProjectState, Status
+
+CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
+USERNAME_ENV = "REGISTRY_USERNAME"
+PASSWORD_ENV = "REGISTRY_PASSWORD"
+
+#: Projects EKS Anywhere needs in the mirror (docs "Configure local registry mirror").
+PROJECTS = ("bottlerocket", "eks-anywhere", "eks-distro", "eks", "cilium-chart")
+#: Before v0.24.0 Cilium came from ``public.ecr.aws/isovalent`` (EKS-A #10157/#10158).
+PROJECTS_BEFORE_V0_24 = ("bottlerocket", "eks-anywhere", "eks-distro", "isovalent", "cilium-chart")
+FIRST_PARTY_CILIUM = (0, 24, 0)
+
+STEP_ORDER = ("connect", "tls", "certificate", "api", "auth", "projects")
+STEP_KEYS = {
+    "connect": "endpoint",
+    "tls": "port",
+    "certificate": "caCertContent",
+    "api": "endpoint",
+    "auth": "authenticate",
+    "projects": "ociNamespaces",
+}
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
+
+
+def parse_eksa_version(text: str) -> tuple[int, int, int] | None:
+    """``v0.24.1`` → ``(0, 24, 1)``; ``None`` when it is not ``[v]X.Y.Z[-suffix]``."""
+    match = _VERSION.match(text.strip())
+    if match is None:
+        return None
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+def required_projects(eksa_version: str = "") -> tuple[str, ...]:
+    """The projects EKS Anywhere ``eksa_version`` needs ("" or unknown: the current list)."""
+    version = parse_eksa_version(eksa_version) if eksa_version else None
+    if version is not None and version < FIRST_PARTY_CILIUM:
+        return PROJECTS_BEFORE_V0_24
+    return PROJECTS
+
+
+def config_problem(cfg: MirrorConfig) -> tuple[str, str] | None:
+    """EKS-A's static endpoint/port rules, as ``(key, message)``, or ``None`` if usable."""
+    if not cfg.endpoint:
+        return "endpoint", "no value set for RegistryMirrorConfiguration.Endpoint"
+    port = cfg.port
+    valid = port.lstrip("+-").isdigit() and not port.startswith("-") and 1 <= int(port) <= 65535
+    if not valid:
+        return "port", f"registry mirror port {port} is invalid, please provide a valid port"
+    return None
+
+
+@dataclass
+class _Run:
+    """Mutable state of one check (kept out of the public API)."""
+
+    cfg: MirrorConfig
+    env: Mapping[str, str]
+    deadline: Deadline
+    page_size: int
+    steps: list[CheckStep] = field(default_factory=list)
+    projects: list[ProjectResult] = field(default_factory=list)
+    ca_pem: str = ""
+    ca_cert: x509.Certificate | None = None
+    ca_label: str = ""
+    leaf: certs.CertInfo | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.cfg.port)
+
+    @property
+    def address(self) -> str:
+        return host_port(self.cfg.endpoint, self.port)
+
+    def add(
+        self, name: str, status: Status, message: str, key: str, details: tuple[str, ...] = ()
+    ) -> None:
+        self.steps.append(CheckStep(name, status, message, key, details))
+
+    def skip_rest(self, reason: str) -> None:
+        done = {step.name for step in self.steps}
+        for name in STEP_ORDER:
+            if name not in done:
+                self.add(name, Status.SKIP, f"not checked: {reason}", STEP_KEYS[name])
+
+    def failure(self, name: str, error: NetError, what: str, key: str, then: str) -> None:
+        """Record a network failure of step ``name``; skip the rest (saying why)."""
+        self.add(name, Status.FAIL, f"{what}: {error.detail}", key)
+        self.skip_rest(error.detail if error.kind == "deadline" else then)
+
+
+def run_check(
+    cfg: MirrorConfig,
+    *,
+    timeout: float = 5.0,
+    deadline: float = 30.0,
+    env: Mapping[str, str] | None = None,
+    page_size: int = 100,
+) -> CheckReport:
+    """Check the registry mirror of ``cfg`` for real, within ``deadline`` seconds.
+
+    ``env`` supplies ``EKSA_REGISTRY_MIRROR_CA``, ``REGISTRY_USERNAME`` and
+    ``REGISTRY_PASSWORD`` (``None``: the process environment). The result is plain data;
+    nothing is printed and no exception escapes for network or certificate problems.
+    """
+    problem = config_problem(cfg)
+    if problem is not None:
+        key, message = problem
+        return CheckReport(
+            cfg.endpoint, cfg.port, (CheckStep("config", Status.FAIL, message, key),)
+        )
+    run = _Run(cfg, os.environ if env is None else env, Deadline(timeout, deadline), page_size)
+    _ca_step(run)
+    if run.steps[-1].status is Status.FAIL:
+        run.skip_rest("the CA cannot be used")
+    else:
+        _network_steps(run)
+    return CheckReport(cfg.endpoint, cfg.port, tuple(run.steps), tuple(run.projects))
+
+
+# --------------------------------------------------------------------------- ca
+
+
+def _ca_step(run: _Run) -> None:
+    cfg = run.cfg
+    content = cfg.ca_cert_content
+    source = "caCertContent"
+    if not content and run.env.get(CA_ENV):
+        path = run.env[CA_ENV]
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                content = handle.read()
+        except OSError as exc:
+            run.add(
+                "ca", Status.FAIL, f"reading the cert file {path}: {exc.strerror}", "caCertContent"
+            )
+            return
+        source = f"{CA_ENV} ({path})"
+    if not content:
+        if cfg.insecure_skip_verify:
+            run.add(
+                "ca", Status.OK, "no caCertContent (insecureSkipVerify is set)", "caCertContent"
+            )
+        else:
+            run.add(
+                "ca",
+                Status.OK,
+                "no caCertContent: the server certificate must chain to the system trust store",
+                "caCertContent",
+            )
+        return
+    try:
+        cert = certs.first_pem_certificate(content)
+    except certs.CaError as exc:
+        run.add("ca", Status.FAIL, str(exc), "caCertContent")
+        return
+    details: tuple[str, ...] = ()
+    if certs.has_private_key(content):
+        details = ("caCertContent also contains a private key: remove it (it is not shown here)",)
+    run.ca_cert = cert
+    run.ca_pem = certs.pem_of(cert)
+    run.ca_label = f"the CA in {source} ({certs.short_name(cert.subject)})"
+    run.add("ca", Status.OK, f"using {run.ca_label}", "caCertContent", details)
+
+
+def _verify_context(run: _Run) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if run.ca_pem:
+        context.load_verify_locations(cadata=run.ca_pem)
+    else:
+        context.load_default_certs()
+    # Go trusts any certificate in the root pool as an anchor, and is not "strict".
+    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    context.verify_flags &= ~ssl.VERIFY_X509_STRICT
+    context.hostname_checks_common_name = False
+    return context
+
+
+def _unverified_context() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+# --------------------------------------------------------------------------- network
+
+
+def _network_steps(run: _Run) -> None:
+    cfg = run.cfg
+    # connect
+    try:
+        sock = connect(cfg.endpoint, run.port, run.deadline.budget())
+    except NetError as exc:
+        _connect_failed(run, exc)
+        return
+    run.add("connect", Status.OK, f"TCP connection to {run.address}", "endpoint")
+    # tls (unverified, to learn the protocol and read the server certificate)
+    try:
+        tls = tls_wrap(sock, _unverified_context(), cfg.endpoint, run.deadline.budget())
+    except NetError as exc:
+        _tls_failed(run, exc)
+        return
+    try:
+        version = tls.version() or "TLS"
+        der = tls.getpeercert(binary_form=True)
+    finally:
+        tls.close()
+    if der:
+        run.leaf = certs.CertInfo.from_der(der)
+    run.add("tls", Status.OK, f"{version} handshake", "port")
+    # certificate
+    if not _certificate_step(run):
+        return
+    context = _unverified_context() if cfg.insecure_skip_verify else _verify_context(run)
+    session = Session(cfg.endpoint, run.port, context, run.deadline)
+    # api
+    try:
+        response = session.get("/v2/")
+    except NetError as exc:
+        run.failure("api", exc, "GET /v2/ failed", "endpoint", "the registry API did not answer")
+        return
+    if not _api_step(run, response):
+        return
+    # auth
+    if not _auth_step(run, session, response):
+        return
+    # projects
+    _projects_step(run, session)
+
+
+def _connect_failed(run: _Run, exc: NetError) -> None:
+    if exc.kind == "refused":
+        run.add(
+            "connect",
+            Status.FAIL,
+            f"connection refused: nothing listens on {run.address}",
+            "port",
+        )
+    elif exc.kind == "dns":
+        run.add("connect", Status.FAIL, exc.detail, "endpoint")
+    elif exc.kind in ("timeout", "deadline"):
+        run.add("connect", Status.FAIL, f"TCP connect to {run.address}: {exc.detail}", "endpoint")
+    else:
+        run.add(
+            "connect", Status.FAIL, f"cannot connect to {run.address}: {exc.detail}", "endpoint"
+        )
+    run.skip_rest("no connection")
+
+
+def _tls_failed(run: _Run, exc: NetError) -> None:
+    if exc.kind in ("timeout", "deadline"):
+        run.add(
+            "tls",
+            Status.FAIL,
+            f"TLS handshake with {run.address}: {exc.detail} (the port accepts connections"
+            " but does not answer)",
+            "port",
+        )
+        run.skip_rest("no TLS connection" if exc.kind == "timeout" else exc.detail)
+        return
+    status_line = plain_http_status_line(run.cfg.endpoint, run.port, run.deadline)
+    if status_line is not None:
+        run.add(
+            "tls",
+            Status.FAIL,
+            f"{run.address} speaks plain HTTP ({status_line}), not TLS: EKS Anywhere always"
+            f" pulls from https://{run.address}",
+            "port",
+        )
+    else:
+        run.add(
+            "tls", Status.FAIL, f"TLS handshake with {run.address} failed: {exc.detail}", "port"
+        )
+    run.skip_rest("no TLS connection")
+
+
+def _certificate_step(run: _Run) -> bool:
+    """Verify the server certificate; ``False`` when later steps must not run."""
+    cfg = run.cfg
+    leaf = run.leaf
+    findings = certs.own_findings(leaf, cfg.endpoint) if leaf else []
+    verify_error: NetError | None = None
+    try:
+        sock = connect(cfg.endpoint, run.port, run.deadline.budget())
+        tls_wrap(sock, _verify_context(run), cfg.endpoint, run.deadline.budget()).close()
+    except NetError as exc:
+        if exc.kind != "verify":
+            then = "the server certificate could not be verified"
+            run.failure("certificate", exc, "verifying TLS connection", "endpoint", then)
+            return False
+        verify_error = exc
+    if verify_error is None and not findings:
+        names = leaf.names if leaf else cfg.endpoint
+        trust = run.ca_label or "the system trust store"
+        if cfg.insecure_skip_verify:
+            run.add(
+                "certificate",
+                Status.WARN,
+                "insecureSkipVerify is set: certificates are not verified (it would verify"
+                f" with {trust}; consider removing insecureSkipVerify)",
+                "insecureSkipVerify",
+            )
+            return True
+        run.add(
+            "certificate",
+            Status.OK,
+            f"server certificate for {names} verified with {trust}",
+            "caCertContent" if run.ca_label else "endpoint",
+        )
+        return True
+    key, message = _name_failure(run, verify_error, findings)
+    details = tuple(text for _, text in findings if text != message)
+    if cfg.insecure_skip_verify:
+        run.add(
+            "certificate",
+            Status.WARN,
+            "insecureSkipVerify is set: certificates are not verified (Warning: skip registry"
+            " certificate verification is enabled)",
+            "insecureSkipVerify",
+            (f"verification would fail: {message}", *details),
+        )
+        return True
+    run.add("certificate", Status.FAIL, message, key, details)
+    run.skip_rest(
+        "the server certificate is not trusted (credentials are never sent to an untrusted server)"
+    )
+    return False
+
+
+def _name_failure(
+    run: _Run, error: NetError | None, findings: list[tuple[str, str]]
+) -> tuple[str, str]:
+    """The key and the precise message for a certificate that does not verify."""
+    leaf = run.leaf
+    code = error.verify_code if error is not None else None
+    endpoint = run.cfg.endpoint
+    if code in certs.UNKNOWN_AUTHORITY_CODES:
+        if run.ca_cert is None:
+            return "caCertContent", (
+                f"registry {endpoint} is using self-signed certs, please provide the certificate"
+                " using caCertContent field. Or use insecureSkipVerify field to skip registry"
+                " certificate verification"
+            )
+        issuer = f" (issued by {leaf.issuer})" if leaf else ""
+        return "caCertContent", f"{run.ca_label} did not sign the server certificate{issuer}"
+    for key, text in findings:
+        if code == certs.EXPIRED and "expired" in text:
+            return key, text
+        if code == certs.NOT_YET_VALID and "not valid before" in text:
+            return key, text
+        if code in (certs.HOSTNAME_MISMATCH, certs.IP_ADDRESS_MISMATCH) and " is for " in text:
+            return key, text
+        if code == certs.CA_MD_TOO_WEAK and "signed with" in text:
+            return key, text
+    if findings:
+        return findings[0]
+    detail = error.detail if error is not None else "verification failed"
+    return "endpoint", f"the server certificate does not verify: {detail}"
+
+
+def _api_step(run: _Run, response: Response) -> bool:
+    cfg = run.cfg
+    url = f"https://{run.address}/v2/"
+    api_version = response.header("Docker-Distribution-API-Version")
+    if response.status == 200:
+        run.add("api", Status.OK, f"OCI distribution API answers at {url}", "endpoint")
+        return True
+    if response.status == 401:
+        challenge = parse_challenge(response.header("WWW-Authenticate"))
+        scheme = challenge.describe() if challenge else "no WWW-Authenticate header"
+        if cfg.authenticate:
+            run.add(
+                "api",
+                Status.OK,
+                f"OCI distribution API answers at {url} (login required: {scheme})",
+                "endpoint",
+            )
+            return True
+        if challenge is not None and challenge.scheme == "bearer":
+            run.add(
+                "api",
+                Status.WARN,
+                f"{url} asks for a login ({scheme}) but authenticate is not set: nodes pull"
+                " anonymously, which works only for public projects",
+                "authenticate",
+            )
+            run.skip_rest("authenticate is not set")
+            return False
+        run.add(
+            "api",
+            Status.FAIL,
+            f"{url} requires a login ({scheme}) but authenticate is not set: nodes would pull"
+            " anonymously and be refused",
+            "authenticate",
+        )
+        run.skip_rest("authenticate is not set")
+        return False
+    hint = "" if api_version else " (no Docker-Distribution-API-Version header: not a registry?)"
+    run.add(
+        "api",
+        Status.FAIL,
+        f"{url} answered HTTP {response.status} {response.reason}{hint}".rstrip(),
+        "endpoint",
+    )
+    run.skip_rest("the registry API did not answer as expected")
+    return False
+
+
+def _auth_step(run: _Run, session: Session, response: Response) -> bool:
+    cfg = run.cfg
+    if not cfg.authenticate:
+        run.add("auth", Status.SKIP, "authenticate is not set: anonymous pulls", "authenticate")
+        return True
+    for name in (USERNAME_ENV, PASSWORD_ENV):
+        if name not in run.env:
+            run.add("auth", Status.FAIL, f"please set {name} env var", "authenticate")
+            run.skip_rest("not logged in")
+            return False
+    credentials = Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
+    challenge = parse_challenge(response.header("WWW-Authenticate"))
+    if response.status == 200 or challenge is None:
+        run.add(
+            "auth",
+            Status.WARN,
+            "the registry did not ask for credentials on /v2/: REGISTRY_USERNAME/REGISTRY_PASSWORD"
+            " could not be verified",
+            "authenticate",
+        )
+        return True
+    try:
+        session.login(challenge, credentials)
+    except NetError as exc:
+        run.failure("auth", exc, "login failed", "authenticate", "not logged in")
+        return False
+    except LoginError as exc:
+        status = Status.WARN if exc.kind == "other-host" else Status.FAIL
+        run.add("auth", status, exc.message, "authenticate")
+        run.skip_rest("not logged in")
+        return False
+    run.add(
+        "auth",
+        Status.OK,
+        f"logged in as REGISTRY_USERNAME ({session.scheme} authentication)",
+        "authenticate",
+    )
+    return True
+
+
+def _mirror_path(cfg: MirrorConfig, mirror: str) -> str:
+    base = cfg.base_registry
+    return mirror[len(base) + 1 :] if mirror.startswith(base + "/") else ""
+
+
+def _projects_step(run: _Run, session: Session) -> None:
+    cfg = run.cfg
+    mapping = cfg.namespaced_registry_map()
+    needed = required_projects(cfg.eksa_version)
+    if PUBLIC_ECR not in mapping:
+        run.add(
+            "projects",
+            Status.FAIL,
+            f"ociNamespaces has no entry for {PUBLIC_ECR}: EKS Anywhere's own images are not"
+            " mirrored",
+            "ociNamespaces",
+        )
+        return
+    public_ns = _mirror_path(cfg, mapping[PUBLIC_ECR])
+    wanted: list[tuple[str, str, bool]] = [
+        (PUBLIC_ECR, f"{public_ns}/{project}" if public_ns else project, True) for project in needed
+    ]
+    for registry, mirror in mapping.items():
+        namespace = _mirror_path(cfg, mirror)
+        if registry != PUBLIC_ECR and namespace and namespace != public_ns:
+            wanted.append((registry, namespace, False))
+    try:
+        repositories, why = session.catalog(run.page_size)
+    except NetError as exc:  # pragma: no cover - catalog() reports its own network errors
+        repositories, why = None, exc.detail
+    if repositories is None:
+        run.projects.extend(ProjectResult(r, p, ProjectState.UNKNOWN, req) for r, p, req in wanted)
+        run.add(
+            "projects",
+            Status.WARN,
+            f"{why}: {len(needed)} projects not verified (create them if your registry needs"
+            " projects, e.g. Harbor)",
+            "ociNamespaces",
+        )
+        return
+    for registry, path, required in wanted:
+        present = any(repo == path or repo.startswith(path + "/") for repo in repositories)
+        state = ProjectState.PRESENT if present else ProjectState.MISSING
+        run.projects.append(ProjectResult(registry, path, state, required))
+    missing = [p.path for p in run.projects if p.required and p.state is ProjectState.MISSING]
+    empty = [p for p in run.projects if not p.required and p.state is ProjectState.MISSING]
+    where = f" under {public_ns}/" if public_ns else ""
+    if missing:
+        run.add(
+            "projects",
+            Status.FAIL,
+            f"missing {len(missing)} of {len(needed)} projects EKS Anywhere needs{where}:"
+            f" {', '.join(missing)} (create them and run eksctl anywhere import images)",
+            "ociNamespaces",
+        )
+        return
+    if empty:
+        names = ", ".join(f"{p.path} ({p.registry})" for p in empty)
+        run.add(
+            "projects",
+            Status.WARN,
+            f"all {len(needed)} projects EKS Anywhere needs are present{where}; nothing yet"
+            f" under {names}",
+            "ociNamespaces",
+        )
+        return
+    run.add(
+        "projects",
+        Status.OK,
+        f"all {len(needed)} projects EKS Anywhere needs are present{where}",
+        "ociNamespaces",
+    )

@@ -1,0 +1,273 @@
+"""Time-bounded TCP, TLS and HTTP(S) to the one configured registry endpoint.
+
+Only the standard library (``socket``, ``ssl``, ``http.client``) is used. Each network
+operation (a TCP connect, a TLS handshake, one whole HTTP request and its response) gets
+a hard budget: ``min(step timeout, time left before the whole-check deadline)``. HTTP
+requests are sent with ``Connection: close`` and the response is read until the server
+closes, with the budget re-checked before every ``recv``; ``http.client`` then parses the
+bytes (status line, headers, chunked bodies). A server that accepts and never answers, or
+that drips bytes, therefore cannot hold the check past its deadline.
+
+Errors are raised as ``NetError`` with a ``kind`` the caller turns into a message; they
+never carry request headers, so credentials cannot leak through exception text.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from email.message import Message
+
+#: Largest response body read (a registry catalog page is far smaller).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+
+class Deadline:
+    """The per-operation timeout and the whole-check deadline, on the monotonic clock."""
+
+    def __init__(self, step_timeout: float, total: float) -> None:
+        self.step_timeout = step_timeout
+        self.total = total
+        self._end = time.monotonic() + total
+
+    @property
+    def remaining(self) -> float:
+        return self._end - time.monotonic()
+
+    @property
+    def expired(self) -> bool:
+        return self.remaining <= 0
+
+    def budget(self) -> Budget:
+        """A budget for one network operation; raises ``NetError('deadline')`` if none is left."""
+        remaining = self.remaining
+        if remaining <= 0:
+            raise NetError("deadline", f"the whole-check deadline of {_secs(self.total)} passed")
+        if remaining < self.step_timeout:
+            return Budget(time.monotonic() + remaining, self.total, by_deadline=True)
+        return Budget(time.monotonic() + self.step_timeout, self.step_timeout, by_deadline=False)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The end time of one operation and what limits it (step timeout or deadline)."""
+
+    end: float
+    limit: float
+    by_deadline: bool
+
+    def left(self) -> float:
+        """Seconds left; raises ``NetError('timeout'|'deadline')`` when none are."""
+        remaining = self.end - time.monotonic()
+        if remaining <= 0:
+            raise self.timeout_error()
+        return remaining
+
+    def timeout_error(self) -> NetError:
+        if self.by_deadline:
+            return NetError("deadline", f"the whole-check deadline of {_secs(self.limit)} passed")
+        return NetError("timeout", f"no answer within {_secs(self.limit)}")
+
+
+class NetError(Exception):
+    """A network failure, classified.
+
+    ``kind`` is one of ``refused``, ``timeout``, ``deadline``, ``dns``, ``reset``,
+    ``tls``, ``verify``, ``os``, ``http``. ``verify`` errors keep the OpenSSL
+    verification code in ``verify_code``.
+    """
+
+    def __init__(self, kind: str, detail: str, *, verify_code: int | None = None) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.verify_code = verify_code
+
+
+def _secs(value: float) -> str:
+    text = f"{value:g}"
+    return f"{text} s"
+
+
+def host_port(endpoint: str, port: int) -> str:
+    """``endpoint:port`` with IPv6 literals bracketed (``net.JoinHostPort``)."""
+    return f"[{endpoint}]:{port}" if ":" in endpoint else f"{endpoint}:{port}"
+
+
+def connect(endpoint: str, port: int, budget: Budget) -> socket.socket:
+    """A TCP connection to ``endpoint:port`` within the budget."""
+    try:
+        sock = socket.create_connection((endpoint, port), timeout=budget.left())
+    except socket.gaierror as exc:
+        raise NetError("dns", f"cannot resolve {endpoint!r}: {exc.strerror}") from None
+    except ConnectionRefusedError:
+        raise NetError("refused", "connection refused") from None
+    except TimeoutError:
+        raise budget.timeout_error() from None
+    except OSError as exc:
+        raise NetError("os", exc.strerror or type(exc).__name__) from None
+    return sock
+
+
+def tls_wrap(
+    sock: socket.socket, context: ssl.SSLContext, server_hostname: str, budget: Budget
+) -> ssl.SSLSocket:
+    """Run the TLS handshake on ``sock`` within the budget (closes ``sock`` on failure)."""
+    try:
+        sock.settimeout(budget.left())
+        return context.wrap_socket(sock, server_hostname=server_hostname)
+    except ssl.SSLCertVerificationError as exc:
+        sock.close()
+        raise NetError(
+            "verify", str(exc.verify_message or exc.reason), verify_code=exc.verify_code
+        ) from None
+    except ssl.SSLEOFError:
+        sock.close()
+        raise NetError("reset", "the connection was closed during the TLS handshake") from None
+    except ssl.SSLError as exc:
+        sock.close()
+        raise NetError("tls", str(exc.reason or exc)) from None
+    except TimeoutError:
+        sock.close()
+        raise budget.timeout_error() from None
+    except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+        sock.close()
+        raise NetError("reset", "the connection was closed during the TLS handshake") from None
+    except OSError as exc:
+        sock.close()
+        raise NetError("os", exc.strerror or type(exc).__name__) from None
+
+
+def open_tls(
+    endpoint: str, port: int, context: ssl.SSLContext, deadline: Deadline
+) -> ssl.SSLSocket:
+    """Connect and handshake, each within one budget of the deadline."""
+    sock = connect(endpoint, port, deadline.budget())
+    return tls_wrap(sock, context, endpoint, deadline.budget())
+
+
+def _read_all(sock: socket.socket, budget: Budget) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        sock.settimeout(budget.left())
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            raise budget.timeout_error() from None
+        except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
+            chunk = b""  # closed without (or with) close_notify: the response is complete
+        except ssl.SSLError as exc:
+            raise NetError("tls", str(exc.reason or exc)) from None
+        except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+            raise NetError("reset", "the connection was reset") from None
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise NetError("http", f"response larger than {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+
+
+class _Replay:
+    """A socket stand-in that lets ``http.client.HTTPResponse`` parse recorded bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self._file = io.BytesIO(data)
+
+    def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BytesIO:
+        return self._file
+
+
+@dataclass(frozen=True)
+class Response:
+    """A parsed HTTP response (headers looked up case-insensitively)."""
+
+    status: int
+    reason: str
+    headers: Message
+    body: bytes
+
+    def header(self, name: str) -> str:
+        return str(self.headers.get(name, ""))
+
+    def header_values(self, name: str) -> list[str]:
+        return [str(v) for v in self.headers.get_all(name, [])]
+
+
+def parse_response(raw: bytes, method: str = "GET") -> Response:
+    """Parse a complete HTTP/1.x response with ``http.client``."""
+    import http.client
+
+    response = http.client.HTTPResponse(_Replay(raw), method=method)  # type: ignore[arg-type]
+    try:
+        response.begin()
+        body = response.read()
+    except (http.client.HTTPException, ValueError) as exc:
+        raise NetError("http", f"malformed HTTP response ({type(exc).__name__})") from None
+    return Response(response.status, response.reason, response.msg, body)
+
+
+def request(
+    sock: socket.socket,
+    host_header: str,
+    path: str,
+    budget: Budget,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Send ``GET path`` on an open connection, read the whole answer, parse it."""
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host_header}", "Connection: close"]
+    lines += [
+        "User-Agent: eksa-mirror-check",
+        "Accept: application/json",
+        "Accept-Encoding: identity",
+    ]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    payload = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    try:
+        sock.settimeout(budget.left())
+        sock.sendall(payload)
+    except TimeoutError:
+        raise budget.timeout_error() from None
+    except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+        raise NetError("reset", "the connection was reset") from None
+    except ssl.SSLError as exc:
+        raise NetError("tls", str(exc.reason or exc)) from None
+    raw = _read_all(sock, budget)
+    if not raw:
+        raise NetError("http", "the server closed the connection without answering")
+    return parse_response(raw)
+
+
+def https_get(
+    endpoint: str,
+    port: int,
+    context: ssl.SSLContext,
+    path: str,
+    deadline: Deadline,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """One HTTPS GET to the configured endpoint (new connection, ``Connection: close``)."""
+    sock = open_tls(endpoint, port, context, deadline)
+    try:
+        return request(sock, host_port(endpoint, port), path, deadline.budget(), headers)
+    finally:
+        sock.close()
+
+
+def plain_http_status_line(endpoint: str, port: int, deadline: Deadline) -> str | None:
+    """The status line if ``endpoint:port`` answers plain HTTP, else ``None``."""
+    try:
+        sock = connect(endpoint, port, deadline.budget())
+    except NetError:
+        return None
+    try:
+        response = request(sock, host_port(endpoint, port), "/v2/", deadline.budget())
+    except NetError:
+        return None
+    finally:
+        sock.close()
+    return f"HTTP {response.status} {response.reason}".rstrip()

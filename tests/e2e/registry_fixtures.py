@@ -1,0 +1,410 @@
+"""Helpers for the registry end-to-end tests: a test PKI and real registries.
+
+Everything here runs locally on 127.0.0.1 with free ports:
+
+* ``Pki`` makes CAs and server certificates with ``cryptography`` (SHA-256 or SHA-1,
+  any validity window, any DNS/IP names).
+* ``RegistryServer`` runs the CNCF distribution registry from Debian's
+  ``docker-registry`` package (``/usr/bin/docker-registry serve config.yml``), with TLS
+  or plain HTTP, optionally behind htpasswd (bcrypt, made with ``htpasswd -Bbn`` from
+  ``apache2-utils``).
+* ``push_tiny_image`` creates a repository by pushing a one-layer image through the OCI
+  distribution API (blob upload POST + PUT, manifest PUT) with ``http.client``.
+* ``SilentListener`` accepts TCP connections and never answers (bounded-time tests).
+
+A missing binary is a test *failure* with the package to install, never a skip.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import http.client
+import ipaddress
+import json
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+REGISTRY_BINARY = "/usr/bin/docker-registry"
+#: Debian packages the registry tests need (the CI installs exactly these).
+DEBIAN_PACKAGES = ("docker-registry", "apache2-utils")
+
+
+def require_binary(path_or_name: str, package: str) -> str:
+    """The absolute path of a binary, or a clear test failure naming the Debian package."""
+    found = path_or_name if Path(path_or_name).is_file() else shutil.which(path_or_name)
+    if not found:
+        pytest.fail(
+            f"{path_or_name} not found: install the Debian package {package} "
+            f"(apt-get install -y {' '.join(DEBIAN_PACKAGES)})",
+            pytrace=False,
+        )
+    return found
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# --------------------------------------------------------------------------- PKI
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A certificate and its private key, with PEM encodings."""
+
+    cert: x509.Certificate
+    key: rsa.RSAPrivateKey
+
+    @property
+    def cert_pem(self) -> str:
+        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    @property
+    def key_pem(self) -> str:
+        return self.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    def write(self, directory: Path, stem: str) -> tuple[Path, Path]:
+        """Write ``<stem>.crt`` and ``<stem>.key``; return their paths."""
+        crt, key = directory / f"{stem}.crt", directory / f"{stem}.key"
+        crt.write_text(self.cert_pem)
+        key.write_text(self.key_pem)
+        return crt, key
+
+
+_NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+#: Validity of "good" certificates: yesterday to ten years from now.
+GOOD_FROM = _NOW - dt.timedelta(days=1)
+GOOD_UNTIL = _NOW + dt.timedelta(days=3650)
+#: Validity of the expired certificate: fixed dates so messages are exact.
+EXPIRED_FROM = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+EXPIRED_UNTIL = dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def make_ca(common_name: str) -> Issued:
+    """A self-signed CA certificate (SHA-256)."""
+    key = _key()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(GOOD_FROM)
+        .not_valid_after(GOOD_UNTIL)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(ski, critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return Issued(cert, key)
+
+
+def make_server_cert(
+    ca: Issued,
+    *,
+    dns_names: tuple[str, ...] = (),
+    ips: tuple[str, ...] = (),
+    not_before: dt.datetime = GOOD_FROM,
+    not_after: dt.datetime = GOOD_UNTIL,
+    sha1: bool = False,
+) -> Issued:
+    """A server certificate for the given names, signed by ``ca``."""
+    key = _key()
+    common_name = dns_names[0] if dns_names else ips[0]
+    sans: list[x509.GeneralName] = [x509.DNSName(name) for name in dns_names]
+    sans += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
+            critical=False,
+        )
+        .sign(ca.key, hashes.SHA256())
+    )
+    if sha1:
+        cert = _resign_sha1(cert, ca.key)
+    return Issued(cert, key)
+
+
+# DER of the AlgorithmIdentifier OIDs: sha256WithRSAEncryption / sha1WithRSAEncryption.
+_SHA256_RSA = bytes.fromhex("06092a864886f70d01010b")
+_SHA1_RSA = bytes.fromhex("06092a864886f70d010105")
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw
+
+
+def _der(tag: int, content: bytes) -> bytes:
+    return bytes([tag]) + _der_length(len(content)) + content
+
+
+def _resign_sha1(cert: x509.Certificate, ca_key: rsa.RSAPrivateKey) -> x509.Certificate:
+    """The same certificate signed with sha1WithRSAEncryption.
+
+    ``cryptography`` refuses to build SHA-1 certificates, but still signs bytes with
+    SHA-1: swap the algorithm OID in the TBS (same length), sign it, re-assemble the DER.
+    """
+    tbs = cert.tbs_certificate_bytes
+    assert tbs.count(_SHA256_RSA) == 1
+    tbs = tbs.replace(_SHA256_RSA, _SHA1_RSA)
+    signature = ca_key.sign(tbs, padding.PKCS1v15(), hashes.SHA1())
+    algorithm = _der(0x30, _SHA1_RSA + b"\x05\x00")
+    der = _der(0x30, tbs + algorithm + _der(0x03, b"\x00" + signature))
+    return x509.load_der_x509_certificate(der)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class RegistryServer:
+    """One ``docker-registry serve`` process on 127.0.0.1:<free port>."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        tls: Issued | None,
+        htpasswd: tuple[str, str] | None = None,
+    ) -> None:
+        self.workdir = workdir
+        self.tls = tls
+        self.credentials = htpasswd
+        self.port = free_port()
+        self.host = "127.0.0.1"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def _config(self) -> str:
+        lines = [
+            "version: 0.1",
+            "log:",
+            "  level: error",
+            "  accesslog:",
+            "    disabled: true",
+            "storage:",
+            "  filesystem:",
+            f"    rootdirectory: {self.workdir / 'data'}",
+            "http:",
+            f"  addr: {self.address}",
+            "  secret: eksa-mirror-test-secret",
+        ]
+        if self.tls is not None:
+            crt, key = self.tls.write(self.workdir, "server")
+            lines += ["  tls:", f"    certificate: {crt}", f"    key: {key}"]
+        if self.credentials is not None:
+            htpasswd = require_binary("htpasswd", "apache2-utils")
+            user, password = self.credentials
+            line = subprocess.run(
+                [htpasswd, "-Bbn", user, password], check=True, capture_output=True, text=True
+            ).stdout.strip()
+            (self.workdir / "htpasswd").write_text(line + "\n")
+            lines += [
+                "auth:",
+                "  htpasswd:",
+                "    realm: eksa-mirror-test",
+                f"    path: {self.workdir / 'htpasswd'}",
+            ]
+        return "\n".join(lines) + "\n"
+
+    def start(self, timeout: float = 15.0) -> RegistryServer:
+        binary = require_binary(REGISTRY_BINARY, "docker-registry")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        config = self.workdir / "config.yml"
+        config.write_text(self._config())
+        log = (self.workdir / "registry.log").open("wb")
+        self._process = subprocess.Popen(
+            [binary, "serve", str(config)], stdout=log, stderr=subprocess.STDOUT
+        )
+        give_up = time.monotonic() + timeout
+        while time.monotonic() < give_up:
+            if self._process.poll() is not None:
+                break
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        output = (self.workdir / "registry.log").read_text(errors="replace")
+        pytest.fail(f"docker-registry did not start on {self.address}:\n{output}", pytrace=False)
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    def __enter__(self) -> RegistryServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ pushing
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self.tls is None:
+            return http.client.HTTPConnection(self.host, self.port, timeout=10)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return http.client.HTTPSConnection(self.host, self.port, timeout=10, context=context)
+
+    def _request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        all_headers = dict(headers or {})
+        if self.credentials is not None:
+            token = base64.b64encode(":".join(self.credentials).encode()).decode()
+            all_headers["Authorization"] = f"Basic {token}"
+        conn = self._connection()
+        try:
+            conn.request(method, path, body=body, headers=all_headers)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    def _push_blob(self, repository: str, data: bytes) -> str:
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        status, headers, body = self._request("POST", f"/v2/{repository}/blobs/uploads/")
+        assert status == 202, (status, body)
+        location = headers["Location"]
+        if location.startswith("http"):
+            location = "/" + location.split("/", 3)[3]
+        separator = "&" if "?" in location else "?"
+        status, _, body = self._request(
+            "PUT",
+            f"{location}{separator}digest={digest}",
+            body=data,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        assert status == 201, (status, body)
+        return digest
+
+    def push_tiny_image(self, repository: str, tag: str = "v1") -> None:
+        """Create ``repository`` by pushing a one-layer OCI image to it."""
+        config = b'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
+        layer = b"eksa-mirror test layer for " + repository.encode()
+        config_digest = self._push_blob(repository, config)
+        layer_digest = self._push_blob(repository, layer)
+        manifest = json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "config": {
+                    "mediaType": "application/vnd.oci.image.config.v1+json",
+                    "digest": config_digest,
+                    "size": len(config),
+                },
+                "layers": [
+                    {
+                        "mediaType": "application/vnd.oci.image.layer.v1.tar",
+                        "digest": layer_digest,
+                        "size": len(layer),
+                    }
+                ],
+            }
+        ).encode()
+        status, _, body = self._request(
+            "PUT",
+            f"/v2/{repository}/manifests/{tag}",
+            body=manifest,
+            headers={"Content-Type": "application/vnd.oci.image.manifest.v1+json"},
+        )
+        assert status == 201, (status, body)
+
+
+# --------------------------------------------------------------------------- silent listener
+
+
+class SilentListener:
+    """A TCP listener that completes the handshake (backlog) and never sends a byte."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.port: int = self._sock.getsockname()[1]
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __enter__(self) -> SilentListener:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
