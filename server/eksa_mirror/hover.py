@@ -14,7 +14,8 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror import certificates, schema_store
 from eksa_mirror.cursor import ITEM, is_eksa_cluster, locate
-from eksa_mirror.mirror import MirrorConfig, to_api_endpoint
+from eksa_mirror.explain import mirror_mapping_lines
+from eksa_mirror.mirror import MirrorConfig
 from eksa_mirror.model import ClusterModel, mirror_config
 from eksa_mirror.positions import Position, Span
 from eksa_mirror.source import SourceFile, get_item
@@ -69,20 +70,9 @@ def hover(
 
 
 def mapping_markdown(config: MirrorConfig, registry: str) -> str:
-    """Where images of ``registry`` are pulled from, as EKS-A configures containerd."""
-    mapping = config.namespaced_registry_map()
-    mirror = mapping.get(registry)
-    if mirror is None:
-        return f"`{registry}` is not mirrored."
-    api = to_api_endpoint(mirror)
-    example = f"{registry}/eks-anywhere/x" if registry == "public.ecr.aws" else f"{registry}/x"
-    image = example.split("/", 1)[1]
-    winner = [e for e in config.oci_namespaces if e.registry == registry]
-    note = " (the last entry for this registry wins)" if len(winner) > 1 else ""
-    return (
-        f"**Mirror:** `{example}` pulls from `https://{api}/{image}`{note}\n\n"
-        f"containerd: `/etc/containerd/certs.d/{registry}/hosts.toml` → "
-        f'`[host."https://{api}"]`'
+    """Where images of ``registry`` are pulled from, as EKS-A configures the nodes."""
+    return "**Mirror**\n\n" + "\n".join(
+        f"- {line}" for line in mirror_mapping_lines(config, registry)
     )
 
 

@@ -1,0 +1,94 @@
+"""The "Check registry" code lens and the ``eksaMirror.checkRegistry`` command.
+
+The check contacts the configured registry (``registry.check.run_check``) in a worker
+thread, so typing is never blocked; its failed steps become diagnostics with source
+``eksa-mirror-check`` on the key each step is about, until the next check or
+``eksaMirror.clearRegistryCheck``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from yaml.nodes import Node
+
+from eksa_mirror.model import mirror_config
+from eksa_mirror.registry.check import run_check
+from eksa_mirror.registry.report import CheckReport, Status
+from eksa_mirror.source import get_item
+
+from .server import EksaMirrorServer, server
+
+log = logging.getLogger(__name__)
+
+CHECK_COMMAND = "eksaMirror.checkRegistry"
+CLEAR_COMMAND = "eksaMirror.clearRegistryCheck"
+CHECK_SOURCE = "eksa-mirror-check"
+
+_SEVERITY = {
+    Status.FAIL: types.DiagnosticSeverity.Error,
+    Status.WARN: types.DiagnosticSeverity.Warning,
+}
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    found = ls.analysis(params.text_document.uri)
+    if found is None:
+        return []
+    result, lines = found
+    lenses = []
+    for model in result.clusters:
+        key = model.mirror_key
+        if key is None:
+            continue
+        where = lines.range(model.doc.span(key))
+        args = [params.text_document.uri, model.doc.index]
+        lenses.append(types.CodeLens(where, types.Command("Check registry", CHECK_COMMAND, args)))
+        if ls.check_results.get(params.text_document.uri):
+            lenses.append(
+                types.CodeLens(where, types.Command("Clear check results", CLEAR_COMMAND, args[:1]))
+            )
+    return lenses
+
+
+@server.command(CHECK_COMMAND)
+async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> dict[str, Any]:
+    """Check the mirror of the Cluster in ``document`` and show the result as diagnostics."""
+    found = ls.analysis(uri)
+    if found is None:
+        return {"verdict": "error", "message": "document not open"}
+    result, lines = found
+    model = next((m for m in result.clusters if m.doc.index == document and m.mirror_key), None)
+    config = mirror_config(model) if model is not None else None
+    if model is None or config is None:
+        return {"verdict": "error", "message": "no registryMirrorConfiguration here"}
+    report: CheckReport = await asyncio.to_thread(run_check, config)
+    diagnostics = []
+    for step in report.steps:
+        if step.status not in _SEVERITY:
+            continue
+        pair = get_item(model.mirror, step.key, fold_case=True)
+        node: Node = pair[0] if pair is not None else model.mirror_key  # type: ignore[assignment]
+        diagnostics.append(
+            types.Diagnostic(
+                range=lines.range(model.doc.span(node)),
+                message=step.message,
+                severity=_SEVERITY[step.status],
+                source=CHECK_SOURCE,
+                code=step.name,
+            )
+        )
+    ls.check_results[uri] = diagnostics
+    ls.refresh_uri(uri)
+    failed = any(s.status is Status.FAIL for s in report.steps)
+    return {"verdict": "fail" if failed else "ok", "problems": len(diagnostics)}
+
+
+@server.command(CLEAR_COMMAND)
+def clear_check(ls: EksaMirrorServer, uri: str) -> None:
+    if ls.check_results.pop(uri, None) is not None:
+        ls.refresh_uri(uri)
