@@ -43,6 +43,8 @@ class EksaMirrorServer(LanguageServer):
         self.pull_diagnostics = False
         self._analyses: dict[str, tuple[int | None, int, Analysis]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        #: Diagnostics from the last "Check registry" run, per document.
+        self.check_results: dict[str, list[types.Diagnostic]] = {}
 
     # --- analysis ---------------------------------------------------------------------
 
@@ -69,7 +71,8 @@ class EksaMirrorServer(LanguageServer):
         if found is None:
             return []
         result, lines = found
-        return [diagnostic(lines, finding) for finding in result.findings]
+        found_here = [diagnostic(lines, finding) for finding in result.findings]
+        return found_here + self.check_results.get(uri, [])
 
     def schedule(self, uri: str) -> None:
         """Publish diagnostics for the latest version after the debounce delay."""
@@ -117,6 +120,14 @@ class EksaMirrorServer(LanguageServer):
             self.settings = settings
             self.settings_generation += 1
             self.refresh()
+
+    def refresh_uri(self, uri: str) -> None:
+        """Show new diagnostics for one document (push: publish; pull: ask for a refresh)."""
+        if self.pull_diagnostics:
+            self.settings_generation += 1
+            self.refresh()
+        else:
+            self.schedule(uri)
 
     def refresh(self) -> None:
         if self.pull_diagnostics:
@@ -335,3 +346,7 @@ def _fix_all(ls: EksaMirrorServer, uri: str) -> types.CodeAction | None:
         kind=FIX_ALL_KIND,
         edit=types.WorkspaceEdit(changes={uri: [lines.edit(e) for e in edits]}),
     )
+
+
+# The "Check registry" code lens and commands register themselves on ``server``.
+from eksa_mirror.lsp import registry_lens  # noqa: E402,F401  (import for its handlers)
