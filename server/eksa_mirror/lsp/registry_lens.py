@@ -47,10 +47,10 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
             continue
         where = lines.range(model.doc.span(key))
         args = [params.text_document.uri, model.doc.index]
-        lenses.append(types.CodeLens(where, types.Command("Check registry", CHECK_COMMAND, args)))
+        lenses.append(types.CodeLens(where, types.Command("Check registry", CHECK_COMMAND, arguments=args)))
         if ls.check_results.get(params.text_document.uri):
             lenses.append(
-                types.CodeLens(where, types.Command("Clear check results", CLEAR_COMMAND, args[:1]))
+                types.CodeLens(where, types.Command("Clear check results", CLEAR_COMMAND, arguments=args[:1]))
             )
     return lenses
 

@@ -218,8 +218,8 @@ def pull_diagnostics(
         version = None
     result_id = f"{version}:{ls.settings_generation}"
     if params.previous_result_id == result_id:
-        return types.UnchangedDocumentDiagnosticReport(result_id=result_id)
-    return types.FullDocumentDiagnosticReport(items=ls.diagnostics(uri), result_id=result_id)
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri), result_id=result_id)
 
 
 @server.feature(
@@ -274,7 +274,7 @@ def on_hover(ls: EksaMirrorServer, params: types.HoverParams) -> types.Hover | N
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],  # type: ignore[list-item]
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
     ),
 )
 def code_action(ls: EksaMirrorServer, params: types.CodeActionParams) -> list[types.CodeAction]:
