@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from eksa_mirror.mirror import MirrorConfig
 
+CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_CANNOT_RUN = 2
@@ -185,7 +186,17 @@ def run_explain_command(args: argparse.Namespace) -> int:
         cfg = load_config(args.file)
     except CliError as exc:
         return _fail("explain", str(exc))
-    result = explain.explain(cfg)
+    ca_from = ""
+    ca_path = os.environ.get(CA_ENV, "")
+    if not cfg.ca_cert_content and ca_path:
+        # EKS-A's defaulting: the variable names a file whose content becomes caCertContent.
+        try:
+            content = Path(ca_path).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return _fail("explain", f"reading the cert file {ca_path}: {exc.strerror}")
+        cfg = replace(cfg, ca_cert_content=content)
+        ca_from = f"{CA_ENV}={ca_path}"
+    result = explain.explain(cfg, ca_from=ca_from)
     if args.format == "json":
         _print_json(explain.to_dict(result))
     else:

@@ -261,9 +261,16 @@ def _notes(cfg: MirrorConfig) -> list[str]:
     return notes
 
 
-def explain(cfg: MirrorConfig) -> Explanation:
-    """Everything EKS Anywhere derives from the mirror settings of ``cfg``."""
+def explain(cfg: MirrorConfig, *, ca_from: str = "") -> Explanation:
+    """Everything EKS Anywhere derives from the mirror settings of ``cfg``.
+
+    ``ca_from`` names where ``caCertContent`` came from when it was not in the file
+    (``EKSA_REGISTRY_MIRROR_CA=<path>``); it only adds a note.
+    """
     core = cfg.core_eksa_mirror()
+    notes = _notes(cfg)
+    if ca_from and cfg.ca_cert_content:
+        notes.insert(0, f"caCertContent is empty in the file: the CA comes from {ca_from}")
     return Explanation(
         endpoint=cfg.endpoint,
         port=cfg.port,
@@ -276,7 +283,7 @@ def explain(cfg: MirrorConfig) -> Explanation:
         bottlerocket=bottlerocket_settings(cfg),
         etcd_endpoint=to_api_endpoint(core) if core else None,
         credentials_secret=credentials_secret(cfg),
-        notes=tuple(_notes(cfg)),
+        notes=tuple(notes),
     )
 
 

@@ -11,6 +11,9 @@ Everything here runs locally on 127.0.0.1 with free ports:
 * ``push_tiny_image`` creates a repository by pushing a one-layer image through the OCI
   distribution API (blob upload POST + PUT, manifest PUT) with ``http.client``.
 * ``SilentListener`` accepts TCP connections and never answers (bounded-time tests).
+* ``TokenRegistry`` is a small in-process HTTPS server speaking the registry *token*
+  protocol (``Bearer realm=…``), which the Debian registry cannot do without a separate
+  token server: it covers the Bearer login path and the "realm on another host" rule.
 
 A missing binary is a test *failure* with the package to install, never a skip.
 """
@@ -27,8 +30,11 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
@@ -408,3 +414,102 @@ class SilentListener:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def pending_connections(self) -> int:
+        """How many connections reached this listener (accepts them without blocking)."""
+        self._sock.setblocking(False)
+        count = 0
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except BlockingIOError:
+                return count
+            conn.close()
+            count += 1
+
+
+# --------------------------------------------------------------------------- token registry
+
+
+class TokenRegistry:
+    """HTTPS on 127.0.0.1 answering /v2/, /token and /v2/_catalog like a token-auth registry."""
+
+    TOKEN = "fake-bearer-token-0123456789"
+
+    def __init__(
+        self,
+        tls: Issued,
+        workdir: Path,
+        *,
+        credentials: tuple[str, str],
+        repositories: tuple[str, ...],
+        realm: str | None = None,
+    ) -> None:
+        self.credentials = credentials
+        self.repositories = repositories
+        self.requests: list[str] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def _send(self, status: int, body: dict[str, object], **headers: str) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Docker-Distribution-API-Version", "registry/2.0")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name.replace("_", "-"), value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                owner.requests.append(self.path)
+                auth = self.headers.get("Authorization", "")
+                path = urllib.parse.urlsplit(self.path).path
+                if path == "/token":
+                    expected = base64.b64encode(":".join(owner.credentials).encode()).decode()
+                    if auth != f"Basic {expected}":
+                        self._send(401, {"errors": [{"code": "UNAUTHORIZED"}]})
+                        return
+                    self._send(200, {"token": owner.TOKEN})
+                    return
+                if auth != f"Bearer {owner.TOKEN}":
+                    challenge = (
+                        f'Bearer realm="{owner.realm}",service="fake-registry",'
+                        'scope="registry:catalog:*"'
+                    )
+                    self._send(
+                        401, {"errors": [{"code": "UNAUTHORIZED"}]}, WWW_Authenticate=challenge
+                    )
+                    return
+                if path == "/v2/":
+                    self._send(200, {})
+                elif path == "/v2/_catalog":
+                    self._send(200, {"repositories": list(owner.repositories)})
+                else:
+                    self._send(404, {"errors": [{"code": "NOT_FOUND"}]})
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port: int = self._server.server_address[1]
+        self.realm = realm or f"https://127.0.0.1:{self.port}/token"
+        crt, key = tls.write(workdir, "token-registry")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(crt, key)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> TokenRegistry:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -205,18 +205,25 @@ class Session:
             except (ValueError, AttributeError):
                 return None, "/v2/_catalog did not return JSON"
             repositories.extend(str(name) for name in names)
-            path = self._next_page(response)
+            path, elsewhere = self._next_page(response)
+            if elsewhere:
+                return None, (
+                    f"the next /v2/_catalog page is on {elsewhere}, not {self.base_url}:"
+                    " not followed"
+                )
         return repositories, ""
 
-    def _next_page(self, response: Response) -> str:
+    def _next_page(self, response: Response) -> tuple[str, str]:
+        """The path of the next catalog page ("" at the end), or the foreign URL."""
         for link in response.header_values("Link"):
             match = _LINK_NEXT.search(link)
             if not match:
                 continue
             target = match.group(1)
             if target.startswith("/"):
-                return target
-            if same_origin(target, self.endpoint, self.port):
-                parts = urllib.parse.urlsplit(target)
-                return parts.path + ("?" + parts.query if parts.query else "")
-        return ""
+                return target, ""
+            if not same_origin(target, self.endpoint, self.port):
+                return "", target
+            parts = urllib.parse.urlsplit(target)
+            return parts.path + ("?" + parts.query if parts.query else ""), ""
+        return "", ""
