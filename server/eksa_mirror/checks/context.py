@@ -30,6 +30,9 @@ class Options:
     env: Mapping[str, str] | None = None
     #: The time certificates are checked at; ``None`` means now.
     now: datetime | None = None
+    #: The EKS-A release to check against when the Cluster has no ``spec.eksaVersion``
+    #: ("" means the latest release known, ``releases.LATEST``).
+    eksa_version: str = ""
 
     def environ(self) -> Mapping[str, str]:
         return os.environ if self.env is None else self.env
