@@ -6,7 +6,7 @@ Codes are stable: once given, a code keeps its meaning. Each code has a section 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eksa_mirror.findings import Severity
 
@@ -21,6 +21,8 @@ class Rule:
     name: str
     severity: Severity
     summary: str
+    #: The first EKS-A release the rule's behaviour applies to (see ``releases``).
+    since: str = ""
 
     @property
     def url(self) -> str:
@@ -59,14 +61,30 @@ _RULES = [
     Rule("RM020", "provider-unsupported", I, "provider not in the registry-mirror support table"),
     Rule("RM021", "packages-namespace", I, "regional packages registry outside `eks-anywhere`"),
     Rule("RM022", "tinkerbell-airgap-images", I, "bare metal mirror without hook/OS image URLs"),
+    Rule("RM023", "upgrade-change", I, "mirror change EKS-A does not support on upgrade"),
     Rule("RM024", "yaml-syntax", E, "the YAML cannot be parsed"),
     Rule("RM025", "duplicate-key", E, "a key appears twice in one mapping"),
     Rule("RM026", "credentials-in-spec", E, "credential-looking key in the mirror section"),
     Rule("RM027", "private-key-in-ca", E, "a private key pasted into `caCertContent`"),
+    Rule("RM028", "not-in-target-release", E, "key or value the target EKS-A release lacks"),
     Rule("RM029", "oci-namespace-missing", W, "an `ociNamespaces` entry has no `namespace` key"),
 ]
 
-RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+#: The first EKS-A release each rule's behaviour applies to (verified in ``releases``).
+_SINCE = {
+    "RM001": "v0.6.0", "RM002": "v0.7.0", "RM003": "v0.13.0", "RM004": "v0.13.0",
+    "RM005": "v0.15.0", "RM006": "v0.6.0", "RM007": "v0.6.0", "RM008": "v0.7.0",
+    "RM009": "v0.6.0", "RM010": "v0.13.0", "RM011": "v0.13.0", "RM012": "v0.13.0",
+    "RM013": "v0.13.0", "RM014": "v0.6.0", "RM015": "v0.6.0", "RM016": "v0.12.0",
+    "RM017": "v0.12.0", "RM018": "v0.13.0", "RM019": "v0.9.0", "RM020": "v0.6.0",
+    "RM021": "v0.13.0", "RM022": "v0.12.0", "RM023": "v0.6.0", "RM024": "v0.6.0",
+    "RM025": "v0.6.0", "RM026": "v0.6.0", "RM027": "v0.6.0", "RM028": "v0.6.0",
+    "RM029": "v0.13.0",
+}  # fmt: skip
+
+RULES: dict[str, Rule] = {
+    rule.code: replace(rule, since=_SINCE.get(rule.code, rule.since)) for rule in _RULES
+}
 
 
 def rule(code: str) -> Rule:
