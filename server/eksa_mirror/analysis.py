@@ -14,6 +14,7 @@ from eksa_mirror.checks.context import Check, Options
 from eksa_mirror.checks.providers import check_providers
 from eksa_mirror.checks.structure import check_structure
 from eksa_mirror.checks.values import check_duplicate_keys, check_flags, check_namespaces
+from eksa_mirror.checks.versions import check_versions
 from eksa_mirror.findings import Finding, Fix, TextEdit
 from eksa_mirror.model import MIRROR_KEY, ClusterModel, ExpansionError, clusters, load_source
 from eksa_mirror.positions import Position, Span
@@ -22,8 +23,9 @@ from eksa_mirror.source import SourceFile, items
 
 __all__ = ["Analysis", "Options", "analyze"]
 
+# check_versions stays last: it reads the RM015 findings of check_ca.
 _CHECKS = (check_duplicate_keys, check_structure, check_namespaces, check_flags, check_ca,
-           check_providers)  # fmt: skip
+           check_providers, check_versions)  # fmt: skip
 
 
 @dataclass
