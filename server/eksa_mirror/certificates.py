@@ -7,6 +7,8 @@ Private keys are detected by their PEM label and never returned or echoed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +26,8 @@ class PemBlock:
     #: 0-based line range of the block inside the value text.
     first_line: int
     last_line: int
+    #: The base64 text between the BEGIN and END lines.
+    body: str = ""
 
     @property
     def is_private_key(self) -> bool:
@@ -60,7 +64,7 @@ def pem_blocks(value: str) -> list[PemBlock]:
     for match in _BLOCK.finditer(value):
         first = value.count("\n", 0, match.start())
         last = value.count("\n", 0, match.end())
-        blocks.append(PemBlock(match.group(1), match.group(0), first, last))
+        blocks.append(PemBlock(match.group(1), match.group(0), first, last, match.group(2)))
     return blocks
 
 
@@ -79,12 +83,20 @@ def first_certificate(value: str) -> x509.Certificate:
             "invalid registry certificate: failed to parse certificate: x509: the first PEM "
             f"block is a {first.label.lower()}, not a certificate"
         )
+    body = "".join(first.body.split())
     try:
-        return x509.load_pem_x509_certificate(first.text.encode("ascii", "replace"))
-    except ValueError as exc:
-        detail = str(exc).split("\n")[0] or "malformed certificate"
+        # Go's pem.Decode: the body must be valid base64, else there is no PEM block at all.
+        der = base64.b64decode(body, validate=True)
+    except (ValueError, binascii.Error):
         raise CertificateError(
-            f"invalid registry certificate: failed to parse certificate: {detail}"
+            "invalid registry certificate: failed to parse certificate PEM"
+        ) from None
+    try:
+        return x509.load_der_x509_certificate(der)
+    except ValueError:
+        # cryptography's parser errors are Rust debug text; Go says this.
+        raise CertificateError(
+            "invalid registry certificate: failed to parse certificate: x509: malformed certificate"
         ) from None
 
 

@@ -98,15 +98,17 @@ class Document:
         return Position(mark.line + self.line_offset, mark.column)
 
     def span(self, node: Node) -> Span:
-        """The exact span of a node (scalars end where their text ends)."""
+        """The exact span of a node: it ends where its own text ends.
+
+        PyYAML ends a block collection where the next token starts (column 0 of a later
+        line, or the ``-`` of the next sequence item after any comment lines) and a block
+        scalar after its trailing blank lines; both are pulled back to the last character
+        of their content.
+        """
         start = self.pos(node.start_mark)
-        end = self.pos(node.end_mark)
-        if not isinstance(node, ScalarNode) and end.column == 0 and end.line > start.line:
-            # Block collections end at column 0 of the next line: stop at the last child.
-            last = _last_scalar(node)
-            if last is not None:
-                end = self.pos(last.end_mark)
-        return Span(start, end)
+        line, column = _content_end(node, self.parsed.text)
+        end = Position(line + self.line_offset, column)
+        return Span(start, max(start, end))
 
 
 @dataclass
@@ -214,14 +216,20 @@ def _parse(text: str) -> ParsedDocument:
         roots = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            # An unclosed quote or bracket: the end of the text says nothing, its start does.
+            mark = exc.context_mark
         line, column = (mark.line, mark.column) if mark is not None else (0, 0)
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         return ParsedDocument(text, [], SyntaxProblem(_clean(problem), line, column))
     except yaml.YAMLError as exc:  # e.g. a reader error for a non-printable character
-        mark = getattr(exc, "position", None)
-        return ParsedDocument(
-            text, [], SyntaxProblem(_clean(str(exc)), 0, 0 if mark is None else 0)
-        )
+        offset = getattr(exc, "position", None)
+        line = column = 0
+        if isinstance(offset, int) and 0 <= offset <= len(text):
+            line = text.count("\n", 0, offset)
+            column = offset - (text.rfind("\n", 0, offset) + 1)
+        message = re.sub(r'\s+in "<[^>]*>", position \d+$', "", _clean(str(exc)))
+        return ParsedDocument(text, [], SyntaxProblem(message, line, column))
     except RecursionError:
         return ParsedDocument(text, [], SyntaxProblem("the document is nested too deeply", 0, 0))
     return ParsedDocument(text, roots, None)
@@ -275,13 +283,29 @@ def is_null(node: Node | None) -> bool:
     return node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null")
 
 
-def _last_scalar(node: Node) -> Node | None:
-    current: Node | None = node
-    while current is not None and not isinstance(current, ScalarNode):
-        if isinstance(current, MappingNode) and current.value:
-            current = current.value[-1][1]
-        elif isinstance(current, SequenceNode) and current.value:
-            current = current.value[-1]
+def _content_end(node: Node, text: str) -> tuple[int, int]:
+    """(line, column) where a node's own text ends, relative to its document."""
+    floor = (node.start_mark.line, node.start_mark.column)
+    # Walk down the last child of each block collection (iteratively: no recursion limit).
+    while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        if isinstance(node, MappingNode):
+            key, node = node.value[-1]
+            floor = max(floor, (key.end_mark.line, key.end_mark.column))
         else:
-            return current if current is not node else None
-    return current
+            node = node.value[-1]
+    mark = node.end_mark
+    end = (mark.line, mark.column)
+    if (
+        isinstance(node, ScalarNode)
+        and node.style in ("|", ">")
+        and mark.column == 0
+        and mark.line > node.start_mark.line
+    ):
+        # A block scalar ends after its trailing blank lines: stop at the last content.
+        lines = text.split("\n")
+        line = min(mark.line, len(lines)) - 1
+        while line > node.start_mark.line and not lines[line].strip():
+            line -= 1
+        end = (line, len(lines[line].rstrip("\r")))
+    # An alias points at its anchor, which may come earlier: never end before the last key.
+    return max(floor, end)

@@ -39,13 +39,15 @@ def _check_env_file(check: Check, path: str, span: Span) -> None:
             pointer("caCertContent"),
         )
         return
-    _check_value(check, content, span, None, f"EKSA_REGISTRY_MIRROR_CA ({path})")
+    _check_value(check, content, span, None, f"EKSA_REGISTRY_MIRROR_CA={path}")
 
 
 def _check_value(
     check: Check, value: str, span: Span, node: ScalarNode | None, origin: str
 ) -> None:
     where = pointer("caCertContent")
+    # Findings from the environment's file sit on the mirror key: say where the content is from.
+    suffix = "" if node is not None else f" (read from {origin})"
     blocks = certificates.pem_blocks(value)
     keys = [b for b in blocks if b.is_private_key]
     if keys:
@@ -63,10 +65,10 @@ def _check_value(
         cert = certificates.first_certificate(value)
     except certificates.CertificateError as exc:
         if not (keys and len(blocks) == len(keys)):
-            check.emit("RM014", str(exc), span, where)
+            check.emit("RM014", f"{exc}{suffix}", span, where)
         return
     for problem in certificates.quality_problems(cert, check.options.now):
-        check.emit("RM015", problem, span, where)
+        check.emit("RM015", f"{problem}{suffix}", span, where)
     certs = [b for b in blocks if b.label == "CERTIFICATE"]
     if len(certs) > 1:
         check.emit(

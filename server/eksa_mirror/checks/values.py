@@ -66,12 +66,7 @@ def _duplicates(check: Check, registries: list[tuple[int, ScalarNode, Node]]) ->
         winner = last[registry.value]
         if winner == position:
             continue
-        first, final = check.span(entry).start.line, check.span(entry).end.line
-        fix = Fix(
-            "Remove this ignored duplicate entry",
-            (check.delete_lines(first, final),),
-            safe=True,
-        )
+        fix = _remove_entry_fix(check, entry)
         winner_index = registries[winner][0]
         check.emit(
             "RM011",
@@ -81,6 +76,24 @@ def _duplicates(check: Check, registries: list[tuple[int, ScalarNode, Node]]) ->
             pointer("ociNamespaces", index, "registry"),
             fix,
         )
+
+
+def _remove_entry_fix(check: Check, entry: Node) -> Fix | None:
+    """Delete a block sequence item (its ``-`` line to its last line), when it owns its lines."""
+    seq = _entries(check)
+    if seq is None or seq[1].flow_style is not False or not isinstance(entry, MappingNode):
+        return None
+    span = check.span(entry)
+    before = check.line(span.start.line)[: span.start.column]
+    after = check.line(span.end.line)[span.end.column :]
+    # The item must start its line ("- " only before it) and nothing but a comment may follow it.
+    if before.strip() not in ("-", "") or (after.strip() and not after.strip().startswith("#")):
+        return None
+    return Fix(
+        "Remove this ignored duplicate entry",
+        (check.delete_lines(span.start.line, span.end.line),),
+        safe=True,
+    )
 
 
 def _namespace(check: Check, index: int, node: ScalarNode) -> None:
@@ -139,10 +152,11 @@ def _public_ecr_missing(check: Check, key: ScalarNode, seq: SequenceNode) -> Non
         line_text = check.line(check.span(seq.value[0]).start.line)
         dash = line_text.rfind("-", 0, item_column)
         if dash >= 0:
-            pad = " " * dash
+            # Keep the layout of the existing items: dash column and the gap after the dash.
+            dash_part = " " * dash + "-" + " " * (item_column - dash - 1)
             inner = " " * item_column
             end_line = check.span(last).end.line
-            text = f'{pad}- registry: {PUBLIC_ECR}{check.newline}{inner}namespace: ""'
+            text = f'{dash_part}registry: {PUBLIC_ECR}{check.newline}{inner}namespace: ""'
             fix = Fix(
                 f'Add an entry for {PUBLIC_ECR} (namespace "")',
                 (check.insert_line_after(end_line, text),),

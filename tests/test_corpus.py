@@ -1,0 +1,144 @@
+"""Real EKS Anywhere test files: each gives exactly the findings its README row predicts.
+
+The corpus lives next to the repository, in ``../shared/corpus/eksa-testdata/`` (see its
+README.md). For each file the expectation is split in two:
+
+- ``eksa``: what EKS Anywhere's own static validation rejects (the linter must say it too);
+- ``linter``: what the README's "linter should also report" column lists;
+- ``also``: findings beyond the README row, each justified in a comment (the same fact the
+  README reports for another file, or a rule of reference section 8 the row does not cover).
+
+Items are ``(code, 1-based line)``; the union must equal the file's findings exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from eksa_mirror.analysis import Options, analyze
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus" / "eksa-testdata"
+
+Item = tuple[str, int]
+
+#: Certificates are judged at the corpus date (the SHA-1 test CA expires in 2031).
+OPTIONS = Options(now=datetime(2026, 8, 18, tzinfo=timezone.utc))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    eksa_accepts: bool
+    eksa: tuple[Item, ...] = ()
+    linter: tuple[Item, ...] = ()
+    also: tuple[Item, ...] = field(default=())
+
+    @property
+    def all(self) -> list[Item]:
+        return sorted(self.eksa + self.linter + self.also)
+
+
+EXPECTED: dict[str, Outcome] = {
+    # rejects: registry can't be set to empty in OCINamespaces | + ociNamespaces lacks public.ecr.aws
+    "pkg__api__v1alpha1__testdata__invalid_registry.yaml": Outcome(
+        eksa_accepts=False, eksa=(("RM003", 9),), linter=(("RM010", 8),)
+    ),
+    # accepts | port integer; insecureSkipVerify warning; CA together with insecureSkipVerify
+    "pkg__providers__nutanix__testdata__eksa-cluster-registry-mirror.yaml": Outcome(
+        eksa_accepts=True,
+        linter=(("RM008", 35), ("RM019", 40), ("RM019", 40)),  # warning + info on the same flag
+        # authenticate: true needs REGISTRY_USERNAME/PASSWORD (as the README says for vSphere auth)
+        also=(("RM016", 39),),
+    ),
+    # accepts | port integer
+    "pkg__providers__tinkerbell__testdata__cluster_tinkerbell_bottlerocket_minimal_registry_mirror.yaml": Outcome(  # noqa: E501
+        eksa_accepts=True,
+        linter=(("RM008", 45),),
+        # RM022: the TinkerbellDatacenterConfig has neither hookImagesURLPath nor osImageURL
+        also=(("RM022", 43),),
+    ),
+    # accepts | port integer
+    "pkg__providers__vsphere__testdata__cluster_mirror_config.yaml": Outcome(
+        eksa_accepts=True, linter=(("RM008", 38),)
+    ),
+    # accepts statically | SHA-1 CA
+    "pkg__providers__vsphere__testdata__cluster_mirror_with_cert_config.yaml": Outcome(
+        eksa_accepts=True,
+        linter=(("RM015", 44),),
+        also=(("RM008", 38),),  # port: 1234 unquoted, as in every vSphere file
+    ),
+    # accepts statically | SHA-1 CA; authenticate needs REGISTRY_USERNAME / REGISTRY_PASSWORD
+    "pkg__providers__vsphere__testdata__cluster_mirror_with_auth_config.yaml": Outcome(
+        eksa_accepts=True,
+        linter=(("RM015", 40), ("RM016", 39)),
+        also=(("RM008", 38),),  # port: 1234 unquoted
+    ),
+    # accepts (v0.20+) | port integer
+    "pkg__providers__vsphere__testdata__cluster_bottlerocket_mirror_config_multiple_ocinamespaces.yaml": Outcome(  # noqa: E501
+        eksa_accepts=True, linter=(("RM008", 38),)
+    ),
+    # accepts | SHA-1 CA; Docker not in the support table
+    "pkg__providers__docker__testdata__cluster_mirror_with_auth_config.yaml": Outcome(
+        eksa_accepts=True,
+        linter=(("RM015", 35), ("RM020", 28)),
+        also=(("RM008", 30), ("RM016", 31)),  # port: 1234 unquoted; authenticate: true
+    ),
+    # accepts | port integer; the double-quoted CA with \n escapes parses (no RM014)
+    "pkg__providers__tinkerbell__testdata__cluster_tinkerbell_stacked_upgrade_registry_mirror.yaml": Outcome(  # noqa: E501
+        eksa_accepts=True,
+        linter=(("RM008", 45),),
+        # RM022: osImageURL is set on the datacenter, hookImagesURLPath is not
+        also=(("RM022", 43),),
+    ),
+    # accepts (port defaults to 443) | CloudStack deprecated / not in the table; SHA-1 CA
+    "pkg__providers__cloudstack__testdata__cluster_mirror_with_cert_config.yaml": Outcome(
+        eksa_accepts=True, linter=(("RM020", 36), ("RM015", 38))
+    ),
+}
+
+#: What EKS-A's static validation (validateMirrorConfig) rejects, by rule.
+EKSA_STATIC_CODES = {"RM001", "RM002", "RM003", "RM004"}
+
+
+def _corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(
+            f"the EKS Anywhere test-data corpus is missing: expected {CORPUS} "
+            "(the repository's sibling folder ../shared/corpus/eksa-testdata)",
+            pytrace=False,
+        )
+    return CORPUS
+
+
+def test_corpus_files_match_the_table() -> None:
+    names = sorted(p.name for p in _corpus().glob("*.yaml"))
+    assert names == sorted(EXPECTED), "a corpus file was added or removed: update EXPECTED"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file(name: str) -> None:
+    text = (_corpus() / name).read_text(encoding="utf-8")
+    found = analyze(text, OPTIONS).findings
+    assert sorted((f.code, f.span.start.line + 1) for f in found) == EXPECTED[name].all
+    outcome = EXPECTED[name]
+    static_errors = [f.code for f in found if f.code in EKSA_STATIC_CODES]
+    assert (not static_errors) is outcome.eksa_accepts
+    assert sorted(static_errors) == sorted(code for code, _ in outcome.eksa)
+
+
+def test_invalid_registry_message_is_eksas() -> None:
+    text = (_corpus() / "pkg__api__v1alpha1__testdata__invalid_registry.yaml").read_text()
+    messages = [f.message for f in analyze(text, OPTIONS).findings if f.code == "RM003"]
+    assert messages == ["registry can't be set to empty in OCINamespaces"]
+
+
+def test_sha1_is_the_reason_of_rm015() -> None:
+    for name, outcome in EXPECTED.items():
+        if any(code == "RM015" for code, _ in outcome.all):
+            text = (_corpus() / name).read_text()
+            (rm015,) = [f for f in analyze(text, OPTIONS).findings if f.code == "RM015"]
+            assert "signed with SHA-1" in rm015.message, name
