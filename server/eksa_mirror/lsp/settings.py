@@ -11,6 +11,7 @@ from typing import Any
 
 from eksa_mirror.analysis import Options
 from eksa_mirror.findings import Severity
+from eksa_mirror.releases import parse_version
 from eksa_mirror.rules import RULES
 
 #: Delay before analysing after a change, in milliseconds. Analysis of a 5,000-line
@@ -26,6 +27,8 @@ class Settings:
     check_environment: bool = False
     eksa_version: str = ""
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    #: ``"git"``: RM023 against the file's last committed version (``upgrade``).
+    upgrade_diff: str = "off"
 
     def options(self) -> Options:
         return Options(
@@ -33,6 +36,7 @@ class Settings:
             ignore=self.ignore,
             severity=self.severity,
             check_env=self.check_environment,
+            eksa_version=self.eksa_version,
         )
 
 
@@ -84,6 +88,13 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     if not isinstance(version, str):
         errors.append('eksaMirror.eksaVersion must be a string like "v0.20.0"')
         version = ""
+    elif version and parse_version(version) is None:
+        errors.append(f'eksaMirror.eksaVersion: {version!r} is not a release like "v0.20.0"')
+        version = ""
+    upgrade_diff = raw.get("upgradeDiff", "off")
+    if upgrade_diff not in ("off", "git"):
+        errors.append('eksaMirror.upgradeDiff must be "off" or "git"')
+        upgrade_diff = "off"
     debounce = raw.get("debounceMs", DEFAULT_DEBOUNCE_MS)
     if isinstance(debounce, bool) or not isinstance(debounce, int) or not 0 <= debounce <= 5000:
         errors.append("eksaMirror.debounceMs must be a whole number of milliseconds (0-5000)")
@@ -95,5 +106,6 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         check_environment=check_env,
         eksa_version=version,
         debounce_ms=debounce,
+        upgrade_diff=upgrade_diff,
     )
     return settings, errors
