@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from yaml.nodes import ScalarNode, SequenceNode
 
-from eksa_mirror import certificates, schema_store
+from eksa_mirror import certificates, releases, schema_store
 from eksa_mirror.cursor import ITEM, is_eksa_cluster, locate
 from eksa_mirror.explain import mirror_mapping_lines
 from eksa_mirror.mirror import MirrorConfig
@@ -31,9 +31,16 @@ class HoverText:
 
 
 def hover(
-    source: SourceFile, models: list[ClusterModel], line: int, column: int
+    source: SourceFile,
+    models: list[ClusterModel],
+    line: int,
+    column: int,
+    eksa_version: str = "",
 ) -> HoverText | None:
-    """Markdown for the key (or its value) at (line, column), or None."""
+    """Markdown for the key (or its value) at (line, column), or None.
+
+    ``eksa_version``: the target release when the Cluster has no ``spec.eksaVersion``.
+    """
     lines = source.lines
     if line >= len(lines) or not is_eksa_cluster(lines, line):
         return None
@@ -65,6 +72,10 @@ def hover(
             parts.append(mapping_markdown(config, registry))
     if field == ("caCertContent",) and config and config.ca_cert_content.strip():
         parts.append(certificate_markdown(config.ca_cert_content))
+    target = releases.target_release(model.eksa_version if model else "", eksa_version)
+    since = releases.since_markdown(field, target)
+    if since:
+        parts.append(since)
     span = Span(Position(line, key_start), Position(line, match.end("key")))
     return HoverText("\n\n---\n\n".join(parts), span)
 

@@ -164,13 +164,13 @@ FIELD_SINCE: dict[tuple[str, ...], Version] = {
 
 #: Notes for hovers: what changed later for a key.
 FIELD_NOTES: dict[tuple[str, ...], str] = {
-    ("insecureSkipVerify",): "Snow only before v0.15.0; never on Bottlerocket nodes",
-    ("authenticate",): "Ubuntu/RHEL on vSphere only in v0.12.x; Bottlerocket from v0.14.1",
+    ("insecureSkipVerify",): "Snow only before v0.15.0; never for Bottlerocket nodes.",
+    ("authenticate",): "Only vSphere (Ubuntu, RHEL) in v0.12.x; Bottlerocket from v0.14.1.",
     ("ociNamespaces",): (
-        "on Bottlerocket: only `public.ecr.aws` was mirrored before v0.20.0 "
-        "(v0.19.x refuses anything else); several mappings on vSphere from v0.20.0"
+        "Bottlerocket nodes mirrored only `public.ecr.aws` before v0.20.0, and v0.19.x refuses "
+        "any other entry for them; from v0.20.0 vSphere Bottlerocket nodes mirror every entry."
     ),
-    (): "mutable for Bottlerocket from v0.17.0",
+    (): "Changes reach Bottlerocket nodes from v0.17.0.",
 }
 
 
@@ -235,11 +235,10 @@ def since_markdown(field: tuple[str, ...], target: Target | None = None) -> str:
     since = field_since(field)
     if since is None:
         return ""
-    text = f"Since EKS Anywhere {since}"
+    text = f"Since EKS Anywhere {since}."
     note = FIELD_NOTES.get(field)
     if note:
-        text += f" ({note})"
-    text += "."
+        text += f" {note}"
     if target is not None:
         text += f"\n\nTarget release: {target.describe()}"
         if target.version < since:
