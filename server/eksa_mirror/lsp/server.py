@@ -27,6 +27,7 @@ from eksa_mirror.lsp.convert import (
     edits_from_data,
 )
 from eksa_mirror.lsp.settings import Settings, parse_settings
+from eksa_mirror.upgrade import add_editor_findings
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ class EksaMirrorServer(LanguageServer):
             return cached[2], Lines(cached[2].source.text if not cached[2].bom else text)
         try:
             result = analyze(text, self.settings.options())
+            mode = self.settings.upgrade_diff  # RM023 against git HEAD when "git"
+            add_editor_findings(result.findings, uri, text, self.settings.options(), mode)
         except Exception as exc:  # never let a document take the server down
             log.error("analysis failed for %s: %s", uri, type(exc).__name__)
             return None
@@ -262,6 +265,7 @@ def on_hover(ls: EksaMirrorServer, params: types.HoverParams) -> types.Hover | N
         result.clusters,
         pos.line,
         pos.column - (1 if result.bom and pos.line == 0 else 0),
+        eksa_version=ls.settings.eksa_version,
     )
     if text is None:
         return None
