@@ -525,6 +525,19 @@ def test_login_required_but_authenticate_not_set(authed: RegistryServer, pki: Pk
 
 
 @pytest.mark.e2e
+def test_authenticate_on_an_anonymous_registry(good: RegistryServer, pki: Pki) -> None:
+    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+    assert lines(report)[5] == (
+        "auth",
+        "warn",
+        "authenticate",
+        "the registry did not ask for credentials on /v2/: REGISTRY_USERNAME/REGISTRY_PASSWORD"
+        " could not be verified",
+    )
+    assert report.ok
+
+
+@pytest.mark.e2e
 def test_bearer_token_login_on_the_same_endpoint(pki: Pki, tmp_path: Path) -> None:
     repos = tuple(f"{p}/image" for p in PROJECTS)
     with TokenRegistry(pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos) as reg:
@@ -829,6 +842,8 @@ def test_config_problem_uses_eksa_messages() -> None:
     )
     assert config_problem(MirrorConfig("r", "+443")) is None
     assert config_problem(MirrorConfig("r", " 443")) is not None
+    assert config_problem(MirrorConfig("r", "++443")) is not None
+    assert config_problem(MirrorConfig("r", "٤٤٣")) is not None
     report = run_check(MirrorConfig("r", "0"), timeout=1, deadline=1, env={})
     assert (report.ran, report.verdict) == (
         False,

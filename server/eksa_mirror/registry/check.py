@@ -65,6 +65,7 @@ STEP_KEYS = {
     "projects": "ociNamespaces",
 }
 
+_PORT = re.compile(r"\+?[0-9]+")
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
 
 
@@ -90,7 +91,8 @@ def config_problem(cfg: MirrorConfig) -> tuple[str, str] | None:
     if not cfg.endpoint:
         return "endpoint", "no value set for RegistryMirrorConfiguration.Endpoint"
     port = cfg.port
-    valid = port.lstrip("+-").isdigit() and not port.startswith("-") and 1 <= int(port) <= 65535
+    # networkutils.IsPortValid: strconv.Atoi (ASCII digits, optional "+") and 1..65535.
+    valid = _PORT.fullmatch(port) is not None and 1 <= int(port) <= 65535
     if not valid:
         return "port", f"registry mirror port {port} is invalid, please provide a valid port"
     return None
@@ -466,7 +468,7 @@ def _auth_step(run: _Run, session: Session, response: Response) -> bool:
             return False
     credentials = Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
     challenge = parse_challenge(response.header("WWW-Authenticate"))
-    if response.status == 200 or challenge is None:
+    if response.status == 200:
         run.add(
             "auth",
             Status.WARN,
@@ -475,6 +477,16 @@ def _auth_step(run: _Run, session: Session, response: Response) -> bool:
             "authenticate",
         )
         return True
+    if challenge is None:
+        run.add(
+            "auth",
+            Status.FAIL,
+            f"/v2/ answered HTTP {response.status} without a WWW-Authenticate challenge:"
+            " no way to log in",
+            "authenticate",
+        )
+        run.skip_rest("not logged in")
+        return False
     try:
         session.login(challenge, credentials)
     except NetError as exc:
