@@ -10,14 +10,15 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-from eksa_mirror.analysis import Options, analyze
-from eksa_mirror.findings import Severity
+from eksa_mirror.analysis import Analysis, Options, analyze
+from eksa_mirror.findings import Finding, Severity
 from eksa_mirror.fixes import apply_edits, safe_edits
 from eksa_mirror.formatters import FORMATTERS, FileFinding
+from eksa_mirror.releases import LATEST, parse_version, target_release
 from eksa_mirror.rules import RULES
+from eksa_mirror.upgrade import diff_findings
 
 #: Files larger than this are not analysed (a clear message instead of a long freeze).
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -34,24 +35,76 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         description="Check the registryMirrorConfiguration of EKS Anywhere cluster specs.",
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or - (stdin)")
-    validate.add_argument("--format", choices=sorted(FORMATTERS), default=None,
-                          help="output format (default: text, or github inside GitHub Actions)")  # fmt: skip
+    validate.add_argument(
+        "--format",
+        choices=sorted(FORMATTERS),
+        default=None,
+        help="output format (default: text, or github inside GitHub Actions)",
+    )
     validate.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
-    validate.add_argument("--select", default="", metavar="CODES",
-                          help="only these rule codes, comma-separated (e.g. RM001,RM008)")  # fmt: skip
+    validate.add_argument(
+        "--select",
+        default="",
+        metavar="CODES",
+        help="only these rule codes, comma-separated (e.g. RM001,RM008)",
+    )
     validate.add_argument("--ignore", default="", metavar="CODES", help="skip these rule codes")
-    validate.add_argument("--check-env", action="store_true",
-                          help="also check REGISTRY_USERNAME/REGISTRY_PASSWORD and "
-                          "EKSA_REGISTRY_MIRROR_CA as eksctl anywhere does")  # fmt: skip
-    validate.add_argument("--fix", action="store_true",
-                          help="apply the safe fixes in place (atomic write)")  # fmt: skip
+    validate.add_argument(
+        "--check-env",
+        action="store_true",
+        help="also check REGISTRY_USERNAME/REGISTRY_PASSWORD and "
+        "EKSA_REGISTRY_MIRROR_CA as eksctl anywhere does",
+    )
+    validate.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes in place (atomic write)"
+    )
     validate.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    validate.add_argument("--eksa-version", default="", metavar="VERSION",
+                          help="EKS Anywhere release to check against when a Cluster has no "
+                          f"spec.eksaVersion (default: the latest known, {LATEST})")  # fmt: skip
+    validate.add_argument("--against", default=None, metavar="OLD",
+                          help="upgrade check: report mirror changes from OLD to the one NEW "
+                          "file that EKS Anywhere does not support on upgrade (RM023)")  # fmt: skip
     validate.set_defaults(run=run_validate)
 
     schema = sub.add_parser("schema", help="print the published JSON Schema")
-    schema.add_argument("--cluster", action="store_true",
-                        help="the whole cluster-document schema instead of the mirror section")  # fmt: skip
+    schema.add_argument(
+        "--cluster",
+        action="store_true",
+        help="the whole cluster-document schema instead of the mirror section",
+    )
     schema.set_defaults(run=run_schema)
+
+
+def _release_option(args: argparse.Namespace) -> str:
+    """Check ``--eksa-version`` and ``--against`` (whose OLD file is read once, here)."""
+    if args.eksa_version and parse_version(args.eksa_version) is None:
+        raise UsageError(f'--eksa-version: {args.eksa_version!r} is not a release like "v0.20.0"')
+    args.against_text = None
+    if args.against is not None:
+        if len(args.paths) != 1 or args.paths[0] == args.against or Path(args.paths[0]).is_dir():
+            raise UsageError("--against compares exactly one NEW file: validate --against OLD NEW")
+        args.against_text = _read(args.against)
+    args.targets = set()
+    return str(args.eksa_version)
+
+
+def _against(args: argparse.Namespace, analysis: Analysis, text: str, options: Options) -> None:
+    """RM023 from ``--against``, and the target release of each Cluster for the summary."""
+    if args.against_text is not None:
+        analysis.findings.extend(diff_findings(args.against_text, text, options))
+        analysis.findings.sort(key=Finding.sort_key)
+    option = options.eksa_version
+    args.targets.update(target_release(c.eksa_version, option) for c in analysis.clusters)
+
+
+def _target_text(args: argparse.Namespace) -> str:
+    """``EKS Anywhere v0.26.1 (latest known)``, or the releases of the files' Clusters."""
+    targets = args.targets or {target_release("", args.eksa_version)}
+    if len(targets) == 1 and next(iter(targets)).source == "latest":
+        return f"EKS Anywhere {LATEST} (latest known)"
+    labels = sorted({t.version for t in targets})
+    return "EKS Anywhere " + ", ".join(str(v) for v in labels)
 
 
 def _codes(value: str, flag: str) -> frozenset[str]:
@@ -62,21 +115,26 @@ def _codes(value: str, flag: str) -> frozenset[str]:
     return codes
 
 
-def _files(paths: list[str]) -> Iterator[str]:
-    for raw in paths:
-        if raw == "-":
-            yield raw
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+#: Folders never searched when a folder is given (version control, dependencies, caches).
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
+
+
+def _files(raw: str) -> list[str]:
+    """The files one command-line path stands for: itself, or the YAML files under a folder."""
+    if raw == "-":
+        return [raw]
+    path = Path(raw)
+    if path.is_dir():
+        found: list[str] = []
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+            found.extend(
+                os.path.join(folder, n) for n in sorted(names) if n.endswith((".yaml", ".yml"))
             )
-            yield from (str(p) for p in found)
-        elif path.exists():
-            yield raw
-        else:
-            raise UsageError(f"{raw}: no such file or directory")
+        return found
+    if path.exists():
+        return [raw]
+    raise UsageError(f"{raw}: no such file or directory")
 
 
 def _read(name: str) -> str:
@@ -99,12 +157,21 @@ def _read(name: str) -> str:
 
 
 def write_atomic(name: str, text: str) -> None:
-    """Write via a temporary file in the same folder and rename; the file mode is kept."""
-    path = Path(name)
-    mode = path.stat().st_mode & 0o7777
+    """Write via a temporary file in the same folder and rename; the file mode is kept.
+
+    A symbolic link is followed: its target is rewritten and the link stays a link.
+    """
+    path = Path(os.path.realpath(name))
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
     if not os.access(path, os.W_OK):
         raise UsageError(f"{name}: cannot write: permission denied")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -117,12 +184,40 @@ def write_atomic(name: str, text: str) -> None:
         raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
 
 
+#: Rounds of ``--fix``: a fix skipped because it overlapped another is applied next round.
+FIX_ROUNDS = 5
+
+
+def fix_text(text: str, options: Options) -> tuple[str, int]:
+    """``text`` with every safe fix applied (until none is left) and how many were applied."""
+    applied = 0
+    for _ in range(FIX_ROUNDS):
+        edits = safe_edits(analyze(text, options).findings)
+        new = apply_edits(text, edits) if edits else text
+        if new == text:
+            break
+        applied += len(edits)
+        text = new
+    return text, applied
+
+
 def run_validate(args: argparse.Namespace) -> int:
     try:
         return _validate(args)
     except UsageError as exc:
-        print(f"eksa-mirror: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 2
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say, and no traceback.
+        sys.stderr.close()
+        return 1
+    except Exception as exc:  # a bug: one line, never a traceback
+        _error(f"internal error: {type(exc).__name__}: {exc}")
+        return 2
+
+
+def _error(message: str) -> None:
+    print(f"eksa-mirror: {message}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -131,33 +226,57 @@ def _validate(args: argparse.Namespace) -> int:
         select=_codes(args.select, "--select") or None,
         ignore=_codes(args.ignore, "--ignore"),
         check_env=args.check_env,
+        eksa_version=_release_option(args),
     )
     results: list[FileFinding] = []
+    notes: list[str] = []
     files = 0
-    no_cluster: list[str] = []
-    for name in _files(args.paths):
-        files += 1
-        text = _read(name)
-        analysis = analyze(text, options)
-        if args.fix and name != "-":
-            edits = safe_edits(analysis.findings)
-            if edits:
-                write_atomic(name, apply_edits(text, edits))
-                analysis = analyze(apply_edits(text, edits), options)
-        if not analysis.has_cluster and not analysis.findings:
-            no_cluster.append(name)
-        display = "<stdin>" if name == "-" else name
-        results.extend(FileFinding(display, f) for f in analysis.findings)
+    problems = 0
+    for raw in args.paths:
+        try:
+            names = _files(raw)
+        except UsageError as exc:
+            _error(str(exc))
+            problems += 1
+            continue
+        for name in names:
+            display = "<stdin>" if name == "-" else name
+            try:
+                text = _read(name)
+                if args.fix and name != "-":
+                    new, applied = fix_text(text, options)
+                    if new != text:
+                        write_atomic(name, new)
+                        text = new
+                        notes.append(f"{display}: applied {applied} fix{'es' * (applied != 1)}")
+                analysis = analyze(text, options)
+                _against(args, analysis, text, options)
+            except UsageError as exc:
+                _error(str(exc))
+                problems += 1
+                continue
+            except Exception as exc:  # a bug in a rule must not hide the other files
+                _error(f"{display}: internal error: {type(exc).__name__}: {exc}")
+                problems += 1
+                continue
+            files += 1
+            if not analysis.has_cluster and not analysis.findings:
+                notes.append(f"{display}: no EKS Anywhere Cluster document, nothing to check")
+            results.extend(FileFinding(display, f) for f in analysis.findings)
     sys.stdout.write(FORMATTERS[fmt](results))
     errors = sum(r.finding.severity is Severity.ERROR for r in results)
     warnings = sum(r.finding.severity is Severity.WARNING for r in results)
     if fmt == "text" and not args.quiet:
-        for name in no_cluster:
-            print(f"{name}: no EKS Anywhere Cluster document, nothing to check")
+        for note in notes:
+            print(note)
         print(
-            f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)}, "
+            f"{files} file{'s' * (files != 1)} checked against {_target_text(args)}: "
+            f"{errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
         )
+    sys.stdout.flush()
+    if problems:
+        return 2
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from eksa_mirror import __version__
 from eksa_mirror.findings import Finding, Severity
@@ -82,6 +83,11 @@ def github(results: list[FileFinding]) -> str:
     return "".join(lines)
 
 
+def _uri(file: str) -> str:
+    """A file name as a SARIF URI reference: forward slashes, other characters escaped."""
+    return quote(file.replace("\\", "/"), safe="/")
+
+
 def sarif(results: list[FileFinding]) -> str:
     rules = [
         {
@@ -106,7 +112,7 @@ def sarif(results: list[FileFinding]) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": r.file.replace("\\", "/")},
+                            "artifactLocation": {"uri": _uri(r.file)},
                             "region": {
                                 "startLine": d["line"],
                                 "startColumn": d["column"],
@@ -131,6 +137,8 @@ def sarif(results: list[FileFinding]) -> str:
                         "rules": rules,
                     }
                 },
+                # Columns count code points, not the SARIF default of UTF-16 code units.
+                "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }
         ],
