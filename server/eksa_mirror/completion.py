@@ -69,6 +69,16 @@ def plain_text(snippet: str) -> str:
     return re.sub(r"\$\{?\d+\}?", "", text)
 
 
+def indent_continuation(text: str, indent: str) -> str:
+    """``text`` with ``indent`` before every line but the first.
+
+    Snippets are written relative to the cursor's line: VS Code and Neovim's
+    ``vim.snippet`` add that line's indentation to each new line. Plain text is
+    inserted as it is, so it needs the indentation written out.
+    """
+    return text.replace("\n", "\n" + indent)
+
+
 def known_registries() -> list[tuple[str, str]]:
     """(registry, detail) for every upstream registry EKS-A knows about."""
     found = [
@@ -138,8 +148,8 @@ def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> lis
         return result
     if field_path == ["ociNamespaces"]:
         return [
-            Candidate("- registry: public.ecr.aws", "snippet", "- " + ENTRY_SNIPPET.replace(
-                "\n  ", "\n    "), "ociNamespaces entry",
+            Candidate("- registry: public.ecr.aws", "snippet", "- " + ENTRY_SNIPPET,
+                "ociNamespaces entry",
                 schema_store.documentation(("ociNamespaces",)), True, "0", cursor.word_start, end)
         ]  # fmt: skip
     return []

@@ -9,7 +9,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from eksa_mirror.completion import Candidate, plain_text
+from eksa_mirror.completion import Candidate, indent_continuation, plain_text
 from eksa_mirror.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.positions import Position, Span
 from eksa_mirror.rules import rule
@@ -25,28 +25,39 @@ _SEVERITY = {
 
 
 class Lines:
-    """The lines of a text, as LSP counts them (``\\n`` separated, ``\\r`` trimmed)."""
+    """The lines of a text, as LSP counts them (``\\n`` separated, ``\\r`` trimmed).
 
-    def __init__(self, text: str) -> None:
+    Columns are counted in the position encoding negotiated with the client: UTF-16
+    code units unless the client offered ``utf-8`` or ``utf-32`` first (Neovim 0.11).
+    """
+
+    def __init__(self, text: str, encoding: str = "utf-16") -> None:
         self.lines = [line.removesuffix("\r") for line in text.split("\n")]
+        self.encoding = str(getattr(encoding, "value", encoding) or "utf-16")
 
     def _line(self, index: int) -> str:
         return self.lines[index] if 0 <= index < len(self.lines) else ""
 
+    def _units(self, text: str) -> int:
+        if self.encoding == "utf-32":
+            return len(text)
+        if self.encoding == "utf-8":
+            return len(text.encode("utf-8", "surrogatepass"))
+        return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
     def to_lsp(self, pos: Position) -> types.Position:
         line = self._line(pos.line)
-        prefix = line[: pos.column]
-        return types.Position(pos.line, len(prefix.encode("utf-16-le")) // 2)
+        return types.Position(pos.line, self._units(line[: pos.column]))
 
     def to_core(self, pos: types.Position) -> Position:
-        """A client position in UTF-16 units, clamped to the text, as a code-point position."""
+        """A client position in the client's units, clamped to the text, as a code point."""
         line_no = min(max(pos.line, 0), max(len(self.lines) - 1, 0))
         line = self._line(line_no)
         units = 0
         for index, char in enumerate(line):
             if units >= pos.character:
                 return Position(line_no, index)
-            units += 2 if ord(char) > 0xFFFF else 1
+            units += self._units(char)
         return Position(line_no, len(line))
 
     def range(self, span: Span) -> types.Range:
@@ -127,6 +138,12 @@ def completion_item(
     end = lines.to_lsp(Position(line, candidate.replace_end))
     snippet = candidate.snippet and snippets
     text = candidate.insert_text if snippet else plain_text(candidate.insert_text)
+    mode = None
+    if not snippet and "\n" in text:
+        # Clients insert plain text as it is: write the line's indentation out.
+        line_text = lines.lines[line] if 0 <= line < len(lines.lines) else ""
+        text = indent_continuation(text, line_text[: len(line_text) - len(line_text.lstrip(" "))])
+        mode = types.InsertTextMode.AsIs
     documentation: types.MarkupContent | str | None = None
     if candidate.documentation:
         documentation = (
@@ -145,4 +162,5 @@ def completion_item(
             types.InsertTextFormat.Snippet if snippet else types.InsertTextFormat.PlainText
         ),
         text_edit=types.TextEdit(types.Range(start, end), text),
+        insert_text_mode=mode,
     )

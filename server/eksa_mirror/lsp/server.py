@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from lsprotocol import types
@@ -27,6 +28,7 @@ from eksa_mirror.lsp.convert import (
     edits_from_data,
 )
 from eksa_mirror.lsp.settings import Settings, parse_settings
+from eksa_mirror.source import normalize
 from eksa_mirror.upgrade import add_editor_findings
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ class EksaMirrorServer(LanguageServer):
         self.settings = Settings()
         self.settings_generation = 0
         self.pull_diagnostics = False
-        self._analyses: dict[str, tuple[int | None, int, Analysis]] = {}
+        self._analyses: dict[str, tuple[int | None, int, Analysis, Lines]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
         #: Diagnostics from the last "Check registry" run, per document.
         self.check_results: dict[str, list[types.Diagnostic]] = {}
@@ -58,7 +60,7 @@ class EksaMirrorServer(LanguageServer):
             return None
         cached = self._analyses.get(uri)
         if cached and cached[0] == doc.version and cached[1] == self.settings_generation:
-            return cached[2], Lines(cached[2].source.text if not cached[2].bom else text)
+            return cached[2], cached[3]
         try:
             result = analyze(text, self.settings.options())
             mode = self.settings.upgrade_diff  # RM023 against git HEAD when "git"
@@ -66,8 +68,10 @@ class EksaMirrorServer(LanguageServer):
         except Exception as exc:  # never let a document take the server down
             log.error("analysis failed for %s: %s", uri, type(exc).__name__)
             return None
-        self._analyses[uri] = (doc.version, self.settings_generation, result)
-        return result, Lines(text)
+        # The client's lines: a lone CR ends a line too (as in the core), the BOM stays.
+        lines = Lines(normalize(text), self.workspace.position_encoding or "utf-16")
+        self._analyses[uri] = (doc.version, self.settings_generation, result, lines)
+        return result, lines
 
     def diagnostics(self, uri: str) -> list[types.Diagnostic]:
         found = self.analysis(uri)
@@ -209,7 +213,7 @@ def did_close(ls: EksaMirrorServer, params: types.DidCloseTextDocumentParams) ->
     types.TEXT_DOCUMENT_DIAGNOSTIC,
     types.DiagnosticOptions(
         identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
-    ),  # fmt: skip
+    ),
 )
 def pull_diagnostics(
     ls: EksaMirrorServer, params: types.DocumentDiagnosticParams
@@ -235,9 +239,16 @@ def completion(ls: EksaMirrorServer, params: types.CompletionParams) -> types.Co
         return None
     result, lines = found
     pos = lines.to_core(params.position)
-    candidates = complete(lines.lines, pos.line, pos.column)
+    # The core reads the text without its byte-order mark.
+    shift = 1 if result.bom and pos.line == 0 else 0
+    candidates = complete(result.source.lines, pos.line, pos.column - shift)
     if candidates is None:
         return None
+    if shift:
+        candidates = [
+            replace(c, replace_start=c.replace_start + 1, replace_end=c.replace_end + 1)
+            for c in candidates
+        ]
     caps = ls.client_capabilities.text_document
     item_caps = caps.completion.completion_item if caps and caps.completion else None
     snippets = bool(item_caps and item_caps.snippet_support)
