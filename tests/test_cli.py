@@ -20,6 +20,7 @@ from jsonschema import Draft7Validator
 
 from eksa_mirror import schema_store
 from eksa_mirror.cli import main
+from eksa_mirror.releases import LATEST
 from eksa_mirror.rules import RULES
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -41,6 +42,8 @@ BAD_LINES = [
 #: Only a warning (RM008).
 WARN = HEAD + "    endpoint: registry.local\n    port: 443\n"
 GOOD = HEAD + '    endpoint: registry.local\n    port: "443"\n'
+#: The summary's "checked against" text when no Cluster names its release.
+AGAINST = f"against EKS Anywhere {LATEST} (latest known)"
 PLAIN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n"
 
 TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>\w+) (?P<code>RM\d{3}) (?P<msg>.+)$")  # fmt: skip  # noqa: E501
@@ -99,7 +102,7 @@ def test_text_lines_are_file_line_col_severity_code_message(capsys: Any, tmp_pat
         assert (match["line"], match["col"], match["sev"], match["code"]) == (line, col, sev, rule)
         if message:
             assert match["msg"] == message
-    assert lines[2:] == ["1 file checked: 1 error, 1 warning, 0 other"]
+    assert lines[2:] == [f"1 file checked {AGAINST}: 1 error, 1 warning, 0 other"]
 
 
 def test_text_says_when_a_yaml_file_has_no_cluster(capsys: Any, tmp_path: Path) -> None:
@@ -108,7 +111,7 @@ def test_text_says_when_a_yaml_file_has_no_cluster(capsys: Any, tmp_path: Path) 
     assert code == 0
     assert out.splitlines() == [
         f"{path}: no EKS Anywhere Cluster document, nothing to check",
-        "1 file checked: 0 errors, 0 warnings, 0 other",
+        f"1 file checked {AGAINST}: 0 errors, 0 warnings, 0 other",
     ]
     code, out, _ = run(capsys, "validate", "--quiet", str(path))
     assert (code, out) == (0, "")
@@ -301,7 +304,7 @@ def test_folder_recursion(capsys: Any, tmp_path: Path) -> None:
     files = sorted({Path(item["file"]).relative_to(tmp_path).as_posix() for item in json.loads(out)})
     assert files == ["a.yaml", "sub/deeper/b.yml"]
     _, out, _ = run(capsys, "validate", str(tmp_path))
-    assert out.splitlines()[-1] == "2 files checked: 1 error, 2 warnings, 0 other"
+    assert out.splitlines()[-1] == f"2 files checked {AGAINST}: 1 error, 2 warnings, 0 other"
 
 
 def test_not_utf8_file_exit_2_naming_the_file(capsys: Any, tmp_path: Path) -> None:
