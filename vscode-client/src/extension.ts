@@ -29,6 +29,22 @@ export function serverSettings(resource?: vscode.Uri): Record<string, unknown> {
   return plain;
 }
 
+/** Opens the settings editor at eksaMirror.server.path, in the settings of the machine the
+ * server runs on: in a remote window (SSH, WSL, code-server) that is the Remote tab, because the
+ * setting is machine-overridable and the User tab does not list it there. */
+async function openServerPathSetting(): Promise<void> {
+  const query = 'eksaMirror.server.path';
+  if (vscode.env.remoteName) {
+    try {
+      await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query });
+      return;
+    } catch {
+      // older VS Code without the argument: fall back to the plain settings editor
+    }
+  }
+  await vscode.commands.executeCommand('workbench.action.openSettings', query);
+}
+
 function showMissingServer(tried: string): void {
   if (missingServerShown) return; // once per session, not once per YAML file
   missingServerShown = true;
@@ -44,7 +60,7 @@ function showMissingServer(tried: string): void {
     )
     .then((choice) => {
       if (choice === openSettings) {
-        void vscode.commands.executeCommand('workbench.action.openSettings', 'eksaMirror.server.path');
+        void openServerPathSetting();
       } else if (choice === showOutput) {
         output.show(true);
       }
@@ -121,9 +137,21 @@ function restart(): Promise<void> {
   return lifecycle;
 }
 
+let restartTimer: NodeJS.Timeout | undefined;
+
+/** Restarts a little later: the language client's own listener for the same configuration
+ * change must first send its didChangeConfiguration to the old server (stopping it at once
+ * makes that send fail with an error toast), and a burst of edits gives one restart. */
+function scheduleRestart(delayMs = 300): void {
+  clearTimeout(restartTimer);
+  restartTimer = setTimeout(() => void restart(), delayMs);
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(output);
+  output.info(`eksa-mirror extension ${String(context.extension.packageJSON.version)} on VS Code ${vscode.version}` +
+    (vscode.env.remoteName ? ` (remote: ${vscode.env.remoteName})` : ''));
 
   context.subscriptions.push(
     vscode.commands.registerCommand('eksaMirror.restartServer', () => {
@@ -135,9 +163,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // Other eksaMirror.* settings reach the running server via didChangeConfiguration.
       if (e.affectsConfiguration('eksaMirror.server')) {
         missingServerShown = false;
-        void restart();
+        scheduleRestart();
       }
     }),
+    { dispose: () => clearTimeout(restartTimer) },
   );
 
   const schemas = new SchemaContributor(context.extensionPath, output);
@@ -146,7 +175,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   void onPythonInterpreterChange(() => {
     const config = vscode.workspace.getConfiguration(SECTION);
-    if (!config.get<string>('server.path') && !config.get<string>('server.pythonPath')) void restart();
+    if (!config.get<string>('server.path') && !config.get<string>('server.pythonPath')) scheduleRestart();
   }).then((d) => d && context.subscriptions.push(d));
 
   await restart();

@@ -155,7 +155,26 @@ class CodeServer:
     url: str
     workspace: Path
     user_data: Path
+    settings: Path
     log: Path
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/vscode/, emptied so that no screenshot is left from an older run."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS
+
+
+def _path_without_eksa_mirror() -> str:
+    """PATH minus the folders holding an eksa-mirror command, so that only the setting finds
+    the server and the test can check the "server not found" message."""
+    keep = [
+        d for d in os.environ.get("PATH", "").split(os.pathsep)
+        if d and not (Path(d) / "eksa-mirror").exists()
+    ]  # fmt: skip
+    return os.pathsep.join(keep)
 
 
 USER_SETTINGS = {
@@ -179,7 +198,11 @@ USER_SETTINGS = {
 
 @pytest.fixture(scope="session")
 def code_server(
-    e2e_tools: Tools, vsix: Path, eksa_mirror_command: str, tmp_path_factory: pytest.TempPathFactory
+    e2e_tools: Tools,
+    vsix: Path,
+    eksa_mirror_command: str,
+    artifacts: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[CodeServer]:
     base = tmp_path_factory.mktemp("code-server")
     workspace = base / "workspace"
@@ -188,13 +211,15 @@ def code_server(
     user_data = base / "user"
     (user_data / "User").mkdir(parents=True)
     settings = dict(USER_SETTINGS, **{"eksaMirror.server.path": eksa_mirror_command})
-    (user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
+    settings_file = user_data / "User" / "settings.json"
+    settings_file.write_text(json.dumps(settings, indent=2))
     ext_dir = base / "extensions"
     env = dict(
         os.environ,
         XDG_CONFIG_HOME=str(base / "xdg-config"),  # code-server writes config even for --version
         XDG_DATA_HOME=str(base / "xdg-data"),
         XDG_CACHE_HOME=str(base / "xdg-cache"),
+        PATH=_path_without_eksa_mirror(),
     )
     common = ["--user-data-dir", str(user_data), "--extensions-dir", str(ext_dir)]
     proc = subprocess.run(
@@ -238,14 +263,13 @@ def code_server(
             url=f"http://127.0.0.1:{port}/?folder={workspace}",
             workspace=workspace,
             user_data=user_data,
+            settings=settings_file,
             log=log,
         )
     finally:
         _kill_group(server)
         # Keep the logs (code-server, extension host, our output channel) with the screenshots.
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, ARTIFACTS / "code-server.log")
+        shutil.copy(log, artifacts / "code-server.log")
         logs = user_data / "logs"
         if logs.is_dir():
-            shutil.rmtree(ARTIFACTS / "logs", ignore_errors=True)
-            shutil.copytree(logs, ARTIFACTS / "logs")
+            shutil.copytree(logs, artifacts / "logs", dirs_exist_ok=True)

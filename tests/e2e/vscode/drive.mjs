@@ -16,9 +16,15 @@
 //   FIX_TOKEN       token on that line to put the cursor on                 (443)
 //   FIX_TITLE       regex picking the code action to apply                  (^Quote)
 //   CHROMIUM        browser executable                                      (/usr/bin/chromium)
+//   SETTINGS_FILE   a settings.json VS Code watches (the workspace's .vscode/settings.json;
+//                   code-server does not notice edits of the user file); when set, two more steps run:
+//                   settings_live   add IGNORE_CODE to eksaMirror.ignore, wait for it to leave Problems
+//                   missing_server  point eksaMirror.server.path at nothing, read the error
+//                                   notification, press its "Open Settings" button
+//   IGNORE_CODE     code to ignore in settings_live                          (RM009)
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const env = process.env;
 const URL = env.CS_URL;
@@ -30,6 +36,8 @@ const FIX_CODE = env.FIX_CODE || 'RM008';
 const FIX_LINE = new RegExp(env.FIX_LINE || '^\\s*port:\\s*443\\s*$');
 const FIX_TOKEN = env.FIX_TOKEN || '443';
 const FIX_TITLE = new RegExp(env.FIX_TITLE || '^Quote');
+const SETTINGS_FILE = env.SETTINGS_FILE;
+const IGNORE_CODE = env.IGNORE_CODE || 'RM009';
 if (!URL || !ART) {
   console.error('drive.mjs: CS_URL and ARTIFACTS are required');
   process.exit(2);
@@ -253,6 +261,49 @@ try {
     await page.waitForTimeout(300);
     await shot('05-after-quickfix.png');
     return { actions, chosen: chosen.title, lines_after: linesAfter, problems_after: await problemRows(), cleared };
+  });
+
+  const editSettings = (patch) => {
+    let settings = {};
+    try {
+      settings = JSON.parse(readFileSync(SETTINGS_FILE, 'utf8'));
+    } catch { /* not there yet */ }
+    mkdirSync(dirname(SETTINGS_FILE), { recursive: true });
+    writeFileSync(SETTINGS_FILE, JSON.stringify({ ...settings, ...patch }, null, 2));
+  };
+
+  // A settings change reaches the running server (workspace/didChangeConfiguration).
+  if (SETTINGS_FILE) await step('settings_live', async () => {
+    const before = await problemRows();
+    editSettings({ 'eksaMirror.ignore': [IGNORE_CODE] });
+    let cleared = true;
+    try {
+      await waitFor(async () => !(await problemRows()).some((r) => (r.text + r.aria).includes(IGNORE_CODE)), 15000, `${IGNORE_CODE} to leave Problems`);
+    } catch {
+      cleared = false;
+    }
+    return { before, after: await problemRows(), cleared };
+  });
+
+  // No server: one error notification saying what to install, with "Open Settings".
+  if (SETTINGS_FILE) await step('missing_server', async () => {
+    editSettings({ 'eksaMirror.server.path': '/nonexistent/eksa-mirror' });
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'eksa-mirror' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 20000 });
+    await page.waitForTimeout(500);
+    const message = (await toast.locator('.notification-list-item-message').innerText()).replace(/\u00a0/g, ' ');
+    const buttons = await toast.locator('.monaco-button').allInnerTexts();
+    const count = await page.locator('.notifications-toasts .notification-toast', { hasText: 'eksa-mirror language server was not found' }).count();
+    await shot('06-missing-server.png');
+    await toast.locator('.monaco-button', { hasText: 'Open Settings' }).click();
+    const settingsEditor = page.locator('.settings-editor');
+    await settingsEditor.waitFor({ state: 'visible', timeout: 15000 });
+    const firstSetting = page.locator('.settings-editor .setting-item-contents').first();
+    await firstSetting.waitFor({ state: 'visible', timeout: 15000 });
+    await page.waitForTimeout(500);
+    const setting = (await firstSetting.innerText()).replace(/\u00a0/g, ' ');
+    await shot('07-open-settings.png');
+    return { message, buttons: buttons.map((b) => b.trim()).filter(Boolean), count, setting };
   });
 } catch (e) {
   ok = false;

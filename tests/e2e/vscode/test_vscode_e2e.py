@@ -29,7 +29,7 @@ pytestmark = pytest.mark.e2e
 
 # What the fixture contains and what the server answers for it.
 FIX_CODE = "RM008"  # port: 443 unquoted
-OTHER_CODE = "RM009"  # endpoint with scheme and port
+OTHER_CODE = "RM009"  # endpoint with scheme and port; ignored through the settings at the end
 FIX_TITLE = r'^Quote the port'  # eksa-mirror's title: 'Quote the port: "443"'
 EXPECTED_COMPLETIONS = {"ociNamespaces", "caCertContent", "authenticate", "insecureSkipVerify"}
 PRESENT_KEYS = {"endpoint", "port"}
@@ -61,6 +61,8 @@ def _drive(tools: Any, cs: Any) -> tuple[dict, str, float]:
         FIX_TOKEN="443",
         FIX_TITLE=FIX_TITLE,
         CHROMIUM=tools.chromium,
+        SETTINGS_FILE=str(cs.workspace / ".vscode" / "settings.json"),
+        IGNORE_CODE=OTHER_CODE,
     )
     start = time.monotonic()
     proc = subprocess.Popen(
@@ -89,7 +91,6 @@ def _drive(tools: Any, cs: Any) -> tuple[dict, str, float]:
 
 
 def test_vscode_extension_end_to_end(e2e_tools: Any, code_server: Any) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     result, progress, elapsed = _drive(e2e_tools, code_server)
     steps = result["steps"]
     print(f"\ndrive.mjs: {elapsed:.1f}s, timings {json.dumps(result['timings'])}")
@@ -127,3 +128,15 @@ def test_vscode_extension_end_to_end(e2e_tools: Any, code_server: Any) -> None:
     assert fix["cleared"], f"{FIX_CODE} still in Problems: {fix['problems_after']}"
     after = "\n".join(r["text"] + " | " + r["aria"] for r in fix["problems_after"])
     assert OTHER_CODE in after, f"{OTHER_CODE} should remain:\n{after}"
+
+    # 6. settings are live: adding RM009 to eksaMirror.ignore removes it without a restart
+    live = steps["settings_live"]
+    assert live["cleared"], f"{OTHER_CODE} still shown after eksaMirror.ignore: {live['after']}"
+
+    # 7. no server: one error that says what to install, whose button opens the setting
+    missing = steps["missing_server"]
+    assert "pip install eksa-mirror" in missing["message"], missing
+    assert "eksaMirror.server.path" in missing["message"], missing
+    assert "Open Settings" in missing["buttons"], missing
+    assert missing["count"] == 1, missing
+    assert "Server: Path" in missing["setting"], missing
