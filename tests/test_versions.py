@@ -1,0 +1,279 @@
+"""RM028 and the target release: every version boundary of ``releases``, on both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from eksa_mirror import releases
+from eksa_mirror.analysis import Options, analyze
+from eksa_mirror.findings import Finding
+from eksa_mirror.hover import hover
+from eksa_mirror.lsp.settings import parse_settings
+from eksa_mirror.releases import LATEST, Version, parse_version, required_projects, target_release
+from eksa_mirror.rules import RULES
+from rules.conftest import make_cert
+from rules.helpers import MIRROR_KEY, E, I, W, at, cluster, indent, span_of
+
+NS_TWO = (
+    'endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n'
+    "  - registry: docker.io\n    namespace: hub"
+)
+NS_PUBLIC = 'endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""'
+NS_DOCKER_ONLY = "endpoint: r.local\nociNamespaces:\n  - registry: docker.io\n    namespace: hub"
+BR = {"cp": "bottlerocket", "md": "bottlerocket"}
+
+#: (release, mirror body, cluster() keywords, expected RM028 findings, message fragment)
+CASES: list[Any] = [
+    # registryMirrorConfiguration itself: v0.6.0
+    ("v0.5.0", "endpoint: r.local", {}, [(E, MIRROR_KEY)], "added in v0.6.0"),
+    ("v0.6.0", "endpoint: r.local", {}, [], ""),
+    # port: v0.7.0
+    ("v0.6.0", 'endpoint: r.local\nport: "5000"', {}, [(E, at(1, 0, 4))], 'field "port"'),
+    ("v0.7.0", 'endpoint: r.local\nport: "5000"', {}, [], ""),
+    # insecureSkipVerify: the field in v0.9.0 (Snow only), every provider from v0.15.0
+    ("v0.8.2", "endpoint: r.local\ninsecureSkipVerify: true", {"provider": "snow"},
+     [(E, at(1, 0, 18))], 'json: unknown field "insecureSkipVerify" (added in v0.9.0'),
+    ("v0.9.0", "endpoint: r.local\ninsecureSkipVerify: true", {"provider": "snow"}, [], ""),
+    ("v0.9.0", "endpoint: r.local\ninsecureSkipVerify: true", {},
+     [(E, at(1, 0, 18))], "insecureSkipVerify is only supported for snow provider"),
+    ("v0.14.6", "endpoint: r.local\ninsecureSkipVerify: true", {"provider": "nutanix"},
+     [(E, at(1, 0, 18))], "all providers from v0.15.0"),
+    ("v0.15.0", "endpoint: r.local\ninsecureSkipVerify: true", {}, [], ""),
+    ("v0.14.6", "endpoint: r.local\ninsecureSkipVerify: false", {}, [], ""),
+    # authenticate: v0.12.0 (vSphere only), other providers v0.13.0, Bottlerocket v0.14.1
+    ("v0.11.4", "endpoint: r.local\nauthenticate: true", {}, [(E, at(1, 0, 12))],
+     'json: unknown field "authenticate" (added in v0.12.0; the target release is v0.11.4)'),
+    ("v0.12.0", "endpoint: r.local\nauthenticate: true", {}, [], ""),
+    ("v0.12.2", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"},
+     [(W, at(1, 0, 12))], "only supported on vSphere in v0.12.2"),
+    ("v0.13.0", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"}, [], ""),
+    ("v0.14.0", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"},
+     [(W, at(1, 0, 12))], "not applied to Bottlerocket nodes before v0.14.1"),
+    ("v0.14.1", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"}, [], ""),
+    # ociNamespaces: v0.13.0
+    ("v0.12.2", NS_PUBLIC, {}, [(E, at(1, 0, 13))],
+     'json: unknown field "ociNamespaces" (added in v0.13.0; the target release is v0.12.2)'),
+    ("v0.12", NS_PUBLIC, {}, [(E, at(1, 0, 13))], "the target release is v0.12.x"),
+    ("v0.13.0", NS_PUBLIC, {}, [], ""),
+    # Bottlerocket mappings: ignored before v0.19, refused in v0.19.x, mirrored from v0.20.0
+    ("v0.18.7", NS_TWO, BR, [(W, at(4, 14, 23))], "docker.io is not mirrored on Bottlerocket"),
+    ("v0.18.7", NS_DOCKER_ONLY, BR, [(W, at(2, 14, 23))], "no mirror reaches Bottlerocket"),
+    ("v0.18.7", NS_TWO, {}, [], ""),
+    ("v0.18.7", NS_TWO, {**BR, "provider": "tinkerbell"}, [], ""),
+    ("v0.19.0", NS_TWO, BR, [(E, at(1, 0, 13))],
+     "public.ecr.aws is the only registry supported in ociNamespaces for bottlerocket ("),
+    ("v0.19.11", NS_DOCKER_ONLY, {"md": None}, [(E, at(1, 0, 13))], "VSphereMachineConfig md"),
+    ("v0.19.0", NS_TWO, {**BR, "provider": "tinkerbell"}, [(E, at(1, 0, 13))], "v0.19.x only"),
+    ("v0.19.0", NS_PUBLIC, BR, [], ""),
+    ("v0.19.0", NS_TWO, {}, [], ""),
+    ("v0.20.0", NS_TWO, BR, [], ""),
+]  # fmt: skip
+
+
+def rm028(text: str, version: str) -> list[Finding]:
+    found = analyze(text, Options(eksa_version=version)).findings
+    return [f for f in found if f.code == "RM028"]
+
+
+@pytest.mark.parametrize(
+    ("version", "body", "kw", "expected", "fragment"),
+    CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_boundaries(
+    version: str, body: str, kw: dict[str, Any], expected: list[Any], fragment: str
+) -> None:
+    found = rm028(cluster(body, **kw), version)
+    assert [(f.severity, span_of(f)) for f in found] == expected, [f.message for f in found]
+    for finding in found:
+        assert fragment in finding.message
+
+
+def test_each_boundary_has_both_sides() -> None:
+    """Every boundary constant of ``releases`` appears in CASES below and at/above it."""
+    versions = [v for c in CASES if (v := parse_version(c[0])) is not None]
+    boundaries = [
+        releases.MIRROR_SINCE, releases.PORT_SINCE, releases.INSECURE_SKIP_VERIFY_SINCE,
+        releases.INSECURE_ALL_PROVIDERS, releases.AUTHENTICATE_SINCE,
+        releases.AUTHENTICATE_BEYOND_VSPHERE, releases.AUTHENTICATE_BOTTLEROCKET,
+        releases.OCI_NAMESPACES_SINCE, releases.BOTTLEROCKET_OCI_RULE,
+        releases.BOTTLEROCKET_MULTIPLE_OCI,
+    ]  # fmt: skip
+    for boundary in boundaries:
+        assert any(v < boundary for v in versions), boundary
+        assert boundary in versions, boundary
+
+
+def test_unknown_field_keeps_the_spelling_and_the_pointer() -> None:
+    found = rm028(cluster('endpoint: r.local\nOCINamespaces:\n  - registry: "x"'), "v0.12.0")
+    assert found[0].message.startswith('json: unknown field "OCINamespaces" (added in v0.13.0')
+    assert found[0].pointer == "/spec/registryMirrorConfiguration/ociNamespaces"
+
+
+# --- SHA-1 before v0.12 -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sha1_body() -> str:
+    pem, _ = make_cert(sha1=True)
+    return "endpoint: r.local\ncaCertContent: |\n" + indent(pem.strip(), 2)
+
+
+@pytest.mark.parametrize(
+    ("version", "severity", "note"),
+    [("v0.11.4", I, True), ("v0.11", I, True), ("v0.12.0", W, False), ("", W, False)],
+)
+def test_sha1_is_information_before_v012(
+    sha1_body: str, version: str, severity: Any, note: bool
+) -> None:
+    from rules.helpers import NOW
+
+    found = analyze(cluster(sha1_body), Options(eksa_version=version, now=NOW)).findings
+    sha1 = [f for f in found if f.code == "RM015" and "SHA-1" in f.message]
+    assert [f.severity for f in sha1] == [severity]
+    assert ("still accepts it" in sha1[0].message) is note
+
+
+def test_sha1_keeps_a_severity_the_user_chose(sha1_body: str) -> None:
+    from rules.helpers import NOW
+
+    options = Options(eksa_version="v0.11.0", now=NOW, severity={"RM015": W})
+    found = [f for f in analyze(cluster(sha1_body), options).findings if f.code == "RM015"]
+    assert [f.severity for f in found] == [W]
+    assert "still accepts" not in found[0].message
+
+
+# --- the target release -------------------------------------------------------------------
+
+
+def with_spec_version(text: str, version: str) -> str:
+    return text.replace(
+        "spec:\n  datacenterRef:", f"spec:\n  eksaVersion: {version}\n  datacenterRef:"
+    )
+
+
+def test_spec_eksa_version_wins_over_the_option() -> None:
+    text = with_spec_version(cluster(NS_PUBLIC), "v0.12.2")
+    assert [f.message for f in rm028(text, "v0.26.0")] == [
+        'json: unknown field "ociNamespaces" (added in v0.13.0; the target release is v0.12.2)'
+    ]
+    assert rm028(with_spec_version(cluster(NS_PUBLIC), "v0.20.0"), "v0.12.2") == []
+
+
+def test_an_unparsable_spec_version_falls_back_to_the_option() -> None:
+    text = with_spec_version(cluster(NS_PUBLIC), "latest")
+    assert len(rm028(text, "v0.12.0")) == 1
+    assert rm028(text, "") == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "option", "expected", "source"),
+    [
+        ("v0.19.2", "v0.12.0", "v0.19.2", "spec.eksaVersion"),
+        ("", "v0.12", "v0.12.x", "option"),
+        ("nonsense", "0.20.1", "v0.20.1", "option"),
+        ("", "", str(LATEST), "latest"),
+        ("", "bogus", str(LATEST), "latest"),
+    ],
+)
+def test_target_release(spec: str, option: str, expected: str, source: str) -> None:
+    target = target_release(spec, option)
+    assert (target.label, target.source) == (expected, source)
+
+
+def test_latest_is_v0_26_1() -> None:
+    assert str(LATEST) == "v0.26.1"
+    assert target_release().describe() == (
+        "EKS Anywhere v0.26.1 (the latest release known to eksa-mirror)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("v0.20.1", Version(0, 20, 1)),
+        ("0.20.1", Version(0, 20, 1)),
+        (" v0.20 ", Version(0, 20, None)),
+        ("v0.20.x", Version(0, 20, None)),
+        ("V0.21.0-rc.1", Version(0, 21, 0)),
+        ("v1.2", Version(1, 2, None)),
+        ("latest", None),
+        ("v0", None),
+        ("", None),
+    ],
+)
+def test_parse_version(text: str, expected: Version | None) -> None:
+    assert parse_version(text) == expected
+
+
+def test_version_order() -> None:
+    assert Version(0, 19, 11) < Version(0, 20, 0) < Version(0, 20, 1)
+    assert Version(0, 14, None) > Version(0, 14, 1)  # v0.14.x: any patch, the newest
+    assert Version(0, 14, None) < Version(0, 15, 0)
+    assert sorted([Version(0, 9, 0), Version(0, 10, 0), Version(0, 9, 2)]) == [
+        Version(0, 9, 0), Version(0, 9, 2), Version(0, 10, 0),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("version", "cilium"),
+    [("v0.23.7", "isovalent"), ("v0.24.0", "eks"), (None, "eks"), ("v0.12.0", "isovalent")],
+)
+def test_required_projects(version: str | None, cilium: str) -> None:
+    assert required_projects(version) == [
+        "bottlerocket", "eks-anywhere", "eks-distro", cilium, "cilium-chart",
+    ]  # fmt: skip
+
+
+def test_every_rule_has_a_since_release() -> None:
+    for code, rule in RULES.items():
+        assert parse_version(rule.since) is not None, code
+    assert RULES["RM028"].severity is E
+    assert RULES["RM023"].severity is I
+
+
+# --- hover, settings ------------------------------------------------------------------------
+
+
+def hover_text(text: str, line: int, version: str = "", column: int = 6) -> str:
+    analysis = analyze(text)
+    found = hover(analysis.source, analysis.clusters, line, column, version)
+    assert found is not None
+    return found.markdown
+
+
+def test_hover_says_since_which_release() -> None:
+    text = cluster(NS_PUBLIC)
+    markdown = hover_text(text, at(1, 0, 0)[0])
+    assert "Since EKS Anywhere v0.13.0." in markdown
+    assert "Target release: EKS Anywhere v0.26.1 (the latest release known" in markdown
+    assert "not known" not in markdown
+    old = hover_text(text, at(1, 0, 0)[0], "v0.12")
+    assert "Target release: EKS Anywhere v0.12.x (from --eksa-version" in old
+    assert "**not known to v0.12.x**" in old
+    assert "Since EKS Anywhere v0.6.0." in hover_text(text, at(0, 0, 0)[0])
+    registry = hover_text(text, at(2, 0, 0)[0], column=at(2, 4, 0)[1])
+    assert "Since EKS Anywhere v0.13.0." in registry
+
+
+def test_hover_uses_spec_eksa_version() -> None:
+    text = with_spec_version(cluster('endpoint: r.local\nport: "1"'), "v0.6.0")
+    markdown = hover_text(text, at(1, 0, 0)[0] + 1, "v0.26.0")
+    assert "Since EKS Anywhere v0.7.0." in markdown
+    assert "v0.6.0 (from spec.eksaVersion) — **not known to v0.6.0**" in markdown
+
+
+def test_settings_pass_the_release_and_check_it() -> None:
+    settings, errors = parse_settings({"eksaVersion": "v0.12.0", "upgradeDiff": "git"})
+    assert errors == []
+    assert settings.options().eksa_version == "v0.12.0"
+    assert settings.upgrade_diff == "git"
+    settings, errors = parse_settings({"eksaVersion": "twelve", "upgradeDiff": "svn"})
+    assert settings.options().eksa_version == ""
+    assert settings.upgrade_diff == "off"
+    assert errors == [
+        "eksaMirror.eksaVersion: 'twelve' is not a release like \"v0.20.0\"",
+        'eksaMirror.upgradeDiff must be "off" or "git"',
+    ]
