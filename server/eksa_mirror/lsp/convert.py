@@ -67,9 +67,12 @@ class Lines:
         return types.TextEdit(self.range(edit.span), edit.new_text)
 
 
-def diagnostic(lines: Lines, finding: Finding) -> types.Diagnostic:
+def diagnostic(lines: Lines, finding: Finding, version: int | None = None) -> types.Diagnostic:
+    """The diagnostic of a finding; ``data`` keeps its pointer, the fix and the version."""
     info = rule(finding.code)
     data: dict[str, Any] = {"pointer": finding.pointer}
+    if version is not None:
+        data["version"] = version
     if finding.fix is not None:
         data["fix"] = fix_data(lines, finding.fix)
     return types.Diagnostic(
@@ -103,9 +106,17 @@ def fix_data(lines: Lines, fix: Fix) -> dict[str, Any]:
     }
 
 
-def edits_from_data(data: Any) -> tuple[str, bool, list[types.TextEdit]] | None:
-    """(title, preferred, edits) stored in a diagnostic's ``data`` by ``diagnostic``."""
+def edits_from_data(
+    data: Any, version: int | None = None
+) -> tuple[str, bool, list[types.TextEdit]] | None:
+    """(title, preferred, edits) stored in a diagnostic's ``data`` by ``diagnostic``.
+
+    None when the data was made for another version of the document than ``version``:
+    its edits would land in the wrong place.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("fix"), dict):
+        return None
+    if version is not None and data.get("version") != version:
         return None
     fix = data["fix"]
     try:

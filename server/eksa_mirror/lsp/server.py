@@ -78,7 +78,8 @@ class EksaMirrorServer(LanguageServer):
         if found is None:
             return []
         result, lines = found
-        found_here = [diagnostic(lines, finding) for finding in result.findings]
+        version = self._analyses[uri][0] if uri in self._analyses else None
+        found_here = [diagnostic(lines, finding, version) for finding in result.findings]
         return found_here + self.check_results.get(uri, [])
 
     def schedule(self, uri: str) -> None:
@@ -300,7 +301,7 @@ def code_action(ls: EksaMirrorServer, params: types.CodeActionParams) -> list[ty
         for diag in params.context.diagnostics:
             if diag.source != SOURCE:
                 continue
-            rebuilt = edits_from_data(diag.data) or _rebuild(ls, uri, diag)
+            rebuilt = edits_from_data(diag.data, _version(ls, uri)) or _rebuild(ls, uri, diag)
             if rebuilt is None:
                 continue
             title, preferred, edits = rebuilt
@@ -326,26 +327,32 @@ def _matches(kind: str, wanted: str) -> bool:
     return kind == wanted or kind.startswith(wanted + ".")
 
 
+def _version(ls: EksaMirrorServer, uri: str) -> int | None:
+    try:
+        return ls.workspace.get_text_document(uri).version
+    except Exception:
+        return None
+
+
 def _rebuild(
     ls: EksaMirrorServer, uri: str, diag: types.Diagnostic
 ) -> tuple[str, bool, list[types.TextEdit]] | None:
-    """Find the fix again when the client dropped the diagnostic's ``data``."""
+    """The fix from the current analysis: when the client dropped the diagnostic's ``data``,
+    or the diagnostic is older than the text (matched by its pointer, never by old edits)."""
     found = ls.analysis(uri)
     if found is None:
         return None
     result, lines = found
-    for finding in result.findings:
-        if (
-            finding.fix is not None
-            and finding.code == diag.code
-            and lines.range(finding.span) == diag.range
-        ):
-            return (
-                finding.fix.title,
-                finding.fix.preferred,
-                [lines.edit(e) for e in finding.fix.edits],
-            )
-    return None
+    pointer = diag.data.get("pointer") if isinstance(diag.data, dict) else None
+    fixable = [f for f in result.findings if f.fix is not None and f.code == diag.code]
+    same = [f for f in fixable if lines.range(f.span) == diag.range]
+    if not same and pointer is not None:
+        same = [f for f in fixable if f.pointer == pointer]
+    if len(same) != 1:
+        return None
+    fix = same[0].fix
+    assert fix is not None
+    return fix.title, fix.preferred, [lines.edit(e) for e in fix.edits]
 
 
 def _fix_all(ls: EksaMirrorServer, uri: str) -> types.CodeAction | None:
