@@ -258,3 +258,32 @@ def test_rm029_and_rm003_point_at_the_entry_not_the_list() -> None:
     assert one(found, "RM029").pointer == (
         "/spec/registryMirrorConfiguration/ociNamespaces/2/namespace"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "after"),
+    [
+        pytest.param(
+            "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws  # root\nport: \"1\"",
+            "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws  # root\n"
+            "    namespace: \"\"\nport: \"1\"",
+            id="indented-items",
+        ),
+        pytest.param(
+            "endpoint: x\nociNamespaces:\n- registry: public.ecr.aws",
+            "endpoint: x\nociNamespaces:\n- registry: public.ecr.aws\n  namespace: \"\"",
+            id="items-at-key-column",
+        ),
+    ],
+)
+def test_rm029_fix_adds_an_empty_namespace(body: str, after: str) -> None:
+    text = cluster(body)
+    fix = one(findings(text), "RM029").fix
+    assert fix is not None and fix.safe  # the eksctl CLI already reads it as ""
+    assert fixed(text, fix) == cluster(after)
+    assert findings(cluster(after)) == []
+
+
+def test_rm029_flow_item_has_no_fix() -> None:
+    text = cluster("endpoint: x\nociNamespaces: [{registry: public.ecr.aws}]")
+    assert one(findings(text), "RM029").fix is None

@@ -209,7 +209,24 @@ def _missing(check: Check, path: list[str | int], node: Node | None, missing: li
                 f'{name}: "" to map to the root of the mirror',
                 span,
                 where,
+                _add_key_fix(check, node, name),
             )
+
+
+def _add_key_fix(check: Check, node: Node, name: str) -> Fix | None:
+    """Add ``name: ""`` as the last key of a block mapping, at its keys' column.
+
+    Safe: the eksctl CLI already reads a missing namespace as "", so nothing changes for it.
+    """
+    if not isinstance(node, MappingNode) or node.flow_style is not False or not node.value:
+        return None
+    first = check.span(node.value[0][0])
+    last = check.span(node.value[-1][1])
+    after = check.line(last.end.line)[last.end.column :].strip()
+    if after and not after.startswith("#"):
+        return None
+    text = " " * first.start.column + f'{name}: ""'
+    return Fix(f'Add {name}: ""', (check.insert_line_after(last.end.line, text),), safe=True)
 
 
 def _first_key(node: Node) -> ScalarNode | None:
