@@ -25,7 +25,9 @@ REPO = HERE.parents[2]
 CLIENT_DIR = REPO / "vscode-client"
 ARTIFACTS = REPO / "test-artifacts" / "vscode"
 CS_VERSION = "4.100.3"
-SETUP_HINT = "run `bash tests/e2e/vscode/setup.sh` (installs chromium, code-server and playwright-core)"
+SETUP_HINT = (
+    "run `bash tests/e2e/vscode/setup.sh` (installs chromium, code-server and playwright-core)"
+)
 
 
 def code_server_dir() -> Path:
@@ -55,7 +57,9 @@ def e2e_tools() -> Tools:
     if not (HERE / "node_modules" / "playwright-core" / "package.json").exists():
         problems.append(f"playwright-core not installed in {HERE / 'node_modules'}")
     if problems:
-        pytest.fail("VS Code e2e setup missing: " + "; ".join(problems) + f". To fix, {SETUP_HINT}.")
+        pytest.fail(
+            "VS Code e2e setup missing: " + "; ".join(problems) + f". To fix, {SETUP_HINT}."
+        )
     assert node is not None
     return Tools(code_server=cs, node=node, chromium=chromium)
 

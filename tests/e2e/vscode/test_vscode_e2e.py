@@ -1,4 +1,4 @@
-"""End to end in a real VS Code: code-server 4.100.3 + the packaged extension + ``eksa-mirror serve``.
+"""End to end in real VS Code: code-server 4.100.3, the packaged extension, ``eksa-mirror serve``.
 
 Chromium (playwright-core, ``drive.mjs``) opens ``fixtures/cluster.yaml`` and the assertions
 below are made on what the page shows: squiggles, the Problems panel with rule codes, the
@@ -10,6 +10,7 @@ Setup once: ``bash tests/e2e/vscode/setup.sh``. Run: ``pytest -m e2e tests/e2e/v
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.e2e
 # What the fixture contains and what the server answers for it.
 FIX_CODE = "RM008"  # port: 443 unquoted
 OTHER_CODE = "RM009"  # endpoint with scheme and port; ignored through the settings at the end
-FIX_TITLE = r'^Quote the port'  # eksa-mirror's title: 'Quote the port: "443"'
+FIX_TITLE = r"^Quote the port"  # eksa-mirror's title: 'Quote the port: "443"'
 EXPECTED_COMPLETIONS = {"ociNamespaces", "caCertContent", "authenticate", "insecureSkipVerify"}
 PRESENT_KEYS = {"endpoint", "port"}
 
@@ -77,15 +78,15 @@ def _drive(tools: Any, cs: Any) -> tuple[dict, str, float]:
         out, err = proc.communicate()
         pytest.fail(f"drive.mjs timed out after 180 s:\n{err[-4000:]}")
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # leftover chromium helpers, if any
-        except ProcessLookupError:
-            pass
     elapsed = time.monotonic() - start
     try:
         result = json.loads(out)
     except json.JSONDecodeError:
-        pytest.fail(f"drive.mjs printed no JSON (exit {proc.returncode}):\n{out[-2000:]}\n{err[-4000:]}")
+        pytest.fail(
+            f"drive.mjs printed no JSON (exit {proc.returncode}):\n{out[-2000:]}\n{err[-4000:]}"
+        )
     (ARTIFACTS / "drive-result.json").write_text(json.dumps(result, indent=2))
     return result, err, elapsed
 
@@ -115,7 +116,7 @@ def test_vscode_extension_end_to_end(e2e_tools: Any, code_server: Any) -> None:
 
     # 4. completion inside the mirror block offers the keys not yet present
     labels = {i["label"] for i in steps["completion"]["items"]}
-    assert EXPECTED_COMPLETIONS <= labels, labels
+    assert labels >= EXPECTED_COMPLETIONS, labels
     assert not (PRESENT_KEYS & labels), f"keys already present were offered: {labels}"
     assert steps["completion"]["restored"], "undo after completion did not restore the text"
 
