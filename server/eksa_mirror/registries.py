@@ -41,6 +41,3 @@ PUBLIC_ECR = "public.ecr.aws"
 
 #: Namespaces the EKS-A docs use in ``ociNamespaces`` examples.
 DOC_NAMESPACES = ("", "eks-anywhere")
-
-#: Projects that must exist in the mirror (docs, "Configure local registry mirror").
-REQUIRED_PROJECTS = ("bottlerocket", "eks-anywhere", "eks-distro", "eks", "cilium-chart")

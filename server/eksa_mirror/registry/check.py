@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 
+from eksa_mirror import releases
 from eksa_mirror.mirror import PUBLIC_ECR, MirrorConfig
 from eksa_mirror.registry import certs
 from eksa_mirror.registry.net import (
@@ -50,10 +51,9 @@ USERNAME_ENV = "REGISTRY_USERNAME"
 PASSWORD_ENV = "REGISTRY_PASSWORD"
 
 #: Projects EKS Anywhere needs in the mirror (docs "Configure local registry mirror").
-PROJECTS = ("bottlerocket", "eks-anywhere", "eks-distro", "eks", "cilium-chart")
+PROJECTS = tuple(releases.required_projects(releases.LATEST))
 #: Before v0.24.0 Cilium came from ``public.ecr.aws/isovalent`` (EKS-A #10157/#10158).
-PROJECTS_BEFORE_V0_24 = ("bottlerocket", "eks-anywhere", "eks-distro", "isovalent", "cilium-chart")
-FIRST_PARTY_CILIUM = (0, 24, 0)
+PROJECTS_BEFORE_V0_24 = tuple(releases.required_projects(releases.v("v0.23.0")))
 
 STEP_ORDER = ("connect", "tls", "certificate", "api", "auth", "projects")
 STEP_KEYS = {
@@ -66,24 +66,19 @@ STEP_KEYS = {
 }
 
 _PORT = re.compile(r"\+?[0-9]+")
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
 
 
 def parse_eksa_version(text: str) -> tuple[int, int, int] | None:
-    """``v0.24.1`` → ``(0, 24, 1)``; ``None`` when it is not ``[v]X.Y.Z[-suffix]``."""
-    match = _VERSION.match(text.strip())
-    if match is None:
+    """``v0.24.1`` → ``(0, 24, 1)``; ``None`` unless it names an exact release ``[v]X.Y.Z``."""
+    version = releases.parse_version(text.strip())
+    if version is None or version.patch is None:
         return None
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
+    return version.major, version.minor, version.patch
 
 
 def required_projects(eksa_version: str = "") -> tuple[str, ...]:
     """The projects EKS Anywhere ``eksa_version`` needs ("" or unknown: the current list)."""
-    version = parse_eksa_version(eksa_version) if eksa_version else None
-    if version is not None and version < FIRST_PARTY_CILIUM:
-        return PROJECTS_BEFORE_V0_24
-    return PROJECTS
+    return tuple(releases.required_projects(releases.parse_version(eksa_version)))
 
 
 def config_problem(cfg: MirrorConfig) -> tuple[str, str] | None:
