@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import re
 from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+from eksa_mirror.certificates import CertificateError, first_certificate, pem_blocks
+
+# caCertContent is read exactly as the analysis reads it (one implementation).
+CaError = CertificateError
+first_pem_certificate = first_certificate
 
 # OpenSSL X509_V_ERR_* codes (ssl.SSLCertVerificationError.verify_code).
 UNKNOWN_AUTHORITY_CODES = frozenset({2, 18, 19, 20, 21, 27})
@@ -29,33 +32,9 @@ IP_ADDRESS_MISMATCH = 64
 CA_MD_TOO_WEAK = 68
 
 
-class CaError(Exception):
-    """``caCertContent`` cannot be used; the message is EKS-A's wording."""
-
-
 def has_private_key(text: str) -> bool:
     """``True`` if a private key was pasted into the text (never echo such text back)."""
-    return "PRIVATE KEY-----" in text
-
-
-def first_pem_certificate(text: str) -> x509.Certificate:
-    """The certificate EKS-A would use from ``caCertContent`` (the first PEM block)."""
-    match = _PEM_BLOCK.search(text)
-    if match is None:
-        raise CaError("invalid registry certificate: failed to parse certificate PEM")
-    kind = match.group(1)
-    if kind != "CERTIFICATE":
-        raise CaError(
-            "invalid registry certificate: failed to parse certificate: "
-            f"the first PEM block is a {kind}, not a CERTIFICATE"
-        )
-    try:
-        return x509.load_pem_x509_certificate(match.group(0).encode("ascii", "replace"))
-    except ValueError:
-        raise CaError(
-            "invalid registry certificate: failed to parse certificate: "
-            "the first PEM block is not a valid x509 certificate"
-        ) from None
+    return any(block.is_private_key for block in pem_blocks(text)) or "PRIVATE KEY-----" in text
 
 
 def pem_of(cert: x509.Certificate) -> str:
