@@ -71,7 +71,9 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def run_module(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:  # noqa: E501
+def run_module(
+    *args: str, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     proc = subprocess.run(
         [sys.executable, "-m", "eksa_mirror", *args],
@@ -96,7 +98,7 @@ def test_text_lines_are_file_line_col_severity_code_message(capsys: Any, tmp_pat
     lines = out.splitlines()
     parsed = [TEXT_LINE.match(line) for line in lines[:2]]
     assert all(parsed)
-    for match, (line, col, sev, rule, message) in zip(parsed, BAD_LINES):
+    for match, (line, col, sev, rule, message) in zip(parsed, BAD_LINES, strict=True):
         assert match is not None
         assert match["file"] == str(path)
         assert (match["line"], match["col"], match["sev"], match["code"]) == (line, col, sev, rule)
@@ -192,7 +194,9 @@ def test_sarif_validates_against_the_official_schema(
 def test_sarif_without_results_is_valid(
     capsys: Any, tmp_path: Path, sarif_validator: Draft7Validator
 ) -> None:
-    code, out, _ = run(capsys, "validate", "--format", "sarif", str(write(tmp_path, "g.yaml", GOOD)))
+    code, out, _ = run(
+        capsys, "validate", "--format", "sarif", str(write(tmp_path, "g.yaml", GOOD))
+    )
     assert code == 0
     log = json.loads(out)
     assert list(sarif_validator.iter_errors(log)) == []
@@ -217,13 +221,16 @@ def test_github_annotations_parse_back_to_the_json(capsys: Any, tmp_path: Path) 
     expected = json.loads(as_json)
     lines = out.splitlines()
     assert len(lines) == len(expected) == 2
-    for line, item in zip(lines, expected):
+    for line, item in zip(lines, expected, strict=True):
         match = GITHUB_LINE.match(line)
         assert match, line
         props = dict(p.split("=", 1) for p in match["props"].split(","))
         assert _unescape(props["file"]) == item["file"]
         assert (int(props["line"]), int(props["col"])) == (item["line"], item["column"])
-        assert (int(props["endLine"]), int(props["endColumn"])) == (item["endLine"], item["endColumn"])  # noqa: E501
+        assert (int(props["endLine"]), int(props["endColumn"])) == (
+            item["endLine"],
+            item["endColumn"],
+        )
         assert _unescape(props["title"]) == f"{item['code']} {RULES[item['code']].name}"
         assert _unescape(match["msg"]) == item["message"]
         assert match["level"] == {"error": "error", "warning": "warning"}[item["severity"]]
@@ -254,7 +261,9 @@ def test_github_is_the_default_inside_github_actions(
         pytest.param(PLAIN, ["--strict"], 0, id="no-cluster"),
     ],
 )
-def test_exit_codes(capsys: Any, tmp_path: Path, text: str, flags: list[str], expected: int) -> None:
+def test_exit_codes(
+    capsys: Any, tmp_path: Path, text: str, flags: list[str], expected: int
+) -> None:
     code, _, _ = run(capsys, "validate", *flags, str(write(tmp_path, "f.yaml", text)))
     assert code == expected
 
@@ -269,7 +278,9 @@ def test_select_and_ignore_filter_output(capsys: Any, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("flag", ["--select", "--ignore"])
 def test_unknown_rule_code_is_one_line_exit_2(capsys: Any, tmp_path: Path, flag: str) -> None:
-    code, out, err = run(capsys, "validate", flag, "RM001,RM999", str(write(tmp_path, "f.yaml", BAD)))  # noqa: E501
+    code, out, err = run(
+        capsys, "validate", flag, "RM001,RM999", str(write(tmp_path, "f.yaml", BAD))
+    )
     assert code == 2 and out == ""
     assert err.splitlines() == [f"eksa-mirror: {flag}: unknown rule code RM999"]
 
@@ -301,7 +312,9 @@ def test_folder_recursion(capsys: Any, tmp_path: Path) -> None:
     write(tmp_path, "node_modules/pkg/d.yaml", BAD)
     code, out, _ = run(capsys, "validate", "--format", "json", str(tmp_path))
     assert code == 1
-    files = sorted({Path(item["file"]).relative_to(tmp_path).as_posix() for item in json.loads(out)})
+    files = sorted(
+        {Path(item["file"]).relative_to(tmp_path).as_posix() for item in json.loads(out)}
+    )
     assert files == ["a.yaml", "sub/deeper/b.yml"]
     _, out, _ = run(capsys, "validate", str(tmp_path))
     assert out.splitlines()[-1] == f"2 files checked {AGAINST}: 1 error, 2 warnings, 0 other"
@@ -321,7 +334,7 @@ def test_not_utf8_file_exit_2_naming_the_file(capsys: Any, tmp_path: Path) -> No
 
 def test_missing_file_exit_2(capsys: Any, tmp_path: Path) -> None:
     missing = tmp_path / "missing.yaml"
-    code, out, err = run(capsys, "validate", str(missing))
+    code, _, err = run(capsys, "validate", str(missing))
     assert code == 2
     assert err.splitlines() == [f"eksa-mirror: {missing}: no such file or directory"]
 
@@ -474,3 +487,24 @@ def test_pre_commit_hook_definition() -> None:
     assert hook["entry"].split()[0] in scripts
     # pre-commit runs entry + args + file names: that is a valid command line.
     assert main([*hook["entry"].split()[1:], *hook.get("args", []), "--help"]) == 0
+
+
+# --- examples/ ----------------------------------------------------------------------------
+
+
+def test_examples_folder(capsys: Any) -> None:
+    """The README's examples: the valid one is clean, the invalid one shows these findings."""
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    code, out, _ = run(capsys, "validate", "--format", "json", str(examples))
+    assert code == 1
+    found = [(Path(d["file"]).name, d["code"], d["line"]) for d in json.loads(out)]
+    assert found == [
+        ("invalid-mirror.yaml", "RM009", 26),
+        ("invalid-mirror.yaml", "RM008", 27),
+        ("invalid-mirror.yaml", "RM010", 28),
+        ("invalid-mirror.yaml", "RM013", 30),
+        ("invalid-mirror.yaml", "RM007", 33),
+        ("invalid-mirror.yaml", "RM005", 34),
+        ("invalid-mirror.yaml", "RM019", 34),
+        ("invalid-mirror.yaml", "RM006", 35),
+    ]

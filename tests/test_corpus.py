@@ -43,7 +43,8 @@ class Outcome:
 
 
 EXPECTED: dict[str, Outcome] = {
-    # rejects: registry can't be set to empty in OCINamespaces | + ociNamespaces lacks public.ecr.aws
+    # rejects: registry can't be set to empty in OCINamespaces
+    # | + ociNamespaces lacks public.ecr.aws
     "pkg__api__v1alpha1__testdata__invalid_registry.yaml": Outcome(
         eksa_accepts=False, eksa=(("RM003", 9),), linter=(("RM010", 8),)
     ),

@@ -24,7 +24,9 @@ TEXT = DOCS.read_text(encoding="utf-8")
 
 _ANCHOR = re.compile(r'^<a id="(rm\d{3})"></a>$', re.MULTILINE)
 _EXAMPLE = re.compile(r"^<!-- (?P<meta>[^>]*?) -->\n```yaml\n(?P<body>.*?)^```$", re.M | re.S)
-_ROW = re.compile(r"^\| \[(RM\d{3})\]\(#(rm\d{3})\) \| ([\w-]+) \| (\w+) \| ([\w/]+) \| (.+) \|$", re.M)
+_ROW = re.compile(
+    r"^\| \[(RM\d{3})\]\(#(rm\d{3})\) \| ([\w-]+) \| (\w+) \| ([\w/]+) \| (.+) \|$", re.M
+)
 
 WRAP = """\
 apiVersion: anywhere.eks.amazonaws.com/v1alpha1
@@ -72,7 +74,7 @@ def _example(meta: str, body: str) -> Example:
 def sections() -> dict[str, Section]:
     result: dict[str, Section] = {}
     anchors = list(_ANCHOR.finditer(TEXT))
-    for match, following in zip(anchors, [*anchors[1:], None]):
+    for match, following in zip(anchors, [*anchors[1:], None], strict=True):
         chunk = TEXT[match.end() : following.start() if following else len(TEXT)]
         code = match.group(1).upper()
         heading = re.search(r"^## (.+)$", chunk, re.M)

@@ -12,7 +12,7 @@ from eksa_mirror.findings import Severity
 
 DOCS_URL = "https://github.com/eksa-mirror/eksa-mirror/blob/main/docs/rules.md"
 
-E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT
+E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT  # noqa: E741
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ def test_sha1_second_certificate_is_not_checked(pems: Pems) -> None:
     [
         pytest.param(
             "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
-            "invalid registry certificate: failed to parse certificate: x509: malformed certificate",
+            "invalid registry certificate: failed to parse certificate: "
+            "x509: malformed certificate",
             id="garbage-der",
         ),
         pytest.param(

@@ -75,11 +75,15 @@ CASES = [
     ),
     pytest.param(entries(("public.ecr.aws", '""'), ("harbor.local:5000", "h")), [],
                  id="host-port-ok"),
-    pytest.param(entries(("public.ecr.aws", '""'), ('"[fd00::2]:5000"', "h")), [], id="ipv6-port-ok"),
+    pytest.param(entries(("public.ecr.aws", '""'), ('"[fd00::2]:5000"', "h")), [],
+                 id="ipv6-port-ok"),
     # RM013: namespace shapes that filepath.Join rewrites
-    pytest.param(entries(("public.ecr.aws", "../x")), [("RM013", W, at(3, 15, 19))], id="rm013-dotdot"),
-    pytest.param(entries(("public.ecr.aws", "/x/")), [("RM013", W, at(3, 15, 18))], id="rm013-slashes"),
-    pytest.param(entries(("public.ecr.aws", '"a b"')), [("RM013", W, at(3, 15, 20))], id="rm013-space"),
+    pytest.param(entries(("public.ecr.aws", "../x")), [("RM013", W, at(3, 15, 19))],
+                 id="rm013-dotdot"),
+    pytest.param(entries(("public.ecr.aws", "/x/")), [("RM013", W, at(3, 15, 18))],
+                 id="rm013-slashes"),
+    pytest.param(entries(("public.ecr.aws", '"a b"')), [("RM013", W, at(3, 15, 20))],
+                 id="rm013-space"),
     pytest.param(entries(("public.ecr.aws", "a/b")), [], id="nested-namespace-ok"),
     # RM021: regional packages account outside eks-anywhere
     pytest.param(
@@ -100,9 +104,9 @@ def test_namespaces(body: str, expected: Expected) -> None:
 
 
 def test_messages_in_eksa_words() -> None:
-    assert one(findings(cluster(entries(("public.ecr.aws", '""'), ('""', "a")))), "RM003").message == (
-        "registry can't be set to empty in OCINamespaces"
-    )
+    assert one(
+        findings(cluster(entries(("public.ecr.aws", '""'), ('""', "a")))), "RM003"
+    ).message == ("registry can't be set to empty in OCINamespaces")
     rm004 = one(
         findings(
             cluster(
@@ -200,8 +204,7 @@ def test_rm010_no_fix_for_flow_list() -> None:
         pytest.param(
             "endpoint: x\nociNamespaces:\n- registry: public.ecr.aws  # old\n  namespace: a\n"
             "# keep me\n- registry: public.ecr.aws\n  namespace: b",
-            "endpoint: x\nociNamespaces:\n"
-            "# keep me\n- registry: public.ecr.aws\n  namespace: b",
+            "endpoint: x\nociNamespaces:\n# keep me\n- registry: public.ecr.aws\n  namespace: b",
             id="comment-between-items-kept",
         ),
     ],
@@ -252,9 +255,7 @@ def test_rm013_fix(namespace: str, after: str | None) -> None:
 
 def test_rm029_and_rm003_point_at_the_entry_not_the_list() -> None:
     body = "endpoint: x\nociNamespaces:\n" + PUBLIC + "  - namespace: a\n  - registry: docker.io"
-    found = expect(
-        cluster(body), [("RM003", E, at(4, 4, 13)), ("RM029", W, at(5, 4, 12))]
-    )
+    found = expect(cluster(body), [("RM003", E, at(4, 4, 13)), ("RM029", W, at(5, 4, 12))])
     assert one(found, "RM029").pointer == (
         "/spec/registryMirrorConfiguration/ociNamespaces/2/namespace"
     )
@@ -264,14 +265,14 @@ def test_rm029_and_rm003_point_at_the_entry_not_the_list() -> None:
     ("body", "after"),
     [
         pytest.param(
-            "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws  # root\nport: \"1\"",
+            'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws  # root\nport: "1"',
             "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws  # root\n"
-            "    namespace: \"\"\nport: \"1\"",
+            '    namespace: ""\nport: "1"',
             id="indented-items",
         ),
         pytest.param(
             "endpoint: x\nociNamespaces:\n- registry: public.ecr.aws",
-            "endpoint: x\nociNamespaces:\n- registry: public.ecr.aws\n  namespace: \"\"",
+            'endpoint: x\nociNamespaces:\n- registry: public.ecr.aws\n  namespace: ""',
             id="items-at-key-column",
         ),
     ],

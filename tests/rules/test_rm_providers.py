@@ -16,7 +16,7 @@ INSECURE = "endpoint: x\ninsecureSkipVerify: true"
 RM019 = ("RM019", W, at(1, 20, 24))
 RM005 = ("RM005", E, at(1, 20, 24))
 MAPPINGS = (
-    "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: \"\"\n"
+    'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n'
     "  - registry: docker.io\n    namespace: hub"
 )
 RM018 = ("RM018", W, at(4, 14, 23))
@@ -134,7 +134,8 @@ def test_authenticate_false_is_quiet() -> None:
         pytest.param({"provider": "tinkerbell", "cp": "bottlerocket"}, [RM018], id="tinkerbell-br"),
         pytest.param({"provider": "snow", "md": "bottlerocket"}, [RM018], id="snow-br"),
         pytest.param({"provider": "tinkerbell"}, [], id="tinkerbell-ubuntu"),
-        pytest.param({"provider": "vsphere", "md": "bottlerocket"}, [], id="vsphere-br-since-v0.20"),
+        pytest.param({"provider": "vsphere", "md": "bottlerocket"}, [],
+                     id="vsphere-br-since-v0.20"),
     ],
 )  # fmt: skip
 def test_rm018(kwargs: dict[str, Any], expected: list[Any]) -> None:

@@ -244,7 +244,9 @@ def test_unknown_key_without_suggestion() -> None:
 
 
 def test_unknown_key_in_item_is_reported() -> None:
-    body = 'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n    tag: 1'
+    body = (
+        'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n    tag: 1'
+    )
     found = expect(cluster(body), [("RM006", E, at(4, 4, 7))])
     assert found[0].pointer == "/spec/registryMirrorConfiguration/ociNamespaces/0/tag"
 
@@ -263,8 +265,11 @@ SECRET = "hunter2-Sup3r-S3cret"
         ),
         pytest.param(
             f'endpoint: x\nusername: admin\nauthenticate: true\nregistry_password: "{SECRET}"',
-            [("RM026", E, at(1, 0, 8)), ("RM016", I, at(2, 14, 18)),
-             ("RM026", E, at(3, 0, 17))],  # fmt: skip
+            [
+                ("RM026", E, at(1, 0, 8)),
+                ("RM016", I, at(2, 14, 18)),
+                ("RM026", E, at(3, 0, 17)),
+            ],
             'endpoint: x\nauthenticate: true\nregistry_password: "' + SECRET + '"',
             id="username-and-snake-case-password",
         ),
@@ -342,7 +347,9 @@ def test_wrong_types(body: str, expected: Expected) -> None:
 @pytest.mark.parametrize(
     ("mirror", "span"),
     [
-        pytest.param("registryMirrorConfiguration: x", (MIRROR_LINE, 31, MIRROR_LINE, 32), id="str"),
+        pytest.param(
+            "registryMirrorConfiguration: x", (MIRROR_LINE, 31, MIRROR_LINE, 32), id="str"
+        ),
         pytest.param(
             "registryMirrorConfiguration:\n    - endpoint: x",
             (BODY_LINE, 4, BODY_LINE, 17),
@@ -418,7 +425,8 @@ def test_far_spec_key_is_left_alone() -> None:
             id="unclosed-quote-points-at-opening-quote",
         ),
         pytest.param(
-            "endpoint: x\nociNamespaces: [{registry: a}", None, (BODY_LINE + 2, 0, BODY_LINE + 2, 1),
+            "endpoint: x\nociNamespaces: [{registry: a}", None,
+            (BODY_LINE + 2, 0, BODY_LINE + 2, 1),
             "flow sequence", id="unclosed-flow-sequence",
         ),
     ],
@@ -435,7 +443,10 @@ def test_syntax_error_position(
 
 
 def test_syntax_error_in_another_document_keeps_cluster_checks() -> None:
-    text = cluster("endpoint: https://x") + "---\napiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: X\nspec: [\n"
+    text = (
+        cluster("endpoint: https://x")
+        + "---\napiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: X\nspec: [\n"
+    )
     codes = [f.code for f in findings(text)]
     assert codes == ["RM009", "RM024"]
 
@@ -467,9 +478,9 @@ def test_duplicate_key(body: str, expected: Expected, line: int) -> None:
 
 
 def test_duplicate_mirror_key_in_spec() -> None:
-    text = cluster("endpoint: x") .replace(
-        "  registryMirrorConfiguration:\n", "  registryMirrorConfiguration: {endpoint: a}\n"
+    text = cluster("endpoint: x").replace(
         "  registryMirrorConfiguration:\n",
+        "  registryMirrorConfiguration: {endpoint: a}\n  registryMirrorConfiguration:\n",
     )
     found = findings(text)
     rm025 = one(found, "RM025")

@@ -59,13 +59,16 @@ def test_emoji_and_cjk_comments_before_the_block(comment: str) -> None:
 
 
 def test_columns_are_code_points_after_astral_characters() -> None:
-    text = cluster('endpoint: x').replace(
+    text = cluster("endpoint: x").replace(
         "    endpoint: x", '    endpoint: "🚀.example"  # ✅\n    port: 443'
     )
     # "🚀" is one code point (two UTF-16 units): the port value starts at column 10.
     found = expect(
         text,
-        [("RM009", E, (BODY_LINE, 14, BODY_LINE, 25)), ("RM008", W, (BODY_LINE + 1, 10, BODY_LINE + 1, 13))],
+        [
+            ("RM009", E, (BODY_LINE, 14, BODY_LINE, 25)),
+            ("RM008", W, (BODY_LINE + 1, 10, BODY_LINE + 1, 13)),
+        ],
     )
     assert found
 

@@ -34,7 +34,8 @@ def _check_env_file(check: Check, path: str, span: Span) -> None:
         reason = exc.strerror or type(exc).__name__
         check.emit(
             "RM014",
-            f"reading the cert file {path}: open {path}: {reason.lower()} (EKSA_REGISTRY_MIRROR_CA)",
+            f"reading the cert file {path}: open {path}: {reason.lower()} "
+            "(EKSA_REGISTRY_MIRROR_CA)",
             span,
             pointer("caCertContent"),
         )

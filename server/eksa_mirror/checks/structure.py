@@ -38,13 +38,14 @@ def check_structure(check: Check) -> None:
     mirror = check.model.mirror
     key = check.model.mirror_key
     assert key is not None
-    if is_null(mirror):
+    if mirror is None or is_null(mirror):
         return
     if not isinstance(mirror, MappingNode):
         check.emit(
             "RM007",
             f"json: cannot unmarshal {_json_type(mirror)} into Go struct field "
-            "ClusterSpec.spec.registryMirrorConfiguration of type v1alpha1.RegistryMirrorConfiguration",
+            "ClusterSpec.spec.registryMirrorConfiguration of type "
+            "v1alpha1.RegistryMirrorConfiguration",
             check.span(mirror),
             pointer(),
         )
@@ -96,6 +97,7 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
         if name in known:
             continue
         where = pointer(*path, name)
+        fix: Fix | None
         if name.lower() in lowered:
             right = lowered[name.lower()]
             fix = Fix(f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True)
@@ -145,7 +147,9 @@ def _report(check: Check, error: ValidationError) -> None:
     if validator == "additionalProperties":
         return  # reported from the nodes by _unknown_keys, one finding per key
     if validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        required = [str(k) for k in error.validator_value]  # type: ignore[union-attr]
+        present = error.instance if isinstance(error.instance, dict) else {}
+        missing = [k for k in required if k not in present]
         _missing(check, path, node, missing)
         return
     if node is None:
@@ -301,7 +305,8 @@ def _integer_port(check: Check, node: ScalarNode, value: int, where: str) -> Non
         fix = Fix(f'Quote the port: "{written}"', (check.replace(node, f'"{written}"'),), safe=True)
     else:
         message = (
-            f"port {written} is read by YAML 1.1 as the integer {value} (octal, hex or sexagesimal),"
+            f"port {written} is read by YAML 1.1 as the integer {value} "
+            "(octal, hex or sexagesimal),"
             f' so EKS-A would use port "{value}"; quote it: "{written}"'
         )
         fix = Fix(

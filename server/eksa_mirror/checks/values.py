@@ -190,7 +190,8 @@ def check_flags(check: Check) -> None:
             check.emit(
                 "RM019",
                 "insecureSkipVerify: true with caCertContent: certificate verification is skipped "
-                "(containerd gets skip_verify = true), so the CA is not used to verify the registry",
+                "(containerd gets skip_verify = true), so the CA is not used to verify the "
+                "registry",
                 check.span(insecure[1]),
                 pointer("insecureSkipVerify"),
                 severity=Severity.INFORMATION,
