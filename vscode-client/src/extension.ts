@@ -169,7 +169,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     { dispose: () => clearTimeout(restartTimer) },
   );
 
-  const schemas = new SchemaContributor(context.extensionPath, output);
+  const schemas = new SchemaContributor(context.extensionPath, output, () => client?.isRunning() ?? false);
   context.subscriptions.push(schemas);
   void schemas.start();
 

@@ -1,9 +1,10 @@
 // Offer the project's JSON Schema to Red Hat YAML (redhat.vscode-yaml), when it is installed.
 //
-// Our own server reports only the mirror rules (source `eksa-mirror`); structure checks of the
-// whole Cluster document come from yaml-language-server with this schema, so the two never
-// report the same problem twice. The schema is chosen by content (an EKS-A Cluster document),
-// not by file name, because cluster specs have no fixed name.
+// The schema is for users who only have Red Hat YAML: while our own server runs, it already
+// reports every schema problem (with codes, exact ranges and fixes), hovers and completes, so
+// the schema is withheld then and the two extensions never report the same problem twice.
+// The schema is chosen by content (an EKS-A Cluster document), not by file name, because
+// cluster specs have no fixed name.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -55,6 +56,8 @@ export class SchemaContributor implements vscode.Disposable {
   constructor(
     private readonly extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
+    /** Whether our language server is running (then it covers the schema itself). */
+    private readonly serverRunning: () => boolean = () => false,
   ) {}
 
   /** Registers now if Red Hat YAML is installed, or later when it gets installed. */
@@ -66,6 +69,7 @@ export class SchemaContributor implements vscode.Disposable {
   }
 
   requestSchema = (resource: string): string | undefined => {
+    if (this.serverRunning()) return undefined;
     const text = documentText(resource);
     return text !== undefined && isEksaClusterText(text) ? schemaUri(CLUSTER_SCHEMA) : undefined;
   };

@@ -101,7 +101,7 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         debounce = DEFAULT_DEBOUNCE_MS
     settings = Settings(
         ignore=codes("ignore") or frozenset(),
-        select=codes("select"),
+        select=codes("select") or None,  # an empty list selects every rule, as in the CLI
         severity=severity,
         check_environment=check_env,
         eksa_version=version,
