@@ -435,6 +435,7 @@ async def run(a: argparse.Namespace) -> dict:
 
     report: dict = {
         "benchmark": "lsp",
+        "code": gen_inputs.code_version(),
         "machine": machine(),
         "args": vars(a),
         "files": {k: {"path": str(p), **v} for k, (p, v) in files.items()},

@@ -116,6 +116,9 @@ def compare(eksa_cmd: list[str], cj_cmd: list[str], files: int, repeat: int, cwd
     out["ratio_check_jsonschema_over_eksa"] = round(
         statistics.median(t_cj) / statistics.median(t_eksa), 2
     )
+    out["cpu_ratio_check_jsonschema_over_eksa"] = round(
+        statistics.median(cpu_cj) / statistics.median(cpu_eksa), 2
+    )
     return out
 
 
@@ -264,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     rel = [str(p.relative_to(tree)) for p in paths]
     report: dict = {
         "benchmark": "validate",
+        "code": gen_inputs.code_version(),
         "check_jsonschema_version": cj_version,
         "args": vars(a),
     }

@@ -207,7 +207,10 @@ def scaling_section(r: dict) -> list[str]:
         "",
         f"Per-line cost at the largest size over the cheapest size: analyze {g['analyze']}x, "
         f"analyze with gc disabled {g['analyze_gc_off']}x, list(compose_all) {g['compose']}x, "
-        f"with gc disabled {g['compose_gc_off']}x. Plot: `scaling.png`.",
+        f"with gc disabled {g['compose_gc_off']}x. Target: linear growth (≤ 1.5x): "
+        f"{verdict(r.get('linear'))}; the {r['rows'][-1]['lines']:,}-line file still produces "
+        f"diagnostics ({r['rows'][-1]['findings']} findings: "
+        f"{', '.join(r['rows'][-1]['codes'])}). Plot: `scaling.png`.",
     ]
     return out
 
@@ -219,7 +222,9 @@ def machine_section(lsp: dict, val: dict) -> list[str]:
         for name, x in (("lsp", lsp), ("validate", val))
         if "loadavg_start_end" in x
     ]
+    code = lsp.get("code", {})
     return [
+        f"Code: commit {code.get('commit')}{' with local changes' if code.get('dirty') else ''}. "
         f"Machine: {m['nproc']} CPUs, {m['cpu']}; Python {m['python']}; Node {m['node']}; "
         f"yaml-language-server {m['yaml_language_server']}; {val['check_jsonschema_version']}; "
         f"{m['platform']}. The machine is shared: 1-minute load average during the runs "
