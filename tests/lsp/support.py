@@ -113,9 +113,17 @@ async def started(
     caps: str | types.ClientCapabilities,
     options: Any = None,
     configuration: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
 ) -> AsyncIterator[RecordingClient]:
     """A server of its own, for tests that change settings or need other capabilities."""
-    client = await CONFIG.start()
+    config = (
+        CONFIG
+        if env is None
+        else ClientServerConfig(
+            server_command=SERVER_COMMAND, client_factory=make_client, server_env=env
+        )
+    )
+    client = await config.start()
     assert isinstance(client, RecordingClient)
     if configuration is not None:
         client.set_configuration(configuration)
@@ -124,6 +132,9 @@ async def started(
         yield client
         await client.shutdown_session()
     finally:
+        server = client._server
+        if server is not None and server.returncode is None:
+            server.kill()  # a failed test: do not wait for a clean exit
         await client.stop()
 
 

@@ -8,6 +8,7 @@ diagnostics, or pull diagnostics when the client supports them).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import replace
 from typing import Any
@@ -34,6 +35,8 @@ from eksa_mirror.upgrade import add_editor_findings
 log = logging.getLogger(__name__)
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+#: How long diagnostics wait for the client to answer workspace/configuration.
+CONFIGURATION_TIMEOUT_S = 5.0
 
 
 class EksaMirrorServer(LanguageServer):
@@ -46,6 +49,11 @@ class EksaMirrorServer(LanguageServer):
         self.pull_diagnostics = False
         self._analyses: dict[str, tuple[int | None, int, Analysis, Lines]] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        #: Clear while the client's settings are being fetched after ``initialized``:
+        #: diagnostics wait for them instead of flashing results of the defaults.
+        self.settings_ready = asyncio.Event()
+        self.settings_ready.set()
+        self._settings_errors = ""
         #: Diagnostics from the last "Check registry" run, per document.
         self.check_results: dict[str, list[types.Diagnostic]] = {}
 
@@ -95,6 +103,8 @@ class EksaMirrorServer(LanguageServer):
 
     def publish(self, uri: str) -> None:
         self._timers.pop(uri, None)
+        if not self.settings_ready.is_set():
+            return  # published when the settings are in (``initialized``)
         try:
             version = self.workspace.get_text_document(uri).version
         except Exception:
@@ -117,13 +127,17 @@ class EksaMirrorServer(LanguageServer):
 
     def apply_settings(self, raw: Any) -> None:
         settings, errors = parse_settings(raw)
-        if errors:
+        message = "; ".join(errors)
+        if message and message != self._settings_errors:
+            # Once per distinct problem: initializationOptions and workspace/configuration
+            # usually carry the same values.
             self.window_show_message(
                 types.ShowMessageParams(
                     types.MessageType.Error,
-                    "eksa-mirror: invalid settings, defaults used instead: " + "; ".join(errors),
+                    f"eksa-mirror: invalid settings (their defaults apply): {message}",
                 )
             )
+        self._settings_errors = message
         if settings != self.settings:
             self.settings = settings
             self.settings_generation += 1
@@ -162,7 +176,13 @@ def initialize(ls: EksaMirrorServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: EksaMirrorServer, params: types.InitializedParams) -> None:
-    await _pull_configuration(ls)
+    ls.settings_ready.clear()
+    try:
+        await _pull_configuration(ls)
+    finally:
+        ls.settings_ready.set()
+        if ls.workspace.text_documents:
+            ls.refresh()
 
 
 async def _pull_configuration(ls: EksaMirrorServer) -> None:
@@ -170,8 +190,11 @@ async def _pull_configuration(ls: EksaMirrorServer) -> None:
     if not (workspace and workspace.configuration):
         return
     try:
-        result = await ls.workspace_configuration_async(
-            types.ConfigurationParams(items=[types.ConfigurationItem(section="eksaMirror")])
+        result = await asyncio.wait_for(
+            ls.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="eksaMirror")])
+            ),
+            CONFIGURATION_TIMEOUT_S,
         )
     except Exception as exc:
         log.warning("workspace/configuration failed: %s", type(exc).__name__)
@@ -184,8 +207,9 @@ async def _pull_configuration(ls: EksaMirrorServer) -> None:
 async def did_change_configuration(
     ls: EksaMirrorServer, params: types.DidChangeConfigurationParams
 ) -> None:
-    if isinstance(params.settings, dict) and isinstance(params.settings.get("eksaMirror"), dict):
-        ls.apply_settings(params.settings["eksaMirror"])
+    pushed = params.settings.get("eksaMirror") if isinstance(params.settings, dict) else None
+    if pushed is not None:  # pushed by the client (a wrong type is reported, not skipped)
+        ls.apply_settings(pushed)
     else:
         await _pull_configuration(ls)
 
@@ -216,10 +240,14 @@ def did_close(ls: EksaMirrorServer, params: types.DidCloseTextDocumentParams) ->
         identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
     ),
 )
-def pull_diagnostics(
+async def pull_diagnostics(
     ls: EksaMirrorServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
     uri = params.text_document.uri
+    if not ls.settings_ready.is_set():
+        # The client's settings are on their way: answer with them.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(ls.settings_ready.wait(), CONFIGURATION_TIMEOUT_S)
     try:
         version = ls.workspace.get_text_document(uri).version
     except Exception:
