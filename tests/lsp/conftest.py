@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_lsp
@@ -22,3 +23,11 @@ async def client(
     await initialize(lsp_client, capabilities(request.param))
     yield
     await lsp_client.shutdown_session()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A response the declared client cannot handle (snippets, markdown, ...) fails the test."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent == here:
+            item.add_marker(pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning"))
