@@ -115,7 +115,19 @@ def complete(lines: list[str], line: int, column: int) -> list[Candidate] | None
     in_item = bool(path) and path[-1] == ITEM
     if cursor.mode == "key":
         return _keys(cursor, field_path, in_item, end)
-    return _values(cursor, field_path, end)
+    return _values(cursor, field_path, value_end(lines[line].rstrip("\r"), end))
+
+
+def value_end(text: str, column: int) -> int:
+    """Where the value under the cursor ends: a value item replaces all of it, so that
+    accepting ``"443"`` inside an auto-closed ``""`` leaves no stray quote."""
+    rest = text[column:]
+    # A "#" starts a comment only after whitespace (``4#x`` is one plain scalar).
+    before = " " if column == 0 or text[column - 1].isspace() else "x"
+    comment = re.search(r"\s#", before + rest)
+    if comment is not None:
+        rest = rest[: comment.start()]
+    return column + len(rest.rstrip())
 
 
 def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> list[Candidate]:

@@ -61,6 +61,14 @@ def is_eksa_cluster(lines: list[str], line: int) -> bool:
     return bool(_CLUSTER_KIND.search(text) and _EKSA_API.search(text))
 
 
+def _key(match: re.Match[str]) -> str:
+    """The key of a ``key: value`` line, without the quotes of ``"key":``."""
+    key = match.group("key").strip()
+    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+        return key[1:-1]
+    return key
+
+
 def _indent(text: str) -> int:
     return len(text) - len(text.lstrip(" "))
 
@@ -107,7 +115,7 @@ def _on_line(before: str, text: str) -> Cursor | None:
         word_start = len(before) - len(value)
         if value.startswith(("|", ">")):
             return None
-        return Cursor([], "value", value, word_start, key=match.group("key").strip(),
+        return Cursor([], "value", value, word_start, key=_key(match),
                       key_column=key_column, after_dash=bool(match.group("dash")),
                       dash_column=len(match.group("indent")))  # fmt: skip
     return None
@@ -148,7 +156,7 @@ def _parents(lines: list[str], line: int, cursor: Cursor) -> list[str]:
                 break
             if match.group("value").strip() and not match.group("value").strip().startswith("#"):
                 break  # a scalar, not a parent
-            path.append(match.group("key").strip())
+            path.append(_key(match))
             column = indent
     path.reverse()
     return path
@@ -178,7 +186,7 @@ def _siblings(lines: list[str], line: int, cursor: Cursor) -> set[str]:
             if key_col == column:
                 match = _KEY_LINE.match(raw)
                 if match is not None:
-                    found.add(match.group("key").strip())
+                    found.add(_key(match))
                 if dash:
                     break  # the first key of our list item: the item starts here
     return found

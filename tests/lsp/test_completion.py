@@ -313,6 +313,8 @@ ACCEPT = [
     ("caCertContent key",
      VALID.replace("    endpoint: 10.0.0.5\n", "    endpoint: 10.0.0.5\n    ca\n"),
      ("    ca\n", 6), "caCertContent", {"caCertContent": "-----BEGIN CERTIFICATE-----\n"}),
+    ("port inside auto-closed quotes", VALID.replace('    port: "443"', '    port: "4"'),
+     ('    port: "4"', 11), '"443"', {"port": "443"}),
 ]  # fmt: skip
 
 
@@ -345,7 +347,7 @@ async def test_accepted_items_give_a_valid_spec(
 ) -> None:
     async with opened(client, "accept.yaml", text) as doc:
         item = await _accept(doc, cursor, label, expected)
-    assert item.insert_text_format == SNIPPET
+    assert (item.insert_text_format == SNIPPET) == (item.kind != V)
 
 
 @pytest.mark.parametrize(("name", "text", "cursor", "label", "expected"), ACCEPT,
