@@ -166,3 +166,25 @@ async def test_bom_right_before_apiversion(client: RecordingClient) -> None:
     assert hover is not None and hover.range is not None
     assert text_in(text, hover.range, client.encoding) == "port"
     assert items and items[0].label == "endpoint"
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+async def test_incremental_edits_after_unusual_line_separators(
+    client: RecordingClient, char: str
+) -> None:
+    """Only CR and LF end lines in LSP: a U+2028 (or NEL) in a comment must not move
+    later edits to another line."""
+    text = INVALID.replace("# A vSphere cluster", f"# A vSphere{char}cluster")
+    async with opened(client, "separators.yaml", text) as doc:
+        assert len(await doc.diagnostics()) == 8
+        doc.replace("port: 443", 'port: "443"')
+        doc.replace('authenticate: "true"', "authenticate: true")
+        after = await doc.diagnostics()
+        hover = await doc.hover(doc.pos('    port: "443"', delta=5))
+        async with opened(client, "separators-fresh.yaml", doc.text) as fresh:
+            expected = await fresh.diagnostics()
+    assert summary(after) == summary(expected)
+    assert {str(d.code) for d in after} >= {"RM005", "RM006", "RM009", "RM010", "RM013"}
+    assert not {str(d.code) for d in after} & {"RM007", "RM008", "RM024"}
+    assert hover is not None and hover.range is not None
+    assert text_in(doc.text, hover.range, doc.encoding) == "port"

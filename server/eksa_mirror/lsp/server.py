@@ -28,6 +28,7 @@ from eksa_mirror.lsp.convert import (
     diagnostic,
     edits_from_data,
 )
+from eksa_mirror.lsp.documents import use_lsp_lines
 from eksa_mirror.lsp.settings import Settings, parse_settings
 from eksa_mirror.source import normalize
 from eksa_mirror.upgrade import add_editor_findings
@@ -167,6 +168,7 @@ server = EksaMirrorServer()
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: EksaMirrorServer, params: types.InitializeParams) -> None:
+    use_lsp_lines(ls.workspace)
     ls.pull_diagnostics = bool(
         params.capabilities.text_document and params.capabilities.text_document.diagnostic
     )
