@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
 from eksa_mirror.checks.certificates import check_ca
 from eksa_mirror.checks.context import Check, Options
 from eksa_mirror.checks.providers import check_providers
@@ -19,9 +21,25 @@ from eksa_mirror.findings import Finding, Fix, TextEdit
 from eksa_mirror.model import MIRROR_KEY, ClusterModel, ExpansionError, clusters, load_source
 from eksa_mirror.positions import Position, Span
 from eksa_mirror.rules import rule
-from eksa_mirror.source import SourceFile, items
+from eksa_mirror.source import (
+    EKSA_GROUP,
+    MAX_DEPTH,
+    NODE_BUDGET,
+    GraphProblem,
+    SourceFile,
+    items,
+    normalize,
+)
 
-__all__ = ["Analysis", "Options", "analyze"]
+__all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
+
+#: Texts longer than this are not analysed: a clear finding instead of a long freeze in
+#: the editor. Analysis runs at about 3 MB/s on dense Cluster documents, so the limit keeps
+#: the worst case near two seconds; a real cluster spec is a few kilobytes, rarely 100 KB.
+#: The command line refuses files over ``cli_validate.MAX_FILE_BYTES`` before reading them.
+MAX_TEXT_CHARS = 5_000_000
+#: Lines are bounded too: the editor features work line by line.
+MAX_LINES = 200_000
 
 # check_versions stays last: it reads the RM015 findings of check_ca.
 _CHECKS = (check_duplicate_keys, check_structure, check_namespaces, check_flags, check_ca,
@@ -46,6 +64,8 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
     """Analyse a whole (multi-document) YAML text."""
     options = options or Options()
     bom = text.startswith("\ufeff")
+    if len(text) > MAX_TEXT_CHARS or text.count("\n") >= MAX_LINES:
+        return _too_large(text, options, bom)
     source = load_source(text)
     models = clusters(source)
     result = Analysis(source, models, bom=bom)
@@ -67,18 +87,18 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
     for model in models:
         check = Check(model, options)
         _spec_key_typos(check)
-        if model.mirror_item is not None:
+        if _graph_guard(check) and model.mirror_item is not None:
             try:
                 for run in _CHECKS:
                     run(check)
-            except ExpansionError:
+            except ExpansionError:  # not reached: _graph_guard measured the section first
                 key = model.mirror_key
                 assert key is not None
                 check.findings = [f for f in check.findings if f.code == "RM006"]
                 check.emit(
                     "RM024",
-                    "the document expands through YAML aliases into more than 100,000 nodes "
-                    "(an alias bomb?); it is not analysed further",
+                    f"the mirror section expands through YAML aliases into more than "
+                    f"{NODE_BUDGET:,} nodes (an alias bomb?); it is not analysed further",
                     model.doc.span(key),
                     "/spec/registryMirrorConfiguration",
                 )
@@ -88,6 +108,111 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
     if bom:
         result.findings = [_shift_bom(f) for f in findings]
     return result
+
+
+def _too_large(text: str, options: Options, bom: bool) -> Analysis:
+    """An unanalysed text, with one finding on its first line if it is an EKS-A file."""
+    source = SourceFile(normalize(text.removeprefix("\ufeff")))
+    result = Analysis(source, [], bom=bom)
+    if EKSA_GROUP in text and options.enabled("RM024"):
+        lines = text.count("\n") + 1
+        result.findings.append(
+            Finding(
+                "RM024",
+                options.severity.get("RM024") or rule("RM024").severity,
+                f"the file is too large to analyse ({len(text):,} characters, {lines:,} "
+                f"lines; the limits are {MAX_TEXT_CHARS:,} characters and {MAX_LINES:,} "
+                "lines): split it or check it with a smaller excerpt",
+                Span(Position(0, 0), Position(0, len(source.line_text(0)))),
+                "",
+            )
+        )
+        if bom:
+            result.findings = [_shift_bom(f) for f in result.findings]
+    return result
+
+
+def _graph_guard(check: Check) -> bool:
+    """RM024 for an alias bomb or a recursive alias anywhere in the Cluster document, and for
+    a mirror section nested deeper than ``MAX_DEPTH``; whether the mirror checks may run.
+
+    The checks walk the mirror section's nodes recursively and expand its aliases; this
+    measures the node graph first, without expanding it (``NodeGraph``).
+    """
+    model = check.model
+    root = model.doc.root
+    if root is None:
+        return True
+    graph = model.doc.parsed.graph
+    mirror, key = model.mirror, model.mirror_key
+    in_mirror = None
+    if mirror is not None and key is not None:
+        in_mirror = graph.problem(mirror, max_depth=MAX_DEPTH)
+        if in_mirror is not None:
+            at = in_mirror.key if in_mirror.node is not mirror else key
+            prefix = ("spec", key.value, *in_mirror.path)
+            in_mirror = GraphProblem(in_mirror.kind, in_mirror.node, at, prefix)
+            _report_graph(check, in_mirror, mirror=True)
+    anywhere = graph.problem(root)
+    if anywhere is not None and (in_mirror is None or anywhere.node is not in_mirror.node):
+        _report_graph(check, anywhere, mirror=False)
+    if in_mirror is None and mirror is not None:
+        _complex_keys(check, mirror)
+    return in_mirror is None
+
+
+def _complex_keys(check: Check, mirror: Node) -> None:
+    """RM024 for a sequence or mapping used as a key (``? [a] : b``) in the mirror section:
+    the checks skip such keys, and sigs.k8s.io/yaml cannot turn them into JSON."""
+    seen: set[int] = set()
+    pending = [mirror]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, ScalarNode):
+                    check.emit(
+                        "RM024",
+                        f"a {'list' if isinstance(key, SequenceNode) else 'mapping'} cannot be "
+                        "a mapping key: sigs.k8s.io/yaml, which EKS-A uses, fails with "
+                        '"invalid map key"',
+                        _head_span(check, key),
+                        "",
+                    )
+                pending.append(value)
+        elif isinstance(node, SequenceNode):
+            pending.extend(node.value)
+
+
+def _head_span(check: Check, node: Node) -> Span:
+    """A one-character span where ``node`` starts (its own span may cover many lines)."""
+    start = check.model.doc.pos(node.start_mark)
+    return _point_span(check.model.source, start.line, start.column)
+
+
+def _report_graph(check: Check, problem: GraphProblem, *, mirror: bool) -> None:
+    what = f'the value of "{problem.key.value}"' if problem.key is not None else "this node"
+    after = "; the mirror section is not analysed further" if mirror else ""
+    if problem.kind == "cycle":
+        message = (
+            f"{what} contains an alias to itself (a recursive anchor): sigs.k8s.io/yaml, "
+            f"which EKS-A and kubectl use, cannot decode it{after}"
+        )
+    elif problem.kind == "expansion":
+        message = (
+            f"{what} expands through YAML aliases into more than {NODE_BUDGET:,} nodes "
+            f"(an alias bomb?): sigs.k8s.io/yaml rejects excessive aliasing{after}"
+        )
+    else:
+        message = f"the mirror section nests more than {MAX_DEPTH} levels deep here" + (
+            "; it is not analysed further"
+        )
+    span = check.span(problem.key) if problem.key is not None else _head_span(check, problem.node)
+    where = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in problem.path)
+    check.emit("RM024", message, span, where if problem.path else "")
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -130,7 +255,11 @@ def _spec_key_typos(check: Check) -> None:
 
 
 def _point_span(source: SourceFile, line: int, column: int) -> Span:
-    """A one-character span at a parse error, clamped to the line."""
+    """A one-character span at a parse error, clamped to the line and to the text (libyaml
+    may report the end of a text without a final line break on the line after it)."""
+    last = len(source.lines) - 1
+    if line > last:
+        line, column = last, len(source.line_text(last))
     text = source.line_text(line)
     if column >= len(text):
         start = max(0, len(text) - 1) if text else 0

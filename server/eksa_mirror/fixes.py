@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from eksa_mirror.findings import Finding, TextEdit
 from eksa_mirror.positions import Position
+
+#: Line breaks as the core (``source.normalize``) and LSP count them: a lone CR ends a line.
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def offset_of(text: str, pos: Position, line_starts: list[int]) -> int:
@@ -13,18 +17,13 @@ def offset_of(text: str, pos: Position, line_starts: list[int]) -> int:
     if pos.line >= len(line_starts):
         return len(text)
     start = line_starts[pos.line]
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
+    found = _BREAK.search(text, start)
+    end = found.start() if found else len(text)
     return min(start + pos.column, end)
 
 
 def line_starts(text: str) -> list[int]:
-    starts = [0]
-    index = text.find("\n")
-    while index >= 0:
-        starts.append(index + 1)
-        index = text.find("\n", index + 1)
-    return starts
+    return [0, *(found.end() for found in _BREAK.finditer(text))]
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:

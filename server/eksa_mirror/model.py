@@ -15,6 +15,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.source import (
+    MAX_DEPTH,
+    NODE_BUDGET,
     Document,
     SourceFile,
     get_item,
@@ -37,9 +39,6 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     "CloudStackDatacenterConfig": ("CloudStackMachineConfig", ""),
     "DockerDatacenterConfig": ("", ""),
 }
-
-#: Alias and budget for turning nodes into data: an alias bomb stops here.
-NODE_BUDGET = 100_000
 
 
 class ExpansionError(Exception):
@@ -200,7 +199,8 @@ def is_string(node: Node | None) -> bool:
 
 
 def mirror_config(model: ClusterModel) -> MirrorConfig | None:
-    """The defaulted ``MirrorConfig`` of a Cluster (keys matched case-insensitively, like the CLI)."""
+    """The defaulted ``MirrorConfig`` of a Cluster (keys matched case-insensitively, as the
+    eksctl CLI does)."""
     mirror = model.mirror
     if not isinstance(mirror, MappingNode):
         return None
@@ -257,7 +257,9 @@ def load_mirror_config(text: str) -> MirrorConfig | None:
 
 
 __all__ = [
+    "MAX_DEPTH",
     "MIRROR_KEY",
+    "NODE_BUDGET",
     "ClusterModel",
     "ExpansionError",
     "MachineRef",

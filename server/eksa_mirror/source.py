@@ -8,10 +8,11 @@ line offset when it turns a node into a ``Span``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,7 +21,24 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.positions import Position, Span
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _libyaml_version() -> tuple[int, ...]:
+    try:
+        from yaml import _yaml
+
+        return tuple(int(part) for part in _yaml.get_version_string().split(".")[:3])
+    except (ImportError, AttributeError, ValueError):
+        return ()
+
+
+#: libyaml's C parser when it is 0.2.5 or later: from that version it refuses to nest more
+#: than 1,000 levels (before, its C composer recursed without limit and could overflow the
+#: C stack). Otherwise the pure-Python parser, whose recursion ends in a RecursionError.
+_Loader: type = (
+    yaml.CSafeLoader
+    if hasattr(yaml, "CSafeLoader") and _libyaml_version() >= (0, 2, 5)
+    else yaml.SafeLoader
+)
 
 #: A line that starts a new YAML document (``---`` alone or followed by content).
 _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
@@ -32,6 +50,13 @@ EKSA_GROUP = "anywhere.eks.amazonaws.com/"
 
 #: Cache size in documents. A 5,000-line file of 264 documents fits many times over.
 _CACHE_SIZE = 4096
+
+#: How many nodes a document may expand to through aliases before it counts as an alias
+#: bomb. A real Cluster document has a few hundred nodes; a bomb has billions.
+NODE_BUDGET = 100_000
+#: How many levels a mirror section may nest. A valid one nests 3 levels; the checks walk
+#: nodes recursively, and Python's recursion limit (1,000 frames) must never be reached.
+MAX_DEPTH = 100
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,11 @@ class ParsedDocument:
     def is_cluster(self) -> bool:
         return self.kind == "Cluster" and self.api_version.startswith(EKSA_GROUP)
 
+    @cached_property
+    def graph(self) -> NodeGraph:
+        """Expanded sizes and depths of the document's nodes (measured on demand, once)."""
+        return NodeGraph()
+
 
 @dataclass
 class Document:
@@ -127,7 +157,7 @@ class SourceFile:
             return self.lines[line].rstrip("\r")
         return ""
 
-    @property
+    @cached_property
     def newline(self) -> str:
         return "\r\n" if "\r\n" in self.text else "\n"
 
@@ -184,7 +214,7 @@ def split(text: str) -> SourceFile:
     cuts.append(len(text))
     chunks: list[tuple[int, int]] = []
     carry: int | None = None
-    for begin, end in zip(cuts, cuts[1:]):
+    for begin, end in itertools.pairwise(cuts):
         if carry is not None:
             begin, carry = carry, None
         if end != len(text) and _is_preamble(text[begin:end]):
@@ -231,12 +261,142 @@ def _parse(text: str) -> ParsedDocument:
         message = re.sub(r'\s+in "<[^>]*>", position \d+$', "", _clean(str(exc)))
         return ParsedDocument(text, [], SyntaxProblem(message, line, column))
     except RecursionError:
-        return ParsedDocument(text, [], SyntaxProblem("the document is nested too deeply", 0, 0))
+        # Only the pure-Python composer recurses; its (iterative) parser finds the spot.
+        line, column = _too_deep(text)
+        return ParsedDocument(
+            text, [], SyntaxProblem(f"the document is nested more than {MAX_DEPTH} levels deep",
+                                    line, column)
+        )  # fmt: skip
     return ParsedDocument(text, roots, None)
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where the nesting of ``text`` first exceeds ``MAX_DEPTH`` (0, 0 if it does not)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH and event.start_mark is not None:
+                    return event.start_mark.line, event.start_mark.column
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return 0, 0
 
 
 def _clean(message: str) -> str:
     return " ".join(message.split())
+
+
+# --- the shape of a node graph: alias bombs, recursive aliases, deep nesting ---------------
+
+#: A step of a path: a mapping key, a sequence index, or ``None`` for a key node itself.
+Step = tuple[str | int | None, Node, ScalarNode | None]
+
+
+@dataclass(frozen=True)
+class GraphProblem:
+    """A node that makes a document unsafe to walk, with how to reach it from the start."""
+
+    kind: str  # "cycle", "expansion" or "depth"
+    node: Node
+    #: The mapping key whose value ``node`` is, if any.
+    key: ScalarNode | None
+    path: tuple[str | int, ...]
+
+
+def _children(node: Node) -> list[Step]:
+    if isinstance(node, MappingNode):
+        steps: list[Step] = []
+        for key, value in node.value:
+            label = key.value if isinstance(key, ScalarNode) else "?"
+            steps.append((None, key, None))
+            steps.append((label, value, key if isinstance(key, ScalarNode) else None))
+        return steps
+    if isinstance(node, SequenceNode):
+        return [(index, child, None) for index, child in enumerate(node.value)]
+    return []
+
+
+class NodeGraph:
+    """Sizes (nodes after alias expansion, capped at ``NODE_BUDGET + 1``) and depths of the
+    nodes of one document, memoised: an alias bomb costs its text, not its expansion.
+
+    PyYAML gives an alias the very node object of its anchor, so a document is a graph
+    that may share nodes and, through a recursive alias (``&a [*a]``), contain cycles.
+    Everything here is iterative.
+    """
+
+    def __init__(self) -> None:
+        self._size: dict[int, int] = {}
+        self._depth: dict[int, int] = {}
+
+    def problem(self, start: Node, *, max_depth: int | None = None) -> GraphProblem | None:
+        """The first cycle, expansion past ``NODE_BUDGET`` or (if given) nesting deeper than
+        ``max_depth`` levels below ``start``; ``None`` when it is safe to walk."""
+        cycle = self._measure(start)
+        if cycle is not None:
+            return cycle
+        if self._size[id(start)] > NODE_BUDGET:
+            return self._descend(start, lambda n: self._size[id(n)] > NODE_BUDGET, "expansion")
+        if max_depth is not None and self._depth[id(start)] > max_depth:
+            return self._deepest(start, max_depth)
+        return None
+
+    def _measure(self, start: Node) -> GraphProblem | None:
+        if id(start) in self._size:
+            return None
+        on_path = {id(start)}
+        stack: list[tuple[Node, Iterator[Step], str | int | None, ScalarNode | None]] = [
+            (start, iter(_children(start)), None, None)
+        ]
+        while stack:
+            node, pending, _, _ = stack[-1]
+            for label, child, key in pending:
+                if id(child) in self._size:
+                    continue
+                if id(child) in on_path:
+                    index = next(i for i, entry in enumerate(stack) if entry[0] is child)
+                    path = tuple(e[2] for e in stack[1 : index + 1] if e[2] is not None)
+                    return GraphProblem("cycle", child, stack[index][3], path)
+                on_path.add(id(child))
+                stack.append((child, iter(_children(child)), label, key))
+                break
+            else:
+                stack.pop()
+                on_path.discard(id(node))
+                kids = [child for _, child, _ in _children(node)]
+                self._size[id(node)] = min(
+                    NODE_BUDGET + 1, 1 + sum(self._size[id(c)] for c in kids)
+                )
+                nested = isinstance(node, (MappingNode, SequenceNode))
+                self._depth[id(node)] = int(nested) + max(
+                    (self._depth[id(c)] for c in kids), default=0
+                )
+        return None
+
+    def _descend(self, start: Node, bad: Callable[[Node], bool], kind: str) -> GraphProblem:
+        """Follow the first bad child down to the smallest bad node."""
+        node, key, path = start, None, list[str | int]()
+        while True:
+            step = next(((lb, c, k) for lb, c, k in _children(node) if bad(c)), None)
+            if step is None:
+                return GraphProblem(kind, node, key, tuple(path))
+            label, node, key = step
+            if label is not None:
+                path.append(label)
+
+    def _deepest(self, start: Node, max_depth: int) -> GraphProblem:
+        """The node ``max_depth`` levels below ``start`` on its deepest branch."""
+        node, key, path = start, None, list[str | int]()
+        for _ in range(max_depth):
+            deepest = max(self._depth[id(c)] for _, c, _ in _children(node))
+            label, node, key = next(s for s in _children(node) if self._depth[id(s[1])] == deepest)
+            if label is not None:
+                path.append(label)
+        return GraphProblem("depth", node, key, tuple(path))
 
 
 # --- node helpers -------------------------------------------------------------------------
@@ -286,8 +446,16 @@ def is_null(node: Node | None) -> bool:
 def _content_end(node: Node, text: str) -> tuple[int, int]:
     """(line, column) where a node's own text ends, relative to its document."""
     floor = (node.start_mark.line, node.start_mark.column)
-    # Walk down the last child of each block collection (iteratively: no recursion limit).
-    while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+    seen: set[int] = set()
+    # Walk down the last child of each block collection (iteratively: no recursion limit;
+    # ``seen`` stops at a recursive alias, whose last child may be the node itself).
+    while (
+        isinstance(node, (MappingNode, SequenceNode))
+        and not node.flow_style
+        and node.value
+        and id(node) not in seen
+    ):
+        seen.add(id(node))
         if isinstance(node, MappingNode):
             key, node = node.value[-1]
             floor = max(floor, (key.end_mark.line, key.end_mark.column))
