@@ -78,6 +78,13 @@ CASES = [
     ("endpoint value: free text", HEAD + "    endpoint: §", []),
     ("elsewhere in the cluster", HEAD + "    endpoint: x\n  clusterNetwork:\n    §", []),
     ("a comment", HEAD + "    # §", []),
+    ("key already written: its name only", HEAD + "    endp§oint: x",
+     [(k, "property", k, 4, 12) for k in KEYS]),
+    ("block key already written",
+     HEAD.replace("  registryMirrorConfiguration:\n", "  regis§tryMirrorConfiguration:\n"),
+     [("registryMirrorConfiguration", "property", "registryMirrorConfiguration", 2, 29)]),
+    ("entry key already written", HEAD + "    ociNamespaces:\n      - reg§istry: a",
+     [("registry", "property", "registry", 8, 16), ("namespace", "property", "namespace", 8, 16)]),
 ]  # fmt: skip
 
 

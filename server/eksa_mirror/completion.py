@@ -7,7 +7,7 @@ the port, the known upstream registries and the namespaces the EKS-A docs use.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from eksa_mirror import schema_store
 from eksa_mirror.cursor import ITEM, Cursor, is_eksa_cluster, locate
@@ -100,22 +100,39 @@ def complete(lines: list[str], line: int, column: int) -> list[Candidate] | None
     cursor = locate(lines, line, column)
     if cursor is None:
         return []
-    end = min(column, len(lines[line].rstrip("\r")))
+    text = lines[line].rstrip("\r")
+    end = min(column, len(text))
     path = cursor.path
     if path == ["spec"] and cursor.mode == "key":
         if MIRROR in cursor.siblings or not MIRROR.lower().startswith(cursor.prefix.lower()):
             return []
-        return [
+        return _key_names([
             Candidate(MIRROR, "snippet", BLOCK_SNIPPET, "registry mirror block",
                       schema_store.documentation(()), True, "0", cursor.word_start, end)
-        ]  # fmt: skip
+        ], text, end)  # fmt: skip
     if path[:2] != ["spec", MIRROR]:
         return []
     field_path = [p for p in path[2:] if p != ITEM]
     in_item = bool(path) and path[-1] == ITEM
     if cursor.mode == "key":
-        return _keys(cursor, field_path, in_item, end)
-    return _values(cursor, field_path, value_end(lines[line].rstrip("\r"), end))
+        return _key_names(_keys(cursor, field_path, in_item, end), text, end)
+    return _values(cursor, field_path, value_end(text, end))
+
+
+_KEY_CONTINUES = re.compile(r"[A-Za-z0-9_.-]*(?=[ \t]*:(?:\s|$))")
+
+
+def _key_names(candidates: list[Candidate], text: str, end: int) -> list[Candidate]:
+    """On a line whose key is already written (``endp|oint: x``), items replace the key's
+    name only: inserting a ``key: value`` snippet there would double the key."""
+    written = _KEY_CONTINUES.match(text, end)
+    if written is None:
+        return candidates
+    return [
+        replace(c, kind="property", insert_text=c.label, snippet=False, replace_end=written.end())
+        for c in candidates
+        if c.kind == "property" or c.label == MIRROR
+    ]
 
 
 def value_end(text: str, column: int) -> int:
