@@ -55,7 +55,7 @@ def hover(
     cursor = locate(lines, line, key_start)
     if cursor is None:
         return None
-    path = [*cursor.path, key] if not match.group("dash") else [*cursor.path, key]
+    path = [*cursor.path, key]  # on a "- key:" line the cursor path ends in the item
     if path[:1] != ["spec"] or MIRROR not in path[:2]:
         return None
     field = tuple(p for p in path[2:] if p != ITEM)
