@@ -33,14 +33,15 @@ class MirrorConfig:
     insecure_skip_verify: bool = False
     #: ``datacenterRef.kind`` of the Cluster, e.g. ``VSphereDatacenterConfig`` ("" if unknown).
     datacenter_kind: str = ""
-    #: OS families of the machine configs the Cluster references (``bottlerocket``, ``ubuntu``, ``redhat``).
+    #: OS families of the machine configs the Cluster references
+    #: (``bottlerocket``, ``ubuntu``, ``redhat``).
     os_families: frozenset[str] = field(default_factory=frozenset)
     #: ``spec.eksaVersion`` of the Cluster, if any (e.g. ``v0.20.0``).
     eksa_version: str = ""
 
     @property
     def base_registry(self) -> str:
-        """``net.JoinHostPort(endpoint, port)``: IPv6 literals (anything with ``:``) are bracketed."""
+        """``net.JoinHostPort(endpoint, port)``: a host containing ``:`` (IPv6) is bracketed."""
         host = f"[{self.endpoint}]" if ":" in self.endpoint else self.endpoint
         return f"{host}:{self.port}"
 

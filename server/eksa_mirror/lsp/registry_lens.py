@@ -47,11 +47,11 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
             continue
         where = lines.range(model.doc.span(key))
         args = [params.text_document.uri, model.doc.index]
-        lenses.append(types.CodeLens(where, types.Command("Check registry", CHECK_COMMAND, arguments=args)))
+        check = types.Command("Check registry", CHECK_COMMAND, arguments=args)
+        lenses.append(types.CodeLens(where, check))
         if ls.check_results.get(params.text_document.uri):
-            lenses.append(
-                types.CodeLens(where, types.Command("Clear check results", CLEAR_COMMAND, arguments=args[:1]))
-            )
+            clear = types.Command("Clear check results", CLEAR_COMMAND, arguments=args[:1])
+            lenses.append(types.CodeLens(where, clear))
     return lenses
 
 
