@@ -154,9 +154,9 @@ def check_text(text: str, probe: tuple[int, int] = (0, 0)) -> Analysis:
         fixed = apply_edits(text, edits)
         assert fixed == _apply_independently(text, edits), f"fix misapplied: {edits}"
         analyze(fixed, OPTIONS)
-    edits = safe_edits(findings)
-    if edits:
-        analyze(apply_edits(text, edits), OPTIONS)
+    together = safe_edits(findings)
+    if together:
+        analyze(apply_edits(text, together), OPTIONS)
 
     # The editor features on the same analysis, at a spot derived from the input.
     line = probe[0] % len(lines)
@@ -185,7 +185,8 @@ PIECES = [
     "- ", "? ", ": ", ":", ",", "[", "]", "{", "}", "&a ", "*a", "&b ", "*b", "!!str ", "!!int ",
     "!!python/object/apply:os.system ", "!custom ", "|", "|-", ">", "'", '"', "\\", "#", " #",
     "---", "...", "%YAML 1.1", "\n", "\n", "\n", "\r\n", "\r", "\t", " ", "  ", "    ", "      ",
-    "\x00", "\x07", "\x85", "\u2028", "\u2029", "\ufeff", "é", "日本", "😀", "\U0001f600x",
+    "\x00", "\x07", "\x0c", "\x1c", "\x85", "\u2028", "\u2029", "\ufeff", "\ud83d", "\udc00",
+    "é", "日本", "😀", "\U0001f600x",
     "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----", "MIIB",
     "-----BEGIN PRIVATE KEY-----",
 ]  # fmt: skip
@@ -286,7 +287,7 @@ def test_mutated_real_files(text: str, at: tuple[int, int]) -> None:
 
 def test_seeds_pass_unchanged() -> None:
     """The unmutated corpus and examples satisfy the properties (and are not all clean)."""
-    codes = set()
+    codes: set[str] = set()
     for seed in SEEDS:
         codes.update(f.code for f in check_text(seed).findings)
         for variant in (seed.replace("\n", "\r\n"), seed.replace("\n", "\r"), "\ufeff" + seed):

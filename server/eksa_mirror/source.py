@@ -45,6 +45,7 @@ _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 #: Characters PyYAML counts as line breaks but LSP clients do not; they become spaces.
 _EXTRA_BREAKS = re.compile("[\x85\u2028\u2029]")
 _LONE_CR = re.compile(r"\r(?!\n)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 EKSA_GROUP = "anywhere.eks.amazonaws.com/"
 
@@ -242,6 +243,13 @@ def _is_preamble(chunk: str) -> bool:
 
 
 def _parse(text: str) -> ParsedDocument:
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        # Only LSP's JSON can carry one (a file is decoded as strict UTF-8); libyaml would
+        # fail to encode the text and the Python reader rejects it, without a position.
+        line, column = _line_column(text, surrogate.start())
+        message = f"unacceptable character #x{ord(surrogate.group()):04x}: a lone surrogate"
+        return ParsedDocument(text, [], SyntaxProblem(message, line, column))
     try:
         roots = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
     except yaml.MarkedYAMLError as exc:
@@ -255,9 +263,11 @@ def _parse(text: str) -> ParsedDocument:
     except yaml.YAMLError as exc:  # e.g. a reader error for a non-printable character
         offset = getattr(exc, "position", None)
         line = column = 0
+        if isinstance(offset, int) and _Loader is not yaml.SafeLoader:
+            # libyaml counts UTF-8 bytes, the Python reader code points.
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
         if isinstance(offset, int) and 0 <= offset <= len(text):
-            line = text.count("\n", 0, offset)
-            column = offset - (text.rfind("\n", 0, offset) + 1)
+            line, column = _line_column(text, offset)
         message = re.sub(r'\s+in "<[^>]*>", position \d+$', "", _clean(str(exc)))
         return ParsedDocument(text, [], SyntaxProblem(message, line, column))
     except RecursionError:
@@ -268,6 +278,10 @@ def _parse(text: str) -> ParsedDocument:
                                     line, column)
         )  # fmt: skip
     return ParsedDocument(text, roots, None)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
 
 
 def _too_deep(text: str) -> tuple[int, int]:
