@@ -51,6 +51,10 @@ EKSA_GROUP = "anywhere.eks.amazonaws.com/"
 
 #: Cache size in documents. A 5,000-line file of 264 documents fits many times over.
 _CACHE_SIZE = 4096
+#: Cache size in characters of document text. Parsed nodes take about 20 bytes per
+#: character, so this holds the cache near 40 MB: an editing session caches a new text of
+#: the edited document at every keystroke, and 4,096 large Cluster documents are 200 MB.
+_CACHE_CHARS = 2_000_000
 
 #: How many nodes a document may expand to through aliases before it counts as an alias
 #: bomb. A real Cluster document has a few hundred nodes; a bomb has billions.
@@ -166,8 +170,10 @@ class SourceFile:
 class _ParseCache:
     """A small thread-safe LRU cache of parsed documents keyed by their text."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, chars: int = _CACHE_CHARS) -> None:
         self._size = size
+        self._chars = chars
+        self._held = 0  # characters of the cached texts
         self._items: OrderedDict[str, ParsedDocument] = OrderedDict()
         self._lock = threading.Lock()
         self.misses = 0
@@ -181,14 +187,20 @@ class _ParseCache:
         parsed = _parse(text)
         with self._lock:
             self.misses += 1
+            if text not in self._items:
+                self._held += len(text)
             self._items[text] = parsed
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
+            while len(self._items) > 1 and (
+                len(self._items) > self._size or self._held > self._chars
+            ):
+                old, _ = self._items.popitem(last=False)
+                self._held -= len(old)
         return parsed
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._held = 0
             self.misses = 0
 
 
