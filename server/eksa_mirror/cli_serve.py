@@ -34,8 +34,10 @@ def run_serve(args: argparse.Namespace) -> int:
             return 2
         server.start_tcp(host or "127.0.0.1", int(port))
         return 0
+    from eksa_mirror.lsp.protocol import ResyncingReader
+
     stdout = sys.stdout.buffer
-    stdin = sys.stdin.buffer
+    stdin = ResyncingReader(sys.stdin.buffer)  # survives a wrong Content-Length
     sys.stdout = sys.stderr  # a stray print() can no longer corrupt the protocol stream
-    server.start_io(stdin, stdout)
+    server.start_io(stdin, stdout)  # type: ignore[arg-type]
     return 0

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from dataclasses import replace
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -29,6 +30,7 @@ from eksa_mirror.lsp.convert import (
     edits_from_data,
 )
 from eksa_mirror.lsp.documents import use_lsp_lines
+from eksa_mirror.lsp.protocol import Protocol, report_protocol_error
 from eksa_mirror.lsp.settings import Settings, parse_settings
 from eksa_mirror.source import normalize
 from eksa_mirror.upgrade import add_editor_findings
@@ -44,7 +46,7 @@ class EksaMirrorServer(LanguageServer):
     """Holds per-document analyses, the settings and the debounce timers."""
 
     def __init__(self) -> None:
-        super().__init__("eksa-mirror", __version__)
+        super().__init__("eksa-mirror", __version__, protocol_cls=Protocol)
         self.settings = Settings()
         self.settings_generation = 0
         self.pull_diagnostics = False
@@ -58,12 +60,19 @@ class EksaMirrorServer(LanguageServer):
         #: Diagnostics from the last "Check registry" run, per document.
         self.check_results: dict[str, list[types.Diagnostic]] = {}
 
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A frame whose body is not JSON gets a Parse error response, not a pop-up."""
+        if not report_protocol_error(self.protocol, error):
+            super().report_server_error(error, source)
+
     # --- analysis ---------------------------------------------------------------------
 
     def analysis(self, uri: str) -> tuple[Analysis, Lines] | None:
         """The analysis of the document's current version (cached per version and settings)."""
         try:
-            doc = self.workspace.get_text_document(uri)
+            # Never read a document the client did not open (pygls would read the path
+            # from disk: a request naming /dev/zero would never end).
+            doc = self.workspace.text_documents[unquote(uri)]
             text = doc.source
         except Exception:  # a document the client never opened
             return None
