@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
 _AFTER_BREAK = re.compile(r"(?<=\r)(?!\n)|(?<=\n)")
@@ -24,6 +25,27 @@ class LspTextDocument(TextDocument):
         if parts and parts[-1] == "":
             parts.pop()
         return tuple(parts)
+
+    def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
+        """Also, pygls moves a character past the end of the last line one character early
+        and duplicates text for a reversed range; LSP clamps a character to its line's length
+        (and a reversed range is taken in order)."""
+        ends = (self._offset(change.range.start), self._offset(change.range.end))
+        start, end = min(ends), max(ends)
+        self._source = self.source[:start] + change.text + self.source[end:]
+
+    def _offset(self, position: types.Position) -> int:
+        lines = self.lines
+        if position.line >= len(lines):
+            return len(self.source)
+        before = sum(len(line) for line in lines[: position.line])
+        line = lines[position.line].rstrip("\r\n")
+        units = 0
+        for index, char in enumerate(line):
+            if units >= position.character:
+                return before + index
+            units += self.position_codec.client_num_units(char)
+        return before + len(line)
 
 
 class LspWorkspace(Workspace):
