@@ -122,7 +122,8 @@ class ResyncingReader:
 
 class _WithholdParams(logging.Filter):
     """pygls logs a failed message's params, which hold the document's text (and any
-    secret pasted into it): keep the method, withhold the params."""
+    secret pasted into it), and the traceback of one it cannot read: keep the method,
+    withhold the params and the traceback."""
 
     TEMPLATES = frozenset(
         {
@@ -134,7 +135,24 @@ class _WithholdParams(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.msg in self.TEMPLATES and isinstance(record.args, tuple) and record.args:
             record.args = (*record.args[:-1], "<params withheld>")
+        elif record.msg == "Unable to deserialize message\n%s":
+            # A traceback whose messages may quote the values: the method is answered with
+            # Invalid params (``Protocol.structure_message``) and that is enough.
+            record.msg, record.args = "Unable to deserialize a message (details withheld)", ()
         return True
 
 
+class _AnsweredParseErrors(logging.Filter):
+    """pygls logs a traceback for a body that is not JSON; it is answered with a Parse error
+    and logged as one line (``report_protocol_error``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (
+            record.msg == "Unable to handle message"
+            and isinstance(error, (json.JSONDecodeError, UnicodeDecodeError))
+        )
+
+
 logging.getLogger("pygls.protocol.json_rpc").addFilter(_WithholdParams())
+logging.getLogger("pygls.server").addFilter(_AnsweredParseErrors())
