@@ -7,6 +7,7 @@ server turns them into diagnostics and code actions. Nothing here imports pygls.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field, replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -132,6 +133,10 @@ def _too_large(text: str, options: Options, bom: bool) -> Analysis:
     return result
 
 
+#: An alias token: ``*`` at the start of a node (after space, a flow indicator or ``-``).
+_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
+
+
 def _graph_guard(check: Check) -> bool:
     """RM024 for an alias bomb or a recursive alias anywhere in the Cluster document, and for
     a mirror section nested deeper than ``MAX_DEPTH``; whether the mirror checks may run.
@@ -153,7 +158,8 @@ def _graph_guard(check: Check) -> bool:
             prefix = ("spec", key.value, *in_mirror.path)
             in_mirror = GraphProblem(in_mirror.kind, in_mirror.node, at, prefix)
             _report_graph(check, in_mirror, mirror=True)
-    anywhere = graph.problem(root)
+    # Without an alias (``*name``) a document is a tree as big as its text: nothing to expand.
+    anywhere = graph.problem(root) if _ALIAS.search(model.doc.parsed.text) else None
     if anywhere is not None and (in_mirror is None or anywhere.node is not in_mirror.node):
         _report_graph(check, anywhere, mirror=False)
     if in_mirror is None and mirror is not None:
@@ -234,7 +240,11 @@ def _spec_key_typos(check: Check) -> None:
         if name == MIRROR_KEY:
             continue
         cased = name.lower() == MIRROR_KEY.lower()
-        close = difflib.SequenceMatcher(None, name.lower(), MIRROR_KEY.lower()).ratio() >= 0.85
+        close = False
+        if not cased and abs(len(name) - len(MIRROR_KEY)) <= 6:
+            # quick_ratio() bounds ratio() from above at a fraction of its cost.
+            matcher = difflib.SequenceMatcher(None, name.lower(), MIRROR_KEY.lower())
+            close = matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
         if not (cased or close):
             continue
         fix = Fix(

@@ -12,9 +12,10 @@ import binascii
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+if TYPE_CHECKING:  # cryptography is imported on first use: most files carry no certificate
+    from cryptography import x509
 
 _BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL)
 
@@ -74,6 +75,8 @@ class CertificateError(ValueError):
 
 def first_certificate(value: str) -> x509.Certificate:
     """What EKS-A's ``ValidateCert`` does: decode the first PEM block, parse it as x509."""
+    from cryptography import x509
+
     blocks = pem_blocks(value)
     if not blocks:
         raise CertificateError("invalid registry certificate: failed to parse certificate PEM")
@@ -101,6 +104,9 @@ def first_certificate(value: str) -> x509.Certificate:
 
 
 def summarize(cert: x509.Certificate) -> CertSummary:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
     try:
         constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
         is_ca: bool | None = constraints.ca
@@ -129,6 +135,8 @@ def _algorithm_name(cert: x509.Certificate) -> str:
 
 
 def uses_sha1(cert: x509.Certificate) -> bool:
+    from cryptography.hazmat.primitives import hashes
+
     try:
         algorithm = cert.signature_hash_algorithm
     except Exception:  # an unsupported algorithm is not SHA-1

@@ -187,7 +187,8 @@ def scalar_value(node: ScalarNode) -> Any:
         return node.value
     try:
         return construct(node)
-    except (ValueError, yaml.YAMLError):
+    except (ValueError, LookupError, OverflowError, TypeError, yaml.YAMLError):
+        # e.g. an explicit ``!!int`` on an empty or malformed value: keep the text
         return node.value
 
 

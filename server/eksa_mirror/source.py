@@ -8,6 +8,8 @@ line offset when it turns a node into a ``Span``.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import re
 import threading
@@ -239,11 +241,29 @@ def split(text: str) -> SourceFile:
         chunks.append((0, len(text)))
     line = 0
     previous = 0
-    for index, (begin, end) in enumerate(chunks):
-        line += text.count("\n", previous, begin)
-        previous = begin
-        source.documents.append(Document(index, line, PARSE_CACHE.get(text[begin:end])))
+    with _gc_paused():
+        for index, (begin, end) in enumerate(chunks):
+            line += text.count("\n", previous, begin)
+            previous = begin
+            source.documents.append(Document(index, line, PARSE_CACHE.get(text[begin:end])))
     return source
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while documents are parsed.
+
+    Parsing creates millions of node objects and no reference cycles; with the collector
+    on, CPython walks the ever-growing set of live nodes again and again, and parsing a
+    200,000-line file costs 4x more per line than a 1,000-line one. Paused, it is linear.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _is_preamble(chunk: str) -> bool:
