@@ -53,6 +53,23 @@ class Protocol(LanguageServerProtocol):
             )
             return _Unreadable(None, None)
 
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Any,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        """pygls files the future of every generator or async handler under its id, and
+        only a request's answer takes it out again: each ``didChange`` (a generator in
+        pygls) left one behind, about 2 KB per edit. Finished ones are swept out here (not
+        from a done-callback: ``shutdown`` cancels the pending ones while iterating)."""
+        futures = self._request_futures
+        for key in [key for key, future in futures.items() if future.done()]:
+            del futures[key]
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Unreadable):
             if message.error is not None:
