@@ -10,18 +10,25 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from eksa_mirror.analysis import Analysis, Options, analyze
 from eksa_mirror.findings import Finding, Severity
 from eksa_mirror.fixes import apply_edits, safe_edits
 from eksa_mirror.formatters import FORMATTERS, FileFinding
-from eksa_mirror.releases import LATEST, parse_version, target_release
+from eksa_mirror.releases import LATEST, Target, parse_version, target_release
 from eksa_mirror.rules import RULES
-from eksa_mirror.upgrade import diff_findings
 
 #: Files larger than this are not analysed (a clear message instead of a long freeze).
 MAX_FILE_BYTES = 10 * 1024 * 1024
+
+#: From this many files on, files are checked in parallel worker processes (one per core,
+#: at most ``MAX_WORKERS``); below it, starting workers costs more than it saves.
+PARALLEL_FROM = 32
+MAX_WORKERS = 8
 
 
 class UsageError(Exception):
@@ -89,13 +96,13 @@ def _release_option(args: argparse.Namespace) -> str:
     return str(args.eksa_version)
 
 
-def _against(args: argparse.Namespace, analysis: Analysis, text: str, options: Options) -> None:
-    """RM023 from ``--against``, and the target release of each Cluster for the summary."""
-    if args.against_text is not None:
-        analysis.findings.extend(diff_findings(args.against_text, text, options))
+def _against(against_text: str | None, analysis: Analysis, text: str, options: Options) -> None:
+    """RM023 from ``--against`` (compared with the OLD file's text)."""
+    if against_text is not None:
+        from eksa_mirror.upgrade import diff_findings  # only for --against
+
+        analysis.findings.extend(diff_findings(against_text, text, options))
         analysis.findings.sort(key=Finding.sort_key)
-    option = options.eksa_version
-    args.targets.update(target_release(c.eksa_version, option) for c in analysis.clusters)
 
 
 def _target_text(args: argparse.Namespace) -> str:
@@ -220,6 +227,64 @@ def _error(message: str) -> None:
     print(f"eksa-mirror: {message}", file=sys.stderr)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every file is checked with (sent to worker processes)."""
+
+    options: Options
+    fix: bool
+    against_text: str | None
+
+
+@dataclass
+class _FileResult:
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    targets: set[Target] = field(default_factory=set)
+
+
+def _check_file(job: _Job, name: str) -> _FileResult:
+    """Read, optionally fix, and analyse one file; never raises."""
+    result = _FileResult("<stdin>" if name == "-" else name)
+    try:
+        text = _read(name)
+        if job.fix and name != "-":
+            new, applied = fix_text(text, job.options)
+            if new != text:
+                write_atomic(name, new)
+                text = new
+                result.notes.append(
+                    f"{result.display}: applied {applied} fix{'es' * (applied != 1)}"
+                )
+        analysis = analyze(text, job.options)
+        _against(job.against_text, analysis, text, job.options)
+    except UsageError as exc:
+        result.error = str(exc)
+        return result
+    except Exception as exc:  # a bug in a rule must not hide the other files
+        result.error = f"{result.display}: internal error: {type(exc).__name__}: {exc}"
+        return result
+    option = job.options.eksa_version
+    result.targets = {target_release(c.eksa_version, option) for c in analysis.clusters}
+    if not analysis.has_cluster and not analysis.findings:
+        result.notes.append(f"{result.display}: no EKS Anywhere Cluster document, nothing to check")
+    result.findings = analysis.findings
+    return result
+
+
+def _check_all(job: _Job, names: list[str]) -> Iterator[_FileResult]:
+    """Results in the order of ``names``; many files are spread over the cores."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(names) < PARALLEL_FROM or workers < 2 or "-" in names:
+        yield from (_check_file(job, name) for name in names)
+        return
+    chunk = max(1, len(names) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_check_file, [job] * len(names), names, chunksize=chunk)
+
+
 def _validate(args: argparse.Namespace) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     options = Options(
@@ -228,41 +293,27 @@ def _validate(args: argparse.Namespace) -> int:
         check_env=args.check_env,
         eksa_version=_release_option(args),
     )
+    job = _Job(options, args.fix, args.against_text)
     results: list[FileFinding] = []
     notes: list[str] = []
     files = 0
     problems = 0
+    names: list[str] = []
     for raw in args.paths:
         try:
-            names = _files(raw)
+            names.extend(_files(raw))
         except UsageError as exc:
             _error(str(exc))
             problems += 1
+    for checked in _check_all(job, names):
+        if checked.error is not None:
+            _error(checked.error)
+            problems += 1
             continue
-        for name in names:
-            display = "<stdin>" if name == "-" else name
-            try:
-                text = _read(name)
-                if args.fix and name != "-":
-                    new, applied = fix_text(text, options)
-                    if new != text:
-                        write_atomic(name, new)
-                        text = new
-                        notes.append(f"{display}: applied {applied} fix{'es' * (applied != 1)}")
-                analysis = analyze(text, options)
-                _against(args, analysis, text, options)
-            except UsageError as exc:
-                _error(str(exc))
-                problems += 1
-                continue
-            except Exception as exc:  # a bug in a rule must not hide the other files
-                _error(f"{display}: internal error: {type(exc).__name__}: {exc}")
-                problems += 1
-                continue
-            files += 1
-            if not analysis.has_cluster and not analysis.findings:
-                notes.append(f"{display}: no EKS Anywhere Cluster document, nothing to check")
-            results.extend(FileFinding(display, f) for f in analysis.findings)
+        files += 1
+        notes.extend(checked.notes)
+        args.targets.update(checked.targets)
+        results.extend(FileFinding(checked.display, f) for f in checked.findings)
     sys.stdout.write(FORMATTERS[fmt](results))
     errors = sum(r.finding.severity is Severity.ERROR for r in results)
     warnings = sum(r.finding.severity is Severity.WARNING for r in results)
