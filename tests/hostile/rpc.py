@@ -46,9 +46,11 @@ def utf16_offset(text: str, line: int, character: int) -> int:
 class Server:
     """``eksa-mirror serve`` in a subprocess, spoken to over its stdin and stdout."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *args: str, env: dict[str, str] | None = None, argv: list[str] | None = None
+    ) -> None:
         self.proc = subprocess.Popen(
-            [*SERVER, *args],
+            argv or [*SERVER, *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
