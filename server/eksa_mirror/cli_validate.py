@@ -11,7 +11,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,6 +279,8 @@ def _check_all(job: _Job, names: list[str]) -> Iterator[_FileResult]:
     if len(names) < PARALLEL_FROM or workers < 2 or "-" in names:
         yield from (_check_file(job, name) for name in names)
         return
+    from concurrent.futures import ProcessPoolExecutor  # only for trees: it loads multiprocessing
+
     chunk = max(1, len(names) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_check_file, [job] * len(names), names, chunksize=chunk)
