@@ -7,6 +7,7 @@ problems. Every problem is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -169,7 +170,8 @@ def write_atomic(name: str, text: str) -> None:
     """
     path = Path(os.path.realpath(name))
     try:
-        mode = path.stat().st_mode & 0o7777
+        info = path.stat()
+        mode = info.st_mode & 0o7777
     except OSError as exc:
         raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
     if not os.access(path, os.W_OK):
@@ -184,6 +186,9 @@ def write_atomic(name: str, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(PermissionError):  # only root may give a file away
+                os.chown(tmp, info.st_uid, info.st_gid)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
