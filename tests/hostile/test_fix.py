@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror import cli_validate
 from eksa_mirror.cli import main
 
 from .rpc import REPO
@@ -144,7 +143,7 @@ def test_write_failure_is_one_line_and_keeps_the_original(
     def fail(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr({"os": os, "tempfile": cli_validate.tempfile}[module], name, fail)
+    monkeypatch.setattr({"os": os, "tempfile": tempfile}[module], name, fail)
     original = spec.read_bytes()
     assert main(["validate", "--fix", str(spec)]) == 2
     err = capsys.readouterr().err
