@@ -28,6 +28,7 @@ from eksa_mirror.source import (
     NODE_BUDGET,
     GraphProblem,
     SourceFile,
+    gc_paused,
     items,
     normalize,
 )
@@ -63,7 +64,14 @@ class Analysis:
 
 def analyze(text: str, options: Options | None = None) -> Analysis:
     """Analyse a whole (multi-document) YAML text."""
-    options = options or Options()
+    # The cyclic GC would re-scan every live node again and again while a big file is
+    # analysed (4x the cost per line at 200,000 lines); nodes are freed by reference
+    # counting, so the collector is paused for the call (see source.gc_paused).
+    with gc_paused():
+        return _analyze(text, options or Options())
+
+
+def _analyze(text: str, options: Options) -> Analysis:
     bom = text.startswith("\ufeff")
     if len(text) > MAX_TEXT_CHARS or text.count("\n") >= MAX_LINES:
         return _too_large(text, options, bom)
