@@ -17,14 +17,31 @@ _AFTER_BREAK = re.compile(r"(?<=\r)(?!\n)|(?<=\n)")
 
 
 class LspTextDocument(TextDocument):
-    """A pygls ``TextDocument`` with LSP's line breaks."""
+    """A pygls ``TextDocument`` with LSP's line breaks.
+
+    The line table is computed once per version of the text (an edit of a 5,000-line file
+    must not split the whole text again for every position it converts).
+    """
+
+    _lines_cache: tuple[str, tuple[str, ...], list[int]] | None = None
+
+    def _table(self) -> tuple[tuple[str, ...], list[int]]:
+        source = self.source
+        cached = self._lines_cache
+        if cached is not None and cached[0] is source:
+            return cached[1], cached[2]
+        parts = _AFTER_BREAK.split(source)
+        if parts and parts[-1] == "":
+            parts.pop()
+        starts = [0]
+        for part in parts:
+            starts.append(starts[-1] + len(part))
+        self._lines_cache = (source, tuple(parts), starts)
+        return self._lines_cache[1], starts
 
     @property
     def lines(self) -> Sequence[str]:
-        parts = _AFTER_BREAK.split(self.source)
-        if parts and parts[-1] == "":
-            parts.pop()
-        return tuple(parts)
+        return self._table()[0]
 
     def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
         """Also, pygls moves a character past the end of the last line one character early
@@ -35,10 +52,10 @@ class LspTextDocument(TextDocument):
         self._source = self.source[:start] + change.text + self.source[end:]
 
     def _offset(self, position: types.Position) -> int:
-        lines = self.lines
+        lines, starts = self._table()
         if position.line >= len(lines):
             return len(self.source)
-        before = sum(len(line) for line in lines[: position.line])
+        before = starts[position.line]
         line = lines[position.line].rstrip("\r\n")
         units = 0
         for index, char in enumerate(line):
