@@ -271,3 +271,20 @@ def test_document_changes_follow_lsp(
         )
     )
     assert doc.source == expected
+
+
+def test_document_over_the_size_limit(server: Server) -> None:
+    """A 6 MB document: one RM024 on line 0, quickly, and the server goes on serving."""
+    uri = "file:///work/hostile/huge.yaml"
+    began = time.monotonic()
+    server.open(uri, TEXT + "# " + "x" * 6_000_000 + "\n")
+    diagnostics = server.diagnostics(uri, version=1)
+    assert [(d["code"], d["range"]["start"]) for d in diagnostics] == [
+        ("RM024", {"line": 0, "character": 0})
+    ]
+    assert "too large to analyse" in diagnostics[0]["message"]
+    where = {"textDocument": {"uri": uri}, "position": {"line": 25, "character": 6}}
+    assert "error" not in server.request("textDocument/hover", where)
+    assert "error" not in server.request("textDocument/completion", where)
+    assert time.monotonic() - began < 10
+    served(server)
