@@ -111,10 +111,14 @@ def _namespace(check: Check, index: int, node: ScalarNode) -> None:
     fix = None
     if cleaned != value and ".." not in value.split("/") and not re.search(r"\s", value):
         fix = Fix(f'Use "{cleaned}"', (check.replace(node, quote_like(node, cleaned)),), safe=True)
+    if ".." in value.split("/") or re.search(r"\s", value):
+        effect = "so nodes pull from a different path than written"
+    else:
+        effect = f'which drops it: the nodes use "{cleaned}"'
     check.emit(
         "RM013",
         f'namespace "{value}" contains {" and ".join(problems)}: EKS-A passes it through '
-        "filepath.Join, so nodes pull from a different path than written",
+        f"filepath.Join, {effect}",
         check.span(node),
         pointer("ociNamespaces", index, "namespace"),
         fix,
