@@ -204,7 +204,12 @@ def check_flags(check: Check) -> None:
             "RM019",
             "Warning: skip registry certificate verification is enabled: nodes accept any "
             "certificate from the mirror. Only use this for isolated testing or a tightly "
-            "controlled air-gapped environment; provide caCertContent instead",
+            "controlled air-gapped environment; "
+            + (
+                "remove it to verify with the caCertContent given"
+                if has_ca
+                else "provide caCertContent instead"
+            ),
             check.span(insecure[1]),
             pointer("insecureSkipVerify"),
         )
