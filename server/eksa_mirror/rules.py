@@ -12,7 +12,7 @@ from eksa_mirror.findings import Severity
 
 DOCS_URL = "https://github.com/eksa-mirror/eksa-mirror/blob/main/docs/rules.md"
 
-E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT  # noqa: E741
+E, W, INFO, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ _RULES = [
     Rule(
         "RM015", "ca-certificate-quality", W, "CA certificate SHA-1, expired, not a CA, or several"
     ),
-    Rule("RM016", "authenticate-credentials", I, "`authenticate` needs registry credentials"),
+    Rule("RM016", "authenticate-credentials", INFO, "`authenticate` needs registry credentials"),
     Rule(
         "RM017", "authenticate-no-effect", W, "`authenticate` has no node effect on this provider"
     ),
@@ -58,10 +58,12 @@ _RULES = [
         "mapping ignored by Bottlerocket on this provider",
     ),
     Rule("RM019", "insecure-skip-verify", W, "certificate verification is switched off"),
-    Rule("RM020", "provider-unsupported", I, "provider not in the registry-mirror support table"),
-    Rule("RM021", "packages-namespace", I, "regional packages registry outside `eks-anywhere`"),
-    Rule("RM022", "tinkerbell-airgap-images", I, "bare metal mirror without hook/OS image URLs"),
-    Rule("RM023", "upgrade-change", I, "mirror change EKS-A does not support on upgrade"),
+    Rule(
+        "RM020", "provider-unsupported", INFO, "provider outside the mirror support table"
+    ),
+    Rule("RM021", "packages-namespace", INFO, "regional packages registry outside `eks-anywhere`"),
+    Rule("RM022", "tinkerbell-airgap-images", INFO, "bare metal mirror without hook/OS image URLs"),
+    Rule("RM023", "upgrade-change", INFO, "mirror change EKS-A does not support on upgrade"),
     Rule("RM024", "yaml-syntax", E, "the YAML cannot be parsed"),
     Rule("RM025", "duplicate-key", E, "a key appears twice in one mapping"),
     Rule("RM026", "credentials-in-spec", E, "credential-looking key in the mirror section"),

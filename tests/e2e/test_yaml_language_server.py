@@ -8,7 +8,6 @@ only lines that may be reported.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -312,10 +311,6 @@ def test_hover_shows_the_markdown_description(yls: LspClient, workspace: Path) -
 # ---- yaml-language-server and `eksa-mirror validate` agree on structural faults ----------
 
 
-def validate_available() -> bool:
-    return importlib.util.find_spec("eksa_mirror.cli_validate") is not None
-
-
 def run_validate(path: Path) -> list[dict[str, Any]]:
     proc = subprocess.run(
         [sys.executable, "-m", "eksa_mirror", "validate", "--format", "json", str(path)],
@@ -329,7 +324,6 @@ def run_validate(path: Path) -> list[dict[str, Any]]:
     return findings
 
 
-@pytest.mark.skipif(not validate_available(), reason="eksa-mirror validate is not implemented yet")
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
 def test_validate_reports_the_same_structural_lines(yls: LspClient, fixture: Path) -> None:
     text = fixture.read_text(encoding="utf-8")
@@ -340,7 +334,6 @@ def test_validate_reports_the_same_structural_lines(yls: LspClient, fixture: Pat
         assert codes <= {f["code"] for f in findings if f["line"] == line}, (line, findings)
 
 
-@pytest.mark.skipif(not validate_available(), reason="eksa-mirror validate is not implemented yet")
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_examples_agree_with_validate(yls: LspClient, workspace: Path, example: Path) -> None:
     """The README examples, through yaml.schemas: same structural lines as validate."""

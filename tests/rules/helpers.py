@@ -17,7 +17,7 @@ from eksa_mirror.analysis import Options, analyze
 from eksa_mirror.findings import Finding, Fix, Severity
 from eksa_mirror.fixes import apply_edits
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION  # noqa: E741
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 
 #: The time certificates are checked at in these tests.
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import E, I, W, at, cluster, expect, findings, fixed, one
+from .helpers import INFO, E, W, at, cluster, expect, findings, fixed, one
 
 Expected = list[tuple[str, object, tuple[int, int, int, int]]]
 
@@ -88,7 +88,7 @@ CASES = [
     # RM021: regional packages account outside eks-anywhere
     pytest.param(
         entries(("public.ecr.aws", '""'), ("346438352937.dkr.ecr.us-west-2.amazonaws.com", "pk")),
-        [("RM021", I, at(5, 15, 17))], id="rm021",
+        [("RM021", INFO, at(5, 15, 17))], id="rm021",
     ),
     pytest.param(
         entries(("public.ecr.aws", '""'),

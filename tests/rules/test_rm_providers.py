@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import MIRROR_KEY, E, I, W, at, cluster, expect, findings, one
+from .helpers import INFO, MIRROR_KEY, E, W, at, cluster, expect, findings, one
 
 INSECURE = "endpoint: x\ninsecureSkipVerify: true"
 RM019 = ("RM019", W, at(1, 20, 24))
@@ -35,8 +35,8 @@ RM018 = ("RM018", W, at(4, 14, 23))
         pytest.param({"provider": "nutanix", "cp": None, "md": None}, [RM019],
                      id="nutanix-default-ubuntu"),
         pytest.param({"provider": "cloudstack", "cp": None, "md": None},
-                     [RM019, ("RM020", I, MIRROR_KEY)], id="cloudstack-no-osfamily"),
-        pytest.param({"provider": "docker"}, [RM019, ("RM020", I, MIRROR_KEY)],
+                     [RM019, ("RM020", INFO, MIRROR_KEY)], id="cloudstack-no-osfamily"),
+        pytest.param({"provider": "docker"}, [RM019, ("RM020", INFO, MIRROR_KEY)],
                      id="docker-no-machines"),
     ],
 )  # fmt: skip
@@ -72,15 +72,15 @@ def test_unresolved_machine_ref_is_not_guessed() -> None:
 def test_rm019_info_when_ca_is_given_too(pems: Any) -> None:
     escaped = pems.good.strip().replace("\n", "\\n")
     body = f'endpoint: x\ninsecureSkipVerify: true\ncaCertContent: "{escaped}"'
-    found = expect(cluster(body), [RM019, ("RM019", I, at(1, 20, 24))])
-    info = next(f for f in found if f.severity is I)
+    found = expect(cluster(body), [RM019, ("RM019", INFO, at(1, 20, 24))])
+    info = next(f for f in found if f.severity is INFO)
     assert "the CA is not used" in info.message
 
 
 # --- authenticate -------------------------------------------------------------------------
 
 AUTH = "endpoint: x\nauthenticate: true"
-RM016_INFO = ("RM016", I, at(1, 14, 18))
+RM016_INFO = ("RM016", INFO, at(1, 14, 18))
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ RM016_INFO = ("RM016", I, at(1, 14, 18))
         ("nutanix", [RM016_INFO]),
         ("tinkerbell", [RM016_INFO]),
         ("snow", [RM016_INFO, ("RM017", W, at(1, 14, 18))]),
-        ("cloudstack", [RM016_INFO, ("RM017", W, at(1, 14, 18)), ("RM020", I, MIRROR_KEY)]),
+        ("cloudstack", [RM016_INFO, ("RM017", W, at(1, 14, 18)), ("RM020", INFO, MIRROR_KEY)]),
     ],
 )
 def test_authenticate(provider: str, expected: list[Any]) -> None:
@@ -156,8 +156,8 @@ def test_rm018_public_only_is_fine() -> None:
         ("nutanix", [], ""),
         ("snow", [], ""),
         ("tinkerbell", [], ""),
-        ("docker", [("RM020", I, MIRROR_KEY)], "Docker is a development provider"),
-        ("cloudstack", [("RM020", I, MIRROR_KEY)], "CloudStack is deprecated"),
+        ("docker", [("RM020", INFO, MIRROR_KEY)], "Docker is a development provider"),
+        ("cloudstack", [("RM020", INFO, MIRROR_KEY)], "CloudStack is deprecated"),
     ],
 )
 def test_rm020(provider: str, expected: list[Any], words: str) -> None:
@@ -185,6 +185,6 @@ def test_rm022(datacenter: str, machine_image: bool, missing: str | None) -> Non
     text = cluster("endpoint: x", provider="tinkerbell", datacenter=datacenter)
     if machine_image:
         text = text.replace("  osFamily: ubuntu\n", "  osFamily: ubuntu\n  osImageURL: http://o\n")
-    found = expect(text, [] if missing is None else [("RM022", I, MIRROR_KEY)])
+    found = expect(text, [] if missing is None else [("RM022", INFO, MIRROR_KEY)])
     if missing:
         assert found[0].message.startswith(f"air-gapped bare metal needs {missing} in the")

@@ -11,10 +11,10 @@ import pytest
 
 from .helpers import (
     BODY_LINE,
+    INFO,
     MIRROR_KEY,
     MIRROR_LINE,
     E,
-    I,
     W,
     at,
     cluster,
@@ -267,7 +267,7 @@ SECRET = "hunter2-Sup3r-S3cret"
             f'endpoint: x\nusername: admin\nauthenticate: true\nregistry_password: "{SECRET}"',
             [
                 ("RM026", E, at(1, 0, 8)),
-                ("RM016", I, at(2, 14, 18)),
+                ("RM016", INFO, at(2, 14, 18)),
                 ("RM026", E, at(3, 0, 17)),
             ],
             'endpoint: x\nauthenticate: true\nregistry_password: "' + SECRET + '"',
