@@ -58,9 +58,7 @@ _RULES = [
         "mapping ignored by Bottlerocket on this provider",
     ),
     Rule("RM019", "insecure-skip-verify", W, "certificate verification is switched off"),
-    Rule(
-        "RM020", "provider-unsupported", INFO, "provider outside the mirror support table"
-    ),
+    Rule("RM020", "provider-unsupported", INFO, "provider outside the mirror support table"),
     Rule("RM021", "packages-namespace", INFO, "regional packages registry outside `eks-anywhere`"),
     Rule("RM022", "tinkerbell-airgap-images", INFO, "bare metal mirror without hook/OS image URLs"),
     Rule("RM023", "upgrade-change", INFO, "mirror change EKS-A does not support on upgrade"),
