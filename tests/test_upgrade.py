@@ -27,7 +27,7 @@ from eksa_mirror.upgrade import (
     editor_findings,
     git_head_text,
 )
-from rules.helpers import MIRROR_KEY, I, W, at, cluster, span_of
+from rules.helpers import INFO, MIRROR_KEY, W, at, cluster, span_of
 
 BASE = "endpoint: r.local"
 AUTH = "endpoint: r.local\nauthenticate: true"
@@ -65,16 +65,16 @@ CASES: list[Any] = [
     (AUTH + "\nport: \"5000\"", AUTH, [(W, MIRROR_KEY)]),  # removed: on the section key
     # ociNamespaces: compared as a multiset
     (NS_AB, NS_BA, []),
-    (NS_A, NS_A.replace("namespace: a", "namespace: b"), [(I, at(1, 0, 13))]),
-    (BASE, NS_A, [(I, at(1, 0, 13))]),
-    (NS_A, BASE, [(I, MIRROR_KEY)]),
-    (NS_A, NS_AA, [(I, at(1, 0, 13))]),
+    (NS_A, NS_A.replace("namespace: a", "namespace: b"), [(INFO, at(1, 0, 13))]),
+    (BASE, NS_A, [(INFO, at(1, 0, 13))]),
+    (NS_A, BASE, [(INFO, MIRROR_KEY)]),
+    (NS_A, NS_AA, [(INFO, at(1, 0, 13))]),
     (NS_A.replace("r.local", "r.local\nauthenticate: true"),
      NS_AB.replace("r.local", "r.local\nauthenticate: true"), [(W, at(2, 0, 13))]),
     # authenticate itself
-    (BASE, AUTH, [(I, at(1, 0, 12))]),
-    (AUTH, BASE, [(I, MIRROR_KEY)]),
-    (AUTH, "endpoint: r.local\nauthenticate: false", [(I, at(1, 0, 12))]),
+    (BASE, AUTH, [(INFO, at(1, 0, 12))]),
+    (AUTH, BASE, [(INFO, MIRROR_KEY)]),
+    (AUTH, "endpoint: r.local\nauthenticate: false", [(INFO, at(1, 0, 12))]),
 ]  # fmt: skip
 
 

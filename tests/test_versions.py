@@ -14,7 +14,7 @@ from eksa_mirror.lsp.settings import parse_settings
 from eksa_mirror.releases import LATEST, Version, parse_version, required_projects, target_release
 from eksa_mirror.rules import RULES
 from rules.conftest import make_cert
-from rules.helpers import MIRROR_KEY, E, I, W, at, cluster, indent, span_of
+from rules.helpers import INFO, MIRROR_KEY, E, W, at, cluster, indent, span_of
 
 NS_TWO = (
     'endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n'
@@ -123,7 +123,7 @@ def sha1_body() -> str:
 
 @pytest.mark.parametrize(
     ("version", "severity", "note"),
-    [("v0.11.4", I, True), ("v0.11", I, True), ("v0.12.0", W, False), ("", W, False)],
+    [("v0.11.4", INFO, True), ("v0.11", INFO, True), ("v0.12.0", W, False), ("", W, False)],
 )
 def test_sha1_is_information_before_v012(
     sha1_body: str, version: str, severity: Any, note: bool
@@ -231,7 +231,7 @@ def test_every_rule_has_a_since_release() -> None:
     for code, rule in RULES.items():
         assert parse_version(rule.since) is not None, code
     assert RULES["RM028"].severity is E
-    assert RULES["RM023"].severity is I
+    assert RULES["RM023"].severity is INFO
 
 
 # --- hover, settings ------------------------------------------------------------------------

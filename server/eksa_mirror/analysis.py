@@ -112,6 +112,7 @@ def _analyze(text: str, options: Options) -> Analysis:
                     "/spec/registryMirrorConfiguration",
                 )
         findings.extend(check.findings)
+    _later_clusters(models, options, findings)
     findings.sort(key=Finding.sort_key)
     findings[:] = _unique(findings)
     if bom:
@@ -239,6 +240,28 @@ def _unique(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             result.append(finding)
     return result
+
+
+def _later_clusters(models: list[ClusterModel], options: Options, findings: list[Finding]) -> None:
+    """RM030 on the mirror section of every Cluster after the first: ``eksctl anywhere``
+    (``ParseClusterConfigFromContent``) uses the first document of kind Cluster only."""
+    first = models[0] if models else None
+    for model in models[1:]:
+        key = model.mirror_key
+        if key is None or first is None:
+            continue
+        check = Check(model, options)
+        line = first.doc.span(first.doc.root).start.line + 1 if first.doc.root else 1
+        check.emit(
+            "RM030",
+            f'eksctl anywhere reads only the first Cluster of a file ("{first.doc.parsed.name}" '
+            f'at line {line}): this Cluster ("{model.doc.parsed.name}") and its '
+            "registryMirrorConfiguration are not used by create or upgrade cluster -f; put "
+            "each cluster in its own file",
+            model.doc.span(key),
+            "/spec/registryMirrorConfiguration",
+        )
+        findings.extend(check.findings)
 
 
 def _spec_key_typos(check: Check) -> None:

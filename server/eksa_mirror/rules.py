@@ -68,6 +68,12 @@ _RULES = [
     Rule("RM027", "private-key-in-ca", E, "a private key pasted into `caCertContent`"),
     Rule("RM028", "not-in-target-release", E, "key or value the target EKS-A release lacks"),
     Rule("RM029", "oci-namespace-missing", W, "an `ociNamespaces` entry has no `namespace` key"),
+    Rule(
+        "RM030",
+        "second-cluster-ignored",
+        INFO,
+        "`eksctl anywhere` reads only the first Cluster of a file",
+    ),
 ]
 
 #: The first EKS-A release each rule's behaviour applies to (verified in ``releases``).
@@ -80,6 +86,7 @@ _SINCE = {
     "RM021": "v0.13.0", "RM022": "v0.12.0", "RM023": "v0.6.0", "RM024": "v0.6.0",
     "RM025": "v0.6.0", "RM026": "v0.6.0", "RM027": "v0.6.0", "RM028": "v0.6.0",
     "RM029": "v0.13.0",
+    "RM030": "v0.6.0",
 }  # fmt: skip
 
 RULES: dict[str, Rule] = {

@@ -448,11 +448,13 @@ def test_nothing_to_check(text: str, tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_the_same_cluster_twice_is_checked_twice() -> None:
-    """eksctl anywhere uses the first Cluster document only; kubectl applies both. Both are
-    checked, so the one being edited always gets its diagnostics."""
+    """eksctl anywhere uses the first Cluster document only (RM030 on the second one's
+    mirror); kubectl applies both. Both are checked, so the one being edited always gets its
+    diagnostics."""
     doc = ENDPOINT + "    port: 443\n"
     result = analyze(doc + "---\n" + doc)
     assert [(f.code, f.span.start.line, f.document) for f in result.findings] == [
         ("RM008", 7, 0),
+        ("RM030", 14, 1),
         ("RM008", 16, 1),
     ]

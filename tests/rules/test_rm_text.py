@@ -114,6 +114,7 @@ def test_every_cluster_document_is_checked() -> None:
     found = findings(first + "---\n" + second)
     assert [(f.code, f.span.start.line, f.document) for f in found] == [
         ("RM009", BODY_LINE, 0),
+        ("RM030", lines + BODY_LINE - 1, 4),  # the second Cluster's mirror key
         ("RM008", lines + BODY_LINE + 1, 4),
     ]
 
