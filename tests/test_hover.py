@@ -53,6 +53,33 @@ def test_keys(needle: str, delta: int, field: tuple[str, ...], span: tuple[int, 
     assert found.span == Span(Position(line, span[0]), Position(line, span[1]))
 
 
+SPELLINGS = (
+    "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nspec:\n"
+    "  registryMirrorConfiguration:\n"
+    '    "endpoint": 10.0.0.5\n'
+    "    'port': \"443\"\n"
+    '    CACertContent: ""\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("needle", "field", "span"),
+    [
+        ('"endpoint"', ("endpoint",), (5, 13)),  # a double-quoted key
+        ("'port'", ("port",), (5, 9)),  # a single-quoted key
+        ("CACertContent", ("caCertContent",), (4, 17)),  # eksctl's case-insensitive match
+    ],
+)
+def test_quoted_and_miscased_keys(
+    needle: str, field: tuple[str, ...], span: tuple[int, int]
+) -> None:
+    found = hover_at(SPELLINGS, needle, 2)
+    assert found is not None
+    assert schema_store.documentation(field) in found.markdown
+    line = SPELLINGS.count("\n", 0, SPELLINGS.index(needle))
+    assert found.span == Span(Position(line, span[0]), Position(line, span[1]))
+
+
 @pytest.mark.parametrize(
     ("needle", "delta"),
     [

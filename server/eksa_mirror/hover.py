@@ -21,7 +21,9 @@ from eksa_mirror.positions import Position, Span
 from eksa_mirror.source import SourceFile, get_item
 
 MIRROR = "registryMirrorConfiguration"
-_KEY = re.compile(r"^(?P<indent> *)(?P<dash>- +)?(?P<key>[A-Za-z0-9_.-]+)\s*:")
+_KEY = re.compile(
+    r"^(?P<indent> *)(?P<dash>- +)?(?P<quote>[\"']?)(?P<key>[A-Za-z0-9_.-]+)(?P=quote)\s*:"
+)
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,13 @@ def hover(
     key_start = match.start("key")
     if column < key_start:
         return None
-    cursor = locate(lines, line, key_start)
+    cursor = locate(lines, line, match.start("quote"))
     if cursor is None:
         return None
     path = [*cursor.path, key]  # on a "- key:" line the cursor path ends in the item
-    if path[:1] != ["spec"] or MIRROR not in path[:2]:
+    if path[:1] != ["spec"] or MIRROR.lower() not in [p.lower() for p in path[1:2]]:
         return None
-    field = tuple(p for p in path[2:] if p != ITEM)
+    field = _canonical_field(tuple(p for p in path[2:] if p != ITEM))
     docs = schema_store.documentation(field)
     if not docs:
         return None
@@ -78,6 +80,15 @@ def hover(
         parts.append(since)
     span = Span(Position(line, key_start), Position(line, match.end("key")))
     return HoverText("\n\n---\n\n".join(parts), span)
+
+
+def _canonical_field(field: tuple[str, ...]) -> tuple[str, ...]:
+    """Key names as the schema spells them (eksctl matches keys case-insensitively)."""
+    result: list[str] = []
+    for name in field:
+        known = {k.lower(): k for k in schema_store.property_names(tuple(result))}
+        result.append(known.get(name.lower(), name))
+    return tuple(result)
 
 
 def mapping_markdown(config: MirrorConfig, registry: str) -> str:
