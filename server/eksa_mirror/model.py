@@ -244,8 +244,15 @@ def mirror_config(model: ClusterModel) -> MirrorConfig | None:
 
 
 def load_source(text: str) -> SourceFile:
-    """Normalise and split a whole file (a leading BOM is dropped)."""
-    return split(normalize(text.removeprefix("\ufeff")))
+    """Normalise and split a whole file (a leading BOM is dropped).
+
+    Lines that fixes insert end like the file's own lines: normalising turns a lone CR
+    into LF for the parser, so a file written with CR line ends says so here.
+    """
+    source = split(normalize(text.removeprefix("\ufeff")))
+    if "\r" in text and "\n" not in text:
+        source.newline = "\r"  # overrides the cached property, which sees only LF
+    return source
 
 
 def load_mirror_config(text: str) -> MirrorConfig | None:
