@@ -47,8 +47,12 @@ CASES: list[Any] = [
      'json: unknown field "authenticate" (added in v0.12.0; the target release is v0.11.4)'),
     ("v0.12.0", "endpoint: r.local\nauthenticate: true", {}, [], ""),
     ("v0.12.2", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"},
-     [(W, at(1, 0, 12))], "only supported on vSphere in v0.12.2"),
+     [(W, at(1, 0, 12))], "reach Tinkerbell nodes from v0.13.0 (the target release is v0.12.2)"),
     ("v0.13.0", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"}, [], ""),
+    # Nutanix (no mirror before v0.15.0) and Docker render registryAuth from v0.15.0.
+    ("v0.14.1", "endpoint: r.local\nauthenticate: true", {"provider": "nutanix"},
+     [(W, at(1, 0, 12))], "reach Nutanix nodes from v0.15.0 (the target release is v0.14.1)"),
+    ("v0.15.0", "endpoint: r.local\nauthenticate: true", {"provider": "nutanix"}, [], ""),
     ("v0.14.0", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"},
      [(W, at(1, 0, 12))], "not applied to Bottlerocket nodes before v0.14.1"),
     ("v0.14.1", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"}, [], ""),
