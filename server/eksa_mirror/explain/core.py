@@ -46,14 +46,15 @@ def rewrites(cfg: MirrorConfig, node_format: str = "current") -> list[Rewrite]:
 def credentials_secret(cfg: MirrorConfig) -> str | None:
     """The ``registry-credentials`` Secret EKS-A creates, with placeholder values.
 
-    The provider templates carry the ``move`` label; Snow has no template Secret, its
-    Secret comes from ``CreateRegistryCredSecret`` without labels.
+    The vSphere, Tinkerbell, Nutanix and Docker templates render it with the ``move``
+    label; Snow and CloudStack have no template Secret, theirs comes from
+    ``CreateRegistryCredSecret`` without labels.
     """
     if not cfg.authenticate:
         return None
     labels = (
         ""
-        if cfg.datacenter_kind == "SnowDatacenterConfig"
+        if cfg.datacenter_kind in NO_AUTH_HEADER
         else '  labels:\n    clusterctl.cluster.x-k8s.io/move: "true"\n'
     )
     return (
