@@ -32,12 +32,12 @@ def _indent(text: str, prefix: str) -> list[str]:
     return [f"{prefix}{line}".rstrip() for line in text.rstrip("\n").split("\n")]
 
 
-def _files(files: tuple[NodeFile, ...]) -> list[str]:
+def _files(files: tuple[NodeFile, ...], prefix: str = "  ") -> list[str]:
     out: list[str] = []
     for node_file in files:
-        out.append(f"  {node_file.path} ({node_file.owner})")
-        if node_file.content:
-            out += _indent(shown_content(node_file.content), "    ")
+        out.append(f"{prefix}{node_file.path} ({node_file.owner})")
+        content = shown_content(node_file.content) if node_file.content else "(empty)"
+        out += _indent(content, prefix + "  ")
     return out
 
 
@@ -71,7 +71,7 @@ def _etcd_text(etcd: EtcdNodes) -> list[str]:
     out = ["", f"External etcd machines ({family}): registryMirror endpoint: {etcd.endpoint}{ca}"]
     if etcd.files:
         out.append("  Ubuntu/RHEL etcd files")
-        out += _files(etcd.files)
+        out += _files(etcd.files, "    ")
         out.append("  preEtcdadmCommands:")
         out += [f"    - {command}" for command in etcd.commands]
     if etcd.bottlerocket_settings:
