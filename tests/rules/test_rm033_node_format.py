@@ -96,3 +96,15 @@ def test_rm010_external_etcd_before_v0253_gets_an_empty_endpoint() -> None:
         "(EKS-A's ToAPIEndpoint of the missing mirror), which names a "
         "host `v2`, so their image pulls fail"
     )
+
+
+def test_rm013_dotdot_names_the_mirror_filepath_join_makes() -> None:
+    # filepath.Join("r.local:443", "../escape") is "escape": a different host, not a path.
+    body = (
+        "endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ../escape"
+    )
+    assert one(findings(cluster(body)), "RM013").message == (
+        'namespace "../escape" contains ".." (it climbs out of the endpoint): EKS-A passes it'
+        ' through filepath.Join, which makes the mirror "escape": nodes pull from'
+        " https://escape/v2"
+    )

@@ -26,7 +26,8 @@ def _containerd_nodes(check: Check) -> bool:
     return bool(families & _CONTAINERD) or not (families - {""})
 
 
-def _base(check: Check) -> str:
+def mirror_base(check: Check) -> str:
+    """``net.JoinHostPort(endpoint, port)`` of the mirror section (port defaults to 443)."""
     mirror = check.model.mirror
     endpoint = scalar_text(get_value(mirror, "endpoint"))
     port_node = get_value(mirror, "port")
@@ -42,7 +43,7 @@ def check_node_format(check: Check) -> None:
     pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
     if pair is None or not isinstance(pair[1], SequenceNode):
         return
-    base = _base(check)
+    base = mirror_base(check)
     for index, entry in enumerate(pair[1].value):
         namespace = get_item(entry, "namespace", fold_case=True)
         if namespace is None or not isinstance(namespace[1], ScalarNode):

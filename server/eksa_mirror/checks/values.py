@@ -6,8 +6,9 @@ import re
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from eksa_mirror import releases
+from eksa_mirror import gopath, releases
 from eksa_mirror.checks.context import Check, pointer, quote_like
+from eksa_mirror.checks.node_format import mirror_base
 from eksa_mirror.findings import Fix, Severity
 from eksa_mirror.mirror import PUBLIC_ECR
 from eksa_mirror.model import scalar_value
@@ -112,7 +113,13 @@ def _namespace(check: Check, index: int, node: ScalarNode) -> None:
     fix = None
     if cleaned != value and ".." not in value.split("/") and not re.search(r"\s", value):
         fix = Fix(f'Use "{cleaned}"', (check.replace(node, quote_like(node, cleaned)),), safe=True)
-    if ".." in value.split("/") or re.search(r"\s", value):
+    if ".." in value.split("/"):
+        mirror = gopath.join(mirror_base(check), value)
+        effect = (
+            f'which makes the mirror "{mirror}": nodes pull from '
+            f"https://{gopath.to_api_endpoint(mirror)}"
+        )
+    elif re.search(r"\s", value):
         effect = "so nodes pull from a different path than written"
     else:
         effect = f'which drops it: the nodes use "{cleaned}"'
