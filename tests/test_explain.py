@@ -402,8 +402,8 @@ VSPHERE_CFG = MirrorConfig(
 
 VSPHERE_TEXT = f"""\
 Registry mirror 10.0.0.5:443 (vSphere; OS families: bottlerocket, ubuntu)
-Rendered for EKS Anywhere v0.26.1 (the latest release known to eksa-mirror): hosts.toml with \
-override_path (v0.25.3, v0.26.0 and later)
+Rendered for EKS Anywhere v0.26.1 (the latest release known to eksa-mirror); Ubuntu/RHEL \
+nodes: hosts.toml with override_path (v0.25.3, v0.26.0 and later)
 
 Image rewrites
   public.ecr.aws/eks-anywhere/x                  → 10.0.0.5:443/eks-anywhere/x
@@ -697,3 +697,17 @@ def test_docs_example_is_the_real_output() -> None:
     result = cli("explain", str(root / "examples" / "explain-ubuntu.yaml"))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == shown
+
+
+def test_bottlerocket_only_snow_rewrite_rows_of_ignored_registries() -> None:
+    cfg = br("SnowDatacenterConfig", ("public.ecr.aws", "eksa"), ("docker.io", "hub"))
+    text = render_text(explain(cfg))
+    assert text.startswith(
+        "Registry mirror 10.0.0.5:443 (Snow; OS families: bottlerocket)\n"
+        "Rendered for EKS Anywhere v0.26.1 (the latest release known to eksa-mirror)\n\n"
+    )
+    assert (
+        "  docker.io/x                   → 10.0.0.5:443/hub/x\n"
+        "                                  not on these Bottlerocket nodes: pulled from"
+        " docker.io itself\n"
+    ) in text

@@ -86,12 +86,21 @@ def render_text(exp: Explanation) -> str:
     provider = PROVIDER_NAMES.get(exp.provider, exp.provider or "provider unknown")
     families = ", ".join(exp.os_families) if exp.os_families else "not known"
     out = [f"Registry mirror {exp.base_registry} ({provider}; OS families: {families})"]
-    out.append(f"Rendered for {exp.release_source}: {FORMAT_NAMES[exp.node_format]}")
+    release = f"Rendered for {exp.release_source}"
+    if exp.containerd_files:
+        release += f"; Ubuntu/RHEL nodes: {FORMAT_NAMES[exp.node_format]}"
+    out.append(release)
     out += ["", "Image rewrites"]
     width = max((len(r.image) for r in exp.rewrites), default=0)
+    ignored = exp.bottlerocket.ignored if exp.bottlerocket and not exp.containerd_files else ()
     for row in exp.rewrites:
         out.append(f"  {row.image.ljust(width)} → {row.rewritten}")
-        out.append(f"  {''.ljust(width)}   nodes pull {row.pull_url}")
+        pull = (
+            f"not on these Bottlerocket nodes: pulled from {row.registry} itself"
+            if row.registry in ignored
+            else f"nodes pull {row.pull_url}"
+        )
+        out.append(f"  {''.ljust(width)}   {pull}")
     if exp.containerd_files:
         out += ["", "Ubuntu/RHEL nodes: containerd files"]
         out += _files(exp.containerd_files)
