@@ -159,8 +159,6 @@ INSECURE_SKIP_VERIFY_SINCE = v("v0.9.0")
 #: From this release ``insecureSkipVerify`` is accepted for every provider.
 INSECURE_ALL_PROVIDERS = v("v0.15.0")
 AUTHENTICATE_SINCE = v("v0.12.0")
-#: Authenticated mirrors beyond Ubuntu/RHEL on vSphere (the v0.12 docs note).
-AUTHENTICATE_BEYOND_VSPHERE = v("v0.13.0")
 #: First release whose Ubuntu/RHEL nodes get registry credentials, per provider
 #: (Snow and CloudStack never: absent).
 AUTHENTICATE_PROVIDER_SINCE: dict[str, Version] = {
