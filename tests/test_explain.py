@@ -711,3 +711,21 @@ def test_bottlerocket_only_snow_rewrite_rows_of_ignored_registries() -> None:
         "                                  not on these Bottlerocket nodes: pulled from"
         " docker.io itself\n"
     ) in text
+
+
+def test_tinkerbell_notes_name_smee_and_the_template_override_rewrite() -> None:
+    # stack.go 308-314 (Smee), factory.go 435-436 (Helm --insecure), template.go 264-269.
+    cfg = MirrorConfig(
+        "10.0.0.5",
+        oci_namespaces=(OCINamespace("public.ecr.aws", "eksa"),),
+        authenticate=True,
+        datacenter_kind="TinkerbellDatacenterConfig",
+        os_families=frozenset({"ubuntu"}),
+    )
+    assert list(explain(cfg).notes) == [
+        "Tinkerbell stack: Smee gets insecure_registries=10.0.0.5:443 and"
+        " registry_username/registry_password; Helm charts are pulled through the mirror"
+        " with --insecure",
+        "Tinkerbell template overrides (control plane, etcd): every public.ecr.aws in them is"
+        " replaced by 10.0.0.5:443/eksa",
+    ]

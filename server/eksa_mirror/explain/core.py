@@ -126,6 +126,11 @@ def _notes(cfg: MirrorConfig, version: releases.Version, node_format: str) -> li
             f"Tinkerbell stack: Smee gets insecure_registries={cfg.base_registry}{extra};"
             " Helm charts are pulled through the mirror with --insecure"
         )
+        if PUBLIC_ECR in mapping:
+            notes.append(
+                f"Tinkerbell template overrides (control plane, etcd): every {PUBLIC_ECR} in"
+                f" them is replaced by {mapping[PUBLIC_ECR]}"
+            )
     return notes
 
 
