@@ -236,23 +236,25 @@ def test_vsphere_bottlerocket_mirrors_list_otherwise() -> None:
     settings = bottlerocket_settings(cfg)
     assert settings is not None
     assert settings.endpoint is None
+    # EKS-A ranges over a Go map in the template: the list is sorted by registry.
     assert settings.mirrors == (
-        ("public.ecr.aws", "10.0.0.5:443/v2"),
         ("docker.io", "10.0.0.5:443/v2/hub"),
+        ("public.ecr.aws", "10.0.0.5:443/v2"),
     )
     assert settings.ca_cert is True
     text = render_text(explain(cfg))
+    # vSphere template-cp.yaml 140-157: caCert is rendered before the mirrors list.
     assert (
         "Bottlerocket nodes (vSphere): kubeadm registryMirror\n"
         "  registryMirror:\n"
+        "    caCert: <caCertContent>\n"
         "    mirrors:\n"
-        '    - registry: "public.ecr.aws"\n'
-        "      endpoints:\n"
-        "      - 10.0.0.5:443/v2\n"
         '    - registry: "docker.io"\n'
         "      endpoints:\n"
         "      - 10.0.0.5:443/v2/hub\n"
-        "    caCert: <caCertContent>\n"
+        '    - registry: "public.ecr.aws"\n'
+        "      endpoints:\n"
+        "      - 10.0.0.5:443/v2\n"
     ) in text
 
 
@@ -279,13 +281,23 @@ def test_no_bottlerocket_section_without_bottlerocket_nodes() -> None:
 def test_missing_public_ecr_mapping() -> None:
     cfg = br("TinkerbellDatacenterConfig", ("docker.io", "hub"))
     exp = explain(cfg)
-    assert exp.bottlerocket is not None and exp.bottlerocket.endpoint is None
-    assert exp.etcd_endpoint is None
+    # ToAPIEndpoint("") is "v2" from v0.25.3/v0.26.0 (aws/eks-anywhere#10765).
+    assert exp.bottlerocket is not None and exp.bottlerocket.endpoint == "v2"
+    assert exp.etcd is None
     assert exp.notes[0] == (
         "ociNamespaces has no entry for public.ecr.aws: EKS Anywhere's own images are not"
-        " mirrored, and the Bottlerocket and external etcd mirror endpoint is broken"
+        " mirrored; the Bottlerocket mirror endpoint is rendered as the relative `v2`"
+        ' (ToAPIEndpoint("")): those nodes pull from `https://v2`, which does not resolve,'
+        " so their images fail to pull unless the internet is reachable"
     )
-    assert "    endpoint: (none: ociNamespaces has no public.ecr.aws entry)\n" in render_text(exp)
+    text = render_text(exp)
+    assert "  registryMirror:\n    endpoint: v2\n" in text
+    assert (
+        "Bottlerocket nodes: settings written by the Cluster API bootstrap\n"
+        "  [[settings.container-registry.mirrors]]\n"
+        '  registry = "public.ecr.aws"\n'
+        '  endpoint = ["v2"]\n'
+    ) in text
 
 
 # --- rewrites, secret, notes ---------------------------------------------------------------
@@ -390,6 +402,8 @@ VSPHERE_CFG = MirrorConfig(
 
 VSPHERE_TEXT = f"""\
 Registry mirror 10.0.0.5:443 (vSphere; OS families: bottlerocket, ubuntu)
+Rendered for EKS Anywhere v0.26.1 (the latest release known to eksa-mirror); Ubuntu/RHEL \
+nodes: hosts.toml with override_path (v0.25.3, v0.26.0 and later)
 
 Image rewrites
   public.ecr.aws/eks-anywhere/x                  → 10.0.0.5:443/eks-anywhere/x
@@ -439,16 +453,33 @@ Ubuntu/RHEL nodes: containerd files
 
 Bottlerocket nodes (vSphere): kubeadm registryMirror
   registryMirror:
+    caCert: <caCertContent>
     mirrors:
-    - registry: "public.ecr.aws"
-      endpoints:
-      - 10.0.0.5:443/v2
     - registry: "{CURATED}"
       endpoints:
       - 10.0.0.5:443/v2/eks-anywhere
-    caCert: <caCertContent>
+    - registry: "public.ecr.aws"
+      endpoints:
+      - 10.0.0.5:443/v2
 
-External etcd machines: registryMirror endpoint: 10.0.0.5:443/v2, caCert: <caCertContent>
+Bottlerocket nodes: settings written by the Cluster API bootstrap
+  [[settings.container-registry.mirrors]]
+  registry = "{CURATED}"
+  endpoint = ["10.0.0.5:443/v2/eks-anywhere"]
+  [[settings.container-registry.mirrors]]
+  registry = "public.ecr.aws"
+  endpoint = ["10.0.0.5:443/v2"]
+  [settings.pki.registry-mirror-ca]
+  data = "<base64 of caCertContent>"
+  trusted=true
+  [[settings.container-registry.credentials]]
+  registry = "public.ecr.aws"
+  username = "<username from Secret eksa-system/registry-credentials>"
+  password = "<password from Secret eksa-system/registry-credentials>"
+  [[settings.container-registry.credentials]]
+  registry = "10.0.0.5:443"
+  username = "<username from Secret eksa-system/registry-credentials>"
+  password = "<password from Secret eksa-system/registry-credentials>"
 
 Credentials Secret (authenticate: true)
   apiVersion: v1
@@ -482,6 +513,11 @@ def test_to_dict_snow_bottlerocket() -> None:
         "base_registry": "10.0.0.5:443",
         "provider": "SnowDatacenterConfig",
         "os_families": ["bottlerocket"],
+        "release": {
+            "version": "v0.26.1",
+            "source": "EKS Anywhere v0.26.1 (the latest release known to eksa-mirror)",
+            "node_format": "current",
+        },
         "ca_cert": False,
         "image_rewrites": [
             {
@@ -506,8 +542,16 @@ def test_to_dict_snow_bottlerocket() -> None:
             "mirrors": [],
             "ca_cert": False,
             "ignored": ["docker.io"],
+            "settings": (
+                "[[settings.container-registry.mirrors]]\n"
+                'registry = "public.ecr.aws"\n'
+                'endpoint = ["10.0.0.5:443/v2/ns"]\n'
+            ),
+            "credentials": [],
         },
-        "etcd_endpoint": "10.0.0.5:443/v2/ns",
+        # no externalEtcdConfiguration: EKS-A renders no EtcdadmCluster
+        "etcd_endpoint": None,
+        "etcd": None,
         "credentials_secret": None,
         "notes": [
             "insecureSkipVerify is not rendered for Bottlerocket, and EKS-A's preflight fails"
@@ -640,3 +684,48 @@ def test_cli_explain_cannot_run(tmp_path: Path) -> None:
         2,
         f"eksa-mirror explain: cannot read {binary}: not UTF-8 text\n",
     )
+
+
+def test_docs_example_is_the_real_output() -> None:
+    """docs/check.md shows ``explain`` on examples/explain-ubuntu.yaml: it must stay true."""
+    root = Path(__file__).resolve().parents[1]
+    docs = (root / "docs" / "check.md").read_text(encoding="utf-8")
+    marker = "<!-- explain-example: examples/explain-ubuntu.yaml -->\n```\n"
+    block = docs.split(marker, 1)[1].split("```\n", 1)[0]
+    command, _, shown = block.partition("\n")
+    assert command == "$ eksa-mirror explain examples/explain-ubuntu.yaml"
+    result = cli("explain", str(root / "examples" / "explain-ubuntu.yaml"))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == shown
+
+
+def test_bottlerocket_only_snow_rewrite_rows_of_ignored_registries() -> None:
+    cfg = br("SnowDatacenterConfig", ("public.ecr.aws", "eksa"), ("docker.io", "hub"))
+    text = render_text(explain(cfg))
+    assert text.startswith(
+        "Registry mirror 10.0.0.5:443 (Snow; OS families: bottlerocket)\n"
+        "Rendered for EKS Anywhere v0.26.1 (the latest release known to eksa-mirror)\n\n"
+    )
+    assert (
+        "  docker.io/x                   → 10.0.0.5:443/hub/x\n"
+        "                                  not on these Bottlerocket nodes: pulled from"
+        " docker.io itself\n"
+    ) in text
+
+
+def test_tinkerbell_notes_name_smee_and_the_template_override_rewrite() -> None:
+    # stack.go 308-314 (Smee), factory.go 435-436 (Helm --insecure), template.go 264-269.
+    cfg = MirrorConfig(
+        "10.0.0.5",
+        oci_namespaces=(OCINamespace("public.ecr.aws", "eksa"),),
+        authenticate=True,
+        datacenter_kind="TinkerbellDatacenterConfig",
+        os_families=frozenset({"ubuntu"}),
+    )
+    assert list(explain(cfg).notes) == [
+        "Tinkerbell stack: Smee gets insecure_registries=10.0.0.5:443 and"
+        " registry_username/registry_password; Helm charts are pulled through the mirror"
+        " with --insecure",
+        "Tinkerbell template overrides (control plane, etcd): every public.ecr.aws in them is"
+        " replaced by 10.0.0.5:443/eksa",
+    ]

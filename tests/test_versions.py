@@ -47,8 +47,12 @@ CASES: list[Any] = [
      'json: unknown field "authenticate" (added in v0.12.0; the target release is v0.11.4)'),
     ("v0.12.0", "endpoint: r.local\nauthenticate: true", {}, [], ""),
     ("v0.12.2", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"},
-     [(W, at(1, 0, 12))], "only supported on vSphere in v0.12.2"),
+     [(W, at(1, 0, 12))], "reach Tinkerbell nodes from v0.13.0 (the target release is v0.12.2)"),
     ("v0.13.0", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"}, [], ""),
+    # Nutanix (no mirror before v0.15.0) and Docker render registryAuth from v0.15.0.
+    ("v0.14.1", "endpoint: r.local\nauthenticate: true", {"provider": "nutanix"},
+     [(W, at(1, 0, 12))], "reach Nutanix nodes from v0.15.0 (the target release is v0.14.1)"),
+    ("v0.15.0", "endpoint: r.local\nauthenticate: true", {"provider": "nutanix"}, [], ""),
     ("v0.14.0", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"},
      [(W, at(1, 0, 12))], "not applied to Bottlerocket nodes before v0.14.1"),
     ("v0.14.1", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"}, [], ""),
@@ -97,7 +101,7 @@ def test_each_boundary_has_both_sides() -> None:
     boundaries = [
         releases.MIRROR_SINCE, releases.PORT_SINCE, releases.INSECURE_SKIP_VERIFY_SINCE,
         releases.INSECURE_ALL_PROVIDERS, releases.AUTHENTICATE_SINCE,
-        releases.AUTHENTICATE_BEYOND_VSPHERE, releases.AUTHENTICATE_BOTTLEROCKET,
+        *releases.AUTHENTICATE_PROVIDER_SINCE.values(), releases.AUTHENTICATE_BOTTLEROCKET,
         releases.OCI_NAMESPACES_SINCE, releases.BOTTLEROCKET_OCI_RULE,
         releases.BOTTLEROCKET_MULTIPLE_OCI,
     ]  # fmt: skip
@@ -277,3 +281,19 @@ def test_settings_pass_the_release_and_check_it() -> None:
         "eksaMirror.eksaVersion: 'twelve' is not a release like \"v0.20.0\"",
         'eksaMirror.upgradeDiff must be "off" or "git"',
     ]
+
+
+@pytest.mark.parametrize(
+    ("version", "node_format"),
+    [
+        ("v0.23.7", "legacy"),  # registry.mirrors tables (vSphere template-cp.yaml at v0.23.0)
+        ("v0.24.0", "hosts-toml"),  # b0864f181 (#10212), first tag v0.24.0
+        ("v0.25.2", "hosts-toml"),
+        ("v0.25.3", "current"),  # 815e931c1 (#10779) on release-0.25
+        ("v0.26.0", "current"),  # 0a1e441a4 (#10765)
+    ],
+)
+def test_node_format_boundaries(version: str, node_format: str) -> None:
+    parsed = parse_version(version)
+    assert parsed is not None
+    assert releases.node_format(parsed) == node_format

@@ -14,6 +14,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.checks.certificates import check_ca
 from eksa_mirror.checks.context import Check, Options
+from eksa_mirror.checks.node_format import check_node_format
 from eksa_mirror.checks.providers import check_providers
 from eksa_mirror.checks.structure import check_structure
 from eksa_mirror.checks.values import check_duplicate_keys, check_flags, check_namespaces
@@ -45,7 +46,7 @@ MAX_LINES = 200_000
 
 # check_versions stays last: it reads the RM015 findings of check_ca.
 _CHECKS = (check_duplicate_keys, check_structure, check_namespaces, check_flags, check_ca,
-           check_providers, check_versions)  # fmt: skip
+           check_providers, check_node_format, check_versions)  # fmt: skip
 
 
 @dataclass

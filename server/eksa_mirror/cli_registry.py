@@ -96,12 +96,20 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "explain",
         help="show what EKS Anywhere configures on the nodes for the registry mirror",
         description=(
-            "Show the containerd files (Ubuntu/RHEL), Bottlerocket settings, image rewrites "
-            "and credentials Secret EKS Anywhere derives from the registry mirror of "
-            "CLUSTER.yaml. Nothing is contacted and no credential is read."
+            "Show the containerd files (Ubuntu/RHEL), Bottlerocket settings, external etcd "
+            "machines, image rewrites and credentials Secret EKS Anywhere derives from the "
+            "registry mirror of CLUSTER.yaml, for the target release. Nothing is contacted "
+            "and no credential is read."
         ),
     )
     explain.add_argument("file", metavar="CLUSTER.yaml", help="EKS Anywhere cluster spec")
+    explain.add_argument(
+        "--eksa-version",
+        type=_eksa_version,
+        metavar="vX.Y.Z",
+        help="EKS Anywhere release to render for when the Cluster has no spec.eksaVersion"
+        " (default: the latest release known), as validate does",
+    )
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(run=run_explain_command)
 
@@ -196,7 +204,10 @@ def run_explain_command(args: argparse.Namespace) -> int:
             return _fail("explain", f"reading the cert file {ca_path}: {exc.strerror}")
         cfg = replace(cfg, ca_cert_content=content)
         ca_from = f"{CA_ENV}={ca_path}"
-    result = explain.explain(cfg, ca_from=ca_from)
+    from eksa_mirror.releases import target_release
+
+    target = target_release(cfg.eksa_version, args.eksa_version or "")
+    result = explain.explain(cfg, ca_from=ca_from, target=target)
     if args.format == "json":
         _print_json(explain.to_dict(result))
     else:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from eksa_mirror import gopath
+
 DEFAULT_PORT = "443"
 PUBLIC_ECR = "public.ecr.aws"
 
@@ -38,6 +40,10 @@ class MirrorConfig:
     os_families: frozenset[str] = field(default_factory=frozenset)
     #: ``spec.eksaVersion`` of the Cluster, if any (e.g. ``v0.20.0``).
     eksa_version: str = ""
+    #: ``spec.externalEtcdConfiguration`` is set (EKS-A then renders an ``EtcdadmCluster``).
+    external_etcd: bool = False
+    #: OS family of the external etcd machine config ("" when unknown or no external etcd).
+    etcd_os_family: str = ""
 
     @property
     def base_registry(self) -> str:
@@ -62,21 +68,13 @@ class MirrorConfig:
         return self.namespaced_registry_map().get(PUBLIC_ECR, "")
 
 
-def to_api_endpoint(mirror: str) -> str:
-    """containerd's ``ToAPIEndpoint``: insert ``v2`` as the first path segment."""
-    host, sep, path = mirror.partition("/")
-    return f"{host}/v2/{path}" if sep and path else f"{host}/v2"
+def to_api_endpoint(mirror: str, *, bare_v2: bool = True) -> str:
+    """containerd's ``ToAPIEndpoint`` (Go semantics, see ``gopath``): ``v2`` becomes the
+    first path segment; input Go's ``url.Parse`` rejects is returned unchanged."""
+    return gopath.to_api_endpoint(mirror, bare_v2=bare_v2)
 
 
 def _join(base: str, namespace: str) -> str:
-    """``filepath.Join(base, namespace)``: drops empty parts and cleans ``.``/``..``."""
-    parts: list[str] = [base]
-    for piece in namespace.split("/"):
-        if piece in ("", "."):
-            continue
-        if piece == "..":
-            if len(parts) > 1:
-                parts.pop()
-            continue
-        parts.append(piece)
-    return "/".join(parts)
+    """``filepath.Join(base, namespace)``: drops empty parts and cleans ``.``/``..``; a
+    ``..`` may pop the endpoint itself (``../escape`` gives ``escape``)."""
+    return gopath.join(base, namespace)

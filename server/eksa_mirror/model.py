@@ -240,7 +240,20 @@ def mirror_config(model: ClusterModel) -> MirrorConfig | None:
         datacenter_kind=model.datacenter_kind,
         os_families=model.os_families,
         eksa_version=model.eksa_version,
+        external_etcd=isinstance(get_value(model.spec, "externalEtcdConfiguration"), MappingNode),
+        etcd_os_family=_etcd_os_family(model),
     )
+
+
+def _etcd_os_family(model: ClusterModel) -> str:
+    """OS family of the external etcd machine config (it may be shared with another role)."""
+    ref = get_value(get_value(model.spec, "externalEtcdConfiguration"), "machineGroupRef")
+    name = scalar_text(get_value(ref, "name"))
+    kind = scalar_text(get_value(ref, "kind"))
+    for machine in model.machines:
+        if machine.name == name and (machine.kind == kind or not kind):
+            return machine.os_family
+    return ""
 
 
 def load_source(text: str) -> SourceFile:

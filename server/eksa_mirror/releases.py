@@ -19,17 +19,37 @@ What was verified, and where (aws/eks-anywhere; "changelog" is
   all providers. Currently only supported for Ubuntu and RHEL OS (#1647)"; PRs #5235 (vSphere,
   Docker), #5277 (Tinkerbell), #5289 (CloudStack), #5236 (Nutanix), #5250 (feature flag for
   all providers), #5314 (Bottlerocket preflight), all March 2023. The reference says the
-  provider check itself was only removed in v0.16.0 (feed2a9b1, #5314), but its final wording
-  names all six providers, so from v0.15.0 no provider is refused: the historic snow-only
-  rule is applied to v0.9.0-v0.14.x only. The intermediate wording ("docker, vsphere and
-  snow", c8616e7cb) is not tied to a release reliably enough to report it.
+  provider check is gone at tag v0.15.0 (its Snow-only error is in ``cluster.go`` at v0.9.0
+  ... v0.14.6 and absent at v0.15.0, where ``InsecureSkipVerify is not supported for
+  bottlerocket`` already exists; release-0.15 got the change through the sync commit #5366,
+  so the feed2a9b1 of main is not what shipped it). The historic Snow-only rule applies to
+  v0.9.0-v0.14.x.
 - ``authenticate``: v0.12.0, **not** v0.14.1. Changelog v0.12.0 "Allow authenticated image
   pull using Registry Mirror for Ubuntu on vSphere cluster"; docs PR #3755 (Oct 2022,
   cherry-picked to release-0.12) documents ``authenticate`` with "Authenticated private
   registries are only supported for Ubuntu on vSphere currently". Changelog v0.14.1 "support
   for authenticated pulls from registry mirror (#4796)" is #4796 = cherry-pick of #4337 "Add
   support for registry mirror authentication for bottlerocket". So: v0.12.x Ubuntu/RHEL on
-  vSphere only; Bottlerocket from v0.14.1.
+  vSphere only; Bottlerocket from v0.14.1. Per provider (``registryAuth`` in the provider
+  templates at the tags): Tinkerbell from v0.13.0; Nutanix (no mirror at all before v0.15.0,
+  changelog "Registry mirror support for Nutanix (#5236)") and Docker from v0.15.0; Snow
+  Ubuntu and CloudStack never (their containerd files carry no credentials).
+- Node format of the mirror (Ubuntu/RHEL): before v0.24.0 legacy
+  ``[plugins."io.containerd.grpc.v1.cri".registry.mirrors]`` and ``registry.configs`` tables
+  in ``config_append.toml`` (vSphere ``template-cp.yaml`` at v0.23.0, lines 345-367). From
+  v0.24.0 ``config_path`` plus ``certs.d/*/hosts.toml`` (b0864f181, #10212 "Migrate registry
+  mirror config to containerd v2 format", first tag v0.24.0), but without
+  ``override_path``: containerd appends ``/v2`` to a host path that does not end in ``/v2``,
+  so a namespaced host ``https://<mirror>/v2/<ns>`` is asked for
+  ``/v2/<ns>/v2/<repo>/manifests/<tag>`` and answers 404. v0.25.3 (815e931c1, #10779) and
+  v0.26.0 (0a1e441a4, #10765) add ``override_path = true`` and make ``ToAPIEndpoint`` give
+  every URL a ``/v2`` root (``""`` becomes ``v2``); v0.24.0-v0.25.2 keep the bare base.
+- Bottlerocket settings written by the Cluster API bootstrap (build-tooling patch 0029,
+  "Adding patch for BR multiple reg mirrors", 2024-03-11, between v0.19.0 of 2024-02-28 and
+  v0.20.0 of 2024-06-27): one ``[[settings.container-registry.mirrors]]`` per registry. The
+  older form (patches 0005/0017) is one ``[settings.container-registry.mirrors]`` table with
+  ``"public.ecr.aws" = ["https://<endpoint>"]``; it is used for targets before v0.20.0 (the
+  v0.19.x patch releases were not checked).
 - ``ociNamespaces``: v0.13.0 (PR #4128 "Add namespace support", reviewed 2022-12-06, per the
   reference §4.5). Verified: v0.12.2 rejects it with ``json: unknown field "ociNamespaces"``
   (issue #5962). Caveat: in that issue a maintainer answered "available in eks anywhere
@@ -139,8 +159,14 @@ INSECURE_SKIP_VERIFY_SINCE = v("v0.9.0")
 #: From this release ``insecureSkipVerify`` is accepted for every provider.
 INSECURE_ALL_PROVIDERS = v("v0.15.0")
 AUTHENTICATE_SINCE = v("v0.12.0")
-#: Authenticated mirrors beyond Ubuntu/RHEL on vSphere (the v0.12 docs note).
-AUTHENTICATE_BEYOND_VSPHERE = v("v0.13.0")
+#: First release whose Ubuntu/RHEL nodes get registry credentials, per provider
+#: (Snow and CloudStack never: absent).
+AUTHENTICATE_PROVIDER_SINCE: dict[str, Version] = {
+    "VSphereDatacenterConfig": v("v0.12.0"),
+    "TinkerbellDatacenterConfig": v("v0.13.0"),
+    "NutanixDatacenterConfig": v("v0.15.0"),
+    "DockerDatacenterConfig": v("v0.15.0"),
+}
 AUTHENTICATE_BOTTLEROCKET = v("v0.14.1")
 OCI_NAMESPACES_SINCE = v("v0.13.0")
 SHA1_REJECTED = v("v0.12.0")
@@ -148,6 +174,23 @@ BOTTLEROCKET_OCI_RULE = v("v0.19.0")
 BOTTLEROCKET_MULTIPLE_OCI = v("v0.20.0")
 BOTTLEROCKET_MUTABLE = v("v0.17.0")
 FIRST_PARTY_CILIUM = v("v0.24.0")
+#: containerd ``hosts.toml`` files instead of legacy ``registry.mirrors`` tables.
+HOSTS_TOML_SINCE = v("v0.24.0")
+#: ``override_path = true`` and ``/v2`` on every host (the double-``/v2/`` fix).
+OVERRIDE_PATH_SINCE = v("v0.25.3")
+#: ``[[settings.container-registry.mirrors]]`` on Bottlerocket (CAPI patch 0029).
+BOTTLEROCKET_MIRROR_LIST = v("v0.20.0")
+
+
+def node_format(version: Version) -> str:
+    """How Ubuntu/RHEL nodes of a release get the mirror: ``legacy`` (``registry.mirrors``
+    in ``config_append.toml``), ``hosts-toml`` (no ``override_path``) or ``current``."""
+    if version < HOSTS_TOML_SINCE:
+        return "legacy"
+    if version < OVERRIDE_PATH_SINCE:
+        return "hosts-toml"
+    return "current"
+
 
 #: Schema path (as in ``schema_store``) → the first release whose decoder knows the key.
 FIELD_SINCE: dict[tuple[str, ...], Version] = {
@@ -165,7 +208,10 @@ FIELD_SINCE: dict[tuple[str, ...], Version] = {
 #: Notes for hovers: what changed later for a key.
 FIELD_NOTES: dict[tuple[str, ...], str] = {
     ("insecureSkipVerify",): "Snow only before v0.15.0; never for Bottlerocket nodes.",
-    ("authenticate",): "Only vSphere (Ubuntu, RHEL) in v0.12.x; Bottlerocket from v0.14.1.",
+    ("authenticate",): (
+        "Only vSphere (Ubuntu, RHEL) in v0.12.x; Tinkerbell from v0.13.0; Nutanix and Docker "
+        "from v0.15.0; Bottlerocket nodes (every provider) from v0.14.1."
+    ),
     ("ociNamespaces",): (
         "Bottlerocket nodes mirrored only `public.ecr.aws` before v0.20.0, and v0.19.x refuses "
         "any other entry for them; from v0.20.0 vSphere Bottlerocket nodes mirror every entry."

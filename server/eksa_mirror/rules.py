@@ -74,6 +74,12 @@ _RULES = [
         INFO,
         "`eksctl anywhere` reads only the first Cluster of a file",
     ),
+    Rule(
+        "RM033",
+        "namespace-double-v2",
+        E,
+        "v0.24.0-v0.25.2 break namespaced mirrors (double `/v2/`)",
+    ),
 ]
 
 #: The first EKS-A release each rule's behaviour applies to (verified in ``releases``).
@@ -87,6 +93,7 @@ _SINCE = {
     "RM025": "v0.6.0", "RM026": "v0.6.0", "RM027": "v0.6.0", "RM028": "v0.6.0",
     "RM029": "v0.13.0",
     "RM030": "v0.6.0",
+    "RM033": "v0.24.0",
 }  # fmt: skip
 
 RULES: dict[str, Rule] = {

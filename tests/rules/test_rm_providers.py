@@ -97,7 +97,22 @@ def test_authenticate(provider: str, expected: list[Any]) -> None:
     found = expect(cluster(AUTH, provider=provider), expected)
     assert "REGISTRY_USERNAME and REGISTRY_PASSWORD" in one(found, "RM016").message
     if provider == "snow":
-        assert "no effect on Snow nodes" in one(found, "RM017").message
+        assert one(found, "RM017").message == (
+            "authenticate: true has no effect on Snow Ubuntu nodes: EKS-A renders no registry "
+            "credentials into their containerd configuration, so authenticated pulls fail"
+        )
+
+
+def test_authenticate_reaches_snow_bottlerocket_nodes() -> None:
+    # The Cluster API bootstrap writes settings.container-registry.credentials from the
+    # registry-credentials Secret on Bottlerocket nodes of every provider, Snow included.
+    expect(cluster(AUTH, provider="snow", cp="bottlerocket", md="bottlerocket"), [RM016_INFO])
+    # One Ubuntu worker group is enough for the warning: those nodes get no credentials.
+    found = expect(
+        cluster(AUTH, provider="snow", cp="bottlerocket", md="ubuntu"),
+        [RM016_INFO, ("RM017", W, at(1, 14, 18))],
+    )
+    assert "Snow Ubuntu nodes" in one(found, "RM017").message
 
 
 @pytest.mark.parametrize(

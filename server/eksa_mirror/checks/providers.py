@@ -58,15 +58,8 @@ def check_providers(check: Check) -> None:
                 pointer("insecureSkipVerify"),
             )
     auth = _true(check, "authenticate")
-    if auth is not None and kind in ("SnowDatacenterConfig", "CloudStackDatacenterConfig"):
-        provider = "Snow" if kind.startswith("Snow") else "CloudStack"
-        check.emit(
-            "RM017",
-            f"authenticate: true has no effect on {provider} nodes: EKS-A renders no registry "
-            "credentials into their containerd configuration, so authenticated pulls fail",
-            check.span(auth),
-            pointer("authenticate"),
-        )
+    if auth is not None:
+        _authenticate_no_effect(check, auth)
     if (
         kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
         and model.bottlerocket_machines()
@@ -76,6 +69,28 @@ def check_providers(check: Check) -> None:
         check.emit("RM020", _UNSUPPORTED[kind], check.span(key), pointer())
     if kind == "TinkerbellDatacenterConfig":
         _tinkerbell_images(check)
+
+
+def _authenticate_no_effect(check: Check, auth: ScalarNode) -> None:
+    """RM017: Snow Ubuntu and CloudStack containerd files carry no credentials. Bottlerocket
+    nodes do get them on every provider, Snow included (the Cluster API bootstrap writes
+    ``settings.container-registry.credentials`` from the ``registry-credentials`` Secret)."""
+    kind = check.model.datacenter_kind
+    if kind == "CloudStackDatacenterConfig":
+        where = "CloudStack nodes"
+    elif kind == "SnowDatacenterConfig" and (
+        not check.model.machines or any(m.os_family != "bottlerocket" for m in check.model.machines)
+    ):
+        where = "Snow Ubuntu nodes"
+    else:
+        return
+    check.emit(
+        "RM017",
+        f"authenticate: true has no effect on {where}: EKS-A renders no registry credentials "
+        "into their containerd configuration, so authenticated pulls fail",
+        check.span(auth),
+        pointer("authenticate"),
+    )
 
 
 def _bottlerocket_mappings(check: Check, provider: str) -> None:

@@ -6,12 +6,14 @@ import re
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from eksa_mirror import gopath, releases
 from eksa_mirror.checks.context import Check, pointer, quote_like
+from eksa_mirror.checks.node_format import mirror_base
 from eksa_mirror.findings import Fix, Severity
 from eksa_mirror.mirror import PUBLIC_ECR
 from eksa_mirror.model import scalar_value
 from eksa_mirror.registries import CURATED_PACKAGES_LEGACY, REGIONAL_PACKAGES
-from eksa_mirror.source import get_item, is_null, items
+from eksa_mirror.source import get_item, get_value, is_null, items
 
 
 def _entries(check: Check) -> tuple[ScalarNode, SequenceNode] | None:
@@ -111,7 +113,13 @@ def _namespace(check: Check, index: int, node: ScalarNode) -> None:
     fix = None
     if cleaned != value and ".." not in value.split("/") and not re.search(r"\s", value):
         fix = Fix(f'Use "{cleaned}"', (check.replace(node, quote_like(node, cleaned)),), safe=True)
-    if ".." in value.split("/") or re.search(r"\s", value):
+    if ".." in value.split("/"):
+        mirror = gopath.join(mirror_base(check), value)
+        effect = (
+            f'which makes the mirror "{mirror}": nodes pull from '
+            f"https://{gopath.to_api_endpoint(mirror)}"
+        )
+    elif re.search(r"\s", value):
         effect = "so nodes pull from a different path than written"
     else:
         effect = f'which drops it: the nodes use "{cleaned}"'
@@ -169,12 +177,38 @@ def _public_ecr_missing(check: Check, key: ScalarNode, seq: SequenceNode) -> Non
     check.emit(
         "RM010",
         "ociNamespaces does not map public.ecr.aws: when ociNamespaces is set, every mirrored "
-        "registry must be listed, including public.ecr.aws, or the EKS Anywhere images (and the "
-        "Bottlerocket and external etcd mirror) are pulled from the internet",
+        "registry must be listed, including public.ecr.aws, or the EKS Anywhere images are "
+        f"pulled from the internet{_core_mirror_effect(check)}",
         check.span(key),
         pointer("ociNamespaces"),
         fix,
     )
+
+
+def _core_mirror_effect(check: Check) -> str:
+    """What an unmapped public.ecr.aws does to the machines that get only its mirror: the
+    external etcd machines, and Bottlerocket nodes on Bare Metal and Snow (every provider
+    before v0.20.0). EKS-A renders ``ToAPIEndpoint("")`` for them: ``v2`` from v0.25.3, ""
+    before (see ``releases``)."""
+    model = check.model
+    target = releases.target_release(model.eksa_version, check.options.eksa_version).version
+    who = []
+    if isinstance(get_value(model.spec, "externalEtcdConfiguration"), MappingNode):
+        who.append("the external etcd machines")
+    public_only = (
+        model.datacenter_kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
+        or target < releases.BOTTLEROCKET_MULTIPLE_OCI
+    )
+    if public_only and model.bottlerocket_machines():
+        who.append("the Bottlerocket nodes")
+    if not who:
+        return ""
+    if target >= releases.OVERRIDE_PATH_SINCE:
+        return (
+            f"; {' and '.join(who)} get the mirror endpoint `v2` (EKS-A's ToAPIEndpoint of the "
+            "missing mirror), which names a host `v2`, so their image pulls fail"
+        )
+    return f"; {' and '.join(who)} get an empty mirror endpoint, so no mirror at all"
 
 
 def check_flags(check: Check) -> None:

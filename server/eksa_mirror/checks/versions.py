@@ -98,13 +98,13 @@ def _authenticate(check: Check, target: Target) -> None:
         return
     kind = check.model.datacenter_kind
     span, where = check.span(pair[0]), pointer("authenticate")
-    vsphere = kind == "VSphereDatacenterConfig"
-    if version < releases.AUTHENTICATE_BEYOND_VSPHERE and kind and not vsphere:
+    since = releases.AUTHENTICATE_PROVIDER_SINCE.get(kind)
+    if since is not None and version < since:
+        provider = kind.removesuffix("DatacenterConfig")
         check.emit(
             "RM028",
-            f"authenticated registry mirrors are only supported on vSphere in {target.label} "
-            f"(other providers from {releases.AUTHENTICATE_BEYOND_VSPHERE}); nodes will pull "
-            "without credentials",
+            f"authenticated registry mirrors reach {provider} nodes from {since} (the target "
+            f"release is {target.label}); nodes will pull without credentials",
             span,
             where,
             severity=Severity.WARNING,

@@ -1,0 +1,103 @@
+"""Bottlerocket nodes: the kubeadm ``registryMirror`` EKS-A renders, and the user-data
+settings the Cluster API bootstrap EKS-A builds turns it into.
+
+EKS-A side: vSphere renders a single ``endpoint`` when the only mapping is
+``public.ecr.aws`` and a sorted ``mirrors`` list otherwise (from v0.20.0); Tinkerbell,
+Snow and every provider before v0.20.0 render only ``endpoint: <public.ecr.aws mirror>``,
+which is ``ToAPIEndpoint("")`` without such a mapping (``v2`` from v0.25.3, ``""`` before).
+
+CAPI side (eks-anywhere-build-tooling, cluster-api patches 0005, 0017, 0029): one
+``[[settings.container-registry.mirrors]]`` per registry with the endpoint as rendered (no
+scheme), ``[settings.pki.registry-mirror-ca]`` with the base64 CA and ``trusted=true``, and
+with credentials from the ``registry-credentials`` Secret (``authenticate``, v0.14.1 on)
+``[[settings.container-registry.credentials]]`` for ``public.ecr.aws`` (when mirrored) and
+for the ``host:port`` the regex ``^(https?://)?[\\w.:-]+`` takes from the first endpoint.
+Before patch 0029 (targets before v0.20.0) the mirror is one
+``[settings.container-registry.mirrors]`` table ``"public.ecr.aws" = ["https://<endpoint>"]``
+and the second credentials entry names the whole endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+
+from eksa_mirror import releases
+from eksa_mirror.explain.model import (
+    BOTTLEROCKET_PUBLIC_ONLY,
+    CA_B64_PLACEHOLDER,
+    PASSWORD_PLACEHOLDER,
+    USERNAME_PLACEHOLDER,
+    BottlerocketSettings,
+)
+from eksa_mirror.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
+
+_ENDPOINT_HOST = re.compile(r"^(https?://)?[\w.:\-]+")
+
+
+def _credentials(registries: list[str]) -> list[str]:
+    lines: list[str] = []
+    for registry in registries:
+        lines += [
+            "[[settings.container-registry.credentials]]",
+            f'registry = "{registry}"',
+            f'username = "{USERNAME_PLACEHOLDER}"',
+            f'password = "{PASSWORD_PLACEHOLDER}"',
+        ]
+    return lines
+
+
+def _ca(cfg: MirrorConfig) -> list[str]:
+    if not cfg.ca_cert_content:
+        return []
+    return ["[settings.pki.registry-mirror-ca]", f'data = "{CA_B64_PLACEHOLDER}"', "trusted=true"]
+
+
+def node_settings(
+    cfg: MirrorConfig, mirrors: dict[str, str], version: releases.Version
+) -> tuple[str, tuple[str, ...]]:
+    """The CAPI Bottlerocket settings for a kubeadm mirror map (registry → endpoint), and
+    the registries that get credentials. Empty when the map is empty (no mirror at all)."""
+    if not mirrors:
+        return "", ()
+    auth = cfg.authenticate and version >= releases.AUTHENTICATE_BOTTLEROCKET
+    first = mirrors[sorted(mirrors)[0]]
+    if version < releases.BOTTLEROCKET_MIRROR_LIST:
+        lines = ["[settings.container-registry.mirrors]", f'"{PUBLIC_ECR}" = ["https://{first}"]']
+        creds = [PUBLIC_ECR, first] if auth else []
+    else:
+        lines = []
+        for registry in sorted(mirrors):
+            lines += [
+                "[[settings.container-registry.mirrors]]",
+                f'registry = "{registry}"',
+                f'endpoint = ["{mirrors[registry]}"]',
+            ]
+        match = _ENDPOINT_HOST.match(first)
+        creds = [r for r in (PUBLIC_ECR,) if r in mirrors] + ([match.group(0)] if match else [])
+        creds = creds if auth else []
+    lines += _ca(cfg) + _credentials(creds)
+    return "\n".join(lines) + "\n", tuple(creds)
+
+
+def bottlerocket_settings(
+    cfg: MirrorConfig, version: releases.Version | None = None
+) -> BottlerocketSettings | None:
+    """Bottlerocket ``registryMirror`` and node settings (``None`` when no such nodes)."""
+    if "bottlerocket" not in cfg.os_families:
+        return None
+    version = version or releases.LATEST
+    bare_v2 = version >= releases.OVERRIDE_PATH_SINCE
+    mapping = cfg.namespaced_registry_map()
+    provider = cfg.datacenter_kind
+    ca = bool(cfg.ca_cert_content)
+    public_only = (
+        provider in BOTTLEROCKET_PUBLIC_ONLY or version < releases.BOTTLEROCKET_MULTIPLE_OCI
+    )
+    if public_only or list(mapping) == [PUBLIC_ECR]:
+        ignored = tuple(sorted(r for r in mapping if r != PUBLIC_ECR))
+        endpoint = to_api_endpoint(mapping.get(PUBLIC_ECR, ""), bare_v2=bare_v2)
+        settings, creds = node_settings(cfg, {PUBLIC_ECR: endpoint} if endpoint else {}, version)
+        return BottlerocketSettings(provider, endpoint, (), ca, ignored, settings, creds)
+    mirrors = tuple(sorted((r, to_api_endpoint(m, bare_v2=bare_v2)) for r, m in mapping.items()))
+    settings, creds = node_settings(cfg, dict(mirrors), version)
+    return BottlerocketSettings(provider, None, mirrors, ca, (), settings, creds)

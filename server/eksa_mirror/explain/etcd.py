@@ -1,0 +1,99 @@
+"""External etcd machines: what EKS-A renders into the ``EtcdadmCluster`` and what
+etcdadm-bootstrap-provider writes on the machines from it.
+
+EKS-A renders ``registryMirror: {endpoint: ToAPIEndpoint(<public.ecr.aws mirror>),
+caCert}`` only when ``externalEtcdConfiguration`` is set (vSphere ``template-cp.yaml``
+``{{- if .externalEtcd }}``; ``pkg/clusterapi/apibuilder.go``).
+
+The node side is etcdadm-bootstrap-provider v1.0.19 as read (``pkg/userdata/cloudinit/
+cloudinit.go`` ``registryMirrorConf`` and ``setRegistryMirror``;
+``pkg/userdata/bottlerocket/node_userdata.go``). EKS-A v0.26 ships v1.0.22, which includes
+the change "hosts.toml double /v2/" (etcdadm-bootstrap-provider PR #58); v1.0.20-v1.0.22
+were not available to compare, so ``CAVEAT`` is shown with these files.
+"""
+
+from __future__ import annotations
+
+from eksa_mirror import releases
+from eksa_mirror.explain.model import (
+    CA_B64_PLACEHOLDER,
+    CERTS_D,
+    CONFIG_APPEND_PATH,
+    CRI,
+    PASSWORD_PLACEHOLDER,
+    USERNAME_PLACEHOLDER,
+    EtcdNodes,
+    NodeFile,
+)
+from eksa_mirror.mirror import MirrorConfig, to_api_endpoint
+
+CAVEAT = (
+    "etcd machine files as written by etcdadm-bootstrap-provider v1.0.19; EKS-A v0.26 ships"
+    " v1.0.22 (with a hosts.toml /v2/ fix, PR #58) whose files could not be compared, so"
+    " the Ubuntu/RHEL etcd files may differ there"
+)
+COMMANDS = (
+    "cat /etc/containerd/config_append.toml >> /etc/containerd/config.toml",
+    "sudo systemctl daemon-reload",
+    "sudo systemctl restart containerd",
+)
+
+
+def _config_append(cfg: MirrorConfig, endpoint: str) -> str:
+    tls = (
+        f'    ca_file = "{CERTS_D}/{endpoint}/ca.crt"'
+        if cfg.ca_cert_content
+        else "    insecure_skip_verify = true"
+    )
+    return (
+        f"\n{CRI}.mirrors]\n"
+        f'  {CRI}.mirrors."public.ecr.aws"]\n'
+        f'    endpoint = ["https://{endpoint}"]\n'
+        f'  {CRI}.configs."{endpoint}".tls]\n'
+        f"{tls}\n"
+    )
+
+
+def _bottlerocket(cfg: MirrorConfig, endpoint: str, version: releases.Version) -> str:
+    lines: list[str] = []
+    if endpoint:
+        lines += [
+            "[settings.container-registry.mirrors]",
+            f'"public.ecr.aws" = ["https://{endpoint}"]',
+        ]
+    if cfg.ca_cert_content:
+        lines += [
+            "[settings.pki.registry-mirror-ca]",
+            f'data = "{CA_B64_PLACEHOLDER}"',
+            "trusted=true",
+        ]
+    if cfg.authenticate and version >= releases.AUTHENTICATE_BOTTLEROCKET:
+        for registry in ("public.ecr.aws", endpoint):
+            lines += [
+                "[[settings.container-registry.credentials]]",
+                f'registry = "{registry}"',
+                f'username = "{USERNAME_PLACEHOLDER}"',
+                f'password = "{PASSWORD_PLACEHOLDER}"',
+            ]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def etcd_nodes(cfg: MirrorConfig, version: releases.Version | None = None) -> EtcdNodes | None:
+    """The external etcd view (``None`` without ``externalEtcdConfiguration``)."""
+    if not cfg.external_etcd:
+        return None
+    version = version or releases.LATEST
+    endpoint = to_api_endpoint(
+        cfg.core_eksa_mirror(), bare_v2=version >= releases.OVERRIDE_PATH_SINCE
+    )
+    family = cfg.etcd_os_family
+    files: tuple[NodeFile, ...] = ()
+    commands: tuple[str, ...] = ()
+    if family != "bottlerocket":
+        files = (
+            NodeFile(f"{CERTS_D}/{endpoint}/ca.crt", cfg.ca_cert_content),
+            NodeFile(CONFIG_APPEND_PATH, _config_append(cfg, endpoint)),
+        )
+        commands = COMMANDS
+    settings = _bottlerocket(cfg, endpoint, version) if family in ("bottlerocket", "") else ""
+    return EtcdNodes(endpoint, bool(cfg.ca_cert_content), family, files, commands, settings, CAVEAT)

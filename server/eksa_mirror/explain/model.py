@@ -1,0 +1,121 @@
+"""The data ``explain`` produces, and the fixed strings EKS Anywhere writes on nodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CERTS_D = "/etc/containerd/certs.d"
+CONFIG_APPEND_PATH = "/etc/containerd/config_append.toml"
+CONFIG_APPEND = (
+    '[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n'
+)
+CRI = '[plugins."io.containerd.grpc.v1.cri".registry'
+PRE_KUBEADM_COMMANDS = (
+    "cat /etc/containerd/config_append.toml >> /etc/containerd/config.toml",
+    "sudo systemctl daemon-reload",
+    "sudo systemctl restart containerd",
+)
+SECRET_NAMESPACE = "eksa-system"
+SECRET_NAME = "registry-credentials"
+SECRET = f"Secret {SECRET_NAMESPACE}/{SECRET_NAME}"
+#: Shown instead of the real ``base64(username:password)``.
+AUTH_PLACEHOLDER = "<base64 of REGISTRY_USERNAME:REGISTRY_PASSWORD>"
+#: Shown instead of the plain values (legacy containerd tables, Bottlerocket settings).
+USERNAME_PLACEHOLDER = f"<username from {SECRET}>"
+PASSWORD_PLACEHOLDER = f"<password from {SECRET}>"
+#: Shown instead of ``base64(caCertContent)`` in Bottlerocket settings.
+CA_B64_PLACEHOLDER = "<base64 of caCertContent>"
+#: Shown instead of the user's environment variables (``registryUsername``...).
+ENV_USERNAME = "<REGISTRY_USERNAME>"
+ENV_PASSWORD = "<REGISTRY_PASSWORD>"
+
+PROVIDER_NAMES = {
+    "VSphereDatacenterConfig": "vSphere",
+    "TinkerbellDatacenterConfig": "Bare Metal (Tinkerbell)",
+    "NutanixDatacenterConfig": "Nutanix",
+    "SnowDatacenterConfig": "Snow",
+    "CloudStackDatacenterConfig": "CloudStack",
+    "DockerDatacenterConfig": "Docker",
+}
+#: Providers whose Ubuntu/RHEL containerd files carry no credentials.
+NO_AUTH_HEADER = frozenset({"SnowDatacenterConfig", "CloudStackDatacenterConfig"})
+#: Providers whose Bottlerocket nodes only get the public.ecr.aws mirror.
+BOTTLEROCKET_PUBLIC_ONLY = frozenset({"TinkerbellDatacenterConfig", "SnowDatacenterConfig"})
+CONTAINERD_FAMILIES = frozenset({"ubuntu", "redhat"})
+
+
+@dataclass(frozen=True)
+class NodeFile:
+    """A file written on the node (kubeadm ``files`` entry)."""
+
+    path: str
+    content: str
+    owner: str = "root:root"
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """One row of the image rewrite table."""
+
+    registry: str
+    mirror: str
+    image: str
+    rewritten: str
+    pull_url: str
+
+
+@dataclass(frozen=True)
+class BottlerocketSettings:
+    """Bottlerocket nodes: kubeadm ``registryMirror`` and the settings CAPI derives from it."""
+
+    provider: str
+    #: Single-endpoint form (``None`` when the ``mirrors`` list is used).
+    endpoint: str | None
+    #: ``mirrors`` list form: ``(upstream registry, mirror API endpoint)``, sorted.
+    mirrors: tuple[tuple[str, str], ...]
+    ca_cert: bool
+    #: Upstream registries listed in ``ociNamespaces`` that Bottlerocket nodes ignore.
+    ignored: tuple[str, ...]
+    #: The Bottlerocket user-data settings (TOML) the Cluster API bootstrap writes.
+    settings: str
+    #: Registries that get ``settings.container-registry.credentials`` entries.
+    credentials: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EtcdNodes:
+    """External etcd machines (``EtcdadmCluster``), rendered only with external etcd."""
+
+    endpoint: str
+    ca_cert: bool
+    os_family: str
+    #: Ubuntu/RHEL etcd files (etcdadm-bootstrap-provider).
+    files: tuple[NodeFile, ...]
+    commands: tuple[str, ...]
+    #: Bottlerocket etcd settings (TOML); "" when not Bottlerocket.
+    bottlerocket_settings: str
+    #: What the reference could not establish about these files.
+    caveat: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything ``explain`` shows."""
+
+    endpoint: str
+    port: str
+    base_registry: str
+    provider: str
+    os_families: tuple[str, ...]
+    #: ``vX.Y.Z`` the output is rendered for, where it came from, and the node format.
+    release: str
+    release_source: str
+    node_format: str
+    ca_cert: bool
+    rewrites: tuple[Rewrite, ...]
+    #: Ubuntu/RHEL containerd files (empty when no such nodes are in use).
+    containerd_files: tuple[NodeFile, ...]
+    bottlerocket: BottlerocketSettings | None
+    etcd: EtcdNodes | None
+    credentials_secret: str | None
+    notes: tuple[str, ...]

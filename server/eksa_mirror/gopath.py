@@ -1,0 +1,135 @@
+"""Go's ``filepath.Join`` and the ``url.Parse``/``URL.String`` round trip, as EKS Anywhere
+uses them to build mirror endpoints (``registrymirror.go`` and ``containerd/utils.go``).
+
+Only what those two call sites can reach is modelled: a scheme-less ``host[:port][/path]``
+string (``ToAPIEndpoint`` prefixes ``//`` when the input has none), Go's parse errors
+(invalid port, a colon in the first path segment, a bad ``%`` escape, a control
+character, a character not allowed in a host name), and the path re-escaping of
+``URL.String``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+_HEX = "0123456789ABCDEF"
+#: Bytes ``URL.EscapedPath`` leaves alone (Go ``shouldEscape`` in ``encodePath`` mode).
+_PATH_SAFE = frozenset(
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+,/:;=@"
+)
+#: ASCII bytes Go accepts in a host name (besides letters and digits).
+_HOST_SAFE = frozenset(b"-_.~!$&'()*+,;=:[]<>\"%")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class ParseError(ValueError):
+    """``url.Parse`` would return an error."""
+
+
+def clean(path: str) -> str:
+    """Go ``path.Clean``: like ``posixpath.normpath`` but a leading ``//`` becomes ``/``."""
+    cleaned = posixpath.normpath(path) if path else "."
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+def join(*parts: str) -> str:
+    """Go ``filepath.Join``: empty parts are dropped, the result is cleaned, and ``..``
+    may climb above the first part (``join("reg:443", "../x") == "x"``)."""
+    kept = [part for part in parts if part]
+    return clean("/".join(kept)) if kept else ""
+
+
+def _unescape(text: str) -> str:
+    """Percent-decoding as ``url.Parse`` does; a bad escape is a parse error."""
+    if "%" not in text:
+        return text
+    out = bytearray()
+    raw = text.encode("utf-8")
+    index = 0
+    while index < len(raw):
+        byte = raw[index]
+        if byte == ord("%"):
+            pair = raw[index + 1 : index + 3].decode("ascii", "replace")
+            if len(pair) != 2 or any(c not in "0123456789abcdefABCDEF" for c in pair):
+                raise ParseError(f"invalid URL escape {raw[index : index + 3]!r}")
+            out.append(int(pair, 16))
+            index += 3
+            continue
+        out.append(byte)
+        index += 1
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _escape_path(path: str) -> str:
+    encoded = path.encode("utf-8", "surrogateescape")
+    return "".join(
+        chr(b) if b in _PATH_SAFE else "%" + _HEX[b >> 4] + _HEX[b & 15] for b in encoded
+    )
+
+
+def _check_host(host: str) -> None:
+    if host.startswith("["):
+        close = host.find("]")
+        if close < 0:
+            raise ParseError("missing ']' in host")
+        port = host[close + 1 :]
+        if port and not re.fullmatch(r":[0-9]*", port):
+            raise ParseError(f"invalid port {port!r} after host")
+    elif ":" in host:
+        port = host[host.rfind(":") :]
+        if not re.fullmatch(r":[0-9]*", port):
+            raise ParseError(f"invalid port {port!r} after host")
+    for char in host.encode("utf-8", "surrogateescape"):
+        if char < 0x80 and not (chr(char).isalnum() or char in _HOST_SAFE):
+            raise ParseError(f"invalid character {chr(char)!r} in host name")
+    _unescape(host)
+
+
+def to_api_endpoint(url: str, *, bare_v2: bool = True) -> str:
+    """EKS-A ``containerd.ToAPIEndpoint``: ``v2`` becomes the first path segment.
+
+    ``bare_v2`` is the v0.25.3/v0.26.0 behaviour (aws/eks-anywhere#10765): a URL without a
+    path also gets ``/v2`` (and ``""`` becomes ``v2``); before, such a URL was returned as
+    is. When Go's ``url.Parse`` fails the input is returned unchanged.
+    """
+    try:
+        return _to_api_endpoint(url, bare_v2)
+    except ParseError:
+        return url
+
+
+def _to_api_endpoint(url: str, bare_v2: bool) -> str:
+    text = url if "//" in url else "//" + url
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        raise ParseError("invalid control character in URL")
+    text, hash_sign, fragment = text.partition("#")
+    text, question, query = text.partition("?")
+    scheme = ""
+    match = _SCHEME.match(text)
+    if match:
+        scheme, text = match.group(0)[:-1].lower(), text[match.end() :]
+    elif not text.startswith("/") and ":" in text.split("/", 1)[0]:
+        raise ParseError("first path segment in URL cannot contain colon")
+    authority = None
+    if text.startswith("//"):
+        authority, slash, rest = text[2:].partition("/")
+        text = slash + rest
+        host = authority.rpartition("@")[2]
+        _check_host(host)
+    path = _unescape(text)
+    if path:
+        path = join("v2", path)
+    elif bare_v2:
+        path = "v2"
+    out = f"{scheme}:" if scheme else ""
+    if authority is not None and (authority or path):
+        out += "//" + authority
+    if path and authority and not path.startswith("/"):
+        out += "/"
+    out += _escape_path(path)
+    if question:
+        out += "?" + query
+    if hash_sign:
+        out += "#" + fragment
+    return out.removeprefix("//")
