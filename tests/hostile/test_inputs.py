@@ -57,13 +57,15 @@ def _cold_cache() -> Iterator[None]:
     source.PARSE_CACHE.clear()
 
 
-def bounded(text: str, *, seconds: float = 2.0, megabytes: float | None = 64) -> Analysis:
-    """Analyse ``text`` and fail if it takes too long or allocates too much (timed without
-    tracemalloc, which slows pure-Python code many times over)."""
-    began = time.perf_counter()
+def bounded(text: str, *, seconds: float = 30.0, megabytes: float | None = 64) -> Analysis:
+    """Analyse ``text`` and fail if it blows up: the CPU-time bound is an order of magnitude
+    above a normal run, so it catches an exponential expansion (an alias bomb never ends), not
+    a slow machine; speed itself is measured by the benchmarks. Memory is measured in a second
+    run under tracemalloc, which slows pure-Python code many times over."""
+    began = time.process_time()
     result = analyze(text)
-    elapsed = time.perf_counter() - began
-    assert elapsed < seconds, f"analysis took {elapsed:.2f} s"
+    elapsed = time.process_time() - began
+    assert elapsed < seconds, f"analysis took {elapsed:.2f} s of CPU time"
     if megabytes is None:
         return result
     source.PARSE_CACHE.clear()
@@ -203,7 +205,7 @@ def test_nesting_with_the_pure_python_parser(monkeypatch: pytest.MonkeyPatch) ->
     """Without libyaml the composer recurses: the RecursionError becomes a positioned finding."""
     monkeypatch.setattr(source, "_Loader", yaml.SafeLoader)
     text = ENDPOINT + "    ociNamespaces: " + "[" * 10_000 + "]" * 10_000 + "\n"
-    bounded(text, seconds=5, megabytes=None)  # the scanner is slow under tracemalloc
+    bounded(text, seconds=60, megabytes=None)  # the scanner is slow under tracemalloc
     assert found(text) == [
         (
             "RM024",
@@ -227,11 +229,11 @@ def test_limits_are_the_documented_ones() -> None:
 
 def test_text_over_the_character_limit() -> None:
     text = ENDPOINT + "# " + "x" * MAX_TEXT_CHARS + "\n"
-    began = time.perf_counter()
+    began = time.process_time()
     assert found(text) == [
         ("RM024", (0, 0, 0, 47), TOO_LARGE.format(chars=len(text), lines=9)),
     ]
-    assert time.perf_counter() - began < 1
+    assert time.process_time() - began < 10, "the text was parsed before its size was checked"
 
 
 def test_text_over_the_line_limit() -> None:

@@ -286,5 +286,5 @@ def test_document_over_the_size_limit(server: Server) -> None:
     where = {"textDocument": {"uri": uri}, "position": {"line": 25, "character": 6}}
     assert "error" not in server.request("textDocument/hover", where)
     assert "error" not in server.request("textDocument/completion", where)
-    assert time.monotonic() - began < 10
+    assert time.monotonic() - began < 60  # a hang guard, not a speed claim
     served(server)
