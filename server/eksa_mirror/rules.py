@@ -74,6 +74,7 @@ _RULES = [
         INFO,
         "`eksctl anywhere` reads only the first Cluster of a file",
     ),
+    Rule("RM031", "unused-suppression", INFO, "a suppression comment that suppresses nothing"),
 ]
 
 #: The first EKS-A release each rule's behaviour applies to (verified in ``releases``).
@@ -86,7 +87,7 @@ _SINCE = {
     "RM021": "v0.13.0", "RM022": "v0.12.0", "RM023": "v0.6.0", "RM024": "v0.6.0",
     "RM025": "v0.6.0", "RM026": "v0.6.0", "RM027": "v0.6.0", "RM028": "v0.6.0",
     "RM029": "v0.13.0",
-    "RM030": "v0.6.0",
+    "RM030": "v0.6.0", "RM031": "v0.6.0",
 }  # fmt: skip
 
 RULES: dict[str, Rule] = {

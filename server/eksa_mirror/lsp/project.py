@@ -1,0 +1,98 @@
+"""The project configuration (``.eksa-mirror.toml``) as the language server uses it.
+
+The file is found from the document's path (``file://`` URIs only; an untitled buffer has
+none), nearest folder first, and read again when its mtime or size changes: each analysis
+costs a few ``stat`` calls for it, and the analysis cache is keyed by the file's stamp.
+Clients that can watch files are asked to report changes of any ``.eksa-mirror.toml`` so
+that open documents are analysed again at once. The editor's settings win over the file
+(``config.layered``). A bad file is shown once (``window/showMessage``) and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from eksa_mirror.checks.context import Options
+from eksa_mirror.config import CONFIG_NAME, ConfigCache, ConfigError, find_config, layered
+
+log = logging.getLogger(__name__)
+
+WATCH_ID = "eksa-mirror-config-watch"
+
+
+def file_path(uri: str) -> Path | None:
+    """The local path of a ``file://`` URI."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file" or not parsed.path:
+        return None
+    return Path(unquote(parsed.path))
+
+
+class ProjectConfigs:
+    """Configurations by document, and the errors already shown to the user."""
+
+    def __init__(self) -> None:
+        self.cache = ConfigCache()
+        self._shown: dict[str, str] = {}
+
+    def options(self, uri: str, given: Options) -> tuple[Options, str, str | None]:
+        """(options for ``uri``, a key that changes with the file, a new error to show)."""
+        path = file_path(uri)
+        if path is None:
+            return given, "", None
+        try:
+            found = find_config(path.parent)
+            if found is None:
+                return given, "", None
+            config = self.cache.load(found)
+        except ConfigError as exc:
+            text = f"{exc.path}:{exc.line}:{exc.column}: error {exc.message}"
+            new = None if self._shown.get(exc.path) == text else text
+            self._shown[exc.path] = text
+            return given, "error:" + text, new
+        except OSError as exc:  # an unreadable folder on the way up: no configuration
+            log.warning("configuration lookup failed: %s", type(exc).__name__)
+            return given, "", None
+        self._shown.pop(str(config.path), None)
+        key = f"{config.path}:{config.stamp[0]}:{config.stamp[1]}"
+        return layered(config, path, given), key, None
+
+
+def watch(ls: LanguageServer) -> None:
+    """Ask the client to report changes of ``.eksa-mirror.toml`` files, if it can."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if not (watched and watched.dynamic_registration):
+        return
+    params = types.RegistrationParams(
+        registrations=[
+            types.Registration(
+                id=WATCH_ID,
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                    watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_NAME}")]
+                ),
+            )
+        ]
+    )
+    try:
+        ls.client_register_capability(params).add_done_callback(_refused)
+    except Exception as exc:  # the client said it can; if it cannot, edits still re-read
+        log.warning("could not register the configuration watcher: %s", type(exc).__name__)
+
+
+def _refused(future: Future[None]) -> None:
+    """Log a client's refusal (the configuration is still re-read on each analysis)."""
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("the client refused to watch %s files", CONFIG_NAME)
+
+
+def is_config(uri: str) -> bool:
+    path = file_path(uri)
+    return path is not None and path.name == CONFIG_NAME
