@@ -171,9 +171,10 @@ def _line_removal(lines: Sequence[str], line: int) -> Span:
     """The whole line with its line break (the one before it on the last line)."""
     if line + 1 < len(lines):
         return Span(Position(line, 0), Position(line + 1, 0))
+    end = Position(line, len(lines[line].rstrip("\r")))
     if line > 0:
-        return Span(Position(line - 1, len(lines[line - 1].rstrip("\r"))), Position(line, 0))
-    return Span(Position(line, 0), Position(line, len(lines[line].rstrip("\r"))))
+        return Span(Position(line - 1, len(lines[line - 1].rstrip("\r"))), end)
+    return Span(Position(line, 0), end)
 
 
 def apply_suppressions(
