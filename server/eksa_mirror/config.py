@@ -99,14 +99,16 @@ def layered(config: ProjectConfig | None, file: Path | None, given: Options) -> 
 
 def find_config(folder: Path) -> Path | None:
     """The nearest ``.eksa-mirror.toml`` in ``folder`` or a folder above it."""
-    current = Path(os.path.abspath(folder))
+    # os.path rather than pathlib: the language server looks once per analysis.
+    current = os.path.abspath(folder)
     while True:
-        candidate = current / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-        if current.parent == current:
+        candidate = os.path.join(current, CONFIG_NAME)
+        if os.path.isfile(candidate):
+            return Path(candidate)
+        parent = os.path.dirname(current)
+        if parent == current:
             return None
-        current = current.parent
+        current = parent
 
 
 class ConfigCache:

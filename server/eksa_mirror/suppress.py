@@ -190,20 +190,29 @@ def apply_suppressions(
     found = directives(lines)
     if not found:
         return findings
-    kept = [f for f in findings if not _suppressed(f, found)]
+    by_line: dict[int, list[Directive]] = {}
+    whole_file: list[Directive] = []
+    for directive in found:
+        if directive.problem:
+            continue
+        if directive.file_level:
+            whole_file.append(directive)
+        elif directive.covers >= 0:
+            by_line.setdefault(directive.covers, []).append(directive)
+    kept = [f for f in findings if not _suppressed(f, by_line, whole_file)]
     if options.enabled(CODE):
         kept.extend(_unused(found, options, bom))
         kept.sort(key=Finding.sort_key)
     return kept
 
 
-def _suppressed(finding: Finding, found: list[Directive]) -> bool:
+def _suppressed(
+    finding: Finding, by_line: dict[int, list[Directive]], whole_file: list[Directive]
+) -> bool:
+    """Whether a directive covering the finding's first line, or the whole file, names it."""
     if finding.code == CODE:
         return False
-    line = finding.span.start.line
-    for directive in found:
-        if directive.problem or not (directive.file_level or directive.covers == line):
-            continue
+    for directive in by_line.get(finding.span.start.line, []) + whole_file:
         if any(ref.code == finding.code for ref in directive.codes):
             directive.used.add(finding.code)
             return True

@@ -2,7 +2,8 @@
 
 The file is found from the document's path (``file://`` URIs only; an untitled buffer has
 none), nearest folder first, and read again when its mtime or size changes: each analysis
-costs a few ``stat`` calls for it, and the analysis cache is keyed by the file's stamp.
+costs one ``stat`` of it (the search up the folders is remembered for two seconds), and
+the analysis cache is keyed by the file's stamp.
 Clients that can watch files are asked to report changes of any ``.eksa-mirror.toml`` so
 that open documents are analysed again at once. The editor's settings win over the file
 (``config.layered``). A bad file is shown once (``window/showMessage``) and ignored.
@@ -11,6 +12,7 @@ that open documents are analysed again at once. The editor's settings win over t
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -24,6 +26,10 @@ from eksa_mirror.config import CONFIG_NAME, ConfigCache, ConfigError, find_confi
 log = logging.getLogger(__name__)
 
 WATCH_ID = "eksa-mirror-config-watch"
+#: How long the search for a folder's configuration file is remembered: the search costs a
+#: ``stat`` per folder up to the root, and runs before every request on a document. The file
+#: found is still checked on every analysis (its mtime), and a watched change searches again.
+FIND_TTL_S = 2.0
 
 
 def file_path(uri: str) -> Path | None:
@@ -40,6 +46,21 @@ class ProjectConfigs:
     def __init__(self) -> None:
         self.cache = ConfigCache()
         self._shown: dict[str, str] = {}
+        #: Which file governs a folder, looked up again after ``FIND_TTL_S``.
+        self._found: dict[Path, tuple[float, Path | None]] = {}
+
+    def forget(self) -> None:
+        """A configuration file was created, changed or deleted: search again."""
+        self._found.clear()
+
+    def find(self, folder: Path) -> Path | None:
+        now = time.monotonic()
+        cached = self._found.get(folder)
+        if cached is not None and now - cached[0] < FIND_TTL_S:
+            return cached[1]
+        found = find_config(folder)
+        self._found[folder] = (now, found)
+        return found
 
     def options(self, uri: str, given: Options) -> tuple[Options, str, str | None]:
         """(options for ``uri``, a key that changes with the file, a new error to show)."""
@@ -47,7 +68,7 @@ class ProjectConfigs:
         if path is None:
             return given, "", None
         try:
-            found = find_config(path.parent)
+            found = self.find(path.parent)
             if found is None:
                 return given, "", None
             config = self.cache.load(found)

@@ -119,6 +119,7 @@ class EksaMirrorServer(LanguageServer):
 
     def config_changed(self) -> None:
         """A ``.eksa-mirror.toml`` changed: analyse the open documents again."""
+        self.configs.forget()
         self.settings_generation += 1
         self.refresh()
 
