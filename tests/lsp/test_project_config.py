@@ -65,7 +65,7 @@ def project(tmp_path: Path, config: str | None = CONFIG, text: str = SPEC) -> Pa
 
 
 def open_file(client: RecordingClient, path: Path) -> Doc:
-    doc = Doc(client, path.name, path.read_text())
+    doc = Doc(client, path.name, path.read_bytes().decode("utf-8"))
     doc.uri = path.as_uri()
     return doc.did_open()
 
@@ -89,6 +89,33 @@ async def test_same_findings_as_validate(name: str, tmp_path: Path) -> None:
         rm019 = next(d for d in diagnostics if d.code == "RM019")
         assert rm019.severity == types.DiagnosticSeverity.Error  # from the file
         assert client.messages == []
+
+
+#: More files as users write them, each checked by validate and by the server.
+CASES = {
+    "own-line": SPEC.replace(
+        "    port: 443", "    # eksa-mirror: ignore[RM019] lab\n    port: 443"
+    ),
+    "bom-crlf": ("\ufeff# eksa-mirror: ignore-file[RM009]\n" + SPEC).replace("\n", "\r\n"),
+    "two-clusters": SPEC
+    + "---\n"
+    + SPEC.replace("ignore-file[RM010]", "ignore-file[RM010, RM027]"),
+    "broken": "# eksa-mirror: ignore-file[RM008]\n" + HEAD + "    endpoint: [a\n    port: 443\n",
+    "unknown": SPEC.replace("ignore[RM009]", "ignore[RM009, RMX, RM999]"),
+}
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+async def test_same_findings_as_validate_for_each_case(name: str, tmp_path: Path) -> None:
+    (tmp_path / ".eksa-mirror.toml").write_text(CONFIG)
+    async with started(name) as client:
+        for case, text in CASES.items():
+            path = tmp_path / f"{case}.yaml"
+            path.write_bytes(text.encode("utf-8"))
+            expected = validate_json(path)
+            assert "RM031" in {code for code, _ in expected} or case == "broken", case
+            diagnostics = await open_file(client, path).diagnostics()
+            assert summary(diagnostics) == expected, case
 
 
 @pytest.mark.parametrize("name", CLIENTS)
