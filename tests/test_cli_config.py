@@ -189,3 +189,19 @@ def test_the_pre_commit_hook_reads_it(capsys: pytest.CaptureFixture[str]) -> Non
     code = main([*entry[1:], *hook["args"], "--strict", "clusters/c.yaml"])
     out, _ = capsys.readouterr()
     assert (code, codes(out.splitlines())) == (1, ["clusters/c.yaml:9 RM019"])
+
+
+def test_many_files_in_parallel_keep_their_configuration(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """From 32 files on, files are checked in worker processes: each keeps its options."""
+    write(Path("a/.eksa-mirror.toml"), 'ignore = ["RM008"]\n')
+    for index in range(20):
+        write(Path(f"a/c{index:02d}.yaml"), SPEC)
+        write(Path(f"b/c{index:02d}.yaml"), SPEC)
+    code, out, _ = run(capsys, "a", "b")
+    assert code == 1
+    found = codes(out)
+    assert len(found) == 20 * 2 + 20 * 3
+    assert not any(line.startswith("a/") and line.endswith("RM008") for line in found)
+    assert sum(line.startswith("b/") and line.endswith("RM008") for line in found) == 20

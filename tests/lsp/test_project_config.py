@@ -214,3 +214,7 @@ async def test_ignore_quick_fix(name: str, tmp_path: Path) -> None:
         rm031 = next(d for d in after if d.code == "RM031")
         offered = await doc.code_actions(rm031.range, [rm031], with_ignore=True)
         assert [a.title for a in offered] == ["Remove RM009 from the suppression"]
+        assert offered[0].edit is not None and offered[0].edit.changes is not None
+        doc.edit(list(offered[0].edit.changes[doc.uri]))  # type: ignore[arg-type]
+        assert "- registry: https://docker.io  # eksa-mirror: ignore[RM012]\n" in doc.text
+        assert "RM031" not in {str(d.code) for d in await doc.diagnostics()}
