@@ -4,28 +4,27 @@ The file is found from the document's path (``file://`` URIs only; an untitled b
 none), nearest folder first, and read again when its mtime or size changes: each analysis
 costs one ``stat`` of it (the search up the folders is remembered for two seconds), and
 the analysis cache is keyed by the file's stamp.
-Clients that can watch files are asked to report changes of any ``.eksa-mirror.toml`` so
-that open documents are analysed again at once. The editor's settings win over the file
-(``config.layered``). A bad file is shown once (``window/showMessage``) and ignored.
-"""
+
+A ``workspace/didChangeWatchedFiles`` notification about a ``.eksa-mirror.toml`` (the VS Code
+extension sends them) makes the server search again and analyse the open documents at once.
+The server does not register a watcher itself (``client/registerCapability``): a client that
+cannot answer that request fails, and the mtime check finds every change anyway.
+
+The editor's settings win over the file (``config.layered``). A bad file is shown once
+(``window/showMessage``) and ignored."""
 
 from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import unquote, urlparse
-
-from lsprotocol import types
-from pygls.lsp.server import LanguageServer
 
 from eksa_mirror.checks.context import Options
 from eksa_mirror.config import CONFIG_NAME, ConfigCache, ConfigError, find_config, layered
 
 log = logging.getLogger(__name__)
 
-WATCH_ID = "eksa-mirror-config-watch"
 #: How long the search for a folder's configuration file is remembered: the search costs a
 #: ``stat`` per folder up to the root, and runs before every request on a document. The file
 #: found is still checked on every analysis (its mtime), and a watched change searches again.
@@ -83,35 +82,6 @@ class ProjectConfigs:
         self._shown.pop(str(config.path), None)
         key = f"{config.path}:{config.stamp[0]}:{config.stamp[1]}"
         return layered(config, path, given), key, None
-
-
-def watch(ls: LanguageServer) -> None:
-    """Ask the client to report changes of ``.eksa-mirror.toml`` files, if it can."""
-    workspace = ls.client_capabilities.workspace
-    watched = workspace.did_change_watched_files if workspace else None
-    if not (watched and watched.dynamic_registration):
-        return
-    params = types.RegistrationParams(
-        registrations=[
-            types.Registration(
-                id=WATCH_ID,
-                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                    watchers=[types.FileSystemWatcher(glob_pattern=f"**/{CONFIG_NAME}")]
-                ),
-            )
-        ]
-    )
-    try:
-        ls.client_register_capability(params).add_done_callback(_refused)
-    except Exception as exc:  # the client said it can; if it cannot, edits still re-read
-        log.warning("could not register the configuration watcher: %s", type(exc).__name__)
-
-
-def _refused(future: Future[None]) -> None:
-    """Log a client's refusal (the configuration is still re-read on each analysis)."""
-    if not future.cancelled() and future.exception() is not None:
-        log.warning("the client refused to watch %s files", CONFIG_NAME)
 
 
 def is_config(uri: str) -> bool:

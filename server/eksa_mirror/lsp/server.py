@@ -30,7 +30,7 @@ from eksa_mirror.lsp.convert import (
     edits_from_data,
 )
 from eksa_mirror.lsp.documents import use_lsp_lines
-from eksa_mirror.lsp.project import ProjectConfigs, is_config, watch
+from eksa_mirror.lsp.project import ProjectConfigs, is_config
 from eksa_mirror.lsp.protocol import Protocol, report_protocol_error
 from eksa_mirror.lsp.settings import Settings, parse_settings
 from eksa_mirror.source import normalize
@@ -220,7 +220,6 @@ def initialize(ls: EksaMirrorServer, params: types.InitializeParams) -> None:
 @server.feature(types.INITIALIZED)
 async def initialized(ls: EksaMirrorServer, params: types.InitializedParams) -> None:
     ls.settings_ready.clear()
-    watch(ls)
     try:
         await _pull_configuration(ls)
     finally:
