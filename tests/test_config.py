@@ -71,6 +71,10 @@ def test_an_empty_file_and_an_empty_select_change_nothing() -> None:
             "3:1: error severity.RM008: 'fatal' is not one of error, warning, information, hint",
         ),
         ('[severity]\nRM999 = "error"\n', "2:1: error severity: unknown rule code RM999"),
+        (
+            'ignore = []\nseverity = { RM008 = "fatal" }\n',
+            "2:1: error severity.RM008: 'fatal' is not one of error, warning, information, hint",
+        ),
         ('severity = "error"\n', '1:1: error severity must be a table like RM019 = "error"'),
         (
             '[per-file-ignores]\n"dev/*.yaml" = "RM008"\n',

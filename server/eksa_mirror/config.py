@@ -252,7 +252,15 @@ _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
 
 
 def locate(lines: list[str], keys: tuple[str, ...]) -> tuple[int, int]:
-    """1-based line and column of the key ``keys`` (a top-level key or one in a table)."""
+    """1-based line and column of the key ``keys`` (a top-level key or one in a table); the
+    table's own key when the value is an inline table (``severity = { RM008 = 1 }``)."""
+    found = _locate(lines, keys)
+    if found is None and len(keys) > 1:
+        found = _locate(lines, keys[:1])
+    return found or (1, 1)
+
+
+def _locate(lines: list[str], keys: tuple[str, ...]) -> tuple[int, int] | None:
     *tables, key = keys
     table = ".".join(tables)
     current = ""
@@ -268,7 +276,7 @@ def locate(lines: list[str], keys: tuple[str, ...]) -> tuple[int, int]:
         found = pattern.match(line)
         if found is not None and current == table:
             return number + 1, len(found[1]) + 1
-    return 1, 1
+    return None
 
 
 # --- globs -----------------------------------------------------------------------------
