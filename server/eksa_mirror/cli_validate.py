@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eksa_mirror.analysis import Analysis, Options, analyze
+from eksa_mirror.config import ConfigCache, ConfigError, layered
 from eksa_mirror.findings import Finding, Severity
 from eksa_mirror.fixes import apply_edits, safe_edits
 from eksa_mirror.formatters import FORMATTERS, FileFinding
 from eksa_mirror.releases import LATEST, Target, parse_version, target_release
 from eksa_mirror.rules import RULES
+from eksa_mirror.suppress import suppress_in
 
 #: Files larger than this are not analysed (a clear message instead of a long freeze).
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -199,11 +201,22 @@ def write_atomic(name: str, text: str) -> None:
 FIX_ROUNDS = 5
 
 
-def fix_text(text: str, options: Options) -> tuple[str, int]:
-    """``text`` with every safe fix applied (until none is left) and how many were applied."""
+def lint(text: str, options: Options, against_text: str | None = None) -> Analysis:
+    """The findings the user sees: the analysis, RM023 of ``--against``, then the inline
+    suppressions (docs/configuration.md) applied to all of them."""
+    analysis = analyze(text, options)
+    _against(against_text, analysis, text, options)
+    suppress_in(analysis, options)
+    return analysis
+
+
+def fix_text(text: str, options: Options, against_text: str | None = None) -> tuple[str, int]:
+    """``text`` with every safe fix applied (until none is left) and how many were applied.
+
+    Suppressed findings are not fixed; unused suppressions are removed (RM031)."""
     applied = 0
     for _ in range(FIX_ROUNDS):
-        edits = safe_edits(analyze(text, options).findings)
+        edits = safe_edits(lint(text, options, against_text).findings)
         new = apply_edits(text, edits) if edits else text
         if new == text:
             break
@@ -249,28 +262,29 @@ class _FileResult:
     targets: set[Target] = field(default_factory=set)
 
 
-def _check_file(job: _Job, name: str) -> _FileResult:
-    """Read, optionally fix, and analyse one file; never raises."""
+def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileResult:
+    """Read, optionally fix, and analyse one file (with its configuration's ``options``);
+    never raises."""
     result = _FileResult("<stdin>" if name == "-" else name)
+    options = options or job.options
     try:
         text = _read(name)
         if job.fix and name != "-":
-            new, applied = fix_text(text, job.options)
+            new, applied = fix_text(text, options, job.against_text)
             if new != text:
                 write_atomic(name, new)
                 text = new
                 result.notes.append(
                     f"{result.display}: applied {applied} fix{'es' * (applied != 1)}"
                 )
-        analysis = analyze(text, job.options)
-        _against(job.against_text, analysis, text, job.options)
+        analysis = lint(text, options, job.against_text)
     except UsageError as exc:
         result.error = str(exc)
         return result
     except Exception as exc:  # a bug in a rule must not hide the other files
         result.error = f"{result.display}: internal error: {type(exc).__name__}: {exc}"
         return result
-    option = job.options.eksa_version
+    option = options.eksa_version
     result.targets = {target_release(c.eksa_version, option) for c in analysis.clusters}
     if not analysis.has_cluster and not analysis.findings:
         result.notes.append(f"{result.display}: no EKS Anywhere Cluster document, nothing to check")
@@ -278,17 +292,17 @@ def _check_file(job: _Job, name: str) -> _FileResult:
     return result
 
 
-def _check_all(job: _Job, names: list[str]) -> Iterator[_FileResult]:
+def _check_all(job: _Job, names: list[str], options: list[Options]) -> Iterator[_FileResult]:
     """Results in the order of ``names``; many files are spread over the cores."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(names) < PARALLEL_FROM or workers < 2 or "-" in names:
-        yield from (_check_file(job, name) for name in names)
+        yield from (_check_file(job, n, o) for n, o in zip(names, options, strict=True))
         return
     from concurrent.futures import ProcessPoolExecutor  # only for trees: it loads multiprocessing
 
     chunk = max(1, len(names) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_check_file, [job] * len(names), names, chunksize=chunk)
+        yield from pool.map(_check_file, [job] * len(names), names, options, chunksize=chunk)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -311,7 +325,9 @@ def _validate(args: argparse.Namespace) -> int:
         except UsageError as exc:
             _error(str(exc))
             problems += 1
-    for checked in _check_all(job, names):
+    names, per_file, bad = _configured(names, options)
+    problems += bad
+    for checked in _check_all(job, names, per_file):
         if checked.error is not None:
             _error(checked.error)
             problems += 1
@@ -336,6 +352,36 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
+
+
+def _configured(names: list[str], given: Options) -> tuple[list[str], list[Options], int]:
+    """Each file with the options of its ``.eksa-mirror.toml`` under the command line's.
+
+    A bad configuration file is one line on stderr (once) and its files are not checked.
+    """
+    cache = ConfigCache()
+    kept: list[str] = []
+    options: list[Options] = []
+    reported: set[str] = set()
+    for name in names:
+        path = Path.cwd() / "-" if name == "-" else Path(name)
+        try:
+            config = cache.for_file(path)
+        except ConfigError as exc:
+            if exc.path not in reported:
+                reported.add(exc.path)
+                print(f"{_shown(exc.path)}:{exc.line}:{exc.column}: error {exc.message}",
+                      file=sys.stderr)  # fmt: skip
+            continue
+        kept.append(name)
+        options.append(layered(config, None if name == "-" else path, given))
+    return kept, options, len(reported)
+
+
+def _shown(path: str) -> str:
+    """A path relative to the current folder when it is below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def run_schema(args: argparse.Namespace) -> int:

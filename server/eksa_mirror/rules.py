@@ -74,6 +74,7 @@ _RULES = [
         INFO,
         "`eksctl anywhere` reads only the first Cluster of a file",
     ),
+    Rule("RM031", "unused-suppression", INFO, "a suppression comment that suppresses nothing"),
     Rule(
         "RM033",
         "namespace-double-v2",
@@ -93,6 +94,7 @@ _SINCE = {
     "RM025": "v0.6.0", "RM026": "v0.6.0", "RM027": "v0.6.0", "RM028": "v0.6.0",
     "RM029": "v0.13.0",
     "RM030": "v0.6.0",
+    "RM031": "v0.6.0",
     "RM033": "v0.24.0",
 }  # fmt: skip
 

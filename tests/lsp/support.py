@@ -51,6 +51,7 @@ class RecordingClient(LanguageClient):
     """pytest-lsp's client, plus every publishDiagnostics and the negotiated encoding."""
 
     published: list[types.PublishDiagnosticsParams]
+    registrations: list[types.Registration]
     configuration_requests: int
     encoding: str
     pull: bool
@@ -69,15 +70,21 @@ def _record_configuration(client: RecordingClient, params: types.ConfigurationPa
     ]
 
 
+def _record_registration(client: RecordingClient, params: types.RegistrationParams) -> None:
+    client.registrations.extend(params.registrations)
+
+
 def make_client() -> RecordingClient:
     client = RecordingClient(converter_factory=default_converter)
     client.published = []
+    client.registrations = []
     client.configuration_requests = 0
     client.encoding = "utf-16"
     client.pull = False
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record_publish
     features[types.WORKSPACE_CONFIGURATION] = _record_configuration
+    features[types.CLIENT_REGISTER_CAPABILITY] = _record_registration
     register_lsp_features(client, features)
     return client
 
@@ -342,7 +349,10 @@ class Doc:
         rng: types.Range,
         diagnostics: Sequence[types.Diagnostic],
         only: Sequence[str] | None = None,
+        *,
+        with_ignore: bool = False,
     ) -> list[types.CodeAction]:
+        """The code actions offered; the "Ignore RMxxx on this line" ones only if asked."""
         result = await self.client.text_document_code_action_async(
             types.CodeActionParams(
                 text_document=self.ident,
@@ -353,7 +363,8 @@ class Doc:
                 ),
             )
         )
-        return [a for a in result or [] if isinstance(a, types.CodeAction)]
+        actions = [a for a in result or [] if isinstance(a, types.CodeAction)]
+        return [a for a in actions if with_ignore or not a.title.startswith("Ignore RM")]
 
 
 @contextlib.asynccontextmanager

@@ -95,6 +95,9 @@ async def test_findings_without_a_fix_get_no_action(client: RecordingClient) -> 
     async with opened(client, "nofix.yaml", INVALID) as doc:
         rm005 = next(d for d in await doc.diagnostics() if d.code == "RM005")
         assert await doc.code_actions(rm005.range, [rm005]) == []
+        # Only the suppression comment is offered (docs/configuration.md).
+        offered = await doc.code_actions(rm005.range, [rm005], with_ignore=True)
+        assert [a.title for a in offered] == ["Ignore RM005 on this line"]
 
 
 async def test_a_fix_survives_a_client_that_drops_data(client: RecordingClient) -> None:

@@ -82,8 +82,12 @@ function createClient(server: LocatedServer): LanguageClient {
       { scheme: 'untitled', language: 'yaml' },
     ],
     // Sends workspace/didChangeConfiguration when any eksaMirror.* setting changes; the
-    // server also pulls the section with workspace/configuration.
-    synchronize: { configurationSection: SECTION },
+    // server also pulls the section with workspace/configuration. File events of any
+    // .eksa-mirror.toml (docs/configuration.md) make the server analyse open files again.
+    synchronize: {
+      configurationSection: SECTION,
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/.eksa-mirror.toml'),
+    },
     initializationOptions: serverSettings(),
     outputChannel: output,
     traceOutputChannel: output,

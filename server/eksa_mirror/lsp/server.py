@@ -18,7 +18,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from eksa_mirror import __version__
-from eksa_mirror.analysis import Analysis, analyze
+from eksa_mirror.analysis import Analysis, Options, analyze
 from eksa_mirror.completion import complete
 from eksa_mirror.fixes import safe_edits
 from eksa_mirror.hover import hover
@@ -30,9 +30,12 @@ from eksa_mirror.lsp.convert import (
     edits_from_data,
 )
 from eksa_mirror.lsp.documents import use_lsp_lines
+from eksa_mirror.lsp.project import ProjectConfigs, is_config
 from eksa_mirror.lsp.protocol import Protocol, report_protocol_error
 from eksa_mirror.lsp.settings import Settings, parse_settings
 from eksa_mirror.source import normalize
+from eksa_mirror.suppress import CODE as UNUSED_SUPPRESSION
+from eksa_mirror.suppress import ignore_edit, suppress_in
 from eksa_mirror.upgrade import add_editor_findings
 
 log = logging.getLogger(__name__)
@@ -50,7 +53,9 @@ class EksaMirrorServer(LanguageServer):
         self.settings = Settings()
         self.settings_generation = 0
         self.pull_diagnostics = False
-        self._analyses: dict[str, tuple[int | None, int, Analysis, Lines]] = {}
+        self._analyses: dict[str, tuple[int | None, int, Analysis, Lines, str]] = {}
+        #: ``.eksa-mirror.toml`` files by document (docs/configuration.md).
+        self.configs = ProjectConfigs()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         #: Clear while the client's settings are being fetched after ``initialized``:
         #: diagnostics wait for them instead of flashing results of the defaults.
@@ -76,20 +81,47 @@ class EksaMirrorServer(LanguageServer):
             text = doc.source
         except Exception:  # a document the client never opened
             return None
+        options, config_key = self.options_for(uri)
         cached = self._analyses.get(uri)
-        if cached and cached[0] == doc.version and cached[1] == self.settings_generation:
+        if (
+            cached
+            and cached[0] == doc.version
+            and cached[1] == self.settings_generation
+            and cached[4] == config_key
+        ):
             return cached[2], cached[3]
         try:
-            result = analyze(text, self.settings.options())
+            result = analyze(text, options)
             mode = self.settings.upgrade_diff  # RM023 against git HEAD when "git"
-            add_editor_findings(result.findings, uri, text, self.settings.options(), mode)
+            add_editor_findings(result.findings, uri, text, options, mode)
+            suppress_in(result, options)
         except Exception as exc:  # never let a document take the server down
             log.error("analysis failed for %s: %s", uri, type(exc).__name__)
             return None
         # The client's lines: a lone CR ends a line too (as in the core), the BOM stays.
         lines = Lines(normalize(text), self.workspace.position_encoding or "utf-16")
-        self._analyses[uri] = (doc.version, self.settings_generation, result, lines)
+        self._analyses[uri] = (doc.version, self.settings_generation, result, lines, config_key)
         return result, lines
+
+    def options_for(self, uri: str) -> tuple[Options, str]:
+        """The settings over the document's ``.eksa-mirror.toml``, and the file's stamp.
+
+        A bad configuration file is shown once and left out."""
+        options, key, error = self.configs.options(uri, self.settings.options())
+        if error is not None:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    types.MessageType.Error,
+                    f"eksa-mirror: {error} (the configuration file is ignored until it is fixed)",
+                )
+            )
+        return options, key
+
+    def config_changed(self) -> None:
+        """A ``.eksa-mirror.toml`` changed: analyse the open documents again."""
+        self.configs.forget()
+        self.settings_generation += 1
+        self.refresh()
 
     def diagnostics(self, uri: str) -> list[types.Diagnostic]:
         found = self.analysis(uri)
@@ -237,7 +269,18 @@ def did_change(ls: EksaMirrorServer, params: types.DidChangeTextDocumentParams) 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: EksaMirrorServer, params: types.DidSaveTextDocumentParams) -> None:
-    ls.schedule(params.text_document.uri)
+    if is_config(params.text_document.uri):
+        ls.config_changed()
+    else:
+        ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(
+    ls: EksaMirrorServer, params: types.DidChangeWatchedFilesParams
+) -> None:
+    if any(is_config(change.uri) for change in params.changes):
+        ls.config_changed()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -263,7 +306,9 @@ async def pull_diagnostics(
         version = ls.workspace.get_text_document(uri).version
     except Exception:
         version = None
-    result_id = f"{version}:{ls.settings_generation}"
+    # The configuration file's stamp: an edit of .eksa-mirror.toml changes the result.
+    config_key = ls.options_for(uri)[1]
+    result_id = f"{version}:{ls.settings_generation}:{hash(config_key) & 0xFFFFFFFF:x}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri), result_id=result_id)
@@ -316,7 +361,7 @@ def on_hover(ls: EksaMirrorServer, params: types.HoverParams) -> types.Hover | N
         result.clusters,
         pos.line,
         pos.column - (1 if result.bom and pos.line == 0 else 0),
-        eksa_version=ls.settings.eksa_version,
+        eksa_version=ls.options_for(params.text_document.uri)[0].eksa_version,
     )
     if text is None:
         return None
@@ -341,18 +386,20 @@ def code_action(ls: EksaMirrorServer, params: types.CodeActionParams) -> list[ty
             if diag.source != SOURCE:
                 continue
             rebuilt = edits_from_data(diag.data, _version(ls, uri)) or _rebuild(ls, uri, diag)
-            if rebuilt is None:
-                continue
-            title, preferred, edits = rebuilt
-            actions.append(
-                types.CodeAction(
-                    title=title,
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diag],
-                    is_preferred=preferred,
-                    edit=types.WorkspaceEdit(changes={uri: edits}),
+            if rebuilt is not None:
+                title, preferred, edits = rebuilt
+                actions.append(
+                    types.CodeAction(
+                        title=title,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diag],
+                        is_preferred=preferred,
+                        edit=types.WorkspaceEdit(changes={uri: edits}),
+                    )
                 )
-            )
+            ignore = _ignore_action(ls, uri, diag)
+            if ignore is not None:
+                actions.append(ignore)
     if only is not None and any(_matches(FIX_ALL_KIND, kind) for kind in only):
         fix_all = _fix_all(ls, uri)
         if fix_all is not None:
@@ -392,6 +439,30 @@ def _rebuild(
     fix = same[0].fix
     assert fix is not None
     return fix.title, fix.preferred, [lines.edit(e) for e in fix.edits]
+
+
+def _ignore_action(
+    ls: EksaMirrorServer, uri: str, diag: types.Diagnostic
+) -> types.CodeAction | None:
+    """ "Ignore RMxxx on this line": a ``# eksa-mirror: ignore[RMxxx]`` comment at the end of
+    the diagnostic's first line (merged into one already there)."""
+    code = str(diag.code) if diag.code is not None else ""
+    if not code.startswith("RM") or code == UNUSED_SUPPRESSION:
+        return None
+    found = ls.analysis(uri)
+    if found is None:
+        return None
+    result, lines = found
+    edit = ignore_edit(result, diag.range.start.line, code)
+    if edit is None:
+        return None
+    return types.CodeAction(
+        title=f"Ignore {code} on this line",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diag],
+        is_preferred=False,
+        edit=types.WorkspaceEdit(changes={uri: [lines.edit(edit)]}),
+    )
 
 
 def _fix_all(ls: EksaMirrorServer, uri: str) -> types.CodeAction | None:
