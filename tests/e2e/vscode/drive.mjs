@@ -24,13 +24,16 @@
 //   IGNORE_CODE     code to ignore in settings_live                          (RM009)
 //   PATH_LINK       the eksa-mirror on code-server's PATH: removed before missing_server, which
 //                   then also answers from the status bar item after the notification is gone
+//   EXTHOST_LOGS    code-server's logs folder: before the click on the file, wait until its
+//                   extension host has started (as in a window open for a few seconds), so the
+//                   timeline measures the extension and its server, not code-server's start-up
 //   LENS            when "1", one more step: lens   click "Check registry", wait for the
 //                   "Clear check results" lens and the check's diagnostics
 //
 // The clock times (epoch ms) of the click on the file and of the first squiggle go to
 // result.epoch, to be set against the extension's timeline in its output channel.
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const env = process.env;
@@ -47,6 +50,18 @@ const SETTINGS_FILE = env.SETTINGS_FILE;
 const IGNORE_CODE = env.IGNORE_CODE || 'RM009';
 const PATH_LINK = env.PATH_LINK;
 const LENS = env.LENS === '1';
+const EXTHOST_LOGS = env.EXTHOST_LOGS;
+
+/** True once code-server's extension host has activated its start-up extensions. */
+function extensionHostReady() {
+  try {
+    return readdirSync(EXTHOST_LOGS, { recursive: true })
+      .filter((f) => String(f).endsWith('remoteexthost.log'))
+      .some((f) => readFileSync(join(EXTHOST_LOGS, String(f)), 'utf8').includes('Eager extensions activated'));
+  } catch {
+    return false;
+  }
+}
 if (!URL || !ART) {
   console.error('drive.mjs: CS_URL and ARTIFACTS are required');
   process.exit(2);
@@ -148,6 +163,10 @@ try {
     result.timings.workbench_at = secs();
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE });
     await row.first().waitFor({ timeout: 60000 });
+    if (EXTHOST_LOGS) {
+      await waitFor(async () => extensionHostReady(), 60000, 'the extension host');
+      result.epoch.extension_host_ready = Date.now();
+    }
     result.epoch.file_click = Date.now();
     await row.first().click();
     await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 30000 });

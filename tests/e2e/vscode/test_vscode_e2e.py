@@ -225,7 +225,12 @@ def test_platform_extension_offline(e2e_tools: Any, offline_session: Any) -> Non
     try:
         result, progress, elapsed = _drive(
             command,
-            {"CS_URL": session.url, "CHROMIUM": e2e_tools.chromium, "LENS": "1"},
+            {
+                "CS_URL": session.url,
+                "CHROMIUM": e2e_tools.chromium,
+                "LENS": "1",
+                "EXTHOST_LOGS": str(session.user_data / "logs"),
+            },
             artifacts,
             env,
         )
