@@ -233,6 +233,10 @@ class Session:
         texts = [p.read_text(errors="replace") for p in logs]
         return "\n".join(t for t in texts if "timeline: activated" in t)
 
+    def extension_host_log(self) -> str:
+        logs = (self.user_data / "logs").rglob("remoteexthost.log")
+        return "\n".join(p.read_text(errors="replace") for p in logs)
+
     def keep_logs(self, artifacts: Path) -> None:
         """Keep the logs (code-server, extension host, our output channel) with the screenshots."""
         artifacts.mkdir(parents=True, exist_ok=True)
