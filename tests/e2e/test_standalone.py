@@ -42,7 +42,12 @@ def binary(standalone_binary: Path) -> list[str]:
 def test_it_carries_its_own_python(standalone_binary: Path) -> None:
     internal = standalone_binary.parent / "_internal"
     names = [p.name.lower() for p in internal.iterdir()]
-    runtime = [n for n in names if n.startswith(("libpython", "python3", "python."))]
+    # libpython3.X.so (Linux), python3X.dll (Windows), Python or Python.framework (macOS)
+    runtime = [
+        n
+        for n in names
+        if n.startswith(("libpython", "python3")) or n in ("python", "python.framework")
+    ]
     assert runtime, f"no Python runtime in {internal}"
     assert (internal / "eksa_mirror" / "schema" / "eksa-cluster.schema.json").is_file()
 
