@@ -227,7 +227,9 @@ def test_platform_extension_offline(e2e_tools: Any, offline_session: Any) -> Non
         CS_WORKSPACE=str(session.workspace),
         CS_LOG=str(session.log),
     )
-    command = ["unshare", "-n", "bash", str(HERE / "netns-session.sh")]
+    # As root an empty network namespace; otherwise inside a user namespace of its own.
+    unshare = ["unshare", "-n"] if os.geteuid() == 0 else ["unshare", "-r", "-n"]
+    command = [*unshare, "bash", str(HERE / "netns-session.sh")]
     try:
         result, progress, elapsed = _drive(
             command,
