@@ -11,6 +11,8 @@ variables): it needs no Python on the machine.
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +130,34 @@ def test_same_diagnostics_from_serve(binary: list[str], tmp_path: Path) -> None:
     frozen = _serve_diagnostics(binary, tmp_path)
     assert frozen == _serve_diagnostics(PIP_COMMAND, tmp_path)
     assert {code for code, *_ in frozen} >= {"RM008", "RM009"}
+
+
+def _python_homes() -> list[str]:
+    """Folders that hold a Python runtime on this machine (Linux): the test's own, Debian's."""
+    homes = {sys.prefix, sys.base_prefix, *map(str, Path("/usr/lib").glob("python3*"))}
+    homes |= {str(p) for p in Path("/usr/local/lib").glob("python3*")}
+    return sorted(h for h in homes if Path(h).is_dir() and not REPO.is_relative_to(h))
+
+
+@pytest.mark.skipif(
+    not (sys.platform == "linux" and hasattr(os, "geteuid") and os.geteuid() == 0),
+    reason="hiding the machine's Pythons needs a mount namespace (Linux, as root); "
+    "run `bash scripts/test` as root to run it",
+)
+def test_runs_with_every_python_of_the_machine_hidden(binary: list[str]) -> None:
+    """In a mount namespace where every Python runtime folder is an empty tmpfs (so
+    ``python3 -c pass`` fails), the standalone program still finds the same problems."""
+    hide = " && ".join(f"mount -t tmpfs none {shlex.quote(h)}" for h in _python_homes())
+    script = (
+        f"{hide} || exit 3; python3 -c pass 2>/dev/null && exit 4; "
+        f"exec {shlex.quote(binary[0])} validate --format json examples"
+    )
+    frozen = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    pip = run(PIP_COMMAND, "validate", "--format", "json", "examples")
+    assert frozen.returncode != 3, f"could not hide the Pythons: {frozen.stderr}"
+    assert frozen.returncode != 4, "python3 still runs with its runtime folders hidden"
+    assert frozen.returncode == 1, frozen.stderr
+    assert json.loads(frozen.stdout) == json.loads(pip.stdout)
