@@ -205,6 +205,8 @@ def test_vscode_extension_end_to_end(e2e_tools: Any, code_server: Any) -> None:
     assert "pip install eksa-mirror" in missing["message"], missing
     assert "eksaMirror.server.path" in missing["message"], missing
     assert "`" not in missing["message"] and not missing["message_has_code"], missing
+    # code-server is a remote window: the message says where its PATH comes from
+    assert "its PATH comes from the login shell of the remote machine" in missing["message"]
     assert missing["buttons"] == ["Open Settings", "Show Output"], missing
     assert missing["count"] == 1, missing
     assert "PATH searched" in missing["output"], missing["output"]
