@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_validate.py", "bench_scaling.py", "bench_lsp.py")
+BENCHMARKS = ("bench_validate.py", "bench_scaling.py", "bench_lsp.py", "bench_standalone.py")
 
 
 def missing_tools() -> list[str]:

@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else list(argv)
+    if args_in == ["--version"]:  # editors probe with it: answer before importing anything
+        print(f"eksa-mirror {__version__}")
+        return 0
     # Start-up builds many long-lived objects (the imported modules) and no garbage: the
     # cyclic GC would only re-scan them, about a tenth of a short validate run. Collect
     # nothing while importing, then move what the imports built out of the GC's sight.
@@ -48,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if enabled:
             gc.enable()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(args_in)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     try:

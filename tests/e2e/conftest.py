@@ -24,3 +24,8 @@ def yls_command() -> list[str]:
     if shutil.which("node") is None:
         pytest.fail("node is not on PATH: yaml-language-server needs Node.js", pytrace=False)
     return [str(binary), "--stdio"]
+
+
+# The standalone program, for the tests that compare it with the pip-installed command and
+# for the platform VS Code extension that carries it.
+from standalone import standalone_binary  # noqa: E402,F401

@@ -45,6 +45,12 @@ def registry(tmp_path_factory: pytest.TempPathFactory, ca: Issued) -> Iterator[R
 
 @pytest_lsp.fixture(config=CONFIG)
 async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
+    lsp_client.lens_refreshes = 0  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def lens_refresh(params: None) -> None:  # what VS Code does: ask for the lenses again
+        lsp_client.lens_refreshes += 1  # type: ignore[attr-defined]
+
     await lsp_client.initialize_session(
         types.InitializeParams(capabilities=client_capabilities("visual-studio-code"))
     )
@@ -130,11 +136,22 @@ async def test_unknown_ca_becomes_a_diagnostic_and_can_be_cleared(
     ]
     regular = [d.code for d in client.diagnostics[uri] if d.source == "eksa-mirror"]
     assert regular == ["RM020"]  # the analysis' own findings stay beside the check's
+    # The client was asked to refresh its lenses, and the refreshed ones offer to clear.
+    assert client.lens_refreshes == 1  # type: ignore[attr-defined]
     lenses = await client.text_document_code_lens_async(
         types.CodeLensParams(types.TextDocumentIdentifier(uri))
     )
+    assert [lens.command.title for lens in lenses if lens.command] == [
+        "Check registry",
+        "Clear check results",
+    ]
     clear = next(lens.command for lens in lenses if lens.command and "Clear" in lens.command.title)
     await run_command(client, clear)
+    for _ in range(50):  # and again when the results are cleared
+        if client.lens_refreshes == 2:  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.1)
+    assert client.lens_refreshes == 2  # type: ignore[attr-defined]
     for _ in range(50):
         if not any(d.source == "eksa-mirror-check" for d in client.diagnostics.get(uri, [])):
             break

@@ -192,3 +192,31 @@ def test_tcp_rejects_a_bad_address() -> None:
     assert run.returncode == 2
     assert "HOST:PORT" in run.stderr
     assert run.stdout == ""
+
+
+def test_cancel_of_an_answered_request_is_not_a_warning() -> None:
+    """VS Code cancels hover and code-lens requests when the text changes, often after the
+    answer left: a clean session like that logs no warning (pygls logs "Cancel notification
+    for unknown message id" for each)."""
+    cancel = [
+        {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 2}},  # answered
+        {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 99}},  # never sent
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eksa_mirror", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b"".join(frame(m) for m in SESSION[:4]))
+    proc.stdin.flush()
+    time.sleep(0.3)  # the hover (id 2) is answered before its cancel arrives
+    proc.stdin.write(b"".join(frame(m) for m in [*cancel, *SHUTDOWN]))
+    proc.stdin.flush()
+    stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    by_id = {m["id"]: m for m in parse_frames(stdout) if "id" in m and "method" not in m}
+    assert "port" in by_id[2]["result"]["contents"]["value"]
+    assert stderr.decode(errors="replace") == ""

@@ -1,6 +1,8 @@
 // EKS-A Registry Mirror: runs `eksa-mirror serve` (a pygls language server) over stdio for YAML
 // files, mirrors the `eksaMirror.*` settings to it, and offers the project's JSON Schema to
-// Red Hat YAML.
+// Red Hat YAML. A status bar item shows the server's state and keeps its actions at hand; the
+// output channel logs which server started and the start-up timeline (activated, server found,
+// initialized, first diagnostics).
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -8,7 +10,14 @@ import {
   type ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { type LocatedServer, locateServer, onPythonInterpreterChange } from './serverLocator';
+import {
+  type LocatedServer,
+  ORIGIN,
+  locateServer,
+  onPythonInterpreterChange,
+  searchPath,
+} from './serverLocator';
+import { MENU_COMMAND, ServerStatus, showMenu } from './status';
 import { SchemaContributor } from './yamlSchemas';
 
 const CLIENT_ID = 'eksaMirror'; // also the prefix of `eksaMirror.trace.server`
@@ -17,9 +26,22 @@ const SECTION = 'eksaMirror';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+let status: ServerStatus;
+let extension: { path: string; version: string } | undefined;
 /** Serialises start/stop so that quick setting changes do not start two servers. */
 let lifecycle: Promise<void> = Promise.resolve();
 let missingServerShown = false;
+
+/** Start-up timeline, in the output channel: milliseconds since activation, and the clock
+ * time (epoch ms) so an end-to-end test can set it against the moment the file opened. */
+let activatedAt = 0;
+const marked = new Set<string>();
+function mark(event: string, detail = ''): void {
+  if (marked.has(event)) return;
+  marked.add(event);
+  const now = Date.now();
+  output.info(`timeline: ${event} +${now - activatedAt} ms (epoch ${now})${detail ? `: ${detail}` : ''}`);
+}
 
 /** The `eksaMirror` settings the server reads: the whole section minus `server`. */
 export function serverSettings(resource?: vscode.Uri): Record<string, unknown> {
@@ -45,19 +67,28 @@ async function openServerPathSetting(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.openSettings', query);
 }
 
+/** The "not found" message: plain text (notifications do not render Markdown), and what to
+ * do in a remote window, whose PATH comes from the remote login shell. */
+export function missingServerMessage(remoteName: string | undefined): string {
+  const base = 'EKS-A Mirror: the eksa-mirror language server was not found. Install it with ' +
+    '"pip install eksa-mirror" in the Python environment selected in the Python extension, or set ' +
+    'eksaMirror.server.path to the eksa-mirror command.';
+  if (!remoteName) return `${base} The PATH that was searched is in the output.`;
+  return `${base} This is a remote window (${remoteName}): its PATH comes from the login shell of ` +
+    'the remote machine, not from the shell that started the editor. Set eksaMirror.server.path in ' +
+    'the Remote settings, or add the folder of eksa-mirror to PATH in the remote ~/.profile and ' +
+    'reload the window. The PATH that was searched is in the output.';
+}
+
 function showMissingServer(tried: string): void {
+  status.set({ kind: 'missing' });
+  output.error(`eksa-mirror server not found. Tried:\n${tried}\nPATH searched:\n  ${searchPath().join('\n  ')}`);
   if (missingServerShown) return; // once per session, not once per YAML file
   missingServerShown = true;
   const openSettings = 'Open Settings';
   const showOutput = 'Show Output';
   void vscode.window
-    .showErrorMessage(
-      'EKS-A Mirror: the eksa-mirror language server was not found. Run `pip install eksa-mirror` ' +
-        'in your Python environment (the one selected in the Python extension, or put it on PATH), ' +
-        'or set "eksaMirror.server.path" to the eksa-mirror command.',
-      openSettings,
-      showOutput,
-    )
+    .showErrorMessage(missingServerMessage(vscode.env.remoteName), openSettings, showOutput)
     .then((choice) => {
       if (choice === openSettings) {
         void openServerPathSetting();
@@ -65,7 +96,6 @@ function showMissingServer(tried: string): void {
         output.show(true);
       }
     });
-  output.error(`eksa-mirror server not found. Tried:\n${tried}`);
 }
 
 function createClient(server: LocatedServer): LanguageClient {
@@ -89,9 +119,26 @@ function createClient(server: LocatedServer): LanguageClient {
       fileEvents: vscode.workspace.createFileSystemWatcher('**/.eksa-mirror.toml'),
     },
     initializationOptions: serverSettings(),
+    middleware: {
+      // Only to time the first diagnostics (pull, as VS Code asks them, or push).
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        const items = report && 'items' in report ? report.items : undefined;
+        if (items?.length) {
+          const uri = document instanceof vscode.Uri ? document : document.uri;
+          mark('first diagnostics', `${items.length} in ${vscode.workspace.asRelativePath(uri)}`);
+        }
+        return report;
+      },
+      handleDiagnostics: (uri, diagnostics, next) => {
+        if (diagnostics.length) mark('first diagnostics', `${diagnostics.length} in ${vscode.workspace.asRelativePath(uri)}`);
+        next(uri, diagnostics);
+      },
+    },
     outputChannel: output,
     traceOutputChannel: output,
-    diagnosticCollectionName: 'eksa-mirror',
+    // No diagnosticCollectionName: VS Code pulls diagnostics into a collection named by the
+    // server's identifier ("eksa-mirror"); a push collection of the same name is a warning.
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
@@ -109,7 +156,8 @@ async function stopClient(): Promise<void> {
 
 async function startClient(): Promise<void> {
   await stopClient();
-  const { server, tried } = await locateServer(vscode.window.activeTextEditor?.document.uri);
+  status.set({ kind: 'starting' });
+  const { server, tried } = await locateServer(vscode.window.activeTextEditor?.document.uri, extension);
   const report = tried
     .map(({ candidate, result }) =>
       `  ${result.ok ? 'ok  ' : 'skip'} ${candidate.origin}: ${[candidate.command, ...candidate.baseArgs].join(' ')}` +
@@ -120,13 +168,18 @@ async function startClient(): Promise<void> {
     return;
   }
   missingServerShown = false;
+  mark('server found', `${server.origin}`);
   output.info(`starting ${server.command} ${[...server.baseArgs, 'serve'].join(' ')} (${server.version}, from ${server.origin})`);
   if (tried.length > 1) output.info(`server search:\n${report}`);
+  if (server.origin === ORIGIN.path) output.info(`PATH searched:\n  ${searchPath().join('\n  ')}`);
   const next = createClient(server);
   client = next;
   try {
     await next.start();
+    mark('initialized');
+    status.set({ kind: 'running', detail: `${server.version}, ${server.origin}: ${server.command}` });
   } catch (e) {
+    status.set({ kind: 'failed', detail: String(e) });
     output.error(`the eksa-mirror server failed to start: ${String(e)}`);
     const choice = await vscode.window.showErrorMessage(
       `EKS-A Mirror: the language server (${server.command}) failed to start. See the output for details.`,
@@ -152,10 +205,14 @@ function scheduleRestart(delayMs = 300): void {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  activatedAt = Date.now();
+  extension = { path: context.extensionPath, version: String(context.extension.packageJSON.version) };
   output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
-  context.subscriptions.push(output);
+  status = new ServerStatus();
+  context.subscriptions.push(output, status);
   output.info(`eksa-mirror extension ${String(context.extension.packageJSON.version)} on VS Code ${vscode.version}` +
     (vscode.env.remoteName ? ` (remote: ${vscode.env.remoteName})` : ''));
+  mark('activated');
 
   context.subscriptions.push(
     vscode.commands.registerCommand('eksaMirror.restartServer', () => {
@@ -163,6 +220,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return restart();
     }),
     vscode.commands.registerCommand('eksaMirror.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand(MENU_COMMAND, () => showMenu(status, {
+      showOutput: () => output.show(true),
+      openSettings: openServerPathSetting,
+      restart: () => {
+        missingServerShown = false;
+        return restart();
+      },
+    })),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // Other eksaMirror.* settings reach the running server via didChangeConfiguration.
       if (e.affectsConfiguration('eksaMirror.server')) {

@@ -2,14 +2,21 @@
 //
 // Order (the first candidate whose `--version` probe succeeds wins):
 //   1. setting eksaMirror.server.path        -> `<path> serve`
-//   2. setting eksaMirror.server.pythonPath  -> `<python> -m eksa_mirror serve`
-//   3. the Python extension's selected interpreter (ms-python.python, optional)
+//   2. the server bundled in a platform extension (server/eksa-mirror, the standalone
+//      program built by scripts/build-standalone; absent from the universal .vsix)
+//                                            -> `<bundled> serve`
+//   3. setting eksaMirror.server.pythonPath  -> `<python> -m eksa_mirror serve`
+//   4. the Python extension's selected interpreter (ms-python.python, optional)
 //                                            -> `<python> -m eksa_mirror serve`
-//   4. `eksa-mirror` on PATH                 -> `eksa-mirror serve`
+//   5. `eksa-mirror` on PATH                 -> `eksa-mirror serve`
 //
-// The server is never bundled: it needs jsonschema/referencing, which need the compiled
-// rpds-py, so it runs from the user's Python environment (`pip install eksa-mirror`).
+// Candidates are produced lazily: the Python extension is only asked (and activated) when
+// neither the setting nor the bundled server works. The PATH is searched here, not by the
+// shell, so the output channel can say which folders were searched: in a remote window
+// (Remote-SSH, WSL, code-server) they come from the remote login shell, not from the shell
+// that started the editor.
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -20,6 +27,9 @@ export interface Candidate {
   readonly command: string;
   /** Arguments before the sub-command (`-m eksa_mirror` for an interpreter). */
   readonly baseArgs: readonly string[];
+  /** The version, known without running `--version` (the bundled server is the extension's
+   * own build): no probe, one process start less before the first diagnostics. */
+  readonly knownVersion?: string;
 }
 
 export interface ProbeResult {
@@ -147,37 +157,90 @@ export async function onPythonInterpreterChange(listener: () => void): Promise<v
   return event ? event(() => listener()) : undefined;
 }
 
-export async function candidates(resource?: vscode.Uri): Promise<Candidate[]> {
+/** The folders of the PATH the extension host runs with, in order. */
+export function searchPath(): string[] {
+  return (process.env.PATH ?? process.env.Path ?? '').split(path.delimiter).filter(Boolean);
+}
+
+/** `eksa-mirror` on the PATH: its full path, or undefined (Windows: with PATHEXT). */
+export function findOnPath(name: string, dirs: readonly string[] = searchPath()): string | undefined {
+  const exts = process.platform === 'win32'
+    ? (process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean)
+    : [''];
+  for (const dir of dirs) {
+    for (const ext of exts) {
+      const file = path.join(dir, name + ext);
+      try {
+        fs.accessSync(file, process.platform === 'win32' ? fs.constants.F_OK : fs.constants.X_OK);
+        if (fs.statSync(file).isFile()) return file;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The standalone server inside a platform extension, made executable if unzipping lost the bit. */
+export function bundledServer(extensionPath: string): string | undefined {
+  const file = path.join(extensionPath, 'server', process.platform === 'win32' ? 'eksa-mirror.exe' : 'eksa-mirror');
+  if (!fs.existsSync(file)) return undefined;
+  if (process.platform !== 'win32') {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+    } catch {
+      try { fs.chmodSync(file, 0o755); } catch { /* the probe reports it */ }
+    }
+  }
+  return file;
+}
+
+/** Where a candidate comes from, for `Candidate.origin`. */
+export const ORIGIN = {
+  setting: 'setting eksaMirror.server.path',
+  bundled: 'the server bundled with this extension',
+  pythonPath: 'setting eksaMirror.server.pythonPath',
+  pythonExtension: 'the Python extension\'s selected interpreter',
+  path: 'PATH',
+} as const;
+
+export interface Extension {
+  readonly path: string;
+  readonly version: string;
+}
+
+export async function* candidates(resource?: vscode.Uri, extension?: Extension): AsyncGenerator<Candidate> {
   const config = vscode.workspace.getConfiguration('eksaMirror', resource);
-  const out: Candidate[] = [];
   const serverPath = config.get<string>('server.path', '').trim();
-  if (serverPath) {
-    out.push({ origin: 'setting eksaMirror.server.path', command: expandPath(serverPath), baseArgs: [] });
+  if (serverPath) yield { origin: ORIGIN.setting, command: expandPath(serverPath), baseArgs: [] };
+  const bundled = extension ? bundledServer(extension.path) : undefined;
+  if (bundled && extension) {
+    yield { origin: ORIGIN.bundled, command: bundled, baseArgs: [], knownVersion: `eksa-mirror ${extension.version}` };
   }
   const pythonPath = config.get<string>('server.pythonPath', '').trim();
   if (pythonPath) {
-    out.push({
-      origin: 'setting eksaMirror.server.pythonPath',
-      command: expandPath(pythonPath),
-      baseArgs: ['-m', 'eksa_mirror'],
-    });
+    yield { origin: ORIGIN.pythonPath, command: expandPath(pythonPath), baseArgs: ['-m', 'eksa_mirror'] };
   }
   const interpreter = await pythonExtensionInterpreter(resource);
   if (interpreter?.length) {
-    out.push({
-      origin: 'the Python extension\'s selected interpreter',
+    yield {
+      origin: ORIGIN.pythonExtension,
       command: interpreter[0],
       baseArgs: [...interpreter.slice(1), '-m', 'eksa_mirror'],
-    });
+    };
   }
-  out.push({ origin: 'PATH', command: process.platform === 'win32' ? 'eksa-mirror.exe' : 'eksa-mirror', baseArgs: [] });
-  return out;
+  const onPath = findOnPath('eksa-mirror');
+  yield { origin: ORIGIN.path, command: onPath ?? 'eksa-mirror', baseArgs: [] };
 }
 
-export async function locateServer(resource?: vscode.Uri): Promise<LocateResult> {
+export async function locateServer(resource?: vscode.Uri, extension?: Extension): Promise<LocateResult> {
   const tried: Array<{ candidate: Candidate; result: ProbeResult }> = [];
-  for (const candidate of await candidates(resource)) {
-    const result = await probe(candidate);
+  for await (const candidate of candidates(resource, extension)) {
+    const result = candidate.knownVersion
+      ? { ok: true, detail: candidate.knownVersion }
+      : candidate.origin === ORIGIN.path && !path.isAbsolute(candidate.command)
+        ? { ok: false, detail: 'not found on PATH' } // searched above: no need to spawn
+        : await probe(candidate);
     tried.push({ candidate, result });
     if (result.ok) return { server: { ...candidate, version: result.detail }, tried };
   }

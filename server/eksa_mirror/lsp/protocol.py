@@ -11,9 +11,13 @@ id, so the client waits forever for an answer, and it shows the user a
 - a notification or response that cannot be read is logged and dropped (a notification has
   no one to answer).
 
-Unknown methods (``-32601`` for requests, ignored notifications including ``$/``) and
-``$/cancelRequest`` are already right in pygls. pygls also logs the params of a message
-whose handler failed, and those hold the document's text: they are withheld from the log.
+Unknown methods (``-32601`` for requests, ignored notifications including ``$/``) are
+already right in pygls. A ``$/cancelRequest`` for a request already answered is ordinary
+(VS Code cancels a hover or code-lens request when the text changes, often after the
+answer left): pygls logs each as a warning, here it is a debug line.
+
+pygls also logs the params of a message whose handler failed, and those hold the
+document's text: they are withheld from the log.
 """
 
 from __future__ import annotations
@@ -69,6 +73,16 @@ class Protocol(LanguageServerProtocol):
         for key in [key for key, future in futures.items() if future.done()]:
             del futures[key]
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        """Cancel a request still running; one already answered (the usual case: handlers
+        here are quick and mostly synchronous) is not worth a warning."""
+        future = self._request_futures.pop(msg_id, None)
+        if future is None:
+            log.debug("cancel of request %s, already answered", msg_id)
+            return
+        if future.cancel():
+            log.debug("cancelled request %s", msg_id)
 
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Unreadable):

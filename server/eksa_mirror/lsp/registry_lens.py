@@ -3,7 +3,11 @@
 The check contacts the configured registry (``registry.check.run_check``) in a worker
 thread, so typing is never blocked; its failed steps become diagnostics with source
 ``eksa-mirror-check`` on the key each step is about, until the next check or
-``eksaMirror.clearRegistryCheck``.
+``eksaMirror.clearRegistryCheck``. When the results come or go, the server asks the client
+to refresh its code lenses (``workspace/codeLens/refresh``), so that "Clear check results"
+appears and goes without an edit of the file.
+
+The network code is imported when a check runs, not when the server starts.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from lsprotocol import types
 from yaml.nodes import Node
 
 from eksa_mirror.model import mirror_config
-from eksa_mirror.registry.check import run_check
 from eksa_mirror.registry.report import CheckReport, Status
 from eksa_mirror.source import get_item
 
@@ -66,6 +69,8 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
     config = mirror_config(model) if model is not None else None
     if model is None or config is None:
         return {"verdict": "error", "message": "no registryMirrorConfiguration here"}
+    from eksa_mirror.registry.check import run_check  # the network code, on first use
+
     report: CheckReport = await asyncio.to_thread(run_check, config)
     diagnostics = []
     for step in report.steps:
@@ -84,6 +89,7 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
         )
     ls.check_results[uri] = diagnostics
     ls.refresh_uri(uri)
+    refresh_code_lenses(ls)
     failed = any(s.status is Status.FAIL for s in report.steps)
     return {"verdict": "fail" if failed else "ok", "problems": len(diagnostics)}
 
@@ -92,3 +98,12 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
 def clear_check(ls: EksaMirrorServer, uri: str) -> None:
     if ls.check_results.pop(uri, None) is not None:
         ls.refresh_uri(uri)
+        refresh_code_lenses(ls)
+
+
+def refresh_code_lenses(ls: EksaMirrorServer) -> None:
+    """Ask the client to request the code lenses again, when it supports that (LSP 3.16)."""
+    workspace = ls.client_capabilities.workspace
+    lens = workspace.code_lens if workspace else None
+    if lens is not None and lens.refresh_support:
+        ls.workspace_code_lens_refresh(None)

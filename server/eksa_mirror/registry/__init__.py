@@ -11,23 +11,52 @@ Public API, used by the command line and by the language server's code lens:
 * ``required_projects(eksa_version)`` and ``parse_eksa_version(text)``.
 """
 
-from eksa_mirror.registry.check import (
-    PROJECTS,
-    PROJECTS_BEFORE_V0_24,
-    config_problem,
-    parse_eksa_version,
-    required_projects,
-    run_check,
-)
-from eksa_mirror.registry.report import (
-    MIRROR_KEYS,
-    CheckReport,
-    CheckStep,
-    ProjectResult,
-    ProjectState,
-    Status,
-    render_text,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eksa_mirror.registry.check import (
+        PROJECTS,
+        PROJECTS_BEFORE_V0_24,
+        config_problem,
+        parse_eksa_version,
+        required_projects,
+        run_check,
+    )
+    from eksa_mirror.registry.report import (
+        MIRROR_KEYS,
+        CheckReport,
+        CheckStep,
+        ProjectResult,
+        ProjectState,
+        Status,
+        render_text,
+    )
+
+#: Where each public name lives: the modules load on first use, so that the language
+#: server, which only needs ``report`` at start-up, does not import the network code.
+_HOME = {
+    **dict.fromkeys(
+        ("PROJECTS", "PROJECTS_BEFORE_V0_24", "config_problem", "parse_eksa_version",
+         "required_projects", "run_check"),
+        "check",
+    ),
+    **dict.fromkeys(
+        ("MIRROR_KEYS", "CheckReport", "CheckStep", "ProjectResult", "ProjectState",
+         "Status", "render_text"),
+        "report",
+    ),
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
 
 __all__ = [
     "MIRROR_KEYS",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import signal
 import socket
@@ -100,30 +101,49 @@ def _run(cmd: list[str], cwd: Path, timeout: float) -> None:
         )
 
 
+def _package(target: str | None) -> Path:
+    """``scripts/package-vsix [TARGET]``: the universal or a platform .vsix."""
+    bash = shutil.which("bash")
+    if not bash or not shutil.which("npm"):
+        pytest.fail(f"bash and npm are needed to package the extension; {SETUP_HINT}")
+    _run([bash, str(REPO / "scripts" / "package-vsix"), *([target] if target else [])], REPO, 300)
+    version = json.loads((CLIENT_DIR / "package.json").read_text())["version"]
+    out = CLIENT_DIR / f"eksa-mirror-{target + '-' if target else ''}{version}.vsix"
+    if not out.is_file():
+        pytest.fail(f"scripts/package-vsix did not produce {out}")
+    return out
+
+
 @pytest.fixture(scope="session")
 def vsix(e2e_tools: Tools) -> Path:
-    """The packaged extension: $EKSA_E2E_VSIX, or built with ``npm ci && npm run package``."""
+    """The universal extension: $EKSA_E2E_VSIX, or ``scripts/package-vsix``."""
     prebuilt = os.environ.get("EKSA_E2E_VSIX")
     if prebuilt:
         path = Path(prebuilt)
         if not path.is_file():
             pytest.fail(f"EKSA_E2E_VSIX={prebuilt} does not exist")
         return path
-    npm = shutil.which("npm")
-    if not npm:
-        pytest.fail(f"npm not on PATH; {SETUP_HINT}")
-    installed = CLIENT_DIR / "node_modules" / ".package-lock.json"
-    lock = CLIENT_DIR / "package-lock.json"
-    # `npm ci` only when node_modules is older than the lock file: saves ~10 s per run.
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        _run([npm, "ci", "--no-audit", "--no-fund"], CLIENT_DIR, 300)
-    version = json.loads((CLIENT_DIR / "package.json").read_text())["version"]
-    out = CLIENT_DIR / f"eksa-mirror-{version}.vsix"
-    out.unlink(missing_ok=True)
-    _run([npm, "run", "package"], CLIENT_DIR, 300)
-    if not out.is_file():
-        pytest.fail(f"`npm run package` did not produce {out}")
-    return out
+    return _package(None)
+
+
+def vsce_target() -> str:
+    """This machine as a ``vsce package --target`` name."""
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+    system = {"linux": "linux", "darwin": "darwin", "win32": "win32"}[sys.platform]
+    return f"{system}-{arch.get(platform.machine().lower(), platform.machine())}"
+
+
+@pytest.fixture(scope="session")
+def platform_vsix(e2e_tools: Tools, standalone_binary: Path) -> Path:
+    """The platform extension of this machine, carrying the standalone server:
+    $EKSA_E2E_PLATFORM_VSIX, or ``scripts/package-vsix TARGET`` after the standalone build."""
+    prebuilt = os.environ.get("EKSA_E2E_PLATFORM_VSIX")
+    if prebuilt:
+        path = Path(prebuilt)
+        if not path.is_file():
+            pytest.fail(f"EKSA_E2E_PLATFORM_VSIX={prebuilt} does not exist")
+        return path
+    return _package(vsce_target())
 
 
 def _free_port() -> int:
@@ -154,15 +174,6 @@ def _kill_group(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
             time.sleep(0.1)
 
 
-@dataclass(frozen=True)
-class CodeServer:
-    url: str
-    workspace: Path
-    user_data: Path
-    settings: Path
-    log: Path
-
-
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """test-artifacts/vscode/, emptied so that no screenshot is left from an older run."""
@@ -171,9 +182,9 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def _path_without_eksa_mirror() -> str:
-    """PATH minus the folders holding an eksa-mirror command, so that only the setting finds
-    the server and the test can check the "server not found" message."""
+def path_without_eksa_mirror() -> str:
+    """PATH minus the folders holding an eksa-mirror command (the test environment's own
+    among them), so that the extension finds only the server each test offers it."""
     keep = [
         d for d in os.environ.get("PATH", "").split(os.pathsep)
         if d and not (Path(d) / "eksa-mirror").exists()
@@ -200,6 +211,95 @@ USER_SETTINGS = {
 }
 
 
+@dataclass(frozen=True)
+class Session:
+    """A prepared code-server: the extension installed, settings written, its environment."""
+
+    workspace: Path
+    user_data: Path
+    ext_dir: Path
+    settings: Path
+    log: Path
+    env: dict[str, str]
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/?folder={self.workspace}"
+
+    def output_log(self) -> str:
+        """The extension's output channel ("EKS-A Mirror"), as VS Code wrote it to disk."""
+        logs = sorted((self.user_data / "logs").rglob("*.log"))
+        texts = [p.read_text(errors="replace") for p in logs]
+        return "\n".join(t for t in texts if "timeline: activated" in t)
+
+    def extension_host_log(self) -> str:
+        logs = (self.user_data / "logs").rglob("remoteexthost.log")
+        return "\n".join(p.read_text(errors="replace") for p in logs)
+
+    def keep_logs(self, artifacts: Path) -> None:
+        """Keep the logs (code-server, extension host, our output channel) with the screenshots."""
+        artifacts.mkdir(parents=True, exist_ok=True)
+        if self.log.is_file():
+            shutil.copy(self.log, artifacts / "code-server.log")
+        logs = self.user_data / "logs"
+        if logs.is_dir():
+            shutil.copytree(logs, artifacts / "logs", dirs_exist_ok=True)
+
+
+def prepare_session(tools: Tools, vsix: Path, base: Path, path: str, profile: str = "") -> Session:
+    """Install the extension into a fresh user-data and extensions folder.
+
+    code-server gives its extension host the environment of a login shell (``bash -il``),
+    as Remote-SSH does: the PATH the extension sees is the one ``~/.bash_profile`` makes.
+    HOME is a fresh folder whose ``.bash_profile`` holds ``profile``."""
+    home = base / "home"
+    home.mkdir()
+    (home / ".bash_profile").write_text(profile)
+    workspace = base / "workspace"
+    workspace.mkdir()
+    shutil.copy(HERE / "fixtures" / "cluster.yaml", workspace / "cluster.yaml")
+    user_data = base / "user"
+    (user_data / "User").mkdir(parents=True)
+    settings_file = user_data / "User" / "settings.json"
+    settings_file.write_text(json.dumps(USER_SETTINGS, indent=2))
+    ext_dir = base / "extensions"
+    env = dict(
+        os.environ,
+        XDG_CONFIG_HOME=str(base / "xdg-config"),  # code-server writes config even for --version
+        XDG_DATA_HOME=str(base / "xdg-data"),
+        XDG_CACHE_HOME=str(base / "xdg-cache"),
+        PATH=path,
+        HOME=str(home),
+        SHELL=shutil.which("bash") or "/bin/bash",
+    )
+    env.pop("VIRTUAL_ENV", None)
+    common = ["--user-data-dir", str(user_data), "--extensions-dir", str(ext_dir)]
+    proc = subprocess.run(
+        [str(tools.code_server), *common, "--install-extension", str(vsix)],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    if proc.returncode != 0 or not any(ext_dir.glob("eksa-mirror.eksa-mirror-*")):
+        pytest.fail(f"--install-extension {vsix} failed:\n{proc.stdout}\n{proc.stderr}")
+    return Session(workspace, user_data, ext_dir, settings_file, base / "code-server.log", env,
+                   _free_port())  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CodeServer:
+    session: Session
+    #: The eksa-mirror on code-server's PATH (a link the test removes to see "not found").
+    path_link: Path
+
+    @property
+    def url(self) -> str:
+        return self.session.url
+
+    @property
+    def workspace(self) -> Path:
+        return self.session.workspace
+
+
 @pytest.fixture(scope="session")
 def code_server(
     e2e_tools: Tools,
@@ -208,72 +308,83 @@ def code_server(
     artifacts: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[CodeServer]:
+    """The universal extension, finding the server on PATH (no setting points at it): on the
+    PATH of the login shell, as the "not found" message advises for a remote window."""
     base = tmp_path_factory.mktemp("code-server")
-    workspace = base / "workspace"
-    workspace.mkdir()
-    shutil.copy(HERE / "fixtures" / "cluster.yaml", workspace / "cluster.yaml")
-    user_data = base / "user"
-    (user_data / "User").mkdir(parents=True)
-    settings = dict(USER_SETTINGS, **{"eksaMirror.server.path": eksa_mirror_command})
-    settings_file = user_data / "User" / "settings.json"
-    settings_file.write_text(json.dumps(settings, indent=2))
-    ext_dir = base / "extensions"
-    env = dict(
-        os.environ,
-        XDG_CONFIG_HOME=str(base / "xdg-config"),  # code-server writes config even for --version
-        XDG_DATA_HOME=str(base / "xdg-data"),
-        XDG_CACHE_HOME=str(base / "xdg-cache"),
-        PATH=_path_without_eksa_mirror(),
-    )
-    common = ["--user-data-dir", str(user_data), "--extensions-dir", str(ext_dir)]
-    proc = subprocess.run(
-        [str(e2e_tools.code_server), *common, "--install-extension", str(vsix)],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    if proc.returncode != 0 or not any(ext_dir.glob("eksa-mirror.eksa-mirror-*")):
-        pytest.fail(f"--install-extension {vsix} failed:\n{proc.stdout}\n{proc.stderr}")
-
-    port = _free_port()
-    log = base / "code-server.log"
-    with open(log, "wb") as log_fh:
+    bin_dir = base / "bin"
+    bin_dir.mkdir()
+    link = bin_dir / "eksa-mirror"
+    link.symlink_to(eksa_mirror_command)
+    profile = f'export PATH="{bin_dir}:$PATH"\n'
+    session = prepare_session(e2e_tools, vsix, base, path_without_eksa_mirror(), profile)
+    with open(session.log, "wb") as log_fh:
         server = subprocess.Popen(
             [
                 str(e2e_tools.code_server),
-                "--bind-addr", f"127.0.0.1:{port}",
+                "--bind-addr", f"127.0.0.1:{session.port}",
                 "--auth", "none",
                 "--disable-telemetry",
                 "--disable-update-check",
                 "--disable-workspace-trust",
                 "--disable-getting-started-override",
-                *common,
-                str(workspace),
+                "--user-data-dir", str(session.user_data),
+                "--extensions-dir", str(session.ext_dir),
+                str(session.workspace),
             ],
-            env=env, stdin=subprocess.DEVNULL, stdout=log_fh, stderr=subprocess.STDOUT,
+            env=session.env, stdin=subprocess.DEVNULL, stdout=log_fh, stderr=subprocess.STDOUT,
             start_new_session=True,  # setsid: its own process group, killed as a whole
         )  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                url = f"http://127.0.0.1:{session.port}/healthz"
+                with urllib.request.urlopen(url, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"code-server did not come up:\n{log.read_text()[-3000:]}")
+                pytest.fail(f"code-server did not come up:\n{session.log.read_text()[-3000:]}")
             time.sleep(0.2)
-        yield CodeServer(
-            url=f"http://127.0.0.1:{port}/?folder={workspace}",
-            workspace=workspace,
-            user_data=user_data,
-            settings=settings_file,
-            log=log,
-        )
+        yield CodeServer(session, link)
     finally:
         _kill_group(server)
-        # Keep the logs (code-server, extension host, our output channel) with the screenshots.
-        shutil.copy(log, artifacts / "code-server.log")
-        logs = user_data / "logs"
-        if logs.is_dir():
-            shutil.copytree(logs, artifacts / "logs", dirs_exist_ok=True)
+        session.keep_logs(artifacts)
+
+
+def pythons_with_the_package(path: str) -> list[str]:
+    """The Python interpreters on ``path`` that can import eksa_mirror."""
+    found = []
+    for name in ("python3", "python"):
+        exe = shutil.which(name, path=path)
+        if exe is None:
+            continue
+        proc = subprocess.run(
+            [exe, "-c", "import eksa_mirror"], capture_output=True, timeout=60, check=False,
+            env={"PATH": path}
+        )  # fmt: skip
+        if proc.returncode == 0:
+            found.append(exe)
+    return found
+
+
+@pytest.fixture(scope="session")
+def offline_session(
+    e2e_tools: Tools,
+    platform_vsix: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Session:
+    """The platform extension in a clean code-server: no eksa-mirror on PATH, no Python on
+    PATH that has the package, no setting pointing at a server. The test runs it without
+    network (``netns-session.sh`` under ``unshare -n``)."""
+    if sys.platform != "linux" or not shutil.which("unshare") or not shutil.which("ip"):
+        pytest.fail(
+            "the offline VS Code test needs Linux with unshare and ip (util-linux, iproute2)"
+        )
+    path = path_without_eksa_mirror()
+    leaked = pythons_with_the_package(path)
+    if leaked:
+        pytest.fail(f"these Pythons on the test's PATH have eksa_mirror installed: {leaked}")
+    base = tmp_path_factory.mktemp("code-server-offline")
+    return prepare_session(e2e_tools, platform_vsix, base, path)

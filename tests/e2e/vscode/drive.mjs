@@ -22,8 +22,18 @@
 //                   missing_server  point eksaMirror.server.path at nothing, read the error
 //                                   notification, press its "Open Settings" button
 //   IGNORE_CODE     code to ignore in settings_live                          (RM009)
+//   PATH_LINK       the eksa-mirror on code-server's PATH: removed before missing_server, which
+//                   then also answers from the status bar item after the notification is gone
+//   EXTHOST_LOGS    code-server's logs folder: before the click on the file, wait until its
+//                   extension host has started (as in a window open for a few seconds), so the
+//                   timeline measures the extension and its server, not code-server's start-up
+//   LENS            when "1", one more step: lens   click "Check registry", wait for the
+//                   "Clear check results" lens and the check's diagnostics
+//
+// The clock times (epoch ms) of the click on the file and of the first squiggle go to
+// result.epoch, to be set against the extension's timeline in its output channel.
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const env = process.env;
@@ -38,6 +48,20 @@ const FIX_TOKEN = env.FIX_TOKEN || '443';
 const FIX_TITLE = new RegExp(env.FIX_TITLE || '^Quote');
 const SETTINGS_FILE = env.SETTINGS_FILE;
 const IGNORE_CODE = env.IGNORE_CODE || 'RM009';
+const PATH_LINK = env.PATH_LINK;
+const LENS = env.LENS === '1';
+const EXTHOST_LOGS = env.EXTHOST_LOGS;
+
+/** True once code-server's extension host has activated its start-up extensions. */
+function extensionHostReady() {
+  try {
+    return readdirSync(EXTHOST_LOGS, { recursive: true })
+      .filter((f) => String(f).endsWith('remoteexthost.log'))
+      .some((f) => readFileSync(join(EXTHOST_LOGS, String(f)), 'utf8').includes('Eager extensions activated'));
+  } catch {
+    return false;
+  }
+}
 if (!URL || !ART) {
   console.error('drive.mjs: CS_URL and ARTIFACTS are required');
   process.exit(2);
@@ -47,7 +71,7 @@ mkdirSync(ART, { recursive: true });
 const t0 = Date.now();
 const secs = () => Number(((Date.now() - t0) / 1000).toFixed(2));
 const log = (...a) => console.error(`[${secs().toFixed(1)}s]`, ...a);
-const result = { steps: {}, timings: {}, screenshots: [], console_errors: [] };
+const result = { steps: {}, timings: {}, epoch: {}, screenshots: [], console_errors: [] };
 
 async function step(name, fn) {
   const start = secs();
@@ -106,6 +130,11 @@ async function tokenOnLine(lineRe, word) {
   return el;
 }
 
+/** The extension's status bar item. */
+function statusItem() {
+  return page.locator('.statusbar-item', { hasText: 'EKS-A Mirror' }).first();
+}
+
 async function problemRows() {
   return page.evaluate(() =>
     [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => ({
@@ -134,6 +163,11 @@ try {
     result.timings.workbench_at = secs();
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE });
     await row.first().waitFor({ timeout: 60000 });
+    if (EXTHOST_LOGS) {
+      await waitFor(async () => extensionHostReady(), 60000, 'the extension host');
+      result.epoch.extension_host_ready = Date.now();
+    }
+    result.epoch.file_click = Date.now();
     await row.first().click();
     await page.waitForSelector('.editor-instance .monaco-editor .view-lines', { timeout: 30000 });
     await waitFor(async () => (await editorLines()).some((l) => l.includes('registryMirrorConfiguration')), 20000, 'file text');
@@ -148,6 +182,7 @@ try {
       { timeout: 60000 },
     );
     result.timings.first_squiggle_at = secs();
+    result.epoch.first_squiggle = Date.now();
     await page.waitForTimeout(300);
     return page.evaluate(() => {
       const count = (c) => document.querySelectorAll(`.editor-instance .${c}`).length;
@@ -158,6 +193,12 @@ try {
         hint: count('squiggly-hint'),
       };
     });
+  });
+
+  await step('status_item', async () => {
+    const item = statusItem();
+    await waitFor(async () => /check/.test(await item.innerHTML().catch(() => '')), 15000, 'the running state');
+    return { text: (await item.innerText()).trim(), aria: (await item.getAttribute('aria-label')) || '' };
   });
 
   if (squiggled) await step('problems', async () => {
@@ -285,25 +326,67 @@ try {
     return { before, after: await problemRows(), cleared };
   });
 
-  // No server: one error notification saying what to install, with "Open Settings".
+  // "Check registry" from the code lens: the check's diagnostics, and the "Clear check
+  // results" lens that the server's workspace/codeLens/refresh makes appear.
+  if (LENS) await step('lens', async () => {
+    const lens = (title) => page.locator('.editor-instance .codelens-decoration a', { hasText: title }).first();
+    await lens('Check registry').waitFor({ state: 'visible', timeout: 20000 });
+    const before = await page.locator('.editor-instance .codelens-decoration a').allInnerTexts();
+    await lens('Check registry').click();
+    await lens('Clear check results').waitFor({ state: 'visible', timeout: 30000 });
+    const after = await page.locator('.editor-instance .codelens-decoration a').allInnerTexts();
+    let checked = true;
+    try {
+      await waitFor(async () => (await problemRows()).some((r) => (r.text + r.aria).includes('eksa-mirror-check')), 15000, 'the check in Problems');
+    } catch {
+      checked = false;
+    }
+    await page.waitForTimeout(300);
+    await shot('06-check-registry-lens.png');
+    return { before, after, checked, problems: await problemRows() };
+  });
+
+  // No server: one error notification saying what to install, with "Open Settings"; after
+  // "Show Output" closes it, the status bar item still leads to the settings.
   if (SETTINGS_FILE) await step('missing_server', async () => {
+    if (PATH_LINK) rmSync(PATH_LINK, { force: true });
     editSettings({ 'eksaMirror.server.path': '/nonexistent/eksa-mirror' });
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'eksa-mirror' }).first();
     await toast.waitFor({ state: 'visible', timeout: 20000 });
     await page.waitForTimeout(500);
-    const message = (await toast.locator('.notification-list-item-message').innerText()).replace(/\u00a0/g, ' ');
+    const messageEl = toast.locator('.notification-list-item-message');
+    const message = (await messageEl.innerText()).replace(/\u00a0/g, ' ');
+    const messageHtml = await messageEl.innerHTML();
     const buttons = await toast.locator('.monaco-button').allInnerTexts();
     const count = await page.locator('.notifications-toasts .notification-toast', { hasText: 'eksa-mirror language server was not found' }).count();
-    await shot('06-missing-server.png');
-    await toast.locator('.monaco-button', { hasText: 'Open Settings' }).click();
+    await shot('07-missing-server.png');
+    await toast.locator('.monaco-button', { hasText: 'Show Output' }).click();
+    await toast.waitFor({ state: 'hidden', timeout: 10000 });
+    const output = await waitFor(async () => {
+      const text = await page.evaluate(() =>
+        [...document.querySelectorAll('.part.panel .view-lines')].map((e) => e.textContent).join('\n'))
+        .then((t) => t.replace(/\u00a0/g, ' '));
+      return /PATH searched/.test(text) ? text : null;
+    }, 15000, 'the output channel').catch(() => '');
+    const item = statusItem();
+    const statusAria = (await item.getAttribute('aria-label')) || '';
+    await item.click();
+    const picks = page.locator('.quick-input-widget .monaco-list-row');
+    await picks.first().waitFor({ state: 'visible', timeout: 10000 });
+    const menu = (await picks.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await shot('08-status-menu.png');
+    await picks.filter({ hasText: 'Open Settings' }).first().click();
     const settingsEditor = page.locator('.settings-editor');
     await settingsEditor.waitFor({ state: 'visible', timeout: 15000 });
     const firstSetting = page.locator('.settings-editor .setting-item-contents').first();
     await firstSetting.waitFor({ state: 'visible', timeout: 15000 });
     await page.waitForTimeout(500);
     const setting = (await firstSetting.innerText()).replace(/\u00a0/g, ' ');
-    await shot('07-open-settings.png');
-    return { message, buttons: buttons.map((b) => b.trim()).filter(Boolean), count, setting };
+    await shot('09-open-settings.png');
+    return {
+      message, message_has_code: /<code\b/.test(messageHtml), buttons: buttons.map((b) => b.trim()).filter(Boolean),
+      count, output, status_aria: statusAria, menu, setting,
+    };
   });
 } catch (e) {
   ok = false;

@@ -3,7 +3,8 @@
 #
 # Installs, only when missing:
 #   1. Debian packages: chromium (driven headless by playwright-core), fonts, ripgrep
-#      (stands in for @vscode/ripgrep's GitHub download) and libkrb5-dev (kerberos module);
+#      (stands in for @vscode/ripgrep's GitHub download), libkrb5-dev (kerberos module) and
+#      iproute2 (`ip`, for the offline test's network namespace);
 #   2. code-server 4.100.3 (VS Code 1.100.3, the last release on Node 20) into a cache dir,
 #      with the offline recipe: npm --ignore-scripts, then code-server's postinstall by hand;
 #   3. playwright-core from tests/e2e/vscode/package-lock.json (no browser download).
@@ -23,6 +24,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)   # loopback in the offline test's namespace
 dpkg -s fonts-liberation >/dev/null 2>&1 || need_apt+=(fonts-liberation)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt+=(fonts-dejavu-core)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
