@@ -346,7 +346,9 @@ def test_ca_that_signs_nothing_here(good: RegistryServer, pki: Pki) -> None:
             "fail",
             "caCertContent",
             "the CA in caCertContent (CN=unrelated CA) did not sign the server certificate"
-            " (issued by CN=eksa-mirror test CA)",
+            " (issued by CN=eksa-mirror test CA), and the registry sends no intermediate"
+            " certificate: if CN=eksa-mirror test CA is an intermediate of that CA, serve the"
+            " chain (the server certificate followed by its intermediates)",
         ),
     ]
 
@@ -436,8 +438,9 @@ def test_sha1_certificate(sha1: RegistryServer, pki: Pki) -> None:
             "certificate",
             "fail",
             "endpoint",
-            "the server certificate is signed with SHA-1 (sha1WithRSAEncryption): EKS Anywhere"
-            " rejects SHA-1 certificates since v0.12.0",
+            "the server certificate is signed with SHA-1 (sha1WithRSAEncryption): x509: cannot"
+            " verify signature: insecure algorithm SHA1-RSA (EKS Anywhere rejects SHA-1"
+            " certificates since v0.12.0)",
         ),
     ]
 

@@ -23,6 +23,7 @@ failed verification, and never appear in the report.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import ssl
@@ -33,7 +34,7 @@ from cryptography import x509
 
 from eksa_mirror import releases
 from eksa_mirror.mirror import PUBLIC_ECR, MirrorConfig
-from eksa_mirror.registry import certs
+from eksa_mirror.registry import certs, chain, gotls, why
 from eksa_mirror.registry.net import (
     Deadline,
     NetError,
@@ -107,6 +108,7 @@ class _Run:
     ca_cert: x509.Certificate | None = None
     ca_label: str = ""
     leaf: certs.CertInfo | None = None
+    leaf_cert: x509.Certificate | None = None
 
     @property
     def port(self) -> int:
@@ -208,23 +210,11 @@ def _ca_step(run: _Run) -> None:
 
 
 def _verify_context(run: _Run) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if run.ca_pem:
-        context.load_verify_locations(cadata=run.ca_pem)
-    else:
-        context.load_default_certs()
-    # Go trusts any certificate in the root pool as an anchor, and is not "strict".
-    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
-    context.verify_flags &= ~ssl.VERIFY_X509_STRICT
-    context.hostname_checks_common_name = False
-    return context
+    return gotls.verifying_context(run.ca_pem)
 
 
 def _unverified_context() -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
+    return gotls.unverified_context()
 
 
 # --------------------------------------------------------------------------- network
@@ -251,7 +241,8 @@ def _network_steps(run: _Run) -> None:
     finally:
         tls.close()
     if der:
-        run.leaf = certs.CertInfo.from_der(der)
+        run.leaf_cert = x509.load_der_x509_certificate(der)
+        run.leaf = certs.CertInfo.from_cert(run.leaf_cert)
     run.add("tls", Status.OK, f"{version} handshake", "port")
     # certificate
     if not _certificate_step(run):
@@ -313,17 +304,33 @@ def _tls_failed(run: _Run, exc: NetError) -> None:
             "port",
         )
     else:
+        reason = _what_go_refuses(run) if exc.kind == "tls" else None
         run.add(
-            "tls", Status.FAIL, f"TLS handshake with {run.address} failed: {exc.detail}", "port"
+            "tls",
+            Status.FAIL,
+            f"TLS handshake with {run.address} failed: {reason or exc.detail}",
+            "port",
         )
     run.skip_rest("no TLS connection")
 
 
+def _what_go_refuses(run: _Run) -> str | None:
+    """Why a handshake Go refuses would work for a laxer client (``None``: it would not)."""
+    try:
+        sock = connect(run.cfg.endpoint, run.port, run.deadline.budget())
+        tls = tls_wrap(sock, gotls.anything_context(), run.cfg.endpoint, run.deadline.budget())
+    except NetError:
+        return None
+    try:
+        cipher = tls.cipher()
+        return gotls.refusal(tls.version() or "", cipher[0] if cipher else "")
+    finally:
+        tls.close()
+
+
 def _certificate_step(run: _Run) -> bool:
-    """Verify the server certificate; ``False`` when later steps must not run."""
+    """Verify the server certificate as Go does; ``False`` when later steps must not run."""
     cfg = run.cfg
-    leaf = run.leaf
-    findings = certs.own_findings(leaf, cfg.endpoint) if leaf else []
     verify_error: NetError | None = None
     try:
         sock = connect(cfg.endpoint, run.port, run.deadline.budget())
@@ -334,9 +341,9 @@ def _certificate_step(run: _Run) -> bool:
             run.failure("certificate", exc, "verifying TLS connection", "endpoint", then)
             return False
         verify_error = exc
-    if verify_error is None and not findings:
-        names = leaf.names if leaf else cfg.endpoint
-        trust = run.ca_label or "the system trust store"
+    trust = run.ca_label or "the system trust store"
+    if verify_error is None:
+        names = run.leaf.names if run.leaf else cfg.endpoint
         if cfg.insecure_skip_verify:
             run.add(
                 "certificate",
@@ -353,8 +360,7 @@ def _certificate_step(run: _Run) -> bool:
             "caCertContent" if run.ca_label else "endpoint",
         )
         return True
-    key, message = _name_failure(run, verify_error, findings)
-    details = tuple(text for _, text in findings if text != message)
+    key, message, details = _name_failure(run, verify_error)
     if cfg.insecure_skip_verify:
         run.add(
             "certificate",
@@ -372,35 +378,34 @@ def _certificate_step(run: _Run) -> bool:
     return False
 
 
-def _name_failure(
-    run: _Run, error: NetError | None, findings: list[tuple[str, str]]
-) -> tuple[str, str]:
-    """The key and the precise message for a certificate that does not verify."""
-    leaf = run.leaf
-    code = error.verify_code if error is not None else None
-    endpoint = run.cfg.endpoint
-    if code in certs.UNKNOWN_AUTHORITY_CODES:
-        if run.ca_cert is None:
-            return "caCertContent", (
-                f"registry {endpoint} is using self-signed certs, please provide the certificate"
-                " using caCertContent field. Or use insecureSkipVerify field to skip registry"
-                " certificate verification"
-            )
-        issuer = f" (issued by {leaf.issuer})" if leaf else ""
-        return "caCertContent", f"{run.ca_label} did not sign the server certificate{issuer}"
-    for key, text in findings:
-        if code == certs.EXPIRED and "expired" in text:
-            return key, text
-        if code == certs.NOT_YET_VALID and "not valid before" in text:
-            return key, text
-        if code in (certs.HOSTNAME_MISMATCH, certs.IP_ADDRESS_MISMATCH) and " is for " in text:
-            return key, text
-        if code == certs.CA_MD_TOO_WEAK and "signed with" in text:
-            return key, text
-    if findings:
-        return findings[0]
-    detail = error.detail if error is not None else "verification failed"
-    return "endpoint", f"the server certificate does not verify: {detail}"
+def _name_failure(run: _Run, error: NetError) -> tuple[str, str, tuple[str, ...]]:
+    """The key, the precise message and further facts for a certificate that does not verify."""
+    served = chain.served_chain(run.cfg.endpoint, run.port, run.deadline)
+    intermediates: tuple[x509.Certificate, ...] | None = None
+    if served:
+        try:
+            parsed = [x509.load_der_x509_certificate(der) for der in served[:16]]
+        except ValueError:
+            parsed = []
+        if parsed and (run.leaf_cert is None or parsed[0] == run.leaf_cert):
+            intermediates = tuple(parsed[1:])
+    now = dt.datetime.now(dt.timezone.utc)
+    context = why.Context(
+        run.cfg.endpoint,
+        error.verify_code,
+        error.detail,
+        run.leaf_cert,
+        intermediates,
+        run.ca_cert,
+        run.ca_label,
+        now,
+    )
+    key, message = why.explain(context)
+    trusted = run.ca_cert is not None and run.leaf_cert == run.ca_cert
+    findings = (
+        certs.own_findings(run.leaf, run.cfg.endpoint, now, trusted=trusted) if run.leaf else []
+    )
+    return key, message, tuple(text for _, text in findings if text != message)
 
 
 def _api_step(run: _Run, response: Response) -> bool:
