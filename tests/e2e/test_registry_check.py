@@ -591,10 +591,16 @@ def test_bearer_realm_on_another_host_is_not_contacted(pki: Pki, tmp_path: Path)
             "warn",
             "authenticate",
             f"the token service {realm} is not on https://127.0.0.1:{reg.port}: not contacted"
-            " (check only talks to the configured endpoint), credentials not verified",
+            " (check only talks to the configured endpoint), so the login and the projects were"
+            " not verified",
         ),
-        *skipped("not logged in", "projects"),
+        *skipped("not logged in (the token service is on another host)", "projects"),
     ]
+    assert (report.ok, report.unverified) == (True, ("login", "projects"))
+    assert report.verdict == (
+        "no problem found, but login and projects were not verified (1 warning): it is not"
+        f" known whether 127.0.0.1:{reg.port} is usable by EKS Anywhere"
+    )
 
 
 # --------------------------------------------------------------------------- transport

@@ -28,7 +28,7 @@ import os
 import re
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cryptography import x509
 
@@ -44,7 +44,9 @@ from eksa_mirror.registry.net import (
     plain_http_status_line,
     tls_wrap,
 )
-from eksa_mirror.registry.oci import Credentials, LoginError, Session, parse_challenge
+from eksa_mirror.registry.oci import Credentials, LoginError, Session
+from eksa_mirror.registry.parse import Broken, Challenge, clean, parse_challenge
+from eksa_mirror.registry.redact import Redactor
 from eksa_mirror.registry.report import CheckReport, CheckStep, ProjectResult, ProjectState, Status
 
 CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
@@ -109,6 +111,10 @@ class _Run:
     ca_label: str = ""
     leaf: certs.CertInfo | None = None
     leaf_cert: x509.Certificate | None = None
+    challenge: Challenge | None = None
+    redactor: Redactor = field(default_factory=Redactor)
+    #: What could not be verified although no step failed (e.g. ``login``, ``projects``).
+    unverified: tuple[str, ...] = ()
 
     @property
     def port(self) -> int:
@@ -128,6 +134,19 @@ class _Run:
         for name in STEP_ORDER:
             if name not in done:
                 self.add(name, Status.SKIP, f"not checked: {reason}", STEP_KEYS[name])
+
+    def unexpected(self, exc: Exception) -> None:
+        """Record an answer the steps did not foresee as a failure of the next step."""
+        done = {step.name for step in self.steps}
+        name = next((n for n in STEP_ORDER if n not in done), "projects")
+        what = clean(" ".join(str(exc).split()), 120) or type(exc).__name__
+        self.add(
+            name,
+            Status.FAIL,
+            f"the registry sent an answer check cannot use ({type(exc).__name__}: {what})",
+            STEP_KEYS[name],
+        )
+        self.skip_rest("the registry answered unexpectedly")
 
     def failure(self, name: str, error: NetError, what: str, key: str, then: str) -> None:
         """Record a network failure of step ``name``; skip the rest (saying why)."""
@@ -155,13 +174,27 @@ def run_check(
         return CheckReport(
             cfg.endpoint, cfg.port, (CheckStep("config", Status.FAIL, message, key),)
         )
-    run = _Run(cfg, os.environ if env is None else env, Deadline(timeout, deadline), page_size)
+    env = os.environ if env is None else env
+    run = _Run(cfg, env, Deadline(timeout, deadline), page_size)
+    run.redactor = Redactor.for_credentials(env, USERNAME_ENV, PASSWORD_ENV)
     _ca_step(run)
     if run.steps[-1].status is Status.FAIL:
         run.skip_rest("the CA cannot be used")
     else:
-        _network_steps(run)
-    return CheckReport(cfg.endpoint, cfg.port, tuple(run.steps), tuple(run.projects))
+        try:
+            _network_steps(run)
+        except Exception as exc:  # a registry answer no step foresaw: still a message
+            run.unexpected(exc)
+    steps = tuple(_redacted(step, run.redactor) for step in run.steps)
+    return CheckReport(cfg.endpoint, cfg.port, steps, tuple(run.projects), run.unverified)
+
+
+def _redacted(step: CheckStep, redactor: Redactor) -> CheckStep:
+    return replace(
+        step,
+        message=redactor(step.message),
+        details=tuple(redactor(detail) for detail in step.details),
+    )
 
 
 # --------------------------------------------------------------------------- ca
@@ -241,15 +274,26 @@ def _network_steps(run: _Run) -> None:
     finally:
         tls.close()
     if der:
-        run.leaf_cert = x509.load_der_x509_certificate(der)
-        run.leaf = certs.CertInfo.from_cert(run.leaf_cert)
+        try:
+            run.leaf_cert = x509.load_der_x509_certificate(der)
+            run.leaf = certs.CertInfo.from_cert(run.leaf_cert)
+        except ValueError:  # OpenSSL took it, the stricter parser does not: no details
+            run.leaf_cert, run.leaf = None, None
     run.add("tls", Status.OK, f"{version} handshake", "port")
     # certificate
     if not _certificate_step(run):
         return
     context = _unverified_context() if cfg.insecure_skip_verify else _verify_context(run)
     session = Session(cfg.endpoint, run.port, context, run.deadline)
-    # api
+    try:
+        _registry_steps(run, session)
+    finally:
+        for token in session.tokens:
+            run.redactor.add(token)
+
+
+def _registry_steps(run: _Run, session: Session) -> None:
+    """``api``, ``auth`` and ``projects``, over a verified (or allowed) TLS connection."""
     try:
         response = session.get("/v2/")
     except NetError as exc:
@@ -257,10 +301,8 @@ def _network_steps(run: _Run) -> None:
         return
     if not _api_step(run, response):
         return
-    # auth
     if not _auth_step(run, session, response):
         return
-    # projects
     _projects_step(run, session)
 
 
@@ -412,11 +454,17 @@ def _api_step(run: _Run, response: Response) -> bool:
     cfg = run.cfg
     url = f"https://{run.address}/v2/"
     api_version = response.header("Docker-Distribution-API-Version")
+    try:
+        run.challenge = parse_challenge(response.header("WWW-Authenticate"))
+    except Broken as exc:
+        run.add("api", Status.FAIL, f"the registry is broken: {exc}", "endpoint")
+        run.skip_rest("the registry API did not answer as expected")
+        return False
     if response.status == 200:
         run.add("api", Status.OK, f"OCI distribution API answers at {url}", "endpoint")
         return True
     if response.status == 401:
-        challenge = parse_challenge(response.header("WWW-Authenticate"))
+        challenge = run.challenge
         scheme = challenge.describe() if challenge else "no WWW-Authenticate header"
         if cfg.authenticate:
             run.add(
@@ -446,10 +494,16 @@ def _api_step(run: _Run, response: Response) -> bool:
         run.skip_rest("authenticate is not set")
         return False
     hint = "" if api_version else " (no Docker-Distribution-API-Version header: not a registry?)"
+    location = response.header("Location")
+    if response.status in (301, 302, 303, 307, 308) and location:
+        hint = (
+            f", a redirect to {clean(location)} (not followed: check only talks to the"
+            " configured endpoint, and EKS Anywhere expects the registry API at it)"
+        )
     run.add(
         "api",
         Status.FAIL,
-        f"{url} answered HTTP {response.status} {response.reason}{hint}".rstrip(),
+        f"{url} answered HTTP {response.status} {clean(response.reason, 80)}".rstrip() + hint,
         "endpoint",
     )
     run.skip_rest("the registry API did not answer as expected")
@@ -467,7 +521,7 @@ def _auth_step(run: _Run, session: Session, response: Response) -> bool:
             run.skip_rest("not logged in")
             return False
     credentials = Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
-    challenge = parse_challenge(response.header("WWW-Authenticate"))
+    challenge = run.challenge
     if response.status == 200:
         run.add(
             "auth",
@@ -493,8 +547,12 @@ def _auth_step(run: _Run, session: Session, response: Response) -> bool:
         run.failure("auth", exc, "login failed", "authenticate", "not logged in")
         return False
     except LoginError as exc:
-        status = Status.WARN if exc.kind == "other-host" else Status.FAIL
-        run.add("auth", status, exc.message, "authenticate")
+        if exc.kind == "other-host":
+            run.add("auth", Status.WARN, exc.message, "authenticate")
+            run.unverified = ("login", "projects")
+            run.skip_rest("not logged in (the token service is on another host)")
+            return False
+        run.add("auth", Status.FAIL, exc.message, "authenticate")
         run.skip_rest("not logged in")
         return False
     run.add(
@@ -532,22 +590,27 @@ def _projects_step(run: _Run, session: Session) -> None:
         namespace = _mirror_path(cfg, mirror)
         if registry != PUBLIC_ECR and namespace and namespace != public_ns:
             wanted.append((registry, namespace, False))
-    try:
-        repositories, why = session.catalog(run.page_size)
-    except NetError as exc:  # pragma: no cover - catalog() reports its own network errors
-        repositories, why = None, exc.detail
-    if repositories is None:
+    catalog = session.catalog(run.page_size, [path for _, path, _ in wanted])
+    if catalog.present is None:
         run.projects.extend(ProjectResult(r, p, ProjectState.UNKNOWN, req) for r, p, req in wanted)
+        if catalog.is_broken:
+            run.add(
+                "projects",
+                Status.FAIL,
+                f"the registry is broken: {catalog.why}; {len(needed)} projects not verified",
+                "ociNamespaces",
+            )
+            return
         run.add(
             "projects",
             Status.WARN,
-            f"{why}: {len(needed)} projects not verified (create them if your registry needs"
-            " projects, e.g. Harbor)",
+            f"{catalog.why}: {len(needed)} projects not verified (create them if your registry"
+            " needs projects, e.g. Harbor)",
             "ociNamespaces",
         )
         return
     for registry, path, required in wanted:
-        present = any(repo == path or repo.startswith(path + "/") for repo in repositories)
+        present = path in catalog.present
         state = ProjectState.PRESENT if present else ProjectState.MISSING
         run.projects.append(ProjectResult(registry, path, state, required))
     missing = [p.path for p in run.projects if p.required and p.state is ProjectState.MISSING]
