@@ -593,11 +593,13 @@ def _projects_step(run: _Run, session: Session) -> None:
     catalog = session.catalog(run.page_size, [path for _, path, _ in wanted])
     if catalog.present is None:
         run.projects.extend(ProjectResult(r, p, ProjectState.UNKNOWN, req) for r, p, req in wanted)
-        if catalog.is_broken:
+        if catalog.is_broken or catalog.kind not in ("http", "elsewhere"):
+            # A broken answer, or the listing did not finish (deadline, slow, reset...).
+            prefix = "the registry is broken: " if catalog.is_broken else ""
             run.add(
                 "projects",
                 Status.FAIL,
-                f"the registry is broken: {catalog.why}; {len(needed)} projects not verified",
+                f"{prefix}{catalog.why}; {len(needed)} projects not verified",
                 "ociNamespaces",
             )
             return

@@ -182,8 +182,15 @@ class Session:
             try:
                 response = self.get(path)
             except NetError as exc:
-                return Catalog.unknown(f"GET /v2/_catalog failed: {exc.detail}", exc.kind)
-            if response.status != 200:
+                where = f" (page {pages})" if pages > 1 else ""
+                return Catalog.unknown(f"GET /v2/_catalog{where} failed: {exc.detail}", exc.kind)
+            if response.status >= 500 or response.status < 300:
+                if response.status != 200:
+                    return Catalog.broken(
+                        f"/v2/_catalog answered HTTP {response.status}"
+                        f" {clean(response.reason, 80)}".rstrip()
+                    )
+            else:
                 return Catalog.unknown(_refusal(response), "http")
             try:
                 _match(parse.catalog_names(response.body), wanted, present)
