@@ -111,7 +111,7 @@ def registry(catalog: Script | None = None, v2: Reply | None = None) -> Script:
             '{"repositories": [1, 2]}',
             '"repositories" in the /v2/_catalog answer holds something else than names',
         ),
-        ("[" * 100_000, "the /v2/_catalog answer is JSON nested more than 32 levels deep"),
+        ("[" * 100_000, "the /v2/_catalog answer is JSON nested too deeply"),
         ("\xff\xfe not json", "the /v2/_catalog answer is not JSON"),
     ],
     ids=["number", "array", "not names", "deeply nested", "not json"],

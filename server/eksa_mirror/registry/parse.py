@@ -21,8 +21,6 @@ from dataclasses import dataclass
 MAX_HEADER = 8192
 #: Longest bearer token accepted (JWTs from Harbor or ECR are a few KiB).
 MAX_TOKEN = 16384
-#: Deepest JSON nesting accepted (a catalog page is two levels deep).
-MAX_DEPTH = 32
 #: Longest repository name kept (distribution allows 255 per path component).
 MAX_NAME = 4096
 _TOKEN68 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=")
@@ -151,34 +149,12 @@ def next_link(values: list[str]) -> str:
 
 
 def _json(body: bytes, what: str) -> object:
-    if _depth_exceeds(body, MAX_DEPTH):
-        raise Broken(f"{what} is JSON nested more than {MAX_DEPTH} levels deep")
     try:
         return json.loads(body)
-    except (ValueError, RecursionError):
+    except RecursionError:  # the C decoder stops at the interpreter's recursion limit
+        raise Broken(f"{what} is JSON nested too deeply") from None
+    except ValueError:
         raise Broken(f"{what} is not JSON") from None
-
-
-def _depth_exceeds(body: bytes, limit: int) -> bool:
-    """``True`` if brackets nest deeper than ``limit`` (strings are skipped); linear."""
-    depth, in_string, escaped = 0, False, False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            if depth > limit:
-                return True
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return False
 
 
 def catalog_names(body: bytes) -> list[str]:
