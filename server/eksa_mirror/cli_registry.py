@@ -167,8 +167,12 @@ def run_check_command(args: argparse.Namespace) -> int:
         return _fail("check", f"{args.file}: {problem[1]}")
     try:
         report = run_check(cfg, timeout=args.timeout, deadline=args.deadline, env=os.environ)
-    except Exception as exc:  # a bug: still one line
-        return _fail("check", f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}")
+    except Exception as exc:  # a bug: still one line, and never a credential
+        from eksa_mirror.registry.redact import Redactor
+
+        redact = Redactor.for_credentials(os.environ, "REGISTRY_USERNAME", "REGISTRY_PASSWORD")
+        reason = redact(" ".join(str(exc).split()))
+        return _fail("check", f"internal error: {type(exc).__name__}: {reason}")
     if args.format == "json":
         _print_json(report.to_dict())
     else:
