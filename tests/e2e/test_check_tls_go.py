@@ -108,6 +108,18 @@ SCENARIOS: dict[str, Callable[[Pki], Scenario]] = {
     "RSA 1024 CA": lambda p: (lambda ca: Scenario(TlsSetup((issue("leaf", ca, ips=IP),)), ca.pem))(
         issue("small root", ca=True, key="rsa1024")
     ),
+    "RSA 512 leaf": lambda p: Scenario(
+        TlsSetup((issue("leaf", p.ca, ips=IP, key="rsa512"),)), p.ca.pem
+    ),
+    "RSA 512 CA": lambda p: (lambda ca: Scenario(TlsSetup((issue("leaf", ca, ips=IP),)), ca.pem))(
+        issue("tiny root", ca=True, key="rsa512")
+    ),
+    "expired intermediate served": lambda p: (
+        lambda inter: Scenario(TlsSetup((issue("leaf", inter, ips=IP), inter)), p.ca.pem)
+    )(issue("old intermediate", p.ca, ca=True, not_before=EXPIRED_FROM, not_after=EXPIRED_UNTIL)),
+    "intermediate for client auth only": lambda p: (
+        lambda inter: Scenario(TlsSetup((issue("leaf", inter, ips=IP), inter)), p.ca.pem)
+    )(issue("client-auth CA", p.ca, ca=True, eku=(ExtendedKeyUsageOID.CLIENT_AUTH,))),
     "RSA 3072 leaf": lambda p: Scenario(
         TlsSetup((issue("leaf", p.ca, ips=IP, key="rsa3072"),)), p.ca.pem
     ),
@@ -269,6 +281,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "certificate",
         "endpoint",
         "the server certificate expired on 2021-01-01 00:00:00 UTC",
+    ),
+    "expired intermediate served": (
+        "certificate",
+        "endpoint",
+        "the intermediate certificate CN=old intermediate sent by the registry expired on"
+        " 2021-01-01 00:00:00 UTC",
     ),
     "leaf not yet valid": (
         "certificate",

@@ -65,10 +65,18 @@ class Cert:
 
 
 def new_key(kind: str = "rsa2048") -> PrivateKey:
-    """``rsa<bits>`` or ``p256``."""
+    """``rsa<bits>`` (any size, even below 1024) or ``p256``."""
     if kind == "p256":
         return ec.generate_private_key(ec.SECP256R1())
-    return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[3:]))
+    bits = int(kind[3:])
+    if bits < 1024:  # cryptography refuses to generate these; the openssl command does not
+        pem = subprocess.run(
+            ["openssl", "genrsa", str(bits)], check=True, capture_output=True
+        ).stdout
+        key = serialization.load_pem_private_key(pem, None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return key
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def _usage(ca: bool) -> x509.KeyUsage:

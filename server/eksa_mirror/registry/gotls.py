@@ -85,6 +85,12 @@ def refusal(version: str, cipher: str) -> str:
             f"the registry speaks {version} at most; Go's TLS client (EKS Anywhere,"
             " containerd) needs TLS 1.2 or 1.3"
         )
+    if version == "TLSv1.3" or cipher in GO_TLS12_CIPHERS:
+        return (
+            f"the handshake fails with Go's client settings but not with the laxest ones"
+            f" ({version}, {cipher}): the server's key or handshake signature is one Go"
+            " refuses (an RSA key under 1024 bits, a SHA-1 signature)"
+        )
     return (
         f"the registry accepts none of the TLS 1.2 cipher suites Go's client (EKS Anywhere,"
         f" containerd) offers: offered every suite, it chose {cipher}; Go offers ECDHE suites"
