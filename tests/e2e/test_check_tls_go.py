@@ -282,6 +282,19 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "endpoint",
         "the server certificate expired on 2021-01-01 00:00:00 UTC",
     ),
+    "RSA 512 CA": (
+        "certificate",
+        "caCertContent",
+        "the CA in caCertContent (CN=tiny root) has a 512-bit RSA key: Go refuses RSA keys"
+        " under 1024 bits",
+    ),
+    "intermediate for client auth only": (
+        "certificate",
+        "endpoint",
+        "the intermediate certificate CN=client-auth CA sent by the registry is not for TLS"
+        " servers (extended key usage: clientAuth): x509: certificate specifies an"
+        " incompatible key usage",
+    ),
     "expired intermediate served": (
         "certificate",
         "endpoint",

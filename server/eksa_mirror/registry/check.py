@@ -350,10 +350,19 @@ def _tls_failed(run: _Run, exc: NetError) -> None:
         run.add(
             "tls",
             Status.FAIL,
-            f"TLS handshake with {run.address} failed: {reason or exc.detail}",
+            f"TLS handshake with {run.address} failed: {reason or _alert(exc.detail)}",
             "port",
         )
     run.skip_rest("no TLS connection")
+
+
+def _alert(detail: str) -> str:
+    """``SSLV3_ALERT_HANDSHAKE_FAILURE`` → words (other details unchanged)."""
+    for prefix in ("SSLV3_ALERT_", "TLSV1_ALERT_", "TLSV13_ALERT_"):
+        if detail.startswith(prefix):
+            alert = detail[len(prefix) :].lower()
+            return f"the registry refused the handshake (TLS alert {alert})"
+    return detail
 
 
 def _what_go_refuses(run: _Run) -> str | None:

@@ -12,12 +12,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from eksa_mirror.registry import certs
 
 #: The verify codes OpenSSL reports as "invalid CA certificate" (it has used two numbers).
 INVALID_CA = frozenset({24, 79})
 INVALID_PURPOSE = 26
+#: X509_V_ERR_EE_KEY_TOO_SMALL, X509_V_ERR_CA_KEY_TOO_SMALL.
+KEY_TOO_SMALL = frozenset({66, 67})
+ANY_EKU = x509.ObjectIdentifier("2.5.29.37.0")
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class Context:
 
 def explain(ctx: Context) -> tuple[str, str]:
     """``(mirror key, message)`` for a certificate that does not verify."""
-    for rule in (_name, _time, _weak, _purpose, _not_a_ca, _unknown_authority):
+    for rule in (_name, _time, _weak, _purpose, _key_size, _not_a_ca, _unknown_authority):
         found = rule(ctx)
         if found is not None:
             return found
@@ -99,17 +104,34 @@ def _weak(ctx: Context) -> tuple[str, str] | None:
 
 
 def _purpose(ctx: Context) -> tuple[str, str] | None:
-    if ctx.code != INVALID_PURPOSE or ctx.leaf is None:
+    if ctx.code != INVALID_PURPOSE:
         return None
-    try:
-        usage = ctx.leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-        names = ", ".join(getattr(oid, "_name", oid.dotted_string) for oid in usage)
-    except x509.ExtensionNotFound:
-        names = "none"
-    return "endpoint", (
-        f"the server certificate is not for TLS servers (extended key usage: {names}):"
-        " x509: certificate specifies an incompatible key usage"
-    )
+    for key, who, cert in _chain(ctx):
+        try:
+            usage = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except x509.ExtensionNotFound:
+            continue
+        oids = list(usage)
+        if ExtendedKeyUsageOID.SERVER_AUTH in oids or ANY_EKU in oids:
+            continue
+        names = ", ".join(getattr(oid, "_name", oid.dotted_string) for oid in oids) or "none"
+        return key, (
+            f"{who} is not for TLS servers (extended key usage: {names}): x509: certificate"
+            " specifies an incompatible key usage"
+        )
+    return None
+
+
+def _key_size(ctx: Context) -> tuple[str, str] | None:
+    if ctx.code not in KEY_TOO_SMALL:
+        return None
+    for key, who, cert in _chain(ctx):
+        public = cert.public_key()
+        if isinstance(public, rsa.RSAPublicKey) and public.key_size < 1024:
+            return key, (
+                f"{who} has a {public.key_size}-bit RSA key: Go refuses RSA keys under 1024 bits"
+            )
+    return None
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
