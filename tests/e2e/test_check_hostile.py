@@ -200,6 +200,34 @@ def test_unusable_tokens(serve: object, pki: tuple[Cert, Cert], body: str, why: 
 
 
 @pytest.mark.e2e
+def test_echoed_bearer_token_is_never_printed(serve: object, pki: tuple[Cert, Cert]) -> None:
+    token = "eyJhbGciOiJub25lIn0.echoed-bearer-token-0123456789"
+
+    def script(request: Request) -> Reply:
+        if request.path.startswith("/token"):
+            return reply(body=json.dumps({"token": token}))
+        auth = request.header("authorization")
+        if not auth.startswith("Bearer "):
+            return reply("401 Unauthorized", headers=(("WWW-Authenticate", _realm_of(request)),))
+        if request.path.startswith("/v2/_catalog"):
+            link = f'<https://evil.test/?t={auth}>; rel="next"'
+            return reply(body='{"repositories": []}', headers=(("Link", link),))
+        return reply()
+
+    server = serve(script)  # type: ignore[operator]
+    report = check(server.port, pki[0], CREDS, authenticate=True)
+    text = render_text(report) + json.dumps(report.to_dict())
+    assert token not in text
+    assert step(report, "projects") == (
+        "warn",
+        "ociNamespaces",
+        "the next /v2/_catalog page is on https://evil.test/?t=Bearer [REDACTED], not"
+        f" https://127.0.0.1:{server.port}: not followed: 5 projects not verified (create them"
+        " if your registry needs projects, e.g. Harbor)",
+    )
+
+
+@pytest.mark.e2e
 def test_malformed_http_is_a_finding(serve: object, pki: tuple[Cert, Cert]) -> None:
     many_headers = "".join(f"X-{i}: {i}\r\n" for i in range(500))
     raw = f"HTTP/1.1 200 OK\r\n{many_headers}\r\n{{}}".encode()
