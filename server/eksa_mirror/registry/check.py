@@ -6,9 +6,11 @@ The steps, in order (each becomes one ``CheckStep``):
 ``ca``           which CA is used: ``caCertContent``, else the file named by
                  ``EKSA_REGISTRY_MIRROR_CA``, else the system trust store;
 ``connect``      TCP connection to ``endpoint:port``;
-``tls``          a TLS handshake (plain HTTP on the port is named as such);
-``certificate``  the server certificate verifies against that CA, for that name,
-                 not expired, not SHA-1 (skipped, with a warning, under insecureSkipVerify);
+``tls``          a TLS handshake with Go's client settings (``gotls``; plain HTTP on
+                 the port is named as such);
+``certificate``  the server certificate verifies against that CA as Go verifies it
+                 (a warning under insecureSkipVerify); ``why`` names the certificate
+                 at fault;
 ``api``          ``GET /v2/`` answers like an OCI distribution registry;
 ``auth``         with ``authenticate: true``, ``REGISTRY_USERNAME``/``REGISTRY_PASSWORD``
                  log in through the scheme the registry announces;
@@ -17,8 +19,11 @@ The steps, in order (each becomes one ``CheckStep``):
 
 Only ``endpoint:port`` is contacted. Each network operation is bounded by ``timeout``
 and the whole check by ``deadline``; when the deadline passes, the remaining steps are
-reported as skipped. Credentials are never sent over a connection whose certificate
-failed verification, and never appear in the report.
+reported as skipped. The registry's answers are parsed by ``parse`` (bounded, linear);
+an answer no step foresaw still ends as a failed step, never as an exception.
+Credentials are never sent over a connection whose certificate failed verification,
+and every message of the report passes through ``redact`` (the password, the Basic
+token and the bearer tokens received), whatever the registry echoed.
 """
 
 from __future__ import annotations
