@@ -10,10 +10,14 @@ deadline and a bounded memory, and never print a secret.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -275,6 +279,42 @@ def test_slow_answer_is_called_slow(serve: object, pki: tuple[Cert, Cert]) -> No
         "GET /v2/_catalog failed: the registry is slow: its answer was not complete after 1 s ("
     )
     assert message.endswith(" bytes received); 5 projects not verified")
+
+
+@pytest.mark.e2e
+def test_slow_handshake_is_called_slow_not_silent(pki: tuple[Cert, Cert]) -> None:
+    """A server that starts a TLS record and drips it: slow, with the bytes it sent."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def drip() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listener.accept()
+            with conn:
+                for byte in b"\x16\x03\x03\x00\x40" + b"\x02" * 20:
+                    if stop.is_set():
+                        return
+                    conn.sendall(bytes([byte]))
+                    time.sleep(0.2)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    try:
+        report = check(port, pki[0], timeout=1)
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(5)
+    status, key, message = step(report, "tls")
+    assert (status, key) == ("fail", "port")
+    assert message.startswith(
+        f"TLS handshake with 127.0.0.1:{port}: the registry is slow: the handshake was not"
+        " complete after 1 s ("
+    )
+    assert message.endswith(" bytes received)")
 
 
 @pytest.mark.e2e

@@ -47,6 +47,7 @@ from eksa_mirror.registry.net import (
     connect,
     host_port,
     plain_http_status_line,
+    probe_handshake,
     tls_wrap,
 )
 from eksa_mirror.registry.oci import Credentials, LoginError, Session
@@ -74,6 +75,7 @@ STEP_KEYS = {
 }
 
 _PORT = re.compile(r"\+?[0-9]+")
+_SILENT = " (the port accepts connections but does not answer)"
 
 
 def parse_eksa_version(text: str) -> tuple[int, int, int] | None:
@@ -269,15 +271,11 @@ def _network_steps(run: _Run) -> None:
     run.add("connect", Status.OK, f"TCP connection to {run.address}", "endpoint")
     # tls (unverified, to learn the protocol and read the server certificate)
     try:
-        tls = tls_wrap(sock, _unverified_context(), cfg.endpoint, run.deadline.budget())
+        shake = probe_handshake(sock, _unverified_context(), cfg.endpoint, run.deadline.budget())
     except NetError as exc:
         _tls_failed(run, exc)
         return
-    try:
-        version = tls.version() or "TLS"
-        der = tls.getpeercert(binary_form=True)
-    finally:
-        tls.close()
+    version, der = shake.version, shake.der
     if der:
         try:
             run.leaf_cert = x509.load_der_x509_certificate(der)
@@ -331,15 +329,12 @@ def _connect_failed(run: _Run, exc: NetError) -> None:
 
 
 def _tls_failed(run: _Run, exc: NetError) -> None:
-    if exc.kind in ("timeout", "deadline"):
+    if exc.kind in ("timeout", "deadline", "slow"):
+        silent = "" if exc.kind == "slow" or "still answering" in exc.detail else _SILENT
         run.add(
-            "tls",
-            Status.FAIL,
-            f"TLS handshake with {run.address}: {exc.detail} (the port accepts connections"
-            " but does not answer)",
-            "port",
+            "tls", Status.FAIL, f"TLS handshake with {run.address}: {exc.detail}{silent}", "port"
         )
-        run.skip_rest("no TLS connection" if exc.kind == "timeout" else exc.detail)
+        run.skip_rest(exc.detail if exc.kind == "deadline" else "no TLS connection")
         return
     status_line = plain_http_status_line(run.cfg.endpoint, run.port, run.deadline)
     if status_line is not None:

@@ -152,6 +152,73 @@ def tls_wrap(
         raise NetError("os", exc.strerror or type(exc).__name__) from None
 
 
+@dataclass(frozen=True)
+class Handshake:
+    """What an unverified handshake learnt: the protocol and the server certificate."""
+
+    version: str
+    der: bytes | None
+
+
+def probe_handshake(
+    sock: socket.socket, context: ssl.SSLContext, server_hostname: str, budget: Budget
+) -> Handshake:
+    """A TLS handshake through memory buffers, counting what the server sends.
+
+    The count tells a slow server (some bytes, not enough in time) from a silent one.
+    ``context`` must not verify (the caller verifies separately). Closes ``sock``.
+    """
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname=server_hostname)
+    received = 0
+    try:
+        while True:
+            try:
+                tls.do_handshake()
+                sock.sendall(outgoing.read())
+                return Handshake(tls.version() or "TLS", tls.getpeercert(binary_form=True))
+            except ssl.SSLWantReadError:
+                pass
+            sock.sendall(outgoing.read())
+            sock.settimeout(budget.left())
+            chunk = sock.recv(65536)
+            if not chunk:
+                if incoming.eof:
+                    raise NetError("reset", "the connection was closed during the TLS handshake")
+                incoming.write_eof()
+            received += len(chunk)
+            incoming.write(chunk)
+    except ssl.SSLEOFError:
+        raise NetError("reset", "the connection was closed during the TLS handshake") from None
+    except ssl.SSLError as exc:
+        raise NetError("tls", str(exc.reason or exc)) from None
+    except NetError as exc:
+        if exc.kind not in ("timeout", "deadline"):
+            raise
+        raise (_slow_handshake(budget, received) if received else exc) from None
+    except TimeoutError:
+        if received:
+            raise _slow_handshake(budget, received) from None
+        raise budget.timeout_error() from None
+    except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+        raise NetError("reset", "the connection was closed during the TLS handshake") from None
+    except OSError as exc:
+        raise NetError("os", exc.strerror or type(exc).__name__) from None
+    finally:
+        sock.close()
+
+
+def _slow_handshake(budget: Budget, received: int) -> NetError:
+    if budget.by_deadline:
+        limit = f"the whole-check deadline of {_secs(budget.limit)} passed"
+        return NetError("deadline", f"{limit} while the registry was still answering")
+    return NetError(
+        "slow",
+        f"the registry is slow: the handshake was not complete after {_secs(budget.limit)}"
+        f" ({received} bytes received)",
+    )
+
+
 def open_tls(
     endpoint: str, port: int, context: ssl.SSLContext, deadline: Deadline
 ) -> ssl.SSLSocket:
