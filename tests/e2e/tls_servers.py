@@ -70,9 +70,10 @@ def new_key(kind: str = "rsa2048") -> PrivateKey:
         return ec.generate_private_key(ec.SECP256R1())
     bits = int(kind[3:])
     if bits < 1024:  # cryptography refuses to generate these; the openssl command does not
-        pem = subprocess.run(
-            ["openssl", "genrsa", str(bits)], check=True, capture_output=True
-        ).stdout
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            pytest.fail("openssl not found: apt-get install -y openssl", pytrace=False)
+        pem = subprocess.run([openssl, "genrsa", str(bits)], check=True, capture_output=True).stdout
         key = serialization.load_pem_private_key(pem, None)
         assert isinstance(key, rsa.RSAPrivateKey)
         return key

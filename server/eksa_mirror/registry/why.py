@@ -92,11 +92,10 @@ def _time(ctx: Context) -> tuple[str, str] | None:
 def _weak(ctx: Context) -> tuple[str, str] | None:
     if ctx.code != certs.CA_MD_TOO_WEAK:
         return None
-    chain = _chain(ctx)
-    # The anchor's own signature is never checked: only certificates below it count.
-    for key, who, cert in chain[:-1] if len(chain) > 1 else chain:
-        if cert == ctx.ca:
-            break
+    # A root's own signature is never checked: only certificates below it count.
+    for key, who, cert in _chain(ctx):
+        if cert == ctx.ca or cert.issuer == cert.subject:
+            continue
         info = certs.CertInfo.from_cert(cert)
         if info.signature_hash in ("sha1", "md5"):
             return key, certs.sha1_message(info, who)
