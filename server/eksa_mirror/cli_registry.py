@@ -173,6 +173,9 @@ def run_check_command(args: argparse.Namespace) -> int:
         redact = Redactor.for_credentials(os.environ, "REGISTRY_USERNAME", "REGISTRY_PASSWORD")
         reason = redact(" ".join(str(exc).split()))
         return _fail("check", f"internal error: {type(exc).__name__}: {reason}")
+    # A registry's strings may not fit the terminal's encoding: never a traceback for that.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     if args.format == "json":
         _print_json(report.to_dict())
     else:

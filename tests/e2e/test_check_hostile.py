@@ -180,12 +180,12 @@ def _realm_of(request: Request) -> str:
         (
             '{"token": "ünïcödé-tøken"}',
             "returned a token that cannot be sent in an HTTP header"
-            " (not token68 characters, or longer than 16 KiB)",
+            " (not printable ASCII, or longer than 16 KiB)",
         ),
         (
             '{"token": "a\\r\\nX-Injected: 1"}',
             "returned a token that cannot be sent in an HTTP"
-            " header (not token68 characters, or longer than 16 KiB)",
+            " header (not printable ASCII, or longer than 16 KiB)",
         ),
         ('{"token": 5}', "returned no token"),
         ("[]", "returned no token"),

@@ -23,6 +23,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import warnings
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -189,8 +190,10 @@ class TlsRegistry:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         if setup.min_version < ssl.TLSVersion.TLSv1_2:
             context.set_ciphers("DEFAULT:@SECLEVEL=0")
-        context.minimum_version = setup.min_version
-        context.maximum_version = setup.max_version
+        with warnings.catch_warnings():  # TLS 1.1 is deprecated: that is the point here
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = setup.min_version
+            context.maximum_version = setup.max_version
         context.set_ciphers(f"{setup.ciphers or 'DEFAULT'}:@SECLEVEL=0")
         if setup.dh:
             params = workdir / "dh.pem"

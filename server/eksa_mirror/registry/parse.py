@@ -23,7 +23,6 @@ MAX_HEADER = 8192
 MAX_TOKEN = 16384
 #: Longest repository name kept (distribution allows 255 per path component).
 MAX_NAME = 4096
-_TOKEN68 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=")
 
 
 class Broken(Exception):
@@ -180,10 +179,12 @@ def bearer_token(body: bytes, realm: str) -> str:
         token = data.get("token") or data.get("access_token")
     if not isinstance(token, str) or not token:
         raise Broken(f"the token service {clean(realm)} returned no token")
-    if len(token) > MAX_TOKEN or not set(token) <= _TOKEN68:
+    # Printable ASCII without spaces: RFC 6750 tokens and every opaque token seen in
+    # practice; what would break the header (CR, LF, non-ASCII) is refused.
+    if len(token) > MAX_TOKEN or not all("!" <= ch <= "~" for ch in token):
         raise Broken(
             f"the token service {clean(realm)} returned a token that cannot be sent in an"
-            " HTTP header (not token68 characters, or longer than 16 KiB)"
+            " HTTP header (not printable ASCII, or longer than 16 KiB)"
         )
     return token
 
