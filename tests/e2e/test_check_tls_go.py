@@ -226,6 +226,9 @@ SCENARIOS: dict[str, Callable[[Pki], Scenario]] = {
     "intermediate CA:false": lambda p: (
         lambda inter: Scenario(TlsSetup((issue("leaf", inter, ips=IP), inter)), p.ca.pem)
     )(issue("bad intermediate", p.ca, ca=False, eku=())),
+    "no caCertContent (system roots)": lambda p: Scenario(
+        TlsSetup((issue("leaf", p.ca, ips=IP),)), ""
+    ),
     "unrelated CA": lambda p: Scenario(
         TlsSetup((issue("leaf", p.ca, ips=IP),)), issue("unrelated", ca=True).pem
     ),
@@ -294,6 +297,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "the intermediate certificate CN=client-auth CA sent by the registry is not for TLS"
         " servers (extended key usage: clientAuth): x509: certificate specifies an"
         " incompatible key usage",
+    ),
+    "no caCertContent (system roots)": (
+        "certificate",
+        "caCertContent",
+        "registry 127.0.0.1 is using self-signed certs, please provide the certificate using"
+        " caCertContent field. Or use insecureSkipVerify field to skip registry certificate"
+        " verification",
     ),
     "expired intermediate served": (
         "certificate",

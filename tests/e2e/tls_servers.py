@@ -285,11 +285,17 @@ class GoVerify:
         self.go_version = version.stdout.strip()
 
     def verdict(self, port: int, ca_pem: str, workdir: Path) -> dict[str, Any]:
-        """Go's verdict on ``127.0.0.1:port`` with ``ca_pem`` as the only root."""
-        ca = workdir / "go-ca.pem"
-        ca.write_text(ca_pem)
+        """Go's verdict on ``127.0.0.1:port`` with ``ca_pem`` as the only root.
+
+        An empty ``ca_pem`` dials with the system roots (EKS-A without caCertContent).
+        """
+        args = [str(self.binary), "-addr", f"127.0.0.1:{port}"]
+        if ca_pem:
+            ca = workdir / "go-ca.pem"
+            ca.write_text(ca_pem)
+            args += ["-ca", str(ca)]
         result = subprocess.run(
-            [str(self.binary), "-addr", f"127.0.0.1:{port}", "-ca", str(ca)],
+            args,
             capture_output=True,
             text=True,
             timeout=60,
