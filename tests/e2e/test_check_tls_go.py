@@ -396,30 +396,59 @@ def test_check_decides_as_go(
 # --------------------------------------------------------------------------- Debian registry
 
 
-def _as_issued(cert: Cert) -> Issued:
-    return Issued(cert.cert, cert.key)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class _Served(Issued):
+    """A server certificate for the Debian registry, with the intermediates it sends."""
+
+    intermediates: str = ""
+
+    @property
+    def cert_pem(self) -> str:
+        return super().cert_pem + self.intermediates
+
+
+def _served(leaf: Cert, *intermediates: Cert) -> Issued:
+    pem = "".join(c.pem for c in intermediates)
+    return _Served(leaf.cert, leaf.key, pem)  # type: ignore[arg-type]
+
+
+SHA1_CASES = {
+    # A SHA-1 self-signed CA: its own signature is never checked.
+    "SHA-1 CA": (False, False),
+    "SHA-1 leaf": (True, False),
+    "SHA-1 intermediate": (False, True),
+}
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("sha1_leaf", [False, True], ids=["SHA-1 CA", "SHA-1 leaf"])
-def test_sha1_on_the_debian_registry(sha1_leaf: bool, goverify: GoVerify, tmp_path: Path) -> None:
-    ca = issue("SHA-1 self-signed root", ca=True, sha1=not sha1_leaf)
-    leaf = issue("leaf", ca, ips=IP, sha1=sha1_leaf)
-    with RegistryServer(tmp_path / "registry", tls=_as_issued(leaf)) as registry:
+@pytest.mark.parametrize("case", list(SHA1_CASES))
+def test_sha1_on_the_debian_registry(case: str, goverify: GoVerify, tmp_path: Path) -> None:
+    sha1_leaf, sha1_intermediate = SHA1_CASES[case]
+    ca = issue("SHA-1 self-signed root", ca=True, sha1=case == "SHA-1 CA")
+    if sha1_intermediate:
+        inter = issue("SHA-1 intermediate", ca, ca=True, sha1=True)
+        served = _served(issue("leaf", inter, ips=IP), inter)
+    else:
+        served = _served(issue("leaf", ca, ips=IP, sha1=sha1_leaf))
+    with RegistryServer(tmp_path / "registry", tls=served) as registry:
         go = goverify.verdict(registry.port, ca.pem, tmp_path)
         report = run(registry.port, ca.pem)
     assert check_verdict(report) == go["kind"]
     certificate = report.step("certificate")
     assert certificate is not None
-    if sha1_leaf:
-        assert "x509: cannot verify signature: insecure algorithm SHA1-RSA" in go["error"]
-        assert (certificate.status, certificate.key, certificate.message) == (
-            Status.FAIL,
-            "endpoint",
-            "the server certificate is signed with SHA-1 (sha1WithRSAEncryption): x509: cannot"
-            " verify signature: insecure algorithm SHA1-RSA (EKS Anywhere rejects SHA-1"
-            " certificates since v0.12.0)",
-        )
-    else:
+    if case == "SHA-1 CA":
         assert go["kind"] == "ok"
         assert certificate.status is Status.OK
+        return
+    assert "x509: cannot verify signature: insecure algorithm SHA1-RSA" in go["error"]
+    who = (
+        "the intermediate certificate CN=SHA-1 intermediate sent by the registry"
+        if sha1_intermediate
+        else "the server certificate"
+    )
+    assert (certificate.status, certificate.key, certificate.message) == (
+        Status.FAIL,
+        "endpoint",
+        f"{who} is signed with SHA-1 (sha1WithRSAEncryption): x509: cannot verify signature:"
+        " insecure algorithm SHA1-RSA (EKS Anywhere rejects SHA-1 certificates since v0.12.0)",
+    )
