@@ -282,6 +282,25 @@ def test_slow_answer_is_called_slow(serve: object, pki: tuple[Cert, Cert]) -> No
 
 
 @pytest.mark.e2e
+def test_token_service_redirect_names_its_target(serve: object, pki: tuple[Cert, Cert]) -> None:
+    target = "https://sso.elsewhere.test/login"
+
+    def script(request: Request) -> Reply:
+        if request.path.startswith("/token"):
+            return reply("302 Found", headers=(("Location", target),))
+        return reply("401 Unauthorized", headers=(("WWW-Authenticate", _realm_of(request)),))
+
+    server = serve(script)  # type: ignore[operator]
+    report = check(server.port, pki[0], CREDS, authenticate=True)
+    assert step(report, "auth") == (
+        "fail",
+        "authenticate",
+        f"the token service https://127.0.0.1:{server.port}/token answered HTTP 302, a redirect"
+        f" to {target} (not followed)",
+    )
+
+
+@pytest.mark.e2e
 def test_slow_handshake_is_called_slow_not_silent(pki: tuple[Cert, Cert]) -> None:
     """A server that starts a TLS record and drips it: slow, with the bytes it sent."""
     listener = socket.socket()

@@ -105,9 +105,7 @@ class Session:
                     f" (HTTP {response.status} on /v2/ with Basic authentication)",
                 )
             if response.status != 200:
-                raise LoginError(
-                    "protocol", f"/v2/ answered HTTP {response.status} after Basic login"
-                )
+                raise LoginError("protocol", f"/v2/ answered {_status(response)} after Basic login")
             self.authorization = credentials.basic()
             self.scheme = "Basic"
             return
@@ -117,7 +115,7 @@ class Session:
             if response.status != 200:
                 raise LoginError(
                     "protocol",
-                    f"/v2/ answered HTTP {response.status} with the token from"
+                    f"/v2/ answered {_status(response)} with the token from"
                     f" {clean(challenge.realm)}",
                 )
             self.authorization = f"Bearer {token}"
@@ -155,7 +153,7 @@ class Session:
             )
         if response.status != 200:
             raise LoginError(
-                "protocol", f"the token service {clean(realm)} answered HTTP {response.status}"
+                "protocol", f"the token service {clean(realm)} answered {_status(response)}"
             )
         try:
             token = bearer_token(response.body, realm)
@@ -222,6 +220,14 @@ def _match(names: list[str], wanted: list[str], present: set[str]) -> None:
     for path in wanted:
         if path not in present and any(n == path or n.startswith(path + "/") for n in names):
             present.add(path)
+
+
+def _status(response: Response) -> str:
+    """``HTTP 500``, or ``HTTP 302, a redirect to … (not followed)``."""
+    location = response.header("Location")
+    if response.status in (301, 302, 303, 307, 308) and location:
+        return f"HTTP {response.status}, a redirect to {clean(location)} (not followed)"
+    return f"HTTP {response.status}"
 
 
 def _refusal(response: Response) -> str:
