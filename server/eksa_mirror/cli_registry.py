@@ -89,6 +89,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="EKS Anywhere release whose projects to expect (default: spec.eksaVersion, else"
         " the current list; before v0.24.0 'isovalent' replaces 'eks')",
     )
+    check.add_argument(
+        "--allow-token-service",
+        action="store_true",
+        help="when the registry names a Bearer token service on another host, contact it"
+        " with REGISTRY_USERNAME/REGISTRY_PASSWORD, as containerd does (default: only the"
+        " endpoint is contacted)",
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=run_check_command)
 
@@ -166,7 +173,13 @@ def run_check_command(args: argparse.Namespace) -> int:
     if problem is not None:
         return _fail("check", f"{args.file}: {problem[1]}")
     try:
-        report = run_check(cfg, timeout=args.timeout, deadline=args.deadline, env=os.environ)
+        report = run_check(
+            cfg,
+            timeout=args.timeout,
+            deadline=args.deadline,
+            env=os.environ,
+            allow_token_service=args.allow_token_service,
+        )
     except Exception as exc:  # a bug: still one line, and never a credential
         from eksa_mirror.registry.redact import Redactor
 

@@ -111,6 +111,7 @@ class _Run:
     env: Mapping[str, str]
     deadline: Deadline
     page_size: int
+    allow_token_service: bool = False
     steps: list[CheckStep] = field(default_factory=list)
     projects: list[ProjectResult] = field(default_factory=list)
     ca_pem: str = ""
@@ -168,12 +169,15 @@ def run_check(
     deadline: float = 30.0,
     env: Mapping[str, str] | None = None,
     page_size: int = 100,
+    allow_token_service: bool = False,
 ) -> CheckReport:
     """Check the registry mirror of ``cfg`` for real, within ``deadline`` seconds.
 
     ``env`` supplies ``EKSA_REGISTRY_MIRROR_CA``, ``REGISTRY_USERNAME`` and
     ``REGISTRY_PASSWORD`` (``None``: the process environment). The result is plain data;
     nothing is printed and no exception escapes for network or certificate problems.
+    ``allow_token_service``: a Bearer token service on another host may be contacted
+    (with the credentials, as containerd does); otherwise only the endpoint is.
     """
     problem = config_problem(cfg)
     if problem is not None:
@@ -182,7 +186,7 @@ def run_check(
             cfg.endpoint, cfg.port, (CheckStep("config", Status.FAIL, message, key),)
         )
     env = os.environ if env is None else env
-    run = _Run(cfg, env, Deadline(timeout, deadline), page_size)
+    run = _Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service)
     run.redactor = Redactor.for_credentials(env, USERNAME_ENV, PASSWORD_ENV)
     _ca_step(run)
     if run.steps[-1].status is Status.FAIL:
@@ -288,6 +292,13 @@ def _network_steps(run: _Run) -> None:
         return
     context = _unverified_context() if cfg.insecure_skip_verify else _verify_context(run)
     session = Session(cfg.endpoint, run.port, context, run.deadline)
+    if run.allow_token_service:
+        # containerd adds the mirror's CA to the system roots for every host it talks to.
+        session.realm_context = (
+            _unverified_context()
+            if cfg.insecure_skip_verify
+            else gotls.verifying_context(run.ca_pem, system_roots=True)
+        )
     try:
         _registry_steps(run, session)
     finally:

@@ -55,12 +55,15 @@ def unverified_context() -> ssl.SSLContext:
     return context
 
 
-def verifying_context(ca_pem: str) -> ssl.SSLContext:
-    """Go's handshake and verification with ``ca_pem`` as the only root ("": system roots)."""
+def verifying_context(ca_pem: str, *, system_roots: bool = False) -> ssl.SSLContext:
+    """Go's handshake and verification with ``ca_pem`` as the only root ("": system roots).
+
+    ``system_roots``: trust the system roots as well (containerd's view of a host).
+    """
     context = _base()
     if ca_pem:
         context.load_verify_locations(cadata=ca_pem)
-    else:
+    if system_roots or not ca_pem:
         context.load_default_certs()
     context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
     context.verify_flags &= ~ssl.VERIFY_X509_STRICT

@@ -82,6 +82,9 @@ class Session:
     scheme: str = ""
     #: Bearer tokens received, for redaction (never printed).
     tokens: list[str] = field(default_factory=list, repr=False)
+    #: The TLS context for a token service on another host, when the user allows one
+    #: (``None``: such a token service is never contacted).
+    realm_context: ssl.SSLContext | None = None
 
     @property
     def base_url(self) -> str:
@@ -131,20 +134,35 @@ class Session:
         realm = challenge.realm
         if not realm:
             raise LoginError("protocol", "the Bearer challenge has no realm")
-        if not same_origin(realm, self.endpoint, self.port):
+        here = same_origin(realm, self.endpoint, self.port)
+        if not here and self.realm_context is None:
             raise LoginError(
                 "other-host",
                 f"the token service {clean(realm)} is not on {self.base_url}: not contacted"
-                " (check only talks to the configured endpoint), so the login and the projects"
-                " were not verified",
+                " (check only talks to the configured endpoint unless --allow-token-service"
+                " is given), so the login and the projects were not verified",
             )
-        parts = urllib.parse.urlsplit(realm)
+        try:
+            parts = urllib.parse.urlsplit(realm)
+            realm_port = parts.port or 443
+        except ValueError:
+            raise LoginError("protocol", f"the token realm {clean(realm)} is not a URL") from None
+        if parts.scheme.lower() != "https" or not parts.hostname:
+            raise LoginError(
+                "protocol",
+                f"the token service {clean(realm)} is not an https:// URL: not contacted",
+            )
         query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
         if "service" in challenge.params:
             query.append(("service", challenge.params["service"]))
         query.append(("scope", scope))
         path = (parts.path or "/") + "?" + urllib.parse.urlencode(query)
-        response = self.get(path, credentials.basic())
+        if here or self.realm_context is None:
+            response = self.get(path, credentials.basic())
+        else:
+            headers = {"Authorization": credentials.basic()}
+            host = parts.hostname
+            response = https_get(host, realm_port, self.realm_context, path, self.deadline, headers)
         if response.status in (401, 403):
             raise LoginError(
                 "rejected",
