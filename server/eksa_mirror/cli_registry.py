@@ -89,6 +89,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="EKS Anywhere release whose projects to expect (default: spec.eksaVersion, else"
         " the current list; before v0.24.0 'isovalent' replaces 'eks')",
     )
+    check.add_argument(
+        "--allow-token-service",
+        action="store_true",
+        help="when the registry names a Bearer token service on another host, contact it"
+        " with REGISTRY_USERNAME/REGISTRY_PASSWORD, as containerd does (default: only the"
+        " endpoint is contacted)",
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=run_check_command)
 
@@ -174,9 +181,22 @@ def run_check_command(args: argparse.Namespace) -> int:
     if problem is not None:
         return _fail("check", f"{args.file}: {problem[1]}")
     try:
-        report = run_check(cfg, timeout=args.timeout, deadline=args.deadline, env=os.environ)
-    except Exception as exc:  # a bug: still one line
-        return _fail("check", f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}")
+        report = run_check(
+            cfg,
+            timeout=args.timeout,
+            deadline=args.deadline,
+            env=os.environ,
+            allow_token_service=args.allow_token_service,
+        )
+    except Exception as exc:  # a bug: still one line, and never a credential
+        from eksa_mirror.registry.redact import Redactor
+
+        redact = Redactor.for_credentials(os.environ, "REGISTRY_USERNAME", "REGISTRY_PASSWORD")
+        reason = redact(" ".join(str(exc).split()))
+        return _fail("check", f"internal error: {type(exc).__name__}: {reason}")
+    # A registry's strings may not fit the terminal's encoding: never a traceback for that.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     if args.format == "json":
         _print_json(report.to_dict())
     else:

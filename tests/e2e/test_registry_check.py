@@ -346,7 +346,9 @@ def test_ca_that_signs_nothing_here(good: RegistryServer, pki: Pki) -> None:
             "fail",
             "caCertContent",
             "the CA in caCertContent (CN=unrelated CA) did not sign the server certificate"
-            " (issued by CN=eksa-mirror test CA)",
+            " (issued by CN=eksa-mirror test CA), and the registry sends no intermediate"
+            " certificate: if CN=eksa-mirror test CA is an intermediate of that CA, serve the"
+            " chain (the server certificate followed by its intermediates)",
         ),
     ]
 
@@ -436,8 +438,9 @@ def test_sha1_certificate(sha1: RegistryServer, pki: Pki) -> None:
             "certificate",
             "fail",
             "endpoint",
-            "the server certificate is signed with SHA-1 (sha1WithRSAEncryption): EKS Anywhere"
-            " rejects SHA-1 certificates since v0.12.0",
+            "the server certificate is signed with SHA-1 (sha1WithRSAEncryption): x509: cannot"
+            " verify signature: insecure algorithm SHA1-RSA (EKS Anywhere rejects SHA-1"
+            " certificates since v0.12.0)",
         ),
     ]
 
@@ -588,10 +591,39 @@ def test_bearer_realm_on_another_host_is_not_contacted(pki: Pki, tmp_path: Path)
             "warn",
             "authenticate",
             f"the token service {realm} is not on https://127.0.0.1:{reg.port}: not contacted"
-            " (check only talks to the configured endpoint), credentials not verified",
+            " (check only talks to the configured endpoint unless --allow-token-service is"
+            " given), so the login and the projects were not verified",
         ),
-        *skipped("not logged in", "projects"),
+        *skipped("not logged in (the token service is on another host)", "projects"),
     ]
+    assert (report.ok, report.unverified) == (True, ("login", "projects"))
+    assert report.verdict == (
+        "no problem found, but login and projects were not verified (1 warning): it is not"
+        f" known whether 127.0.0.1:{reg.port} is usable by EKS Anywhere"
+    )
+
+
+@pytest.mark.e2e
+def test_bearer_realm_on_another_host_when_allowed(pki: Pki, tmp_path: Path) -> None:
+    repos = tuple(f"{p}/image" for p in PROJECTS)
+    with TokenRegistry(
+        pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=()
+    ) as token_service:
+        realm = f"https://127.0.0.1:{token_service.port}/token"
+        with TokenRegistry(
+            pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos, realm=realm
+        ) as reg:
+            config = cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True)
+            report = run_check(config, env=CREDS, allow_token_service=True)
+    assert lines(report)[5] == (
+        "auth",
+        "ok",
+        "authenticate",
+        "logged in as REGISTRY_USERNAME (Bearer authentication)",
+    )
+    assert (report.ok, report.unverified) == (True, ())
+    assert [r.split("?")[0] for r in token_service.requests] == ["/token"]
+    assert TokenRegistry.TOKEN not in render_text(report)
 
 
 # --------------------------------------------------------------------------- transport

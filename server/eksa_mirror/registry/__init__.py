@@ -2,9 +2,15 @@
 
 Public API, used by the command line and by the language server's code lens:
 
-* ``run_check(cfg, *, timeout, deadline, env) -> CheckReport`` — contact the configured
-  endpoint only, bounded in time; returns plain data (no printing, no exceptions for
-  network or certificate problems).
+* ``run_check(cfg, *, timeout, deadline, env, allow_token_service) -> CheckReport`` —
+  contact the configured endpoint only (and a token service elsewhere only if allowed),
+  bounded in time, judging TLS as Go does; returns plain data with every message
+  redacted (no printing, no exceptions for network, certificate or registry problems).
+
+The modules: ``check`` (the steps), ``gotls`` (Go's client settings), ``chain`` (the
+served chain), ``why`` (naming a verification failure), ``certs`` (certificate facts),
+``net`` (bounded TCP/TLS/HTTP), ``oci`` (login, catalog), ``parse`` (untrusted answers),
+``redact`` (secrets out of messages), ``report`` (the result and its renderings).
 * ``CheckReport`` / ``CheckStep`` / ``ProjectResult`` / ``Status`` / ``ProjectState`` —
   the result; each step names the mirror key it relates to.
 * ``render_text(report)`` and ``CheckReport.to_dict()`` — the two output formats.

@@ -135,34 +135,51 @@ def signed_by(leaf: x509.Certificate, ca: x509.Certificate) -> bool:
     return True
 
 
-def _when(moment: dt.datetime) -> str:
+def when(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def own_findings(
-    leaf: CertInfo, endpoint: str, now: dt.datetime | None = None
+    leaf: CertInfo, endpoint: str, now: dt.datetime | None = None, *, trusted: bool = False
 ) -> list[tuple[str, str]]:
-    """Problems visible on the server certificate alone, as ``(key, message)``."""
+    """Problems visible on the server certificate alone, as ``(key, message)``.
+
+    ``trusted``: the certificate is itself in the root pool, so its signature is never
+    checked (as in Go).
+    """
     now = now or dt.datetime.now(dt.timezone.utc)
     found: list[tuple[str, str]] = []
     if now > leaf.not_after:
-        found.append(("endpoint", f"the server certificate expired on {_when(leaf.not_after)}"))
+        found.append(("endpoint", f"the server certificate expired on {when(leaf.not_after)}"))
     if now < leaf.not_before:
         found.append(
-            ("endpoint", f"the server certificate is not valid before {_when(leaf.not_before)}")
+            ("endpoint", f"the server certificate is not valid before {when(leaf.not_before)}")
         )
-    if leaf.signature_hash in ("sha1", "md5"):
+    if leaf.signature_hash in ("sha1", "md5") and not trusted:
         found.append(("endpoint", sha1_message(leaf)))
     if not leaf.matches(endpoint):
         found.append(("endpoint", mismatch_message(leaf, endpoint)))
     return found
 
 
-def sha1_message(leaf: CertInfo) -> str:
-    digest = leaf.signature_hash.upper().replace("SHA", "SHA-")
+#: Go's names of the signature algorithms its verifier refuses (``x509.SignatureAlgorithm``).
+GO_ALGORITHM_NAMES = {
+    "sha1WithRSAEncryption": "SHA1-RSA",
+    "ecdsa-with-SHA1": "ECDSA-SHA1",
+    "dsa-with-sha1": "DSA-SHA1",
+    "md5WithRSAEncryption": "MD5-RSA",
+    "md2WithRSAEncryption": "MD2-RSA",
+}
+
+
+def sha1_message(cert: CertInfo, who: str = "the server certificate") -> str:
+    """Why Go refuses ``cert``, with Go's own wording."""
+    digest = cert.signature_hash.upper().replace("SHA", "SHA-")
+    go_name = GO_ALGORITHM_NAMES.get(cert.signature_algorithm, cert.signature_algorithm)
     return (
-        f"the server certificate is signed with {digest} ({leaf.signature_algorithm}):"
-        " EKS Anywhere rejects SHA-1 certificates since v0.12.0"
+        f"{who} is signed with {digest} ({cert.signature_algorithm}): x509: cannot verify"
+        f" signature: insecure algorithm {go_name} (EKS Anywhere rejects SHA-1 certificates"
+        " since v0.12.0)"
     )
 
 

@@ -6,9 +6,11 @@ The steps, in order (each becomes one ``CheckStep``):
 ``ca``           which CA is used: ``caCertContent``, else the file named by
                  ``EKSA_REGISTRY_MIRROR_CA``, else the system trust store;
 ``connect``      TCP connection to ``endpoint:port``;
-``tls``          a TLS handshake (plain HTTP on the port is named as such);
-``certificate``  the server certificate verifies against that CA, for that name,
-                 not expired, not SHA-1 (skipped, with a warning, under insecureSkipVerify);
+``tls``          a TLS handshake with Go's client settings (``gotls``; plain HTTP on
+                 the port is named as such);
+``certificate``  the server certificate verifies against that CA as Go verifies it
+                 (a warning under insecureSkipVerify); ``why`` names the certificate
+                 at fault;
 ``api``          ``GET /v2/`` answers like an OCI distribution registry;
 ``auth``         with ``authenticate: true``, ``REGISTRY_USERNAME``/``REGISTRY_PASSWORD``
                  log in through the scheme the registry announces;
@@ -17,23 +19,27 @@ The steps, in order (each becomes one ``CheckStep``):
 
 Only ``endpoint:port`` is contacted. Each network operation is bounded by ``timeout``
 and the whole check by ``deadline``; when the deadline passes, the remaining steps are
-reported as skipped. Credentials are never sent over a connection whose certificate
-failed verification, and never appear in the report.
+reported as skipped. The registry's answers are parsed by ``parse`` (bounded, linear);
+an answer no step foresaw still ends as a failed step, never as an exception.
+Credentials are never sent over a connection whose certificate failed verification,
+and every message of the report passes through ``redact`` (the password, the Basic
+token and the bearer tokens received), whatever the registry echoed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import ssl
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cryptography import x509
 
 from eksa_mirror import releases
 from eksa_mirror.mirror import PUBLIC_ECR, MirrorConfig
-from eksa_mirror.registry import certs
+from eksa_mirror.registry import certs, chain, gotls, why
 from eksa_mirror.registry.net import (
     Deadline,
     NetError,
@@ -41,9 +47,12 @@ from eksa_mirror.registry.net import (
     connect,
     host_port,
     plain_http_status_line,
+    probe_handshake,
     tls_wrap,
 )
-from eksa_mirror.registry.oci import Credentials, LoginError, Session, parse_challenge
+from eksa_mirror.registry.oci import Credentials, LoginError, Session
+from eksa_mirror.registry.parse import Broken, Challenge, clean, parse_challenge
+from eksa_mirror.registry.redact import Redactor
 from eksa_mirror.registry.report import CheckReport, CheckStep, ProjectResult, ProjectState, Status
 
 CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
@@ -66,6 +75,7 @@ STEP_KEYS = {
 }
 
 _PORT = re.compile(r"\+?[0-9]+")
+_SILENT = " (the port accepts connections but does not answer)"
 
 
 def parse_eksa_version(text: str) -> tuple[int, int, int] | None:
@@ -101,12 +111,18 @@ class _Run:
     env: Mapping[str, str]
     deadline: Deadline
     page_size: int
+    allow_token_service: bool = False
     steps: list[CheckStep] = field(default_factory=list)
     projects: list[ProjectResult] = field(default_factory=list)
     ca_pem: str = ""
     ca_cert: x509.Certificate | None = None
     ca_label: str = ""
     leaf: certs.CertInfo | None = None
+    leaf_cert: x509.Certificate | None = None
+    challenge: Challenge | None = None
+    redactor: Redactor = field(default_factory=Redactor)
+    #: What could not be verified although no step failed (e.g. ``login``, ``projects``).
+    unverified: tuple[str, ...] = ()
 
     @property
     def port(self) -> int:
@@ -127,6 +143,19 @@ class _Run:
             if name not in done:
                 self.add(name, Status.SKIP, f"not checked: {reason}", STEP_KEYS[name])
 
+    def unexpected(self, exc: Exception) -> None:
+        """Record an answer the steps did not foresee as a failure of the next step."""
+        done = {step.name for step in self.steps}
+        name = next((n for n in STEP_ORDER if n not in done), "projects")
+        what = clean(" ".join(str(exc).split()), 120) or type(exc).__name__
+        self.add(
+            name,
+            Status.FAIL,
+            f"the registry sent an answer check cannot use ({type(exc).__name__}: {what})",
+            STEP_KEYS[name],
+        )
+        self.skip_rest("the registry answered unexpectedly")
+
     def failure(self, name: str, error: NetError, what: str, key: str, then: str) -> None:
         """Record a network failure of step ``name``; skip the rest (saying why)."""
         self.add(name, Status.FAIL, f"{what}: {error.detail}", key)
@@ -140,12 +169,15 @@ def run_check(
     deadline: float = 30.0,
     env: Mapping[str, str] | None = None,
     page_size: int = 100,
+    allow_token_service: bool = False,
 ) -> CheckReport:
     """Check the registry mirror of ``cfg`` for real, within ``deadline`` seconds.
 
     ``env`` supplies ``EKSA_REGISTRY_MIRROR_CA``, ``REGISTRY_USERNAME`` and
     ``REGISTRY_PASSWORD`` (``None``: the process environment). The result is plain data;
     nothing is printed and no exception escapes for network or certificate problems.
+    ``allow_token_service``: a Bearer token service on another host may be contacted
+    (with the credentials, as containerd does); otherwise only the endpoint is.
     """
     problem = config_problem(cfg)
     if problem is not None:
@@ -153,13 +185,27 @@ def run_check(
         return CheckReport(
             cfg.endpoint, cfg.port, (CheckStep("config", Status.FAIL, message, key),)
         )
-    run = _Run(cfg, os.environ if env is None else env, Deadline(timeout, deadline), page_size)
+    env = os.environ if env is None else env
+    run = _Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service)
+    run.redactor = Redactor.for_credentials(env, USERNAME_ENV, PASSWORD_ENV)
     _ca_step(run)
     if run.steps[-1].status is Status.FAIL:
         run.skip_rest("the CA cannot be used")
     else:
-        _network_steps(run)
-    return CheckReport(cfg.endpoint, cfg.port, tuple(run.steps), tuple(run.projects))
+        try:
+            _network_steps(run)
+        except Exception as exc:  # a registry answer no step foresaw: still a message
+            run.unexpected(exc)
+    steps = tuple(_redacted(step, run.redactor) for step in run.steps)
+    return CheckReport(cfg.endpoint, cfg.port, steps, tuple(run.projects), run.unverified)
+
+
+def _redacted(step: CheckStep, redactor: Redactor) -> CheckStep:
+    return replace(
+        step,
+        message=redactor(step.message),
+        details=tuple(redactor(detail) for detail in step.details),
+    )
 
 
 # --------------------------------------------------------------------------- ca
@@ -208,23 +254,11 @@ def _ca_step(run: _Run) -> None:
 
 
 def _verify_context(run: _Run) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if run.ca_pem:
-        context.load_verify_locations(cadata=run.ca_pem)
-    else:
-        context.load_default_certs()
-    # Go trusts any certificate in the root pool as an anchor, and is not "strict".
-    context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
-    context.verify_flags &= ~ssl.VERIFY_X509_STRICT
-    context.hostname_checks_common_name = False
-    return context
+    return gotls.verifying_context(run.ca_pem)
 
 
 def _unverified_context() -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
+    return gotls.unverified_context()
 
 
 # --------------------------------------------------------------------------- network
@@ -241,24 +275,39 @@ def _network_steps(run: _Run) -> None:
     run.add("connect", Status.OK, f"TCP connection to {run.address}", "endpoint")
     # tls (unverified, to learn the protocol and read the server certificate)
     try:
-        tls = tls_wrap(sock, _unverified_context(), cfg.endpoint, run.deadline.budget())
+        shake = probe_handshake(sock, _unverified_context(), cfg.endpoint, run.deadline.budget())
     except NetError as exc:
         _tls_failed(run, exc)
         return
-    try:
-        version = tls.version() or "TLS"
-        der = tls.getpeercert(binary_form=True)
-    finally:
-        tls.close()
+    version, der = shake.version, shake.der
     if der:
-        run.leaf = certs.CertInfo.from_der(der)
+        try:
+            run.leaf_cert = x509.load_der_x509_certificate(der)
+            run.leaf = certs.CertInfo.from_cert(run.leaf_cert)
+        except ValueError:  # OpenSSL took it, the stricter parser does not: no details
+            run.leaf_cert, run.leaf = None, None
     run.add("tls", Status.OK, f"{version} handshake", "port")
     # certificate
     if not _certificate_step(run):
         return
     context = _unverified_context() if cfg.insecure_skip_verify else _verify_context(run)
     session = Session(cfg.endpoint, run.port, context, run.deadline)
-    # api
+    if run.allow_token_service:
+        # containerd adds the mirror's CA to the system roots for every host it talks to.
+        session.realm_context = (
+            _unverified_context()
+            if cfg.insecure_skip_verify
+            else gotls.verifying_context(run.ca_pem, system_roots=True)
+        )
+    try:
+        _registry_steps(run, session)
+    finally:
+        for token in session.tokens:
+            run.redactor.add(token)
+
+
+def _registry_steps(run: _Run, session: Session) -> None:
+    """``api``, ``auth`` and ``projects``, over a verified (or allowed) TLS connection."""
     try:
         response = session.get("/v2/")
     except NetError as exc:
@@ -266,10 +315,8 @@ def _network_steps(run: _Run) -> None:
         return
     if not _api_step(run, response):
         return
-    # auth
     if not _auth_step(run, session, response):
         return
-    # projects
     _projects_step(run, session)
 
 
@@ -293,15 +340,12 @@ def _connect_failed(run: _Run, exc: NetError) -> None:
 
 
 def _tls_failed(run: _Run, exc: NetError) -> None:
-    if exc.kind in ("timeout", "deadline"):
+    if exc.kind in ("timeout", "deadline", "slow"):
+        silent = "" if exc.kind == "slow" or "still answering" in exc.detail else _SILENT
         run.add(
-            "tls",
-            Status.FAIL,
-            f"TLS handshake with {run.address}: {exc.detail} (the port accepts connections"
-            " but does not answer)",
-            "port",
+            "tls", Status.FAIL, f"TLS handshake with {run.address}: {exc.detail}{silent}", "port"
         )
-        run.skip_rest("no TLS connection" if exc.kind == "timeout" else exc.detail)
+        run.skip_rest(exc.detail if exc.kind == "deadline" else "no TLS connection")
         return
     status_line = plain_http_status_line(run.cfg.endpoint, run.port, run.deadline)
     if status_line is not None:
@@ -313,17 +357,42 @@ def _tls_failed(run: _Run, exc: NetError) -> None:
             "port",
         )
     else:
+        reason = _what_go_refuses(run) if exc.kind == "tls" else None
         run.add(
-            "tls", Status.FAIL, f"TLS handshake with {run.address} failed: {exc.detail}", "port"
+            "tls",
+            Status.FAIL,
+            f"TLS handshake with {run.address} failed: {reason or _alert(exc.detail)}",
+            "port",
         )
     run.skip_rest("no TLS connection")
 
 
+def _alert(detail: str) -> str:
+    """``SSLV3_ALERT_HANDSHAKE_FAILURE`` → words (other details unchanged)."""
+    for prefix in ("SSLV3_ALERT_", "TLSV1_ALERT_", "TLSV13_ALERT_"):
+        if detail.startswith(prefix):
+            alert = detail[len(prefix) :].lower()
+            return f"the registry refused the handshake (TLS alert {alert})"
+    return detail
+
+
+def _what_go_refuses(run: _Run) -> str | None:
+    """Why a handshake Go refuses would work for a laxer client (``None``: it would not)."""
+    try:
+        sock = connect(run.cfg.endpoint, run.port, run.deadline.budget())
+        tls = tls_wrap(sock, gotls.anything_context(), run.cfg.endpoint, run.deadline.budget())
+    except NetError:
+        return None
+    try:
+        cipher = tls.cipher()
+        return gotls.refusal(tls.version() or "", cipher[0] if cipher else "")
+    finally:
+        tls.close()
+
+
 def _certificate_step(run: _Run) -> bool:
-    """Verify the server certificate; ``False`` when later steps must not run."""
+    """Verify the server certificate as Go does; ``False`` when later steps must not run."""
     cfg = run.cfg
-    leaf = run.leaf
-    findings = certs.own_findings(leaf, cfg.endpoint) if leaf else []
     verify_error: NetError | None = None
     try:
         sock = connect(cfg.endpoint, run.port, run.deadline.budget())
@@ -334,9 +403,9 @@ def _certificate_step(run: _Run) -> bool:
             run.failure("certificate", exc, "verifying TLS connection", "endpoint", then)
             return False
         verify_error = exc
-    if verify_error is None and not findings:
-        names = leaf.names if leaf else cfg.endpoint
-        trust = run.ca_label or "the system trust store"
+    trust = run.ca_label or "the system trust store"
+    if verify_error is None:
+        names = run.leaf.names if run.leaf else cfg.endpoint
         if cfg.insecure_skip_verify:
             run.add(
                 "certificate",
@@ -353,8 +422,7 @@ def _certificate_step(run: _Run) -> bool:
             "caCertContent" if run.ca_label else "endpoint",
         )
         return True
-    key, message = _name_failure(run, verify_error, findings)
-    details = tuple(text for _, text in findings if text != message)
+    key, message, details = _name_failure(run, verify_error)
     if cfg.insecure_skip_verify:
         run.add(
             "certificate",
@@ -372,46 +440,51 @@ def _certificate_step(run: _Run) -> bool:
     return False
 
 
-def _name_failure(
-    run: _Run, error: NetError | None, findings: list[tuple[str, str]]
-) -> tuple[str, str]:
-    """The key and the precise message for a certificate that does not verify."""
-    leaf = run.leaf
-    code = error.verify_code if error is not None else None
-    endpoint = run.cfg.endpoint
-    if code in certs.UNKNOWN_AUTHORITY_CODES:
-        if run.ca_cert is None:
-            return "caCertContent", (
-                f"registry {endpoint} is using self-signed certs, please provide the certificate"
-                " using caCertContent field. Or use insecureSkipVerify field to skip registry"
-                " certificate verification"
-            )
-        issuer = f" (issued by {leaf.issuer})" if leaf else ""
-        return "caCertContent", f"{run.ca_label} did not sign the server certificate{issuer}"
-    for key, text in findings:
-        if code == certs.EXPIRED and "expired" in text:
-            return key, text
-        if code == certs.NOT_YET_VALID and "not valid before" in text:
-            return key, text
-        if code in (certs.HOSTNAME_MISMATCH, certs.IP_ADDRESS_MISMATCH) and " is for " in text:
-            return key, text
-        if code == certs.CA_MD_TOO_WEAK and "signed with" in text:
-            return key, text
-    if findings:
-        return findings[0]
-    detail = error.detail if error is not None else "verification failed"
-    return "endpoint", f"the server certificate does not verify: {detail}"
+def _name_failure(run: _Run, error: NetError) -> tuple[str, str, tuple[str, ...]]:
+    """The key, the precise message and further facts for a certificate that does not verify."""
+    served = chain.served_chain(run.cfg.endpoint, run.port, run.deadline)
+    intermediates: tuple[x509.Certificate, ...] | None = None
+    if served:
+        try:
+            parsed = [x509.load_der_x509_certificate(der) for der in served[:16]]
+        except ValueError:
+            parsed = []
+        if parsed and (run.leaf_cert is None or parsed[0] == run.leaf_cert):
+            intermediates = tuple(parsed[1:])
+    now = dt.datetime.now(dt.timezone.utc)
+    context = why.Context(
+        run.cfg.endpoint,
+        error.verify_code,
+        error.detail,
+        run.leaf_cert,
+        intermediates,
+        run.ca_cert,
+        run.ca_label,
+        now,
+    )
+    key, message = why.explain(context)
+    trusted = run.ca_cert is not None and run.leaf_cert == run.ca_cert
+    findings = (
+        certs.own_findings(run.leaf, run.cfg.endpoint, now, trusted=trusted) if run.leaf else []
+    )
+    return key, message, tuple(text for _, text in findings if text != message)
 
 
 def _api_step(run: _Run, response: Response) -> bool:
     cfg = run.cfg
     url = f"https://{run.address}/v2/"
     api_version = response.header("Docker-Distribution-API-Version")
+    try:
+        run.challenge = parse_challenge(response.header("WWW-Authenticate"))
+    except Broken as exc:
+        run.add("api", Status.FAIL, f"the registry is broken: {exc}", "endpoint")
+        run.skip_rest("the registry API did not answer as expected")
+        return False
     if response.status == 200:
         run.add("api", Status.OK, f"OCI distribution API answers at {url}", "endpoint")
         return True
     if response.status == 401:
-        challenge = parse_challenge(response.header("WWW-Authenticate"))
+        challenge = run.challenge
         scheme = challenge.describe() if challenge else "no WWW-Authenticate header"
         if cfg.authenticate:
             run.add(
@@ -441,10 +514,16 @@ def _api_step(run: _Run, response: Response) -> bool:
         run.skip_rest("authenticate is not set")
         return False
     hint = "" if api_version else " (no Docker-Distribution-API-Version header: not a registry?)"
+    location = response.header("Location")
+    if response.status in (301, 302, 303, 307, 308) and location:
+        hint = (
+            f", a redirect to {clean(location)} (not followed: check only talks to the"
+            " configured endpoint, and EKS Anywhere expects the registry API at it)"
+        )
     run.add(
         "api",
         Status.FAIL,
-        f"{url} answered HTTP {response.status} {response.reason}{hint}".rstrip(),
+        f"{url} answered HTTP {response.status} {clean(response.reason, 80)}".rstrip() + hint,
         "endpoint",
     )
     run.skip_rest("the registry API did not answer as expected")
@@ -462,7 +541,7 @@ def _auth_step(run: _Run, session: Session, response: Response) -> bool:
             run.skip_rest("not logged in")
             return False
     credentials = Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
-    challenge = parse_challenge(response.header("WWW-Authenticate"))
+    challenge = run.challenge
     if response.status == 200:
         run.add(
             "auth",
@@ -488,8 +567,12 @@ def _auth_step(run: _Run, session: Session, response: Response) -> bool:
         run.failure("auth", exc, "login failed", "authenticate", "not logged in")
         return False
     except LoginError as exc:
-        status = Status.WARN if exc.kind == "other-host" else Status.FAIL
-        run.add("auth", status, exc.message, "authenticate")
+        if exc.kind == "other-host":
+            run.add("auth", Status.WARN, exc.message, "authenticate")
+            run.unverified = ("login", "projects")
+            run.skip_rest("not logged in (the token service is on another host)")
+            return False
+        run.add("auth", Status.FAIL, exc.message, "authenticate")
         run.skip_rest("not logged in")
         return False
     run.add(
@@ -527,22 +610,29 @@ def _projects_step(run: _Run, session: Session) -> None:
         namespace = _mirror_path(cfg, mirror)
         if registry != PUBLIC_ECR and namespace and namespace != public_ns:
             wanted.append((registry, namespace, False))
-    try:
-        repositories, why = session.catalog(run.page_size)
-    except NetError as exc:  # pragma: no cover - catalog() reports its own network errors
-        repositories, why = None, exc.detail
-    if repositories is None:
+    catalog = session.catalog(run.page_size, [path for _, path, _ in wanted])
+    if catalog.present is None:
         run.projects.extend(ProjectResult(r, p, ProjectState.UNKNOWN, req) for r, p, req in wanted)
+        if catalog.is_broken or catalog.kind not in ("http", "elsewhere"):
+            # A broken answer, or the listing did not finish (deadline, slow, reset...).
+            prefix = "the registry is broken: " if catalog.is_broken else ""
+            run.add(
+                "projects",
+                Status.FAIL,
+                f"{prefix}{catalog.why}; {len(needed)} projects not verified",
+                "ociNamespaces",
+            )
+            return
         run.add(
             "projects",
             Status.WARN,
-            f"{why}: {len(needed)} projects not verified (create them if your registry needs"
-            " projects, e.g. Harbor)",
+            f"{catalog.why}: {len(needed)} projects not verified (create them if your registry"
+            " needs projects, e.g. Harbor)",
             "ociNamespaces",
         )
         return
     for registry, path, required in wanted:
-        present = any(repo == path or repo.startswith(path + "/") for repo in repositories)
+        present = path in catalog.present
         state = ProjectState.PRESENT if present else ProjectState.MISSING
         run.projects.append(ProjectResult(registry, path, state, required))
     missing = [p.path for p in run.projects if p.required and p.state is ProjectState.MISSING]

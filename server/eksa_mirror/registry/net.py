@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from email.message import Message
 
 #: Largest response body read (a registry catalog page is far smaller).
-MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 
 class Deadline:
@@ -66,6 +66,17 @@ class Budget:
             raise self.timeout_error()
         return remaining
 
+    def slow_error(self, received: int) -> NetError:
+        """The budget ran out while the answer was still arriving: a slow server."""
+        if self.by_deadline:
+            limit = f"the whole-check deadline of {_secs(self.limit)} passed"
+            return NetError("deadline", f"{limit} while the registry was still answering")
+        return NetError(
+            "slow",
+            f"the registry is slow: its answer was not complete after {_secs(self.limit)}"
+            f" ({received} bytes received)",
+        )
+
     def timeout_error(self) -> NetError:
         if self.by_deadline:
             return NetError("deadline", f"the whole-check deadline of {_secs(self.limit)} passed")
@@ -75,8 +86,8 @@ class Budget:
 class NetError(Exception):
     """A network failure, classified.
 
-    ``kind`` is one of ``refused``, ``timeout``, ``deadline``, ``dns``, ``reset``,
-    ``tls``, ``verify``, ``os``, ``http``. ``verify`` errors keep the OpenSSL
+    ``kind`` is one of ``refused``, ``timeout``, ``slow``, ``deadline``, ``dns``,
+    ``reset``, ``tls``, ``verify``, ``os``, ``http``. ``verify`` errors keep the OpenSSL
     verification code in ``verify_code``.
     """
 
@@ -141,6 +152,73 @@ def tls_wrap(
         raise NetError("os", exc.strerror or type(exc).__name__) from None
 
 
+@dataclass(frozen=True)
+class Handshake:
+    """What an unverified handshake learnt: the protocol and the server certificate."""
+
+    version: str
+    der: bytes | None
+
+
+def probe_handshake(
+    sock: socket.socket, context: ssl.SSLContext, server_hostname: str, budget: Budget
+) -> Handshake:
+    """A TLS handshake through memory buffers, counting what the server sends.
+
+    The count tells a slow server (some bytes, not enough in time) from a silent one.
+    ``context`` must not verify (the caller verifies separately). Closes ``sock``.
+    """
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname=server_hostname)
+    received = 0
+    try:
+        while True:
+            try:
+                tls.do_handshake()
+                sock.sendall(outgoing.read())
+                return Handshake(tls.version() or "TLS", tls.getpeercert(binary_form=True))
+            except ssl.SSLWantReadError:
+                pass
+            sock.sendall(outgoing.read())
+            sock.settimeout(budget.left())
+            chunk = sock.recv(65536)
+            if not chunk:
+                if incoming.eof:
+                    raise NetError("reset", "the connection was closed during the TLS handshake")
+                incoming.write_eof()
+            received += len(chunk)
+            incoming.write(chunk)
+    except ssl.SSLEOFError:
+        raise NetError("reset", "the connection was closed during the TLS handshake") from None
+    except ssl.SSLError as exc:
+        raise NetError("tls", str(exc.reason or exc)) from None
+    except NetError as exc:
+        if exc.kind not in ("timeout", "deadline"):
+            raise
+        raise (_slow_handshake(budget, received) if received else exc) from None
+    except TimeoutError:
+        if received:
+            raise _slow_handshake(budget, received) from None
+        raise budget.timeout_error() from None
+    except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+        raise NetError("reset", "the connection was closed during the TLS handshake") from None
+    except OSError as exc:
+        raise NetError("os", exc.strerror or type(exc).__name__) from None
+    finally:
+        sock.close()
+
+
+def _slow_handshake(budget: Budget, received: int) -> NetError:
+    if budget.by_deadline:
+        limit = f"the whole-check deadline of {_secs(budget.limit)} passed"
+        return NetError("deadline", f"{limit} while the registry was still answering")
+    return NetError(
+        "slow",
+        f"the registry is slow: the handshake was not complete after {_secs(budget.limit)}"
+        f" ({received} bytes received)",
+    )
+
+
 def open_tls(
     endpoint: str, port: int, context: ssl.SSLContext, deadline: Deadline
 ) -> ssl.SSLSocket:
@@ -153,11 +231,11 @@ def _read_all(sock: socket.socket, budget: Budget) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
-        sock.settimeout(budget.left())
         try:
+            sock.settimeout(budget.left())
             chunk = sock.recv(65536)
-        except TimeoutError:
-            raise budget.timeout_error() from None
+        except (TimeoutError, NetError):
+            raise (budget.slow_error(size) if size else budget.timeout_error()) from None
         except (ssl.SSLZeroReturnError, ssl.SSLEOFError):
             chunk = b""  # closed without (or with) close_notify: the response is complete
         except ssl.SSLError as exc:
@@ -211,6 +289,12 @@ def parse_response(raw: bytes, method: str = "GET") -> Response:
     return Response(response.status, response.reason, response.msg, body)
 
 
+def _sendable(text: str, *, spaces: bool = True) -> bool:
+    """Printable ASCII (spaces only if allowed): safe in a request line or header value."""
+    low = " " if spaces else "!"
+    return all(low <= ch <= "~" for ch in text)
+
+
 def request(
     sock: socket.socket,
     host_header: str,
@@ -219,6 +303,10 @@ def request(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """Send ``GET path`` on an open connection, read the whole answer, parse it."""
+    values = (headers or {}).values()
+    if not _sendable(path, spaces=False) or not all(_sendable(v) for v in values):
+        # The path (a Link target, a realm) comes from the registry: never let it inject.
+        raise NetError("http", "the registry sent a URL that is not a valid request path")
     lines = [f"GET {path} HTTP/1.1", f"Host: {host_header}", "Connection: close"]
     lines += [
         "User-Agent: eksa-mirror-check",

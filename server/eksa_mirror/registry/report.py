@@ -93,6 +93,9 @@ class CheckReport:
     port: str
     steps: tuple[CheckStep, ...]
     projects: tuple[ProjectResult, ...] = ()
+    #: What could not be verified although nothing failed, e.g. ``("login", "projects")``
+    #: when the token service is on another host.
+    unverified: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -132,6 +135,13 @@ class CheckReport:
             noun = "problem" if count == 1 else "problems"
             return f"{count} {noun} found: {self.address} is not ready for EKS Anywhere"
         warnings = len(self.warnings)
+        if self.unverified:
+            what = " and ".join(self.unverified)
+            noun = "warning" if warnings == 1 else "warnings"
+            return (
+                f"no problem found, but {what} were not verified ({warnings} {noun}): it is not"
+                f" known whether {self.address} is usable by EKS Anywhere"
+            )
         if warnings:
             noun = "warning" if warnings == 1 else "warnings"
             return f"OK with {warnings} {noun}: {self.address} is usable by EKS Anywhere"
@@ -147,6 +157,7 @@ class CheckReport:
             "verdict": self.verdict,
             "problems": len(self.problems),
             "warnings": len(self.warnings),
+            "unverified": list(self.unverified),
             "steps": [
                 {
                     "name": s.name,

@@ -1,0 +1,3 @@
+module eksa-mirror/goverify
+
+go 1.25

