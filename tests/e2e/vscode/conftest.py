@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e_support import missing
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 CLIENT_DIR = REPO / "vscode-client"
@@ -57,9 +59,7 @@ def e2e_tools() -> Tools:
     if not (HERE / "node_modules" / "playwright-core" / "package.json").exists():
         problems.append(f"playwright-core not installed in {HERE / 'node_modules'}")
     if problems:
-        pytest.fail(
-            "VS Code e2e setup missing: " + "; ".join(problems) + f". To fix, {SETUP_HINT}."
-        )
+        missing("VS Code e2e setup: " + "; ".join(problems), SETUP_HINT)
     assert node is not None
     return Tools(code_server=cs, node=node, chromium=chromium)
 
@@ -111,7 +111,7 @@ def vsix(e2e_tools: Tools) -> Path:
         return path
     npm = shutil.which("npm")
     if not npm:
-        pytest.fail(f"npm not on PATH; {SETUP_HINT}")
+        missing("npm on PATH", SETUP_HINT)
     installed = CLIENT_DIR / "node_modules" / ".package-lock.json"
     lock = CLIENT_DIR / "package-lock.json"
     # `npm ci` only when node_modules is older than the lock file: saves ~10 s per run.
