@@ -89,13 +89,17 @@ async def initialize(
     client: RecordingClient,
     caps: types.ClientCapabilities,
     options: Any = None,
+    root_uri: str = REPO.as_uri(),
+    folders: list[types.WorkspaceFolder] | None = None,
 ) -> types.InitializeResult:
+    if folders is None:
+        folders = [types.WorkspaceFolder(uri=root_uri, name="eksa-mirror")]
     result = await client.initialize_session(
         types.InitializeParams(
             capabilities=caps,
             initialization_options=options,
-            root_uri=REPO.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=REPO.as_uri(), name="eksa-mirror")],
+            root_uri=root_uri,
+            workspace_folders=folders,
         )
     )
     encoding = result.capabilities.position_encoding or "utf-16"
