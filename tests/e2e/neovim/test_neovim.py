@@ -38,6 +38,8 @@ REPO = HERE.parents[2]
 EDITORS = REPO / "editors"
 NVIM_DIR = EDITORS / "nvim"
 DOC = REPO / "docs" / "editors.md"
+#: The repository as a Neovim plugin (lazy.nvim): lsp/ and lua/ at its root.
+PLUGIN_LUA = [REPO / "lsp" / "eksa_mirror.lua", REPO / "lua" / "eksa_mirror" / "init.lua"]
 DRIVER = HERE / "driver.lua"
 EXAMPLE = REPO / "examples" / "invalid-mirror.yaml"
 CLUSTER_SCHEMA = REPO / "schema" / "eksa-cluster.schema.json"
@@ -262,10 +264,9 @@ def doc_includes() -> dict[str, str]:
 
 def test_docs_show_the_editor_files_verbatim() -> None:
     includes = doc_includes()
-    files = sorted(
-        str(p.relative_to(REPO)) for p in EDITORS.rglob("*") if p.is_file() and p.name != ".keep"
-    )
-    assert sorted(includes) == files, "every file in editors/ is shown once in docs/editors.md"
+    shown = [p for p in EDITORS.rglob("*") if p.is_file() and p.name != ".keep"] + PLUGIN_LUA
+    files = sorted(str(p.relative_to(REPO).as_posix()) for p in shown)
+    assert sorted(includes) == files, "every editor file is shown once in docs/editors.md"
     for rel, block in includes.items():
         assert block == (REPO / rel).read_text(encoding="utf-8"), f"{rel} differs from the doc"
 
@@ -313,7 +314,7 @@ def test_every_nvim_config_file_compiles(
     system_nvim: tuple[str, tuple[int, int, int]], nvim011: str, tmp_path: Path
 ) -> None:
     """Every Lua file in editors/nvim compiles in both Neovims (LuaJIT)."""
-    files = sorted(NVIM_DIR.rglob("*.lua"))
+    files = sorted([*NVIM_DIR.rglob("*.lua"), *PLUGIN_LUA])
     script = tmp_path / "compile.lua"
     script.write_text(
         "local bad = {}\n"
@@ -367,10 +368,26 @@ def test_system_neovim_with_the_legacy_configs(
 NVIM011_CONFIGS = {
     # docs: paste editors/nvim/eksa_mirror.lua into init.lua
     "vim.lsp.config": [f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})"],
-    # docs: copy editors/nvim/lsp/eksa_mirror.lua into an lsp/ dir on the runtimepath
+    # docs: copy lsp/eksa_mirror.lua into an lsp/ dir on the runtimepath
     "lsp/eksa_mirror.lua": [
-        f"vim.opt.runtimepath:prepend({lua_string(NVIM_DIR)})",
+        f"vim.opt.runtimepath:prepend({lua_string(REPO)})",
         "vim.lsp.enable('eksa_mirror')",
+    ],
+    # docs: the repository as a lazy.nvim plugin, loaded at start-up: lazy.nvim puts the
+    # plugin's folder on the runtimepath, then calls require(main).setup(opts)
+    "lazy.nvim": [
+        f"vim.opt.runtimepath:prepend({lua_string(REPO)})",
+        "require('eksa_mirror').setup({ settings = { eksaVersion = '' } })",
+    ],
+    # docs: the lazy.nvim spec with ft = 'yaml': loaded when the first YAML buffer opens,
+    # after which lazy.nvim fires FileType again for that buffer
+    "lazy.nvim ft=yaml": [
+        "vim.api.nvim_create_autocmd('FileType', { pattern = 'yaml', once = true,",
+        "  callback = function(ev)",
+        f"    vim.opt.runtimepath:prepend({lua_string(REPO)})",
+        "    require('eksa_mirror').setup({})",
+        "    vim.api.nvim_exec_autocmds('FileType', { buffer = ev.buf, modeline = false })",
+        "  end })",
     ],
     # docs: the 0.8-0.10 vim.lsp.start autocmd (still valid on 0.11)
     "vim.lsp.start": [f"dofile({lua_string(NVIM_DIR / 'eksa_mirror_08.lua')})"],
