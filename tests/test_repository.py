@@ -35,3 +35,29 @@ def test_no_absolute_machine_path_in_the_repository() -> None:
         if MACHINE_PATHS.search(line)
     ]
     assert offenders == []
+
+
+def test_benchmark_results_are_written_with_repository_relative_paths(tmp_path: Path) -> None:
+    import sys
+
+    program = tmp_path / "venv" / "bin" / "eksa-mirror"  # a program outside the repository
+    program.parent.mkdir(parents=True)
+    program.write_text("")
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import gen_inputs
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    report = {
+        "args": {"work": str(REPO / "benchmarks" / "work"), "tiny": True},
+        "cmd": [str(program), "serve"],
+        "message": f"Failed to parse {REPO / 'benchmarks' / 'work' / 'big.yaml'} at line 3",
+        str(REPO / "schema" / "eksa-cluster.schema.json"): "*.yaml",
+    }
+    assert gen_inputs.portable(report) == {
+        "args": {"work": "benchmarks/work", "tiny": True},
+        "cmd": ["eksa-mirror", "serve"],
+        "message": "Failed to parse benchmarks/work/big.yaml at line 3",
+        "schema/eksa-cluster.schema.json": "*.yaml",
+    }
