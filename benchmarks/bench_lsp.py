@@ -554,7 +554,8 @@ def main(argv: list[str] | None = None) -> int:
     report["wall_s"] = round(time.time() - t0, 1)
     report["loadavg_start_end"] = [load0, list(os.getloadavg())]
     Path(a.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.output).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(gen_inputs.portable(report), indent=1)
+    Path(a.output).write_text(text + "\n", encoding="utf-8")
     print_summary(report)
     print(f"raw: {a.output}  ({report['wall_s']} s)")
     return 1 if report["errors"] else 0

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"TARGET MISSED: per-line analysis cost grows {growth}x across sizes (not linear)")
     out = Path(a.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(gen_inputs.portable(report), indent=1) + "\n", encoding="utf-8")
     plot(rows, Path(a.plot))
     print(f"per-line CPU cost, largest size over the cheapest: {report['per_line_cost_growth']}")
     for e in errors:

@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     report["errors"] = errors
     out = Path(a.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(gen_inputs.portable(report), indent=1) + "\n", encoding="utf-8")
 
     t, lg, cs, fl = report["tree"], report["large"], report["cold_start"], report["floor"]
     te, tc = t["eksa_mirror"], t["check_jsonschema"]

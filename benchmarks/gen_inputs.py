@@ -27,6 +27,24 @@ import random
 import sys
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+
+
+def portable(value: object, repo: Path = REPO) -> object:
+    """``value`` (a report) with paths inside the repository made relative to it, and other
+    absolute program paths cut to the program's name: results read the same on any machine."""
+    if isinstance(value, dict):
+        return {portable(k, repo): portable(v, repo) for k, v in value.items()}
+    if isinstance(value, list):
+        return [portable(v, repo) for v in value]
+    if not isinstance(value, str):
+        return value
+    text = value.replace(str(repo) + "/", "").replace(str(repo), ".")
+    if text.startswith("/") and " " not in text and Path(text).is_file():
+        return Path(text).name
+    return text
+
+
 TEAMS = [
     "api",
     "web",

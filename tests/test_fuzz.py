@@ -26,7 +26,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +40,7 @@ from eksa_mirror.source import PARSE_CACHE, normalize
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = (REPO / ".." / "shared" / "corpus" / "eksa-testdata").resolve()
+SPECS = REPO / "tests" / "data" / "specs"
 EXAMPLES = REPO / "examples"
 
 _COMMON: dict[str, Any] = {
@@ -71,18 +71,14 @@ OPTIONS = Options(
 
 
 def _seeds() -> list[str]:
-    if not CORPUS.is_dir():
-        pytest.fail(
-            f"the EKS-A corpus is missing: expected {CORPUS} (the repository's sibling "
-            "folder ../shared/corpus/eksa-testdata)",
-            pytrace=False,
-        )
-    files = sorted(CORPUS.glob("*.yaml")) + sorted(EXAMPLES.glob("*.yaml"))
+    """The project's specs and examples, and the real corpus where it lies beside the repo."""
+    real = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
+    files = sorted(SPECS.glob("*.yaml")) + sorted(EXAMPLES.glob("*.yaml")) + real
     assert len(files) >= 10, files
     return [p.read_text(encoding="utf-8") for p in files]
 
 
-SEEDS = _seeds() if CORPUS.is_dir() else []
+SEEDS = _seeds()
 
 # --- the properties ------------------------------------------------------------------------
 

@@ -23,7 +23,12 @@ SCHEMA_DIR = ROOT / "schema"
 MIRROR_FILE = SCHEMA_DIR / "registry-mirror-configuration.schema.json"
 CLUSTER_FILE = SCHEMA_DIR / "eksa-cluster.schema.json"
 CATALOG_FILE = SCHEMA_DIR / "catalog.json"
-CORPUS = Path("/work/shared/corpus/eksa-testdata")
+CORPUS = ROOT.parent / "shared" / "corpus" / "eksa-testdata"
+SPECS = ROOT / "tests" / "data" / "specs"
+NO_CORPUS = (
+    "the EKS Anywhere test-data corpus lies only beside the project's workspace "
+    "(../shared/corpus/eksa-testdata); test_spec_document covers the same ground"
+)
 ID_BASE = "https://raw.githubusercontent.com/eksa-mirror/eksa-mirror/main/schema/"
 MIRROR_PROPERTIES = [
     "endpoint",
@@ -421,7 +426,7 @@ CORPUS_EXPECTED: dict[str, list[tuple[str, list[str | int]]]] = {
 INT_PORT = [("type", ["spec", "registryMirrorConfiguration", "port"])]
 
 
-@pytest.mark.skipif(not CORPUS_DOCS, reason="shared corpus not available")
+@pytest.mark.skipif(not CORPUS_DOCS, reason=NO_CORPUS)
 @pytest.mark.parametrize(
     "name,index,doc",
     CORPUS_DOCS,
@@ -443,8 +448,37 @@ def test_corpus_document(name: str, index: int, doc: Any) -> None:
 
 def test_corpus_is_complete() -> None:
     if not CORPUS_DOCS:
-        pytest.skip("shared corpus not available")
+        pytest.skip(NO_CORPUS)
     assert len({n for n, _, _ in CORPUS_DOCS}) == 10
+
+
+def spec_documents() -> list[tuple[str, int, Any]]:
+    docs: list[tuple[str, int, Any]] = []
+    for path in sorted(SPECS.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            docs.extend((path.name, i, doc) for i, doc in enumerate(yaml.safe_load_all(handle)))
+    return docs
+
+
+SPEC_DOCS = spec_documents()
+# The project's own specs (tests/data/specs): the integer ports and the empty registry.
+SPEC_EXPECTED: dict[str, list[tuple[str, list[str | int]]]] = {
+    "empty-oci-registry.yaml": CORPUS_EXPECTED[
+        "pkg__api__v1alpha1__testdata__invalid_registry.yaml"
+    ],
+    "nutanix-insecure-auth.yaml": INT_PORT,
+    "vsphere-port-integer.yaml": INT_PORT,
+    "tinkerbell-quoted-ca.yaml": INT_PORT,
+}
+
+
+@pytest.mark.parametrize("name,index,doc", SPEC_DOCS, ids=[f"{n}#{i}" for n, i, _ in SPEC_DOCS])
+def test_spec_document(name: str, index: int, doc: Any) -> None:
+    found = errors(CLUSTER_VALIDATOR, doc)
+    if doc.get("kind") != "Cluster":
+        assert found == [], "non-Cluster documents are accepted unchanged"
+        return
+    assert found == sorted(SPEC_EXPECTED.get(name, []), key=repr)
 
 
 A = "anywhere.eks.amazonaws.com/v1alpha1"

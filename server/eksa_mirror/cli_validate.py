@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from eksa_mirror.analysis import Analysis, Options, analyze
 from eksa_mirror.config import ConfigCache, ConfigError, layered
@@ -128,6 +129,11 @@ def _codes(value: str, flag: str) -> frozenset[str]:
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
 
+def native(raw: str, pathmod: ModuleType = os.path) -> str:
+    """A command-line path as printed: as given, with Windows' separators on Windows."""
+    return str(pathmod.normpath(raw)) if pathmod.sep == "\\" else raw
+
+
 def _files(raw: str) -> list[str]:
     """The files one command-line path stands for: itself, or the YAML files under a folder."""
     if raw == "-":
@@ -142,7 +148,7 @@ def _files(raw: str) -> list[str]:
             )
         return found
     if path.exists():
-        return [raw]
+        return [native(raw)]
     raise UsageError(f"{raw}: no such file or directory")
 
 

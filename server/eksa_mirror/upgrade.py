@@ -31,8 +31,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlparse
-from urllib.request import url2pathname
 
 from eksa_mirror import releases
 from eksa_mirror.checks.context import Check, Options, pointer
@@ -41,6 +39,7 @@ from eksa_mirror.mirror import MirrorConfig
 from eksa_mirror.model import ClusterModel, clusters, load_source, mirror_config
 from eksa_mirror.positions import Span
 from eksa_mirror.source import get_item
+from eksa_mirror.uris import uri_to_path
 
 __all__ = ["GitBaseline", "diff_findings", "editor_findings", "git_head_text"]
 
@@ -264,10 +263,9 @@ BASELINE = GitBaseline()
 
 
 def uri_path(uri: str) -> Path | None:
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    return Path(url2pathname(unquote(parsed.path)))
+    """The local file of a document URI (Windows drive and UNC forms too: ``uris``)."""
+    path = uri_to_path(uri)
+    return None if path is None else Path(path)
 
 
 def editor_findings(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e_support import missing
+
 E2E_DIR = Path(__file__).resolve().parent
 YLS_PREFIX = E2E_DIR / "yls"
 
@@ -15,14 +17,13 @@ YLS_PREFIX = E2E_DIR / "yls"
 def yls_command() -> list[str]:
     """The pinned yaml-language-server (``npm ci --prefix tests/e2e/yls``), run over stdio."""
     binary = YLS_PREFIX / "node_modules" / ".bin" / "yaml-language-server"
-    if not binary.exists():
-        pytest.fail(
-            f"yaml-language-server is not installed at {binary}.\n"
-            "Install the pinned version with:  npm ci --prefix tests/e2e/yls",
-            pytrace=False,
-        )
     if shutil.which("node") is None:
-        pytest.fail("node is not on PATH: yaml-language-server needs Node.js", pytrace=False)
+        missing("Node.js (node on PATH), which yaml-language-server needs", "install Node.js 18+")
+    if not binary.exists():
+        missing(
+            f"yaml-language-server at {binary.relative_to(E2E_DIR.parents[1])}",
+            "npm ci --prefix tests/e2e/yls",
+        )
     return [str(binary), "--stdio"]
 
 

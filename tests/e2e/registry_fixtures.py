@@ -44,19 +44,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
+from e2e_support import missing
+
 REGISTRY_BINARY = "/usr/bin/docker-registry"
 #: Debian packages the registry tests need (the CI installs exactly these).
 DEBIAN_PACKAGES = ("docker-registry", "apache2-utils")
 
 
 def require_binary(path_or_name: str, package: str) -> str:
-    """The absolute path of a binary, or a clear test failure naming the Debian package."""
+    """The absolute path of a binary, or a skip naming the Debian package (a failure in CI)."""
     found = path_or_name if Path(path_or_name).is_file() else shutil.which(path_or_name)
     if not found:
-        pytest.fail(
-            f"{path_or_name} not found: install the Debian package {package} "
-            f"(apt-get install -y {' '.join(DEBIAN_PACKAGES)})",
-            pytrace=False,
+        missing(
+            f"{path_or_name} (install the Debian package {package})",
+            f"apt-get install -y {' '.join(DEBIAN_PACKAGES)}",
         )
     return found
 

@@ -3,6 +3,7 @@ missing or older than the code it is built from, or taken from ``$EKSA_STANDALON
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from e2e_support import missing
 
 REPO = Path(__file__).resolve().parents[2]
 EXE = "eksa-mirror.exe" if sys.platform == "win32" else "eksa-mirror"
@@ -30,7 +33,9 @@ def _newest_source() -> float:
 def _build() -> None:
     bash = shutil.which("bash")
     if bash is None:
-        pytest.fail("bash is needed to run scripts/build-standalone", pytrace=False)
+        missing("bash (to run scripts/build-standalone)", "install bash")
+    if importlib.util.find_spec("PyInstaller") is None:
+        missing("PyInstaller (to build the standalone program)", "pip install -e '.[build]'")
     env = dict(os.environ, PYTHON=sys.executable)
     proc = subprocess.run(
         [bash, "scripts/build-standalone"],

@@ -22,7 +22,7 @@ from .rpc import REPO, Server, frame
 pytestmark = pytest.mark.e2e
 
 TEXT = (REPO / "examples" / "invalid-mirror.yaml").read_text(encoding="utf-8")
-URI = "file:///work/hostile/invalid-mirror.yaml"
+URI = "file:///srv/clusters/invalid-mirror.yaml"
 #: Line 25 holds ``    endpoint: https://registry.example.com:5000``.
 ENDPOINT_LINE = 25
 
@@ -275,7 +275,7 @@ def test_document_changes_follow_lsp(
 
 def test_document_over_the_size_limit(server: Server) -> None:
     """A 6 MB document: one RM024 on line 0, quickly, and the server goes on serving."""
-    uri = "file:///work/hostile/huge.yaml"
+    uri = "file:///srv/clusters/huge.yaml"
     began = time.monotonic()
     server.open(uri, TEXT + "# " + "x" * 6_000_000 + "\n")
     diagnostics = server.diagnostics(uri, version=1)

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.e2e
 
 SEED = 20_261_128
 EDITS = int(os.environ.get("EKSA_SOAK_EDITS", "5000"))
-#: The vSphere spec with authentication and a CA certificate (128 lines).
-SPEC = "pkg__providers__vsphere__testdata__cluster_mirror_with_auth_config.yaml"
+#: The vSphere spec with authentication and a CA certificate (127 lines, five documents).
+SPEC = "vsphere-auth-sha1-ca.yaml"
 
 SNIPPETS = [
     "a", "x", "0", " ", "  ", "\n", "\n    ", ":", ": ", "- ", "#", "'", '"', "é", "😀", "\t",
@@ -38,10 +38,7 @@ SNIPPETS = [
 
 
 def _corpus_spec() -> str:
-    path = (REPO / ".." / "shared" / "corpus" / "eksa-testdata" / SPEC).resolve()
-    if not path.is_file():
-        pytest.fail(f"the EKS-A corpus file is missing: {path}", pytrace=False)
-    return path.read_text(encoding="utf-8")
+    return (REPO / "tests" / "data" / "specs" / SPEC).read_text(encoding="utf-8")
 
 
 def _units(text: str) -> int:

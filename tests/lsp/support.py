@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -23,6 +22,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 REPO = Path(__file__).resolve().parents[2]
 SHARED = (REPO / ".." / "shared").resolve()
 CORPUS = SHARED / "corpus" / "eksa-testdata"
+SPECS = REPO / "tests" / "data" / "specs"
 EXAMPLES = REPO / "examples"
 SCHEMA = REPO / "schema" / "registry-mirror-configuration.schema.json"
 
@@ -34,14 +34,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def corpus_files() -> list[Path]:
-    """The real EKS-A test files in the repository's sibling ``shared/`` folder."""
-    if not CORPUS.is_dir():
-        pytest.fail(
-            f"the EKS-A corpus is missing: expected {CORPUS} (the repository's sibling "
-            "shared/corpus/eksa-testdata folder)",
-            pytrace=False,
-        )
-    return sorted(CORPUS.glob("*.yaml"))
+    """The project's own EKS-A specs (``tests/data/specs``), and the real EKS-A test files of
+    the sibling ``shared/corpus`` folder where it lies beside the repository."""
+    real = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
+    return [*sorted(SPECS.glob("*.yaml")), *real]
 
 
 # --- the client -------------------------------------------------------------------------
@@ -100,13 +96,17 @@ async def initialize(
     client: RecordingClient,
     caps: types.ClientCapabilities,
     options: Any = None,
+    root_uri: str = REPO.as_uri(),
+    folders: list[types.WorkspaceFolder] | None = None,
 ) -> types.InitializeResult:
+    if folders is None:
+        folders = [types.WorkspaceFolder(uri=root_uri, name="eksa-mirror")]
     result = await client.initialize_session(
         types.InitializeParams(
             capabilities=caps,
             initialization_options=options,
-            root_uri=REPO.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=REPO.as_uri(), name="eksa-mirror")],
+            root_uri=root_uri,
+            workspace_folders=folders,
         )
     )
     encoding = result.capabilities.position_encoding or "utf-16"

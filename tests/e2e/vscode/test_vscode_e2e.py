@@ -31,13 +31,17 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from e2e_support import missing
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -229,6 +233,11 @@ def test_platform_extension_offline(e2e_tools: Any, offline_session: Any) -> Non
         CS_WORKSPACE=str(session.workspace),
         CS_LOG=str(session.log),
     )
+    if sys.platform != "linux" or shutil.which("unshare") is None or shutil.which("ip") is None:
+        missing(
+            "unshare and ip (util-linux, iproute2: an empty network namespace, Linux only)",
+            "apt-get install util-linux iproute2",
+        )
     # As root an empty network namespace; otherwise inside a user namespace of its own.
     unshare = ["unshare", "-n"] if os.geteuid() == 0 else ["unshare", "-r", "-n"]
     command = [*unshare, "bash", str(HERE / "netns-session.sh")]

@@ -1,6 +1,7 @@
 -- eksa-mirror language server, Neovim 0.11+ (the same file works in nvim-lspconfig's lsp/ format).
--- Copy to ~/.config/nvim/lsp/eksa_mirror.lua (or any lsp/ directory on 'runtimepath'),
--- then put vim.lsp.enable('eksa_mirror') in init.lua.
+-- Installed with the repository as a plugin (lazy.nvim: docs/editors.md), or copied to
+-- ~/.config/nvim/lsp/eksa_mirror.lua (any lsp/ directory on 'runtimepath'); then
+-- vim.lsp.enable('eksa_mirror') in init.lua, or require('eksa_mirror').setup().
 local settings = {
   eksaMirror = {
     ignore = {}, -- rule codes to turn off, e.g. { 'RM019' }

@@ -1,0 +1,63 @@
+"""The project's own EKS Anywhere specs (``tests/data/specs/``): the ground of the real corpus.
+
+Each file stands for one row of the real EKS-A test-data corpus (``test_corpus.py``, which
+runs only where that corpus lies beside the repository): the same provider, the same mirror
+mistakes and the same certificate kinds, written for this repository so that a fresh clone
+tests all of it. Items are ``(code, 1-based line)``; they must equal the findings exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from eksa_mirror.analysis import Options, analyze
+
+SPECS = Path(__file__).resolve().parent / "data" / "specs"
+#: The CAs of these files are valid from 2024 to 2034.
+OPTIONS = Options(now=datetime(2026, 8, 18, tzinfo=timezone.utc))
+
+EXPECTED: dict[str, list[tuple[str, int]]] = {
+    # EKS-A rejects the empty registry; ociNamespaces also lacks public.ecr.aws
+    "empty-oci-registry.yaml": [("RM003", 26), ("RM010", 25)],
+    # port integer; authenticate; insecureSkipVerify warning and "CA not used" information
+    "nutanix-insecure-auth.yaml": [("RM008", 25), ("RM016", 29), ("RM019", 30), ("RM019", 30)],
+    "vsphere-port-integer.yaml": [("RM008", 25)],
+    "vsphere-sha1-ca.yaml": [("RM015", 26)],
+    "vsphere-auth-sha1-ca.yaml": [("RM015", 27), ("RM016", 26)],
+    # several ociNamespaces on Bottlerocket (EKS-A v0.20+): nothing to say
+    "vsphere-bottlerocket-namespaces.yaml": [],
+    # Docker is outside the mirror support table
+    "docker-auth-sha1-ca.yaml": [("RM015", 27), ("RM016", 26), ("RM020", 23)],
+    # a double-quoted CA with \n escapes parses; no hookImagesURLPath for air-gapped bare metal
+    "tinkerbell-quoted-ca.yaml": [("RM008", 25), ("RM022", 23)],
+    # CloudStack is deprecated and outside the table; the port defaults to 443
+    "cloudstack-sha1-ca.yaml": [("RM015", 25), ("RM020", 23)],
+}
+
+
+def test_spec_files_match_the_table() -> None:
+    assert sorted(p.name for p in SPECS.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_spec_file(name: str) -> None:
+    text = (SPECS / name).read_text(encoding="utf-8")
+    found = analyze(text, OPTIONS).findings
+    assert sorted((f.code, f.span.start.line + 1) for f in found) == sorted(EXPECTED[name])
+
+
+def test_empty_registry_message_is_eksas() -> None:
+    text = (SPECS / "empty-oci-registry.yaml").read_text(encoding="utf-8")
+    messages = [f.message for f in analyze(text, OPTIONS).findings if f.code == "RM003"]
+    assert messages == ["registry can't be set to empty in OCINamespaces"]
+
+
+def test_sha1_is_the_reason_of_rm015() -> None:
+    for name, items in EXPECTED.items():
+        if any(code == "RM015" for code, _ in items):
+            text = (SPECS / name).read_text(encoding="utf-8")
+            (rm015,) = [f for f in analyze(text, OPTIONS).findings if f.code == "RM015"]
+            assert "signed with SHA-1" in rm015.message, name
