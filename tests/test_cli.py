@@ -505,6 +505,5 @@ def test_examples_folder(capsys: Any) -> None:
         ("invalid-mirror.yaml", "RM013", 30),
         ("invalid-mirror.yaml", "RM007", 33),
         ("invalid-mirror.yaml", "RM005", 34),
-        ("invalid-mirror.yaml", "RM019", 34),
         ("invalid-mirror.yaml", "RM006", 35),
     ]

@@ -43,7 +43,7 @@ MAX_TEXT_CHARS = 5_000_000
 #: Lines are bounded too: the editor features work line by line.
 MAX_LINES = 200_000
 
-# check_versions stays last: it reads the RM015 findings of check_ca.
+# Each check reads the document, never another check's findings.
 _CHECKS = (check_duplicate_keys, check_structure, check_namespaces, check_flags, check_ca,
            check_providers, check_versions)  # fmt: skip
 

@@ -134,26 +134,14 @@ def _algorithm_name(cert: x509.Certificate) -> str:
     return str(name)
 
 
-def uses_sha1(cert: x509.Certificate) -> bool:
-    from cryptography.hazmat.primitives import hashes
-
-    try:
-        algorithm = cert.signature_hash_algorithm
-    except Exception:  # an unsupported algorithm is not SHA-1
-        return False
-    return isinstance(algorithm, hashes.SHA1)
-
-
 def quality_problems(cert: x509.Certificate, now: datetime | None = None) -> list[str]:
     """Why a parsed CA certificate will fail or mislead on the nodes (empty when fine)."""
     now = now or datetime.now(timezone.utc)
     summary = summarize(cert)
+    # No SHA-1 check: this certificate is a root (EKS-A's preflight and containerd put it in
+    # the root pool) and Go never verifies a root's own signature. A SHA-1 signature on the
+    # served certificate is the live check's business (docs/rules.md, RM015).
     problems = []
-    if uses_sha1(cert):
-        problems.append(
-            f"the CA certificate ({summary.subject}) is signed with SHA-1 "
-            f"({summary.signature_algorithm}); EKS-A rejects SHA-1 certificates since v0.12.0"
-        )
     if summary.not_after < now:
         problems.append(
             f"the CA certificate ({summary.subject}) expired on {summary.not_after:%Y-%m-%d}"

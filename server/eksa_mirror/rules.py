@@ -44,9 +44,7 @@ _RULES = [
     Rule("RM012", "oci-registry-not-bare-host", E, "`registry` has a scheme or path"),
     Rule("RM013", "oci-namespace-format", W, "`namespace` with `..`, edge slashes or spaces"),
     Rule("RM014", "ca-not-certificate", E, "`caCertContent` is not a PEM certificate"),
-    Rule(
-        "RM015", "ca-certificate-quality", W, "CA certificate SHA-1, expired, not a CA, or several"
-    ),
+    Rule("RM015", "ca-certificate-quality", W, "CA certificate expired, not a CA, or several"),
     Rule("RM016", "authenticate-credentials", INFO, "`authenticate` needs registry credentials"),
     Rule(
         "RM017", "authenticate-no-effect", W, "`authenticate` has no node effect on this provider"

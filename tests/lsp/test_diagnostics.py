@@ -104,7 +104,6 @@ EXPECTED_TEXT = {
     "RM013": "/curated-packages/",
     "RM007": '"true"',
     "RM005": "true",
-    "RM019": "true",
     "RM006": "CACertContent",
 }
 

@@ -58,7 +58,6 @@ EXPECTED = sorted(
         ("RM012", '"🐳.example"'),
         ("RM013", "/curated-packages/"),
         ("RM013", '"镜像/🚀/"'),
-        ("RM019", "true"),
     ]
 )
 

@@ -25,7 +25,8 @@ def block(pem: str) -> tuple[str, tuple[int, int, int, int]]:
     ("which", "expected", "words"),
     [
         pytest.param("good", [], "", id="good-ca"),
-        pytest.param("sha1", [("RM015", W)], "signed with SHA-1", id="sha1"),
+        # A root's own signature is never verified (Go, containerd): a SHA-1 CA is accepted.
+        pytest.param("sha1", [], "", id="sha1-ca-is-accepted"),
         pytest.param("expired", [("RM015", W)], "expired on 2025-12-31", id="expired"),
         pytest.param("not_yet_valid", [("RM015", W)], "not valid before 2026-01-04",
                      id="not-yet-valid"),
@@ -49,10 +50,11 @@ def test_two_certificates(pems: Pems) -> None:
     assert "first one only" in found[0].message
 
 
-def test_sha1_second_certificate_is_not_checked(pems: Pems) -> None:
-    """EKS-A uses only the first PEM block: a bad second certificate only counts as 'two'."""
+def test_sha1_second_certificate_only_counts_as_two(pems: Pems) -> None:
+    """EKS-A uses only the first PEM block: a second certificate only counts as 'two'."""
     body, span = block(pems.good + pems.sha1)
     found = expect(cluster(body), [("RM015", W, span)])
+    assert "holds 2 certificates" in found[0].message
     assert "SHA-1" not in found[0].message
 
 
@@ -156,11 +158,16 @@ def test_env_ca_bad_file(tmp_path: Path, pems: Pems) -> None:
         "invalid registry certificate: failed to parse certificate PEM "
         f"(read from EKSA_REGISTRY_MIRROR_CA={bad})"
     )
+    leaf = tmp_path / "leaf.crt"
+    leaf.write_text(pems.not_ca)
+    env = {"EKSA_REGISTRY_MIRROR_CA": str(leaf)}
+    found = expect(cluster("endpoint: x"), [("RM015", W, MIRROR_KEY)], check_env=True, env=env)
+    assert found[0].message.endswith(f"(read from EKSA_REGISTRY_MIRROR_CA={leaf})")
+    # A SHA-1 CA read from the file is a root like any other: accepted.
     sha1 = tmp_path / "sha1.crt"
     sha1.write_text(pems.sha1)
     env = {"EKSA_REGISTRY_MIRROR_CA": str(sha1)}
-    found = expect(cluster("endpoint: x"), [("RM015", W, MIRROR_KEY)], check_env=True, env=env)
-    assert found[0].message.endswith(f"(read from EKSA_REGISTRY_MIRROR_CA={sha1})")
+    expect(cluster("endpoint: x"), [], check_env=True, env=env)
 
 
 def test_env_ca_good_file_and_explicit_value_wins(tmp_path: Path, pems: Pems) -> None:

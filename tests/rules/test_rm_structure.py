@@ -170,8 +170,8 @@ def test_port_messages() -> None:
 
 
 def test_wrong_casing_is_a_safe_rename_and_value_still_checked(pems: object) -> None:
-    sha1 = pems.sha1  # type: ignore[attr-defined]
-    lines = sha1.strip().split("\n")
+    leaf = pems.not_ca  # type: ignore[attr-defined]
+    lines = leaf.strip().split("\n")
     body = "endpoint: x\nCACertContent: |\n" + "\n".join("  " + line for line in lines)
     text = cluster(body)
     found = expect(

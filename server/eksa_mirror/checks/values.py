@@ -42,7 +42,13 @@ def check_namespaces(check: Check) -> None:
     _curated_duplicates(check, registries)
     _duplicates(check, registries)
     _regional(check, seq)
-    if seq.value and not any(r.value == PUBLIC_ECR for _, r, _ in registries):
+    # An entry without a registry is RM003 (or RM007); it may be the public.ecr.aws one, so
+    # RM010 waits until every entry names its registry (one problem, one finding).
+    if (
+        seq.value
+        and len(registries) == len(seq.value)
+        and not any(r.value == PUBLIC_ECR for _, r, _ in registries)
+    ):
         _public_ecr_missing(check, key, seq)
 
 
@@ -189,22 +195,21 @@ def check_flags(check: Check) -> None:
         and isinstance(insecure[1], ScalarNode)
         and scalar_value(insecure[1]) is True
     ):
+        if check.model.bottlerocket_machines() and check.options.enabled("RM005"):
+            return  # RM005 already says to remove it: Bottlerocket refuses the flag
         has_ca = ca is not None and not is_null(ca[1]) and bool(getattr(ca[1], "value", ""))
-        if has_ca:
-            check.emit(
-                "RM019",
-                "insecureSkipVerify: true with caCertContent: certificate verification is skipped "
-                "(containerd gets skip_verify = true), so the CA is not used to verify the "
-                "registry",
-                check.span(insecure[1]),
-                pointer("insecureSkipVerify"),
-                severity=Severity.INFORMATION,
-            )
         check.emit(
             "RM019",
             "Warning: skip registry certificate verification is enabled: nodes accept any "
-            "certificate from the mirror. Only use this for isolated testing or a tightly "
-            "controlled air-gapped environment; "
+            "certificate from the mirror"
+            + (
+                ", and the caCertContent given is not used to verify it (containerd gets "
+                "skip_verify = true)"
+                if has_ca
+                else ""
+            )
+            + ". Only use this for isolated testing or a tightly controlled air-gapped "
+            "environment; "
             + (
                 "remove it to verify with the caCertContent given"
                 if has_ca

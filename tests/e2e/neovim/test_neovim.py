@@ -59,8 +59,7 @@ EXPECTED = [
     ("RM010", 27, 4, 27, 17, WARN),  # ociNamespaces without public.ecr.aws
     ("RM013", 29, 19, 29, 37, WARN),  # namespace: /curated-packages/
     ("RM007", 32, 18, 32, 24, ERROR),  # authenticate: "true"
-    ("RM005", 33, 24, 33, 28, ERROR),  # insecureSkipVerify with Bottlerocket
-    ("RM019", 33, 24, 33, 28, WARN),  # insecureSkipVerify
+    ("RM005", 33, 24, 33, 28, ERROR),  # insecureSkipVerify with Bottlerocket (RM019 folded in)
     ("RM006", 34, 4, 34, 17, ERROR),  # CACertContent
 ]
 # The lines yaml-language-server reports with the cluster schema (the structural problems).
@@ -229,8 +228,8 @@ def check_full_result(result: dict[str, Any]) -> None:
     assert "eksa_mirror" in result["clients"]
     assert ours(result["diagnostics"]) == EXPECTED, result["diagnostics"]
     assert not [m for m in result["messages"] if "eksa-mirror" in m], result["messages"]
-    # eksaMirror.ignore changed at run time: RM019 goes, the rest stays.
-    assert ours(result["after_settings"]) == [e for e in EXPECTED if e[0] != "RM019"]
+    # eksaMirror.ignore changed at run time: RM013 goes, the rest stays.
+    assert ours(result["after_settings"]) == [e for e in EXPECTED if e[0] != "RM013"]
     # Hover: the schema's documentation of `endpoint`, as markdown.
     hover = result["hover"]
     assert hover["kind"] == "markdown"
@@ -244,7 +243,7 @@ def check_full_result(result: dict[str, Any]) -> None:
 
 FULL = {
     "expect": str(len(EXPECTED)),
-    "ignore": "RM019",
+    "ignore": "RM013",
     "hover": HOVER_AT,
     "complete": COMPLETE_AT,
     "insert": "    ",
