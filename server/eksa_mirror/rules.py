@@ -72,6 +72,7 @@ _RULES = [
         INFO,
         "`eksctl anywhere` reads only the first Cluster of a file",
     ),
+    Rule("RM032", "placeholder-value", E, "a documentation placeholder left as a value"),
 ]
 
 #: The first EKS-A release each rule's behaviour applies to (verified in ``releases``).
@@ -84,7 +85,7 @@ _SINCE = {
     "RM021": "v0.13.0", "RM022": "v0.12.0", "RM023": "v0.6.0", "RM024": "v0.6.0",
     "RM025": "v0.6.0", "RM026": "v0.6.0", "RM027": "v0.6.0", "RM028": "v0.6.0",
     "RM029": "v0.13.0",
-    "RM030": "v0.6.0",
+    "RM030": "v0.6.0", "RM032": "v0.6.0",
 }  # fmt: skip
 
 RULES: dict[str, Rule] = {

@@ -425,8 +425,9 @@ def test_far_spec_key_is_left_alone() -> None:
             id="unclosed-quote-points-at-opening-quote",
         ),
         pytest.param(
+            # At the bracket left open (the cause), not where the parser gave up.
             "endpoint: x\nociNamespaces: [{registry: a}", None,
-            (BODY_LINE + 2, 0, BODY_LINE + 2, 1),
+            (BODY_LINE + 1, 19, BODY_LINE + 1, 20),
             "flow sequence", id="unclosed-flow-sequence",
         ),
     ],

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror import schema_store
 from eksa_mirror.checks.context import Check, node_at, pointer, quote_like
 from eksa_mirror.checks.hosts import describe, join_host_port, parse_host
+from eksa_mirror.checks.placeholders import is_placeholder
 from eksa_mirror.findings import Fix, TextEdit
 from eksa_mirror.model import scalar_value, to_data
 from eksa_mirror.source import get_item, is_null, items
@@ -339,6 +340,8 @@ def _endpoint(check: Check, node: Node, value: str) -> None:
         if port_pair is None
         else str(scalar_value(port_pair[1]) if isinstance(port_pair[1], ScalarNode) else "")
     )
+    if is_placeholder(port_value):
+        port_value = ""  # RM032 reports it; show what EKS-A builds once the port is given
     built = join_host_port(value, port_value or "443")
     message = (
         f"endpoint must be a bare hostname or IP address, without {describe(parts.problems)}: "

@@ -7,6 +7,7 @@ import re
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.checks.context import Check, pointer, quote_like
+from eksa_mirror.checks.placeholders import is_placeholder
 from eksa_mirror.findings import Fix, Severity
 from eksa_mirror.mirror import PUBLIC_ECR
 from eksa_mirror.model import scalar_value
@@ -34,7 +35,12 @@ def check_namespaces(check: Check) -> None:
     registries: list[tuple[int, ScalarNode, Node]] = []
     for index, entry in enumerate(seq.value):
         registry = _field(entry, "registry")
-        if registry is not None and isinstance(registry.value, str) and registry.value:
+        if (
+            registry is not None
+            and isinstance(registry.value, str)
+            and registry.value
+            and not is_placeholder(registry.value)
+        ):
             registries.append((index, registry, entry))
         namespace = _field(entry, "namespace")
         if namespace is not None and isinstance(namespace.value, str):
@@ -42,8 +48,8 @@ def check_namespaces(check: Check) -> None:
     _curated_duplicates(check, registries)
     _duplicates(check, registries)
     _regional(check, seq)
-    # An entry without a registry is RM003 (or RM007); it may be the public.ecr.aws one, so
-    # RM010 waits until every entry names its registry (one problem, one finding).
+    # An entry without a registry (RM003, RM007) or with a placeholder (RM032) may be the
+    # public.ecr.aws one, so RM010 waits until every entry names its registry.
     if (
         seq.value
         and len(registries) == len(seq.value)

@@ -1,0 +1,332 @@
+"""Recovery from YAML syntax errors: find the line at fault, mask it, parse again.
+
+Used only when a document fails to parse (a document that parses never comes here). Each
+round blanks one line with spaces, so every other line and column stays where it was and
+the findings of the recovered parse are at the file's real positions. The line chosen is
+the cause, not the symptom: a documentation placeholder (``...``) above the error, the
+start of an unclosed quote or bracket, a half-typed key whose text runs into the next
+line, or the line of the error itself, whichever lets the parser get further. Rounds and
+parses are bounded; when the budget runs out the document counts as unparsed, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import yaml
+from yaml.nodes import Node
+
+#: Lines masked at most per document: more syntax errors than this and nothing is recovered.
+MAX_ROUNDS = 6
+#: Parses at most per document (every candidate mask costs one).
+MAX_PARSES = 40
+#: Documents longer than this are not recovered (each parse costs about 30 µs a line).
+MAX_CHARS = 300_000
+#: How many lines above the error a half-typed line is looked for, at most.
+LOOK_BACK_MAX = 50
+
+#: A line that is only a documentation ellipsis (with an optional comment after it).
+_PLACEHOLDER = re.compile(r"^([ \t]+)(\.\.\.|…)[ \t]*(?:#.*)?$")
+#: A value that starts with a quote: after ``key: ``, ``- `` or alone on its line.
+_QUOTED_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[^\s\"'#][^:#]*:\s+)?)([\"'])")
+_CLOSE_DOUBLE = re.compile(r'(?:[^"\\]|\\.)*"')
+_CLOSE_SINGLE = re.compile(r"(?:[^']|'')*'(?!')")
+#: Contexts whose mark is the start of the faulty token (a quote, a bracket, a key).
+_TOKEN_CONTEXTS = ("while scanning", "while parsing a flow")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One syntax problem at a position of the document (0-based), ``width`` characters."""
+
+    message: str
+    line: int
+    column: int
+    width: int = 1
+    #: The lines blanked for it (first, last); a documentation placeholder held nothing.
+    masked: tuple[int, int] = (0, -1)
+    placeholder: bool = False
+
+
+@dataclass(frozen=True)
+class _Error:
+    message: str
+    line: int
+    column: int
+    context_line: int | None
+    context_column: int
+    context: str
+
+    @property
+    def at(self) -> tuple[int, int]:
+        return (self.line, self.column)
+
+
+Compose = Callable[[str], list[Node]]
+
+
+def placeholder_lines(text: str) -> dict[int, tuple[int, int]]:
+    """Indented ``...`` lines (documentation placeholders): line → (column, width).
+
+    At column 0 ``...`` is YAML's end-of-document marker, so only indented ones count.
+    """
+    found: dict[int, tuple[int, int]] = {}
+    for index, line in enumerate(text.split("\n")):
+        match = _PLACEHOLDER.match(line.rstrip("\r"))
+        if match:
+            found[index] = (len(match.group(1)), len(match.group(2)))
+    return found
+
+
+def recover(text: str, compose: Compose, first: yaml.MarkedYAMLError) -> tuple[
+    list[Node], list[Fault]
+] | None:  # fmt: skip
+    """The roots of ``text`` with its faulty lines masked, and one fault per masked line;
+    ``None`` when the budget runs out first."""
+    if len(text) > MAX_CHARS:
+        return None
+    lines = text.split("\n")
+    placeholders = placeholder_lines(text)
+    budget = [MAX_PARSES]
+    faults: list[Fault] = []
+    error = _error(first)
+    for _ in range(MAX_ROUNDS):
+        found = _best_mask(lines, error, placeholders, compose, budget)
+        if found is None:
+            return None
+        line, masked, outcome = found
+        changed = [n for n, (a, b) in enumerate(zip(lines, masked, strict=True)) if a != b]
+        fault = _fault(lines, line, error, placeholders)
+        faults.append(replace(fault, masked=(changed[0], changed[-1]) if changed else (line, line)))
+        lines = masked
+        if isinstance(outcome, list):
+            return outcome, faults
+        error = outcome
+    return None
+
+
+def _best_mask(
+    lines: list[str],
+    error: _Error,
+    placeholders: dict[int, tuple[int, int]],
+    compose: Compose,
+    budget: list[int],
+) -> tuple[int, list[str], list[Node] | _Error] | None:
+    """The first mask that parses; else the one that gets the parser furthest, if any."""
+    best: tuple[int, list[str], _Error] | None = None
+    for line in _candidates(lines, error, placeholders):
+        for masked in _masks(lines, line, error):
+            if budget[0] <= 0:
+                return best
+            budget[0] -= 1
+            outcome = _try(compose, "\n".join(masked))
+            if isinstance(outcome, list):
+                return line, masked, outcome
+            if outcome.at > error.at and line in placeholders:
+                return line, masked, outcome  # a placeholder held nothing: always drop it
+            if outcome.at > error.at and (best is None or outcome.at > best[2].at):
+                best = (line, masked, outcome)
+    return best
+
+
+def _masks(lines: list[str], n: int, error: _Error) -> list[list[str]]:
+    """Ways to blank line ``n``: from the faulty token on (the key stays), the line with the
+    block of lines under it (a broken key takes its children along), the line alone."""
+    result = []
+    text = lines[n]
+    indent = _indent(text)
+    columns = [
+        column
+        for at_line, column in (
+            (error.context_line, error.context_column),
+            (error.line, error.column),
+            (n, _open_quote(text)),
+        )
+        if at_line == n and column is not None and indent < column < len(text.rstrip())
+    ]
+    if "nesting depth" in error.message:
+        columns = []  # what is left of the line is still too deep: blank all of it
+    for column in dict.fromkeys(columns):
+        result.append(_blanked(lines, n, n, column))
+    last = _block_end(lines, n)
+    if last > n:
+        result.append(_blanked(lines, n, last, 0))
+    result.append(_blanked(lines, n, n, 0))
+    if text.startswith("\t"):
+        # A tab at column 0 also cuts a block scalar short (a CA, a script): its other lines
+        # then fail one by one. Blank the rest of the value it was in.
+        rest = _parent_block_end(lines, n)
+        if rest > n:
+            result.append(_blanked(lines, n, rest, 0))
+    return result
+
+
+def _parent_block_end(lines: list[str], n: int) -> int:
+    """The last line after ``n`` that is deeper than the live line above ``n``."""
+    above = next((m for m in range(n - 1, -1, -1) if _live(lines, m)), None)
+    if above is None:
+        return n
+    depth = _indent(lines[above])
+    last = n
+    for m in range(n + 1, len(lines)):
+        if not lines[m].strip():
+            continue
+        if _indent(lines[m]) <= depth:
+            break
+        last = m
+    return last
+
+
+def _blanked(lines: list[str], first: int, last: int, column: int) -> list[str]:
+    masked = list(lines)
+    masked[first] = lines[first][:column] + _blank(lines[first][column:])
+    for n in range(first + 1, last + 1):
+        masked[n] = _blank(lines[n])
+    return masked
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _block_end(lines: list[str], n: int) -> int:
+    """The last line of the block under line ``n``: the lines after it that are indented
+    deeper (``n`` if none). A line indented with a tab has no known depth: only when it ends
+    with ``:`` is its block the lines at least as deep as the first one after it."""
+    following = [m for m in range(n + 1, len(lines)) if _live(lines, m)]
+    if not following:
+        return n
+    depth = _indent(lines[n])
+    if "\t" in lines[n][:depth]:
+        if not lines[n].split(" #")[0].rstrip().endswith(":"):
+            return n
+        depth = _indent(lines[following[0]]) - 1
+    # A key's list may sit at the key's own depth ("key:" then "- item" below it).
+    items_too = not lines[n].lstrip().startswith("-")
+    last = n
+    for m in following:
+        deeper = _indent(lines[m]) > depth
+        item = items_too and _indent(lines[m]) == depth and lines[m].lstrip()[:2] in ("- ", "-")
+        if not (deeper or item) or lines[m].startswith("---"):
+            break
+        last = m
+    return last
+
+
+def _candidates(
+    lines: list[str], error: _Error, placeholders: dict[int, tuple[int, int]]
+) -> list[int]:
+    """Lines that may cause ``error``, most likely first."""
+    above = _run_above(lines, error.line)
+    ordered = [n for n in placeholders if n <= error.line and _live(lines, n)]
+    ordered.sort(key=lambda n: error.line - n)
+    # A quote left open runs on to the next quote, lines later: the error is far below it
+    # (and often in the token that quote began, so this comes before the error's context).
+    ordered.extend(
+        n for n in range(min(error.line, len(lines) - 1), -1, -1) if _open_quote(lines[n])
+    )
+    if error.context_line is not None and error.context.startswith(_TOKEN_CONTEXTS):
+        ordered.append(error.context_line)
+    # A line without a colon (a half-typed key) runs into the next one as a multi-line text:
+    # the earliest such line before the error is the cause (tried before the error's line).
+    ordered.extend(n for n in above if _bare_text(lines[n]))
+    ordered.append(error.line)
+    seen: set[int] = set()
+    result = []
+    for n in ordered:
+        if n not in seen and 0 <= n < len(lines) and _live(lines, n):
+            seen.add(n)
+            result.append(n)
+    return result
+
+
+def _run_above(lines: list[str], line: int) -> list[int]:
+    """The lines above ``line`` back to the first one indented no deeper than it (where a
+    multi-line text that the parser ran into ``line`` can have started), earliest first."""
+    if not 0 <= line < len(lines):
+        return []
+    depth = _indent(lines[line])
+    run = []
+    for n in range(line - 1, max(-1, line - LOOK_BACK_MAX - 1), -1):
+        if not _live(lines, n):
+            continue
+        run.append(n)
+        if _indent(lines[n]) <= depth:
+            break
+    return run[::-1]
+
+
+def _open_quote(line: str) -> int | None:
+    """The column of a quoted value that the line does not close, if any."""
+    match = _QUOTED_VALUE.match(line)
+    if match is None:
+        return None
+    quote, rest = match.group(2), line[match.end() :]
+    closed = _CLOSE_DOUBLE.match(rest) if quote == '"' else _CLOSE_SINGLE.match(rest)
+    return None if closed else match.start(2)
+
+
+def _bare_text(line: str) -> bool:
+    """A line of plain text that is neither a key nor a list item nor a flow collection."""
+    stripped = line.strip()
+    return ":" not in stripped and not stripped.startswith(("-", "#", "[", "{", '"', "'"))
+
+
+def _live(lines: list[str], n: int) -> bool:
+    stripped = lines[n].strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _fault(
+    lines: list[str], line: int, error: _Error, placeholders: dict[int, tuple[int, int]]
+) -> Fault:
+    if line in placeholders:
+        column, width = placeholders[line]
+        return Fault(
+            f'"{lines[line].strip()[:width]}" is a placeholder from the EKS Anywhere '
+            "documentation, not YAML: delete this line",
+            line,
+            column,
+            width,
+            placeholder=True,
+        )
+    if line == error.line:
+        return Fault(error.message, error.line, error.column)
+    if line == error.context_line:
+        return Fault(error.message, line, error.context_column)
+    column = len(lines[line]) - len(lines[line].lstrip())
+    return Fault(
+        f"this line is not a key: value pair, so YAML reads it as text that runs on into line "
+        f"{error.line + 1} and fails there: {error.message}",
+        line,
+        column,
+    )
+
+
+def _blank(line: str) -> str:
+    """The line with every character but a CR turned into a space (same length)."""
+    return re.sub(r"[^\r]", " ", line)
+
+
+def _try(compose: Compose, text: str) -> list[Node] | _Error:
+    try:
+        return compose(text)
+    except yaml.MarkedYAMLError as exc:
+        return _error(exc)
+    except (yaml.YAMLError, RecursionError):
+        return _Error("invalid YAML", 1 << 30, 0, None, 0, "")
+
+
+def _error(exc: yaml.MarkedYAMLError) -> _Error:
+    mark = exc.problem_mark or exc.context_mark
+    context = exc.context or ""
+    context_line = exc.context_mark.line if exc.context_mark is not None else None
+    context_column = exc.context_mark.column if exc.context_mark is not None else 0
+    message = " ".join(" ".join(p for p in (exc.context, exc.problem) if p).split())
+    if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        # An unclosed quote or bracket: the end of the text says nothing, its start does.
+        mark = exc.context_mark
+    line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+    return _Error(message or "invalid YAML", line, column, context_line, context_column, context)
