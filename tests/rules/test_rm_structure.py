@@ -293,6 +293,31 @@ def test_credentials(body: str, expected: Expected, after: str) -> None:
     assert "REGISTRY_PASSWORD" in first.message
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["authUserName", "authPassWord", "regPassword", "pullSecret", "registry_token",
+     "REGISTRY-PASSWORD", "apiKey", "x_api_key", "regpassword", "auth", "Creds", "login"],
+)  # fmt: skip
+def test_credentials_by_meaning(key: str) -> None:
+    """Keys from a real thread and their cousins: the words of the name, in any case and
+    separator, say credential; the value is never repeated."""
+    found = expect(cluster(f"endpoint: x\n{key}: {SECRET}"), [("RM026", E, at(1, 0, len(key)))])
+    message = found[0].message
+    assert message == (
+        f'"{key}" looks like a credential and is not a field of the mirror configuration: set '
+        "REGISTRY_USERNAME and REGISTRY_PASSWORD in the environment of eksctl anywhere (the "
+        "controller reads the eksa-system/registry-credentials Secret) and use authenticate: true"
+    )
+    assert SECRET not in message
+
+
+@pytest.mark.parametrize("key", ["authenticated", "authority", "bypass", "authType"])
+def test_words_that_are_not_credentials(key: str) -> None:
+    """``authenticate``-like names are typos (RM006), not credentials."""
+    found = expect(cluster(f"endpoint: x\n{key}: y"), [("RM006", E, at(1, 0, len(key)))])
+    assert found[0].message.startswith(f'json: unknown field "{key}"')
+
+
 # --- types ------------------------------------------------------------------------------
 
 
