@@ -86,6 +86,10 @@ def first_certificate(value: str) -> x509.Certificate:
             "invalid registry certificate: failed to parse certificate: x509: the first PEM "
             f"block is a {first.label.lower()}, not a certificate"
         )
+    if not _own_lines(value, first):
+        # Go's pem.Decode wants the BEGIN and END lines on lines of their own: a folded YAML
+        # block (``>``) or a one-line value joins them with the body, and nothing decodes.
+        raise CertificateError("invalid registry certificate: failed to parse certificate PEM")
     body = "".join(first.body.split())
     try:
         # Go's pem.Decode: the body must be valid base64, else there is no PEM block at all.
@@ -101,6 +105,19 @@ def first_certificate(value: str) -> x509.Certificate:
         raise CertificateError(
             "invalid registry certificate: failed to parse certificate: x509: malformed certificate"
         ) from None
+
+
+_BEGIN_LINE = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[ \t]*\r?\n")
+_END_LINE = re.compile(r"\n-----END [A-Z0-9 ]+-----$")
+
+
+def _own_lines(value: str, block: PemBlock) -> bool:
+    """Whether the block's BEGIN and END markers each sit alone on their line, as Go's
+    ``pem.Decode`` requires (trailing spaces and tabs allowed)."""
+    if not _BEGIN_LINE.match(block.text) or not _END_LINE.search(block.text):
+        return False
+    at = value.find(block.text) + len(block.text)
+    return not value[at:].split("\n", 1)[0].strip(" \t\r")
 
 
 def summarize(cert: x509.Certificate) -> CertSummary:

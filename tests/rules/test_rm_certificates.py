@@ -91,6 +91,32 @@ def test_double_quoted_escaped_certificate_parses(pems: Pems) -> None:
     expect(cluster(f'endpoint: x\ncaCertContent: "{escaped}"'), [])
 
 
+def test_folded_block_certificate_is_rm014_with_a_safe_fix(pems: Pems) -> None:
+    """A folded block (>) joins the PEM lines with spaces: Go's pem.Decode finds no block."""
+    body, span = block(pems.good)
+    body = body.replace("caCertContent: |", "caCertContent: >")
+    text = cluster(body)
+    found = expect(text, [("RM014", E, span)])
+    assert found[0].message == (
+        "invalid registry certificate: failed to parse certificate PEM: a folded block (>) joins "
+        "the certificate's lines with spaces; write caCertContent: | to keep its line breaks"
+    )
+    fix = found[0].fix
+    assert fix is not None and fix.safe and fix.title == "Use a literal block (|)"
+    assert fixed(text, fix) == text.replace("caCertContent: >", "caCertContent: |")
+    expect(fixed(text, fix), [])
+
+
+def test_one_line_certificate_is_rm014(pems: Pems) -> None:
+    """BEGIN, body and END on one line: not a PEM block for Go."""
+    one_line = " ".join(pems.good.strip().split("\n"))
+    found = expect(
+        cluster(f'endpoint: x\ncaCertContent: "{one_line}"'),
+        [("RM014", E, at(1, 15, 17 + len(one_line)))],
+    )
+    assert found[0].message == "invalid registry certificate: failed to parse certificate PEM"
+
+
 def test_empty_ca_is_fine() -> None:
     expect(cluster('endpoint: x\ncaCertContent: ""'), [])
 

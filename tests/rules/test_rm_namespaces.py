@@ -44,6 +44,12 @@ CASES = [
         "    namespace: hub",
         [("RM003", E, at(2, 4, 13))], id="rm003-missing-without-rm010",
     ),
+    # public.ecr.aws with a path (a thread's "public.ecr.aws/l0g8r8j6"): RM012, whose fix
+    # gives the public.ecr.aws entry; RM010 would be the same problem twice.
+    pytest.param(
+        entries(("public.ecr.aws/l0g8r8j6", "eks-anywhere")), [("RM012", E, at(2, 14, 37))],
+        id="rm012-public-ecr-with-path-without-rm010",
+    ),
     # Once every entry names its registry, a missing public.ecr.aws is RM010 again.
     pytest.param(
         entries(("docker.io", "hub")), [("RM010", W, at(1, 0, 13))], id="rm010-named-entries",

@@ -7,6 +7,7 @@ import re
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.checks.context import Check, pointer, quote_like
+from eksa_mirror.checks.hosts import parse_host
 from eksa_mirror.checks.placeholders import is_placeholder
 from eksa_mirror.findings import Fix, Severity
 from eksa_mirror.mirror import PUBLIC_ECR
@@ -50,10 +51,13 @@ def check_namespaces(check: Check) -> None:
     _regional(check, seq)
     # An entry without a registry (RM003, RM007) or with a placeholder (RM032) may be the
     # public.ecr.aws one, so RM010 waits until every entry names its registry.
+    # A public.ecr.aws written with a scheme or path is RM012, whose fix makes it the entry.
     if (
         seq.value
         and len(registries) == len(seq.value)
-        and not any(r.value == PUBLIC_ECR for _, r, _ in registries)
+        and not any(
+            parse_host(r.value, allow_port=True).host == PUBLIC_ECR for _, r, _ in registries
+        )
     ):
         _public_ecr_missing(check, key, seq)
 
