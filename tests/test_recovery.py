@@ -44,11 +44,17 @@ _KEY_LINE = re.compile(r"^(?P<prefix>\s*(?:-\s+)?)(?P<key>[A-Za-z_][\w.-]*):(?P<
 
 
 def specs() -> list[Path]:
+    """Every spec that parses (the real-world specs that are broken on purpose are left out:
+    there is no unbroken file to compare with)."""
     found = sorted((ROOT / "examples").glob("*.yaml"))
     found += sorted((ROOT / "tests" / "data" / "realworld").glob("*.yaml"))
     if CORPUS.is_dir():
         found += sorted(CORPUS.glob("*.yaml"))
-    return found
+    return [p for p in found if not _broken(p)]
+
+
+def _broken(path: Path) -> bool:
+    return any(f.code == "RM024" for f in analyze(path.read_text("utf-8"), OPTIONS).findings)
 
 
 def breaks(line: str) -> Iterator[tuple[str, str]]:

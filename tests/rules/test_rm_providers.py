@@ -110,7 +110,14 @@ def test_authenticate(provider: str, expected: list[Any]) -> None:
     found = expect(cluster(AUTH, provider=provider), expected)
     assert "REGISTRY_USERNAME and REGISTRY_PASSWORD" in one(found, "RM016").message
     if provider == "snow":
-        assert "no effect on Snow nodes" in one(found, "RM017").message
+        assert "no effect on Snow's Ubuntu nodes (SnowMachineConfig cp is ubuntu)" in (
+            one(found, "RM017").message
+        )
+
+
+def test_authenticate_on_snow_bottlerocket_has_effect() -> None:
+    """CAPI's Bottlerocket bootstrap writes the credentials on Snow too: no RM017."""
+    expect(cluster(AUTH, provider="snow", cp="bottlerocket", md="bottlerocket"), [RM016_INFO])
 
 
 @pytest.mark.parametrize(

@@ -58,15 +58,8 @@ def check_providers(check: Check) -> None:
                 pointer("insecureSkipVerify"),
             )
     auth = _true(check, "authenticate")
-    if auth is not None and kind in ("SnowDatacenterConfig", "CloudStackDatacenterConfig"):
-        provider = "Snow" if kind.startswith("Snow") else "CloudStack"
-        check.emit(
-            "RM017",
-            f"authenticate: true has no effect on {provider} nodes: EKS-A renders no registry "
-            "credentials into their containerd configuration, so authenticated pulls fail",
-            check.span(auth),
-            pointer("authenticate"),
-        )
+    if auth is not None:
+        _authenticate_no_effect(check, auth)
     if (
         kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
         and model.bottlerocket_machines()
@@ -76,6 +69,31 @@ def check_providers(check: Check) -> None:
         check.emit("RM020", _UNSUPPORTED[kind], check.span(key), pointer())
     if kind == "TinkerbellDatacenterConfig":
         _tinkerbell_images(check)
+
+
+def _authenticate_no_effect(check: Check, auth: ScalarNode) -> None:
+    """RM017: CloudStack nodes, and Snow's Ubuntu nodes, get no registry credentials.
+
+    Bottlerocket nodes do, on Snow too: CAPI's bootstrap writes them from the
+    registry-credentials Secret. So on Snow the finding needs a node known to be Ubuntu.
+    """
+    kind = check.model.datacenter_kind
+    if kind == "CloudStackDatacenterConfig":
+        nodes = "CloudStack nodes"
+    elif kind == "SnowDatacenterConfig":
+        ubuntu = [m for m in check.model.machines if m.os_family == "ubuntu"]
+        if not ubuntu:
+            return
+        nodes = f"Snow's Ubuntu nodes ({ubuntu[0].kind} {ubuntu[0].name} is ubuntu)"
+    else:
+        return
+    check.emit(
+        "RM017",
+        f"authenticate: true has no effect on {nodes}: EKS-A renders no registry credentials "
+        "into their containerd configuration, so authenticated pulls fail",
+        check.span(auth),
+        pointer("authenticate"),
+    )
 
 
 def _bottlerocket_mappings(check: Check, provider: str) -> None:
