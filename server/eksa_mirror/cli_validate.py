@@ -295,10 +295,28 @@ def _unparsed(analysis: Analysis) -> str | None:
     neither clean nor checked (a Helm template, a half-written file)."""
     for doc in analysis.source.documents:
         problem = doc.parsed.problem
-        if problem is not None and not doc.parsed.recovered:
+        if problem is not None and not doc.parsed.recovered and _has_content(doc.parsed.text):
             line = problem.line + doc.line_offset + 1
             return f"line {line}, column {problem.column + 1}: {problem.message}"
     return None
+
+
+def _has_content(text: str) -> bool:
+    """Whether a document holds more than blanks, comments and ``---``/``...`` markers (which
+    libyaml may refuse, e.g. a line of only a tab, but which hold nothing to check)."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if (
+            stripped
+            and not stripped.startswith("#")
+            and stripped.split(" #")[0]
+            not in (
+                "---",
+                "...",
+            )
+        ):
+            return True
+    return False
 
 
 def _check_all(job: _Job, names: list[str]) -> Iterator[_FileResult]:

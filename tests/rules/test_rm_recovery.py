@@ -133,6 +133,8 @@ def test_the_documentation_example_pasted_as_it_is() -> None:
         pytest.param("endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n"
                      "    namespace: <namespace in private registry>",
                      [("RM032", E, at(3, 15, 46))], id="namespace-not-rm013"),
+        pytest.param("endpoint: r.local\nauthenticate: <true|false>",
+                     [("RM032", E, at(1, 14, 26))], id="boolean-not-rm007"),
         pytest.param("endpoint: r.local\nport: '<443>x'", [("RM002", E, at(1, 6, 14))],
                      id="not-a-whole-placeholder"),
     ],

@@ -28,6 +28,8 @@ _WHAT = {
     "port": 'the registry\'s port as a quoted string, e.g. "443" (or remove it for 443)',
     "registry": "the upstream registry, e.g. public.ecr.aws",
     "namespace": 'the namespace in your registry, e.g. "" for its root or eks-anywhere',
+    "authenticate": "true or false, without quotes",
+    "insecureSkipVerify": "true or false, without quotes (or remove it)",
 }
 
 
@@ -40,7 +42,7 @@ def placeholder_spans(check: Check) -> list[tuple[Span, str, str]]:
     """(span, field, pointer) of each placeholder value of the mirror section."""
     mirror = check.model.mirror
     found: list[tuple[Span, str, str]] = []
-    for name in ("endpoint", "port"):
+    for name in ("endpoint", "port", "authenticate", "insecureSkipVerify"):
         _scalar(check, get_item(mirror, name, fold_case=True), name, pointer(name), found)
     pair = get_item(mirror, "ociNamespaces", fold_case=True)
     if pair is not None and isinstance(pair[1], SequenceNode):
