@@ -254,9 +254,9 @@ def _mirror_intact(model: ClusterModel) -> bool:
 
     A blanked line loses what it held (a blanked ``endpoint:`` is a missing endpoint, a
     half-typed key is not there yet), so the mirror rules run only on a section recovered
-    whole; documentation placeholders (``...``) held nothing and do not count. The section's
-    lines are read from the text: the key's line and every line after it that is deeper.
-    RM024 says where the problem is either way.
+    whole; a documentation placeholder (``...``) or a lone word being typed held nothing and
+    does not count. The section's lines are read from the text: the key's line and every line
+    after it that is deeper. RM024 says where the problem is either way.
     """
     parsed = model.doc.parsed
     key = model.mirror_key
@@ -274,7 +274,7 @@ def _mirror_intact(model: ClusterModel) -> bool:
             break
         last = n
     return not any(
-        p.masked[0] <= last and first <= p.masked[1] for p in parsed.problems if not p.placeholder
+        p.masked[0] <= last and first <= p.masked[1] for p in parsed.problems if not p.held_nothing
     )
 
 

@@ -45,9 +45,10 @@ class Fault:
     line: int
     column: int
     width: int = 1
-    #: The lines blanked for it (first, last); a documentation placeholder held nothing.
+    #: The lines blanked for it (first, last), and whether they held nothing: a
+    #: documentation placeholder (``...``), or a lone word being typed (no key, no value yet).
     masked: tuple[int, int] = (0, -1)
-    placeholder: bool = False
+    held_nothing: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,9 @@ def recover(text: str, compose: Compose, first: yaml.MarkedYAMLError) -> tuple[
         line, masked, outcome = found
         changed = [n for n, (a, b) in enumerate(zip(lines, masked, strict=True)) if a != b]
         fault = _fault(lines, line, error, placeholders)
-        faults.append(replace(fault, masked=(changed[0], changed[-1]) if changed else (line, line)))
+        span = (changed[0], changed[-1]) if changed else (line, line)
+        typed = span == (line, line) and _bare_text(lines[line]) and ":" not in lines[line]
+        faults.append(replace(fault, masked=span, held_nothing=fault.held_nothing or typed))
         lines = masked
         if isinstance(outcome, list):
             return outcome, faults
@@ -290,7 +293,7 @@ def _fault(
             line,
             column,
             width,
-            placeholder=True,
+            held_nothing=True,
         )
     if line == error.line:
         return Fault(error.message, error.line, error.column)

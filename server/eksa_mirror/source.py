@@ -76,9 +76,9 @@ class SyntaxProblem:
     column: int
     width: int = 1
     #: In a recovered parse, the lines blanked for this problem (first, last), and whether
-    #: they were only a documentation placeholder (``...``) that held nothing.
+    #: they held nothing (a documentation ``...``, a lone word being typed).
     masked: tuple[int, int] = (0, -1)
-    placeholder: bool = False
+    held_nothing: bool = False
 
 
 @dataclass
@@ -303,7 +303,7 @@ def _parse(text: str) -> ParsedDocument:
             recovered = recovery.recover(text, _compose, exc)
             if recovered is not None:
                 found = tuple(
-                    SyntaxProblem(f.message, f.line, f.column, f.width, f.masked, f.placeholder)
+                    SyntaxProblem(f.message, f.line, f.column, f.width, f.masked, f.held_nothing)
                     for f in recovered[1]
                 )
                 return ParsedDocument(text, recovered[0], found[0], found)

@@ -11,7 +11,7 @@ from eksa_mirror import recovery
 from eksa_mirror.analysis import analyze
 from eksa_mirror.source import PARSE_CACHE
 
-from .helpers import E, W, at, cluster, expect, one, options
+from .helpers import MIRROR_KEY, E, W, at, cluster, expect, one, options
 
 ENDPOINT_WITH_PORT = "endpoint: https://registry.example.com:5000"
 RM009_MESSAGE = (
@@ -65,11 +65,21 @@ def test_a_syntax_error_elsewhere_keeps_the_mirror_findings(
     assert one(found, "RM009").message == RM009_MESSAGE
 
 
-def test_a_half_typed_line_inside_the_mirror_hides_nothing_it_cannot_see() -> None:
-    """While ``endp`` is being typed, the mirror is not judged on what is missing: no RM001
-    for an endpoint that is being written, only RM024 where the typing is."""
-    text = cluster('port: "443"\nendp')
-    found = expect(text, [("RM024", E, at(1, 0, 1))])
+def test_a_word_being_typed_in_the_mirror_keeps_its_findings() -> None:
+    """A lone word (a key being typed) held nothing: the rest of the mirror is still judged."""
+    text = cluster(ENDPOINT_WITH_PORT + "\ninsec")
+    found = expect(text, [("RM024", E, at(1, 0, 1)), ("RM009", E, at(0, 10, 43))])
+    assert one(found, "RM009").message == RM009_MESSAGE
+    # The mirror as it is while typing has no endpoint yet: that is true, and said.
+    expect(cluster('port: "443"\nendp'), [("RM024", E, at(1, 0, 1)), ("RM001", E, MIRROR_KEY)])
+
+
+def test_a_broken_value_in_the_mirror_hides_what_it_held() -> None:
+    """A blanked line that held a key and value would read as missing: no RM001 for an
+    endpoint whose quote is not closed yet, only RM024 where the quote opens."""
+    found = expect(
+        cluster('endpoint: \'registry.example.com\nport: "443"'), [("RM024", E, at(0, 10, 11))]
+    )
     assert one(found, "RM024").message.startswith("the YAML cannot be parsed: ")
 
 
