@@ -1,9 +1,9 @@
 """A syntax error outside the mirror section hides none of the mirror's findings.
 
 Every line of every real spec (the EKS-A corpus beside the repository, the examples, the
-real-world corpus in ``tests/data/realworld``) is broken in four ways a person breaks YAML
+real-world corpus in ``tests/data/realworld``) is broken in the ways a person breaks YAML
 while editing: an unclosed bracket, a half-typed key, a tab in the indentation, an unclosed
-quote. Each break keeps the line count, so positions are comparable. Whenever the break makes
+quote, a second colon in a value. Each break keeps the line count, so positions are comparable. Whenever the break makes
 the document unparsable, the file must give RM024 on the broken line only, and every other
 finding exactly as the unbroken file gives it (code, span, message).
 
@@ -66,6 +66,7 @@ def breaks(line: str) -> Iterator[tuple[str, str]]:
         yield "unclosed-bracket", f"{prefix}{key}: [unclosed, list"
         yield "half-typed-key", f"{prefix}{key[: max(1, len(key) // 2)]}"
         yield "unclosed-quote", f'{prefix}{key}: "unclosed'
+        yield "colon-in-value", f"{prefix}{key}: value: more"
     if indent:
         yield "tab-indentation", "\t" + line.lstrip(" ")
 
