@@ -3,9 +3,10 @@
 Every line of every real spec (the EKS-A corpus beside the repository, the examples, the
 real-world corpus in ``tests/data/realworld``) is broken in the ways a person breaks YAML
 while editing: an unclosed bracket, a half-typed key, a tab in the indentation, an unclosed
-quote, a second colon in a value. Each break keeps the line count, so positions are comparable. Whenever the break makes
-the document unparsable, the file must give RM024 on the broken line only, and every other
-finding exactly as the unbroken file gives it (code, span, message).
+quote, a second colon in a value. Each break keeps the line count, so positions are
+comparable. Whenever the break makes the document unparsable, the file must give RM024 on the
+broken line only, and every other finding exactly as the unbroken file gives it (code, span,
+message).
 
 Lines left out, with the reason:
 
