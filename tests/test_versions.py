@@ -262,3 +262,15 @@ def test_settings_pass_the_release_and_check_it() -> None:
         "eksaMirror.eksaVersion: 'twelve' is not a release like \"v0.20.0\"",
         'eksaMirror.upgradeDiff must be "off" or "git"',
     ]
+
+
+def test_rm028_alone_when_the_release_refuses_insecure_skip_verify_outside_snow() -> None:
+    """v0.14: validateMirrorConfig refuses insecureSkipVerify on vSphere (RM028); the later
+    Bottlerocket preflight (RM005) would say "remove it" a second time."""
+    text = with_spec_version(cluster("endpoint: r.local\ninsecureSkipVerify: true", md=None),
+                             "v0.14.0")  # fmt: skip
+    codes = [f.code for f in analyze(text, Options()).findings]
+    assert codes == ["RM028"]
+    latest = [f.code for f in analyze(cluster("endpoint: r.local\ninsecureSkipVerify: true",
+                                              md=None), Options()).findings]  # fmt: skip
+    assert latest == ["RM005"]

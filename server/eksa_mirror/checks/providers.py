@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from yaml.nodes import ScalarNode, SequenceNode
 
+from eksa_mirror import releases
 from eksa_mirror.checks.context import Check, pointer
+from eksa_mirror.checks.versions import target_of
 from eksa_mirror.mirror import PUBLIC_ECR
 from eksa_mirror.model import scalar_value
 from eksa_mirror.source import get_item, get_value, scalar_text
@@ -36,7 +38,7 @@ def check_providers(check: Check) -> None:
     key = model.mirror_key
     assert key is not None
     insecure = _true(check, "insecureSkipVerify")
-    if insecure is not None:
+    if insecure is not None and not _refused_by_release(check):
         bottlerocket = model.bottlerocket_machines()
         if bottlerocket:
             first = bottlerocket[0]
@@ -69,6 +71,18 @@ def check_providers(check: Check) -> None:
         check.emit("RM020", _UNSUPPORTED[kind], check.span(key), pointer())
     if kind == "TinkerbellDatacenterConfig":
         _tinkerbell_images(check)
+
+
+def _refused_by_release(check: Check) -> bool:
+    """Whether the target release refuses insecureSkipVerify outside Snow altogether (RM028,
+    before v0.15.0): then that is the one finding, and RM005 would say it again."""
+    kind = check.model.datacenter_kind
+    version = target_of(check).version
+    return (
+        bool(kind)
+        and kind != "SnowDatacenterConfig"
+        and (releases.INSECURE_SKIP_VERIFY_SINCE <= version < releases.INSECURE_ALL_PROVIDERS)
+    )
 
 
 def _authenticate_no_effect(check: Check, auth: ScalarNode) -> None:
