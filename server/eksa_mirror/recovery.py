@@ -11,6 +11,7 @@ parses are bounded; when the budget runs out the document counts as unparsed, as
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -237,6 +238,11 @@ def _candidates(
     # A line without a colon (a half-typed key) runs into the next one as a multi-line text:
     # the earliest such line before the error is the cause (tried before the error's line).
     ordered.extend(n for n in above if _bare_text(lines[n]))
+    # A block mapping takes its indentation from its first key: when that key is indented
+    # deeper than the file's step, the error shows at the next sibling, and the cause is the key.
+    deeper = _over_indented(lines, error)
+    if deeper is not None:
+        ordered.append(deeper)
     ordered.append(error.line)
     seen: set[int] = set()
     result = []
@@ -245,6 +251,39 @@ def _candidates(
             seen.add(n)
             result.append(n)
     return result
+
+
+def _over_indented(lines: list[str], error: _Error) -> int | None:
+    """For "did not find expected key": the line above the error that opened a mapping deeper
+    than the error's line, right after a line shallower than it (``a:`` / ``···b:`` / ``··c:``)."""
+    if not error.context.startswith("while parsing a block") or error.line >= len(lines):
+        return None
+    depth = _indent(lines[error.line])
+    live = [n for n in range(error.line - 1, -1, -1) if _live(lines, n)]
+    step = _indent_step(lines)
+    for here, before in itertools.pairwise(live):
+        if _indent(lines[here]) <= depth:
+            return None
+        parent = _indent(lines[before])
+        if parent < depth:
+            # The one that breaks the file's usual indentation step is the one at fault.
+            fits = depth - parent == step and _indent(lines[here]) - parent != step
+            return here if fits else None
+    return None
+
+
+def _indent_step(lines: list[str]) -> int:
+    """The most common indentation step of the text (2 when it cannot tell)."""
+    steps: dict[int, int] = {}
+    previous = 0
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#") or "\t" in line[: _indent(line)]:
+            continue
+        here = _indent(line)
+        if here > previous:
+            steps[here - previous] = steps.get(here - previous, 0) + 1
+        previous = here
+    return max(steps, key=lambda s: steps[s]) if steps else 2
 
 
 def _run_above(lines: list[str], line: int) -> list[int]:
@@ -299,6 +338,15 @@ def _fault(
         )
     if line == error.line:
         return Fault(error.message, error.line, error.column)
+    if line == _over_indented(lines, error):
+        column = _indent(lines[line])
+        return Fault(
+            f"this line is indented deeper (column {column + 1}) than the lines after it at the "
+            f"same level (column {_indent(lines[error.line]) + 1}), so YAML fails at line "
+            f"{error.line + 1}: {error.message}",
+            line,
+            column,
+        )
     if line == error.context_line:
         return Fault(error.message, line, error.context_column)
     column = len(lines[line]) - len(lines[line].lstrip())

@@ -21,7 +21,10 @@ RM009_MESSAGE = (
 )
 
 
-EXTRA = '  clusterNetwork:\n    cniConfig:\n      cilium: {}\n  kubernetesVersion: "1.31"\n'
+EXTRA = (
+    "  clusterNetwork:\n    cniConfig:\n      cilium: {}\n    pods:\n"
+    '      cidrBlocks: [192.168.0.0/16]\n  kubernetesVersion: "1.31"\n'
+)
 
 
 def broken_elsewhere(old: str, new: str) -> str:
@@ -46,6 +49,11 @@ def line_of(text: str, start: str) -> int:
                      "this line is not a key: value pair", id="half-typed-key"),
         pytest.param("      cilium: {}\n", "\tcilium: {}\n", 0, "cannot start any token",
                      id="tab-indentation"),
+        pytest.param("    cniConfig:\n", "     cniConfig:\n", 5,
+                     "this line is indented deeper (column 6) than the lines after it",
+                     id="first-key-indented-too-deep"),
+        pytest.param("    pods:\n", "   pods:\n", 3, "did not find expected key",
+                     id="later-key-indented-too-little"),
     ],
 )  # fmt: skip
 def test_a_syntax_error_elsewhere_keeps_the_mirror_findings(
