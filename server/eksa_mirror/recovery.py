@@ -36,6 +36,8 @@ _PLACEHOLDER = re.compile(r"^([ \t]+)(\.\.\.|…)[ \t]*(?:#.*)?$")
 _QUOTED_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[^\s\"'#][^:#]*:\s+)?)([\"'])")
 _CLOSE_DOUBLE = re.compile(r'(?:[^"\\]|\\.)*"')
 _CLOSE_SINGLE = re.compile(r"(?:[^']|'')*'(?!')")
+#: A key with a value on its own line (``key: value``, ``- key: value``), not ``key:``.
+_INLINE_VALUE = re.compile(r"^\s*(?:-\s+)?[^\s#][^#]*?:[ \t]+[^\s#]")
 #: Contexts whose mark is the start of the faulty token (a quote, a bracket, a key).
 _TOKEN_CONTEXTS = ("while scanning", "while parsing a flow")
 
@@ -154,12 +156,19 @@ def _masks(lines: list[str], n: int, error: _Error) -> list[list[str]]:
     ]
     if "nesting depth" in error.message:
         columns = []  # what is left of the line is still too deep: blank all of it
+    if "mapping values" in error.message and ":" not in text[: error.column]:
+        # The line's own key colon: cut there, the key would run on into the value above.
+        columns = [c for c in columns if c != error.column or n != error.line]
     for column in dict.fromkeys(columns):
         result.append(_blanked(lines, n, n, column))
-    last = _block_end(lines, n)
-    if last > n:
-        result.append(_blanked(lines, n, last, 0))
-    result.append(_blanked(lines, n, n, 0))
+    # A key indented off the step keeps its children at the siblings' depth or deeper.
+    off_step = n == _over_indented(lines, error) and error.line < len(lines)
+    depth = _indent(lines[error.line]) if off_step else None
+    last = _block_end(lines, n, depth)
+    alone = _blanked(lines, n, n, 0)
+    block = [_blanked(lines, n, last, 0)] if last > n else []
+    # A key with its value on the line rarely owns the lines below it: try it alone first.
+    result.extend([alone, *block] if _INLINE_VALUE.match(text) else [*block, alone])
     if text.startswith("\t"):
         # A tab at column 0 also cuts a block scalar short (a CA, a script): its other lines
         # then fail one by one. Blank the rest of the value it was in.
@@ -193,24 +202,54 @@ def _blanked(lines: list[str], first: int, last: int, column: int) -> list[str]:
     return masked
 
 
+def _key_column(line: str) -> int:
+    """Where the key of a line starts: after its indentation and any ``- `` of list items."""
+    column = _indent(line)
+    while line[column : column + 2] == "- ":
+        column += 2
+        column += len(line) - column - len(line[column:].lstrip(" "))
+    return column
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def _block_end(lines: list[str], n: int) -> int:
-    """The last line of the block under line ``n``: the lines after it that are indented
-    deeper (``n`` if none). A line indented with a tab has no known depth: only when it ends
-    with ``:`` is its block the lines at least as deep as the first one after it."""
+def _block_end(lines: list[str], n: int, depth: int | None = None) -> int:
+    """The last line of the block under line ``n`` (``n`` if none).
+
+    The block is the lines at least as deep as the first line after it, when that one is
+    deeper than ``n`` (so an under-indented key takes its children along, not its siblings),
+    plus a list at the key's own depth.
+    ``depth`` instead: the lines deeper than it.
+    """
     following = [m for m in range(n + 1, len(lines)) if _live(lines, m)]
     if not following:
         return n
-    depth = _indent(lines[n])
-    if "\t" in lines[n][:depth]:
-        if not lines[n].split(" #")[0].rstrip().endswith(":"):
-            return n
-        depth = _indent(lines[following[0]]) - 1
-    # A key's list may sit at the key's own depth ("key:" then "- item" below it).
-    items_too = not lines[n].lstrip().startswith("-")
+    if depth is not None:
+        return _deeper_than(lines, n, following, depth, items_too=False)
+    own = _indent(lines[n])
+    child = _indent(lines[following[0]])
+    if _is_item(lines[following[0]]) and child < own and lines[n].rstrip().endswith(":"):
+        # A key indented too deep, with its list at the depth where the key belongs.
+        return _deeper_than(lines, n, following, child, items_too=True)
+    if "\t" in lines[n][:own] or child <= own:
+        # A tab hides the depth; a shallower or equal next line is no child (but a list).
+        if "\t" in lines[n][:own]:
+            if not lines[n].split(" #")[0].rstrip().endswith(":") or child == 0:
+                return n
+            return _deeper_than(lines, n, following, child - 1, items_too=False)
+        return _deeper_than(lines, n, following, own, items_too=not _is_item(lines[n]))
+    return _deeper_than(lines, n, following, child - 1, items_too=False)
+
+
+def _is_item(line: str) -> bool:
+    return line.lstrip().startswith("-")
+
+
+def _deeper_than(
+    lines: list[str], n: int, following: list[int], depth: int, *, items_too: bool
+) -> int:
     last = n
     for m in following:
         deeper = _indent(lines[m]) > depth
@@ -254,17 +293,33 @@ def _candidates(
 
 
 def _over_indented(lines: list[str], error: _Error) -> int | None:
-    """For "did not find expected key": the line above the error that opened a mapping deeper
-    than the error's line, right after a line shallower than it (``a:`` / ``···b:`` / ``··c:``)."""
-    if not error.context.startswith("while parsing a block") or error.line >= len(lines):
+    """For "did not find expected key": the key above the error that is indented off the
+    file's step while the error's line is on it: a mapping's first key shallower than its
+    siblings, or a key that opened a mapping deeper than its siblings after it."""
+    if error.line >= len(lines):
         return None
     depth = _indent(lines[error.line])
+    step = _indent_step(lines, error.line)
+    if "mapping values are not allowed" in error.message:
+        return _value_run_on(lines, error.line, depth, step)
+    if not error.context.startswith("while parsing a block"):
+        return None
+    first = error.context_line
+    if first is not None and first < error.line and _indent(lines[first]) < depth:
+        # The mapping's first key sits shallower than its siblings (`` a:`` then ``··b:``).
+        parent = next(
+            (_key_column(lines[n]) for n in range(first - 1, -1, -1) if _live(lines, n)), None
+        )
+        if parent is not None and depth - parent == step != _indent(lines[first]) - parent > 0:
+            return first
     live = [n for n in range(error.line - 1, -1, -1) if _live(lines, n)]
-    step = _indent_step(lines)
     for here, before in itertools.pairwise(live):
         if _indent(lines[here]) <= depth:
             return None
-        parent = _indent(lines[before])
+        parent = _key_column(lines[before])
+        if parent == depth and _is_item(lines[here]) and lines[before].rstrip().endswith(":"):
+            # ``key:`` then its list one off: at the key's depth or a step deeper is right.
+            return here if _indent(lines[here]) - parent not in (0, step) else None
         if parent < depth:
             # The one that breaks the file's usual indentation step is the one at fault.
             fits = depth - parent == step and _indent(lines[here]) - parent != step
@@ -272,11 +327,33 @@ def _over_indented(lines: list[str], error: _Error) -> int | None:
     return None
 
 
-def _indent_step(lines: list[str]) -> int:
-    """The most common indentation step of the text (2 when it cannot tell)."""
+def _value_run_on(lines: list[str], line: int, depth: int, step: int) -> int | None:
+    """``··a: 1`` then ``···b:``: a key one off the step above a key on it; YAML reads the
+    second line as more text of the first value and fails at its colon. The cause is the key
+    off the step."""
+    live = [n for n in range(line - 1, -1, -1) if _live(lines, n)]
+    if not live or ":" not in lines[live[0]] or _indent(lines[live[0]]) >= depth:
+        return None
+    previous = live[0]
+    own = _indent(lines[previous])
+    parents = [_key_column(lines[n]) for n in live[1:] if _key_column(lines[n]) < own]
+    if not parents:
+        return None
+    parent = parents[0]
+    if depth - parent == step != _indent(lines[previous]) - parent:
+        return previous
+    return None
+
+
+def _indent_step(lines: list[str], around: int) -> int:
+    """The most common indentation step of the text (2 when it cannot tell), leaving out the
+    two lines around the error, which are the suspects."""
     steps: dict[int, int] = {}
     previous = 0
-    for line in lines:
+    suspects = {around, max((n for n in range(around) if _live(lines, n)), default=-1)}
+    for number, line in enumerate(lines):
+        if number in suspects:
+            continue
         if not line.strip() or line.lstrip().startswith("#") or "\t" in line[: _indent(line)]:
             continue
         here = _indent(line)
@@ -340,8 +417,9 @@ def _fault(
         return Fault(error.message, error.line, error.column)
     if line == _over_indented(lines, error):
         column = _indent(lines[line])
+        how = "deeper" if column > _indent(lines[error.line]) else "less deep"
         return Fault(
-            f"this line is indented deeper (column {column + 1}) than the lines after it at the "
+            f"this line is indented {how} (column {column + 1}) than the lines after it at the "
             f"same level (column {_indent(lines[error.line]) + 1}), so YAML fails at line "
             f"{error.line + 1}: {error.message}",
             line,
