@@ -116,7 +116,7 @@ def test_unknown_field_keeps_the_spelling_and_the_pointer() -> None:
     assert found[0].pointer == "/spec/registryMirrorConfiguration/ociNamespaces"
 
 
-# --- SHA-1 before v0.12 -------------------------------------------------------------------
+# --- SHA-1 CA at every release ----------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -125,28 +125,13 @@ def sha1_body() -> str:
     return "endpoint: r.local\ncaCertContent: |\n" + indent(pem.strip(), 2)
 
 
-@pytest.mark.parametrize(
-    ("version", "severity", "note"),
-    [("v0.11.4", INFO, True), ("v0.11", INFO, True), ("v0.12.0", W, False), ("", W, False)],
-)
-def test_sha1_is_information_before_v012(
-    sha1_body: str, version: str, severity: Any, note: bool
-) -> None:
+@pytest.mark.parametrize("version", ["v0.11.4", "v0.12.0", ""])
+def test_a_sha1_ca_is_clean_at_every_release(sha1_body: str, version: str) -> None:
+    """caCertContent is a root: Go never verifies its signature, before or after v0.12.0."""
     from rules.helpers import NOW
 
     found = analyze(cluster(sha1_body), Options(eksa_version=version, now=NOW)).findings
-    sha1 = [f for f in found if f.code == "RM015" and "SHA-1" in f.message]
-    assert [f.severity for f in sha1] == [severity]
-    assert ("still accepts it" in sha1[0].message) is note
-
-
-def test_sha1_keeps_a_severity_the_user_chose(sha1_body: str) -> None:
-    from rules.helpers import NOW
-
-    options = Options(eksa_version="v0.11.0", now=NOW, severity={"RM015": W})
-    found = [f for f in analyze(cluster(sha1_body), options).findings if f.code == "RM015"]
-    assert [f.severity for f in found] == [W]
-    assert "still accepts" not in found[0].message
+    assert [f.code for f in found if f.code in ("RM014", "RM015")] == []
 
 
 # --- the target release -------------------------------------------------------------------
@@ -297,3 +282,15 @@ def test_node_format_boundaries(version: str, node_format: str) -> None:
     parsed = parse_version(version)
     assert parsed is not None
     assert releases.node_format(parsed) == node_format
+
+
+def test_rm028_alone_when_the_release_refuses_insecure_skip_verify_outside_snow() -> None:
+    """v0.14: validateMirrorConfig refuses insecureSkipVerify on vSphere (RM028); the later
+    Bottlerocket preflight (RM005) would say "remove it" a second time."""
+    text = with_spec_version(cluster("endpoint: r.local\ninsecureSkipVerify: true", md=None),
+                             "v0.14.0")  # fmt: skip
+    codes = [f.code for f in analyze(text, Options()).findings]
+    assert codes == ["RM028"]
+    latest = [f.code for f in analyze(cluster("endpoint: r.local\ninsecureSkipVerify: true",
+                                              md=None), Options()).findings]  # fmt: skip
+    assert latest == ["RM005"]

@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror.checks.certificates import check_ca
 from eksa_mirror.checks.context import Check, Options
 from eksa_mirror.checks.node_format import check_node_format
+from eksa_mirror.checks.placeholders import check_placeholders
 from eksa_mirror.checks.providers import check_providers
 from eksa_mirror.checks.structure import check_structure
 from eksa_mirror.checks.values import check_duplicate_keys, check_flags, check_namespaces
@@ -27,6 +28,7 @@ from eksa_mirror.source import (
     EKSA_GROUP,
     MAX_DEPTH,
     NODE_BUDGET,
+    Document,
     GraphProblem,
     SourceFile,
     gc_paused,
@@ -44,7 +46,7 @@ MAX_TEXT_CHARS = 5_000_000
 #: Lines are bounded too: the editor features work line by line.
 MAX_LINES = 200_000
 
-# check_versions stays last: it reads the RM015 findings of check_ca.
+# Each check reads the document, never another check's findings.
 _CHECKS = (check_duplicate_keys, check_structure, check_namespaces, check_flags, check_ca,
            check_providers, check_node_format, check_versions)  # fmt: skip
 
@@ -81,26 +83,16 @@ def _analyze(text: str, options: Options) -> Analysis:
     result = Analysis(source, models, bom=bom)
     findings = result.findings
     for doc in source.documents:
-        problem = doc.parsed.problem
-        if problem is not None and doc.parsed.looks_like_eksa and options.enabled("RM024"):
-            line = problem.line + doc.line_offset
-            findings.append(
-                Finding(
-                    "RM024",
-                    options.severity.get("RM024") or rule("RM024").severity,
-                    f"the YAML cannot be parsed: {problem.message}",
-                    _point_span(source, line, problem.column),
-                    "",
-                    document=doc.index,
-                )
-            )
+        if doc.parsed.problem is not None and doc.parsed.looks_like_eksa:
+            _syntax(source, doc, options, findings)
     for model in models:
         check = Check(model, options)
         _spec_key_typos(check)
-        if _graph_guard(check) and model.mirror_item is not None:
+        if _graph_guard(check) and model.mirror_item is not None and _mirror_intact(model):
             try:
                 for run in _CHECKS:
                     run(check)
+                _one_finding_per_placeholder(check)
             except ExpansionError:  # not reached: _graph_guard measured the section first
                 key = model.mirror_key
                 assert key is not None
@@ -119,6 +111,33 @@ def _analyze(text: str, options: Options) -> Analysis:
     if bom:
         result.findings = [_shift_bom(f) for f in findings]
     return result
+
+
+def _syntax(source: SourceFile, doc: Document, options: Options, found: list[Finding]) -> None:
+    """RM024 at each syntax problem of a document (several when its parse was recovered)."""
+    if not options.enabled("RM024"):
+        return
+    parsed = doc.parsed
+    for problem in parsed.problems or (parsed.problem,):
+        if problem is None:
+            continue
+        message = problem.message
+        if not message.startswith('"'):  # a placeholder's message stands alone
+            message = f"the YAML cannot be parsed: {message}"
+        span = _point_span(source, problem.line + doc.line_offset, problem.column)
+        if problem.width > 1:
+            end = Position(span.start.line, span.start.column + problem.width)
+            span = Span(span.start, end)
+        found.append(
+            Finding(
+                "RM024",
+                options.severity.get("RM024") or rule("RM024").severity,
+                message,
+                span,
+                "",
+                document=doc.index,
+            )
+        )
 
 
 def _too_large(text: str, options: Options, bom: bool) -> Analysis:
@@ -229,6 +248,44 @@ def _report_graph(check: Check, problem: GraphProblem, *, mirror: bool) -> None:
     span = check.span(problem.key) if problem.key is not None else _head_span(check, problem.node)
     where = "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in problem.path)
     check.emit("RM024", message, span, where if problem.path else "")
+
+
+def _mirror_intact(model: ClusterModel) -> bool:
+    """Whether no line of the mirror section was blanked to recover from a syntax error.
+
+    A blanked line loses what it held (a blanked ``endpoint:`` is a missing endpoint, a
+    half-typed key is not there yet), so the mirror rules run only on a section recovered
+    whole; a documentation placeholder (``...``) or a lone word being typed held nothing and
+    does not count. The section's lines are read from the text: the key's line and every line
+    after it that is deeper. RM024 says where the problem is either way.
+    """
+    parsed = model.doc.parsed
+    key = model.mirror_key
+    if not parsed.recovered or key is None:
+        return True
+    lines = parsed.text.split("\n")
+    first = key.start_mark.line
+    depth = key.start_mark.column
+    last = first
+    for n in range(first + 1, len(lines)):
+        text = lines[n]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if len(text) - len(text.lstrip()) <= depth and not text.startswith("\t"):
+            break
+        last = n
+    return not any(
+        p.masked[0] <= last and first <= p.masked[1] for p in parsed.problems if not p.held_nothing
+    )
+
+
+def _one_finding_per_placeholder(check: Check) -> None:
+    """RM032 for each documentation placeholder, and no other finding on that value: the
+    others would only describe the placeholder (docs/rules.md, RM032)."""
+    spans = check_placeholders(check)
+    if spans and check.options.enabled("RM032"):
+        held = set(spans)
+        check.findings = [f for f in check.findings if f.code == "RM032" or f.span not in held]
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -86,6 +86,10 @@ def first_certificate(value: str) -> x509.Certificate:
             "invalid registry certificate: failed to parse certificate: x509: the first PEM "
             f"block is a {first.label.lower()}, not a certificate"
         )
+    if not _own_lines(value, first):
+        # Go's pem.Decode wants the BEGIN and END lines on lines of their own: a folded YAML
+        # block (``>``) or a one-line value joins them with the body, and nothing decodes.
+        raise CertificateError("invalid registry certificate: failed to parse certificate PEM")
     body = "".join(first.body.split())
     try:
         # Go's pem.Decode: the body must be valid base64, else there is no PEM block at all.
@@ -101,6 +105,19 @@ def first_certificate(value: str) -> x509.Certificate:
         raise CertificateError(
             "invalid registry certificate: failed to parse certificate: x509: malformed certificate"
         ) from None
+
+
+_BEGIN_LINE = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[ \t]*\r?\n")
+_END_LINE = re.compile(r"\n-----END [A-Z0-9 ]+-----$")
+
+
+def _own_lines(value: str, block: PemBlock) -> bool:
+    """Whether the block's BEGIN and END markers each sit alone on their line, as Go's
+    ``pem.Decode`` requires (trailing spaces and tabs allowed)."""
+    if not _BEGIN_LINE.match(block.text) or not _END_LINE.search(block.text):
+        return False
+    at = value.find(block.text) + len(block.text)
+    return not value[at:].split("\n", 1)[0].strip(" \t\r")
 
 
 def summarize(cert: x509.Certificate) -> CertSummary:
@@ -134,26 +151,14 @@ def _algorithm_name(cert: x509.Certificate) -> str:
     return str(name)
 
 
-def uses_sha1(cert: x509.Certificate) -> bool:
-    from cryptography.hazmat.primitives import hashes
-
-    try:
-        algorithm = cert.signature_hash_algorithm
-    except Exception:  # an unsupported algorithm is not SHA-1
-        return False
-    return isinstance(algorithm, hashes.SHA1)
-
-
 def quality_problems(cert: x509.Certificate, now: datetime | None = None) -> list[str]:
     """Why a parsed CA certificate will fail or mislead on the nodes (empty when fine)."""
     now = now or datetime.now(timezone.utc)
     summary = summarize(cert)
+    # No SHA-1 check: this certificate is a root (EKS-A's preflight and containerd put it in
+    # the root pool) and Go never verifies a root's own signature. A SHA-1 signature on the
+    # served certificate is the live check's business (docs/rules.md, RM015).
     problems = []
-    if uses_sha1(cert):
-        problems.append(
-            f"the CA certificate ({summary.subject}) is signed with SHA-1 "
-            f"({summary.signature_algorithm}); EKS-A rejects SHA-1 certificates since v0.12.0"
-        )
     if summary.not_after < now:
         problems.append(
             f"the CA certificate ({summary.subject}) expired on {summary.not_after:%Y-%m-%d}"

@@ -69,6 +69,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "--fix", action="store_true", help="apply the safe fixes in place (atomic write)"
     )
     validate.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    validate.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list the files of a folder that could not be parsed as YAML (not checked)",
+    )
     validate.add_argument("--eksa-version", default="", metavar="VERSION",
                           help="EKS Anywhere release to check against when a Cluster has no "
                           f"spec.eksaVersion (default: the latest known, {LATEST})")  # fmt: skip
@@ -266,6 +272,8 @@ class _FileResult:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     targets: set[Target] = field(default_factory=set)
+    #: Why the file could not be parsed (and so not identified or checked), if it could not.
+    unparsed: str | None = None
 
 
 def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileResult:
@@ -293,9 +301,42 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
     option = options.eksa_version
     result.targets = {target_release(c.eksa_version, option) for c in analysis.clusters}
     if not analysis.has_cluster and not analysis.findings:
-        result.notes.append(f"{result.display}: no EKS Anywhere Cluster document, nothing to check")
+        result.unparsed = _unparsed(analysis)
+        if result.unparsed is None:
+            result.notes.append(
+                f"{result.display}: no EKS Anywhere Cluster document, nothing to check"
+            )
     result.findings = analysis.findings
     return result
+
+
+def _unparsed(analysis: Analysis) -> str | None:
+    """Where a file without any Cluster fails to parse: it cannot be identified, so it is
+    neither clean nor checked (a Helm template, a half-written file)."""
+    for doc in analysis.source.documents:
+        problem = doc.parsed.problem
+        if problem is not None and not doc.parsed.recovered and _has_content(doc.parsed.text):
+            line = problem.line + doc.line_offset + 1
+            return f"line {line}, column {problem.column + 1}: {problem.message}"
+    return None
+
+
+def _has_content(text: str) -> bool:
+    """Whether a document holds more than blanks, comments and ``---``/``...`` markers (which
+    libyaml may refuse, e.g. a line of only a tab, but which hold nothing to check)."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if (
+            stripped
+            and not stripped.startswith("#")
+            and stripped.split(" #")[0]
+            not in (
+                "---",
+                "...",
+            )
+        ):
+            return True
+    return False
 
 
 def _check_all(job: _Job, names: list[str], options: list[Options]) -> Iterator[_FileResult]:
@@ -325,18 +366,33 @@ def _validate(args: argparse.Namespace) -> int:
     files = 0
     problems = 0
     names: list[str] = []
+    explicit: set[str] = set()
     for raw in args.paths:
         try:
-            names.extend(_files(raw))
+            found = _files(raw)
         except UsageError as exc:
             _error(str(exc))
             problems += 1
+            continue
+        names.extend(found)
+        if found == [raw]:
+            explicit.add("<stdin>" if raw == "-" else raw)
+    unparsed: list[str] = []
     names, per_file, bad = _configured(names, options)
     problems += bad
     for checked in _check_all(job, names, per_file):
         if checked.error is not None:
             _error(checked.error)
             problems += 1
+            continue
+        if checked.unparsed is not None:
+            line = (
+                f"{checked.display}: could not be parsed as YAML ({checked.unparsed}); not checked"
+            )
+            if checked.display in explicit:
+                _say(line, fmt, notes)
+            else:
+                unparsed.append(line)
             continue
         files += 1
         notes.extend(checked.notes)
@@ -345,13 +401,24 @@ def _validate(args: argparse.Namespace) -> int:
     sys.stdout.write(FORMATTERS[fmt](results))
     errors = sum(r.finding.severity is Severity.ERROR for r in results)
     warnings = sum(r.finding.severity is Severity.WARNING for r in results)
+    if args.verbose:
+        for line in unparsed:
+            _say(line, fmt, notes)
     if fmt == "text" and not args.quiet:
         for note in notes:
             print(note)
+        skipped = ""
+        if unparsed:
+            skipped = (
+                f"; {len(unparsed)} file{'s' * (len(unparsed) != 1)} could not be parsed as YAML "
+                f"and {'were' if len(unparsed) != 1 else 'was'} not checked"
+                + ("" if args.verbose else " (--verbose lists them)")
+            )
         print(
             f"{files} file{'s' * (files != 1)} checked against {_target_text(args)}: "
             f"{errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
+            + skipped
         )
     sys.stdout.flush()
     if problems:
@@ -388,6 +455,14 @@ def _shown(path: str) -> str:
     """A path relative to the current folder when it is below it."""
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
+
+
+def _say(line: str, fmt: str, notes: list[str]) -> None:
+    """A note: with the text output on stdout, else on stderr (stdout is JSON or SARIF)."""
+    if fmt == "text":
+        notes.append(line)
+    else:
+        _error(line)
 
 
 def run_schema(args: argparse.Namespace) -> int:

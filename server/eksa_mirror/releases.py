@@ -56,9 +56,9 @@ What was verified, and where (aws/eks-anywhere; "changelog" is
   v0.14+", and the v0.13.0 changelog does not mention it; v0.13.0 is kept (the lenient side).
 - ``only one registry mirror for curated packages is suppported``: added with #4128 (v0.13.0).
 - SHA-1: changelog v0.12.0 breaking change "Certificates signed with SHA-1 are not supported
-  anymore for Registry Mirror ... for both new clusters and existing clusters". Decision:
-  before v0.12.0 RM015's SHA-1 finding is kept but downgraded to *information* (EKS-A of
-  that release accepts it; the next upgrade past v0.11 will not), see ``checks/versions.py``.
+  anymore for Registry Mirror". It concerns the certificates Go verifies (the registry's
+  served certificate and intermediates), never ``caCertContent`` itself, which is a root: no
+  static rule depends on it (docs/rules.md, RM015).
 - Bottlerocket and ``ociNamespaces``: changelog v0.19.0 "Validate OCI namespaces for registry
   mirror on Bottlerocket (#7257)"; error ``public.ecr.aws is the only registry supported in
   ociNamespaces for bottlerocket`` (reference §2.7; the PR description shows an earlier
@@ -169,7 +169,6 @@ AUTHENTICATE_PROVIDER_SINCE: dict[str, Version] = {
 }
 AUTHENTICATE_BOTTLEROCKET = v("v0.14.1")
 OCI_NAMESPACES_SINCE = v("v0.13.0")
-SHA1_REJECTED = v("v0.12.0")
 BOTTLEROCKET_OCI_RULE = v("v0.19.0")
 BOTTLEROCKET_MULTIPLE_OCI = v("v0.20.0")
 BOTTLEROCKET_MUTABLE = v("v0.17.0")

@@ -44,9 +44,7 @@ _RULES = [
     Rule("RM012", "oci-registry-not-bare-host", E, "`registry` has a scheme or path"),
     Rule("RM013", "oci-namespace-format", W, "`namespace` with `..`, edge slashes or spaces"),
     Rule("RM014", "ca-not-certificate", E, "`caCertContent` is not a PEM certificate"),
-    Rule(
-        "RM015", "ca-certificate-quality", W, "CA certificate SHA-1, expired, not a CA, or several"
-    ),
+    Rule("RM015", "ca-certificate-quality", W, "CA certificate expired, not a CA, or several"),
     Rule("RM016", "authenticate-credentials", INFO, "`authenticate` needs registry credentials"),
     Rule(
         "RM017", "authenticate-no-effect", W, "`authenticate` has no node effect on this provider"
@@ -75,6 +73,7 @@ _RULES = [
         "`eksctl anywhere` reads only the first Cluster of a file",
     ),
     Rule("RM031", "unused-suppression", INFO, "a suppression comment that suppresses nothing"),
+    Rule("RM032", "placeholder-value", E, "a documentation placeholder left as a value"),
     Rule(
         "RM033",
         "namespace-double-v2",
@@ -95,6 +94,7 @@ _SINCE = {
     "RM029": "v0.13.0",
     "RM030": "v0.6.0",
     "RM031": "v0.6.0",
+    "RM032": "v0.6.0",
     "RM033": "v0.24.0",
 }  # fmt: skip
 

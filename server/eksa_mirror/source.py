@@ -21,6 +21,7 @@ from functools import cached_property
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from eksa_mirror import recovery
 from eksa_mirror.positions import Position, Span
 
 
@@ -73,6 +74,11 @@ class SyntaxProblem:
     message: str
     line: int
     column: int
+    width: int = 1
+    #: In a recovered parse, the lines blanked for this problem (first, last), and whether
+    #: they held nothing (a documentation ``...``, a lone word being typed).
+    masked: tuple[int, int] = (0, -1)
+    held_nothing: bool = False
 
 
 @dataclass
@@ -82,6 +88,13 @@ class ParsedDocument:
     text: str
     roots: list[Node]
     problem: SyntaxProblem | None
+    #: Every syntax problem, the first being ``problem``. When there is a problem and
+    #: ``roots`` is not empty, the roots are those of a recovered parse (``recovery``).
+    problems: tuple[SyntaxProblem, ...] = ()
+
+    @property
+    def recovered(self) -> bool:
+        return self.problem is not None and bool(self.roots)
 
     @cached_property
     def root(self) -> MappingNode | None:
@@ -284,8 +297,16 @@ def _parse(text: str) -> ParsedDocument:
         message = f"unacceptable character #x{ord(surrogate.group()):04x}: a lone surrogate"
         return ParsedDocument(text, [], SyntaxProblem(message, line, column))
     try:
-        roots = [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+        roots = _compose(text)
     except yaml.MarkedYAMLError as exc:
+        if EKSA_GROUP in text:
+            recovered = recovery.recover(text, _compose, exc)
+            if recovered is not None:
+                found = tuple(
+                    SyntaxProblem(f.message, f.line, f.column, f.width, f.masked, f.held_nothing)
+                    for f in recovered[1]
+                )
+                return ParsedDocument(text, recovered[0], found[0], found)
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
             # An unclosed quote or bracket: the end of the text says nothing, its start does.
@@ -311,6 +332,10 @@ def _parse(text: str) -> ParsedDocument:
                                     line, column)
         )  # fmt: skip
     return ParsedDocument(text, roots, None)
+
+
+def _compose(text: str) -> list[Node]:
+    return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

@@ -121,7 +121,7 @@ def test_stdout_is_only_protocol(command: list[str]) -> None:
     assert by_id[4].get("result") is None
     assert by_id[5]["result"] is None
     published = [m for m in messages if m.get("method") == "textDocument/publishDiagnostics"]
-    assert published and len(published[-1]["params"]["diagnostics"]) == 8
+    assert published and len(published[-1]["params"]["diagnostics"]) == 7
 
 
 def _free_port() -> int:

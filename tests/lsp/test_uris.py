@@ -29,7 +29,7 @@ from .support import (
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 INVALID = (EXAMPLES / "invalid-mirror.yaml").read_text()
-ALL_CODES = ["RM005", "RM006", "RM007", "RM008", "RM009", "RM010", "RM013", "RM019"]
+ALL_CODES = ["RM005", "RM006", "RM007", "RM008", "RM009", "RM010", "RM013"]
 WINDOWS_ROOT = "file:///c%3A/Users/me/clusters"
 URIS = [
     "file:///c%3A/Users/me/clusters/cluster.yaml",  # VS Code on Windows

@@ -25,7 +25,8 @@ def block(pem: str) -> tuple[str, tuple[int, int, int, int]]:
     ("which", "expected", "words"),
     [
         pytest.param("good", [], "", id="good-ca"),
-        pytest.param("sha1", [("RM015", W)], "signed with SHA-1", id="sha1"),
+        # A root's own signature is never verified (Go, containerd): a SHA-1 CA is accepted.
+        pytest.param("sha1", [], "", id="sha1-ca-is-accepted"),
         pytest.param("expired", [("RM015", W)], "expired on 2025-12-31", id="expired"),
         pytest.param("not_yet_valid", [("RM015", W)], "not valid before 2026-01-04",
                      id="not-yet-valid"),
@@ -49,10 +50,11 @@ def test_two_certificates(pems: Pems) -> None:
     assert "first one only" in found[0].message
 
 
-def test_sha1_second_certificate_is_not_checked(pems: Pems) -> None:
-    """EKS-A uses only the first PEM block: a bad second certificate only counts as 'two'."""
+def test_sha1_second_certificate_only_counts_as_two(pems: Pems) -> None:
+    """EKS-A uses only the first PEM block: a second certificate only counts as 'two'."""
     body, span = block(pems.good + pems.sha1)
     found = expect(cluster(body), [("RM015", W, span)])
+    assert "holds 2 certificates" in found[0].message
     assert "SHA-1" not in found[0].message
 
 
@@ -87,6 +89,32 @@ def test_double_quoted_escaped_certificate_parses(pems: Pems) -> None:
     """EKS-A testdata writes the CA as one double-quoted line with \\n escapes."""
     escaped = pems.good.strip().replace("\n", "\\n")
     expect(cluster(f'endpoint: x\ncaCertContent: "{escaped}"'), [])
+
+
+def test_folded_block_certificate_is_rm014_with_a_safe_fix(pems: Pems) -> None:
+    """A folded block (>) joins the PEM lines with spaces: Go's pem.Decode finds no block."""
+    body, span = block(pems.good)
+    body = body.replace("caCertContent: |", "caCertContent: >")
+    text = cluster(body)
+    found = expect(text, [("RM014", E, span)])
+    assert found[0].message == (
+        "invalid registry certificate: failed to parse certificate PEM: a folded block (>) joins "
+        "the certificate's lines with spaces; write caCertContent: | to keep its line breaks"
+    )
+    fix = found[0].fix
+    assert fix is not None and fix.safe and fix.title == "Use a literal block (|)"
+    assert fixed(text, fix) == text.replace("caCertContent: >", "caCertContent: |")
+    expect(fixed(text, fix), [])
+
+
+def test_one_line_certificate_is_rm014(pems: Pems) -> None:
+    """BEGIN, body and END on one line: not a PEM block for Go."""
+    one_line = " ".join(pems.good.strip().split("\n"))
+    found = expect(
+        cluster(f'endpoint: x\ncaCertContent: "{one_line}"'),
+        [("RM014", E, at(1, 15, 17 + len(one_line)))],
+    )
+    assert found[0].message == "invalid registry certificate: failed to parse certificate PEM"
 
 
 def test_empty_ca_is_fine() -> None:
@@ -156,11 +184,16 @@ def test_env_ca_bad_file(tmp_path: Path, pems: Pems) -> None:
         "invalid registry certificate: failed to parse certificate PEM "
         f"(read from EKSA_REGISTRY_MIRROR_CA={bad})"
     )
+    leaf = tmp_path / "leaf.crt"
+    leaf.write_text(pems.not_ca)
+    env = {"EKSA_REGISTRY_MIRROR_CA": str(leaf)}
+    found = expect(cluster("endpoint: x"), [("RM015", W, MIRROR_KEY)], check_env=True, env=env)
+    assert found[0].message.endswith(f"(read from EKSA_REGISTRY_MIRROR_CA={leaf})")
+    # A SHA-1 CA read from the file is a root like any other: accepted.
     sha1 = tmp_path / "sha1.crt"
     sha1.write_text(pems.sha1)
     env = {"EKSA_REGISTRY_MIRROR_CA": str(sha1)}
-    found = expect(cluster("endpoint: x"), [("RM015", W, MIRROR_KEY)], check_env=True, env=env)
-    assert found[0].message.endswith(f"(read from EKSA_REGISTRY_MIRROR_CA={sha1})")
+    expect(cluster("endpoint: x"), [], check_env=True, env=env)
 
 
 def test_env_ca_good_file_and_explicit_value_wins(tmp_path: Path, pems: Pems) -> None:

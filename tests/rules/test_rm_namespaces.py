@@ -34,6 +34,26 @@ CASES = [
         "endpoint: x\nociNamespaces:\n" + PUBLIC + "  - namespace: a",
         [("RM003", E, at(4, 4, 13))], id="rm003-missing",
     ),
+    # The only entry has no registry: RM003 alone. It may be the public.ecr.aws entry, so RM010
+    # would be a second finding for the same problem.
+    pytest.param(
+        entries(('""', "eks-anywhere")), [("RM003", E, at(2, 14, 16))], id="rm003-without-rm010",
+    ),
+    pytest.param(
+        "endpoint: x\nociNamespaces:\n  - namespace: eks-anywhere\n  - registry: docker.io\n"
+        "    namespace: hub",
+        [("RM003", E, at(2, 4, 13))], id="rm003-missing-without-rm010",
+    ),
+    # public.ecr.aws with a path (a thread's "public.ecr.aws/l0g8r8j6"): RM012, whose fix
+    # gives the public.ecr.aws entry; RM010 would be the same problem twice.
+    pytest.param(
+        entries(("public.ecr.aws/l0g8r8j6", "eks-anywhere")), [("RM012", E, at(2, 14, 37))],
+        id="rm012-public-ecr-with-path-without-rm010",
+    ),
+    # Once every entry names its registry, a missing public.ecr.aws is RM010 again.
+    pytest.param(
+        entries(("docker.io", "hub")), [("RM010", W, at(1, 0, 13))], id="rm010-named-entries",
+    ),
     # RM029: missing namespace key (CRD requires it)
     pytest.param(
         "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws",

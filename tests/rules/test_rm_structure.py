@@ -170,8 +170,8 @@ def test_port_messages() -> None:
 
 
 def test_wrong_casing_is_a_safe_rename_and_value_still_checked(pems: object) -> None:
-    sha1 = pems.sha1  # type: ignore[attr-defined]
-    lines = sha1.strip().split("\n")
+    leaf = pems.not_ca  # type: ignore[attr-defined]
+    lines = leaf.strip().split("\n")
     body = "endpoint: x\nCACertContent: |\n" + "\n".join("  " + line for line in lines)
     text = cluster(body)
     found = expect(
@@ -291,6 +291,31 @@ def test_credentials(body: str, expected: Expected, after: str) -> None:
         assert SECRET not in finding.message
         assert finding.fix is None or SECRET not in finding.fix.title
     assert "REGISTRY_PASSWORD" in first.message
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["authUserName", "authPassWord", "regPassword", "pullSecret", "registry_token",
+     "REGISTRY-PASSWORD", "apiKey", "x_api_key", "regpassword", "auth", "Creds", "login"],
+)  # fmt: skip
+def test_credentials_by_meaning(key: str) -> None:
+    """Keys from a real thread and their cousins: the words of the name, in any case and
+    separator, say credential; the value is never repeated."""
+    found = expect(cluster(f"endpoint: x\n{key}: {SECRET}"), [("RM026", E, at(1, 0, len(key)))])
+    message = found[0].message
+    assert message == (
+        f'"{key}" looks like a credential and is not a field of the mirror configuration: set '
+        "REGISTRY_USERNAME and REGISTRY_PASSWORD in the environment of eksctl anywhere (the "
+        "controller reads the eksa-system/registry-credentials Secret) and use authenticate: true"
+    )
+    assert SECRET not in message
+
+
+@pytest.mark.parametrize("key", ["authenticated", "authority", "bypass", "authType"])
+def test_words_that_are_not_credentials(key: str) -> None:
+    """``authenticate``-like names are typos (RM006), not credentials."""
+    found = expect(cluster(f"endpoint: x\n{key}: y"), [("RM006", E, at(1, 0, len(key)))])
+    assert found[0].message.startswith(f'json: unknown field "{key}"')
 
 
 # --- types ------------------------------------------------------------------------------
@@ -425,8 +450,9 @@ def test_far_spec_key_is_left_alone() -> None:
             id="unclosed-quote-points-at-opening-quote",
         ),
         pytest.param(
+            # At the bracket left open (the cause), not where the parser gave up.
             "endpoint: x\nociNamespaces: [{registry: a}", None,
-            (BODY_LINE + 2, 0, BODY_LINE + 2, 1),
+            (BODY_LINE + 1, 19, BODY_LINE + 1, 20),
             "flow sequence", id="unclosed-flow-sequence",
         ),
     ],

@@ -8,8 +8,8 @@ from yaml.nodes import ScalarNode
 
 from eksa_mirror import certificates
 from eksa_mirror.checks.context import Check, pointer
-from eksa_mirror.findings import Fix, Severity
-from eksa_mirror.positions import Span
+from eksa_mirror.findings import Fix, Severity, TextEdit
+from eksa_mirror.positions import Position, Span
 from eksa_mirror.source import get_item
 
 
@@ -66,7 +66,10 @@ def _check_value(
         cert = certificates.first_certificate(value)
     except certificates.CertificateError as exc:
         if not (keys and len(blocks) == len(keys)):
-            check.emit("RM014", f"{exc}{suffix}", span, where)
+            if node is not None and node.style == ">" and blocks:
+                _folded(check, node, f"{exc}", span, where)
+            else:
+                check.emit("RM014", f"{exc}{suffix}", span, where)
         return
     for problem in certificates.quality_problems(cert, check.options.now):
         check.emit("RM015", f"{problem}{suffix}", span, where)
@@ -80,6 +83,21 @@ def _check_value(
             where,
             severity=Severity.WARNING,
         )
+
+
+def _folded(check: Check, node: ScalarNode, error: str, span: Span, where: str) -> None:
+    """RM014 for a folded block (``>``): YAML joins its lines with spaces, so the BEGIN line
+    is no longer a line of its own; a literal block (``|``) keeps the certificate as written."""
+    start = check.span(node).start
+    indicator = Span(start, Position(start.line, start.column + 1))
+    check.emit(
+        "RM014",
+        f"{error}: a folded block (>) joins the certificate's lines with spaces; write "
+        "caCertContent: | to keep its line breaks",
+        span,
+        where,
+        Fix("Use a literal block (|)", (TextEdit(indicator, "|"),), safe=True),
+    )
 
 
 def _remove_keys_fix(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from yaml.nodes import ScalarNode, SequenceNode
 
+from eksa_mirror import releases
 from eksa_mirror.checks.context import Check, pointer
+from eksa_mirror.checks.versions import target_of
 from eksa_mirror.mirror import PUBLIC_ECR
 from eksa_mirror.model import scalar_value
 from eksa_mirror.source import get_item, get_value, scalar_text
@@ -36,7 +38,7 @@ def check_providers(check: Check) -> None:
     key = model.mirror_key
     assert key is not None
     insecure = _true(check, "insecureSkipVerify")
-    if insecure is not None:
+    if insecure is not None and not _refused_by_release(check):
         bottlerocket = model.bottlerocket_machines()
         if bottlerocket:
             first = bottlerocket[0]
@@ -71,22 +73,37 @@ def check_providers(check: Check) -> None:
         _tinkerbell_images(check)
 
 
+def _refused_by_release(check: Check) -> bool:
+    """Whether the target release refuses insecureSkipVerify outside Snow altogether (RM028,
+    before v0.15.0): then that is the one finding, and RM005 would say it again."""
+    kind = check.model.datacenter_kind
+    version = target_of(check).version
+    return (
+        bool(kind)
+        and kind != "SnowDatacenterConfig"
+        and (releases.INSECURE_SKIP_VERIFY_SINCE <= version < releases.INSECURE_ALL_PROVIDERS)
+    )
+
+
 def _authenticate_no_effect(check: Check, auth: ScalarNode) -> None:
-    """RM017: Snow Ubuntu and CloudStack containerd files carry no credentials. Bottlerocket
-    nodes do get them on every provider, Snow included (the Cluster API bootstrap writes
-    ``settings.container-registry.credentials`` from the ``registry-credentials`` Secret)."""
+    """RM017: CloudStack nodes, and Snow's Ubuntu nodes, get no registry credentials.
+
+    Bottlerocket nodes do, on Snow too: CAPI's bootstrap writes them from the
+    registry-credentials Secret. So on Snow the finding needs a node known to be Ubuntu.
+    """
     kind = check.model.datacenter_kind
     if kind == "CloudStackDatacenterConfig":
-        where = "CloudStack nodes"
-    elif kind == "SnowDatacenterConfig" and (
-        not check.model.machines or any(m.os_family != "bottlerocket" for m in check.model.machines)
-    ):
-        where = "Snow Ubuntu nodes"
+        nodes = "CloudStack nodes"
+    elif kind == "SnowDatacenterConfig":
+        ubuntu = [m for m in check.model.machines if m.os_family == "ubuntu"]
+        if not ubuntu:
+            return
+        nodes = f"Snow's Ubuntu nodes ({ubuntu[0].kind} {ubuntu[0].name} is ubuntu)"
     else:
         return
     check.emit(
         "RM017",
-        f"authenticate: true has no effect on {where}: EKS-A renders no registry credentials "
+        f"authenticate: true has no effect on {nodes}: EKS-A renders no registry credentials "
         "into their containerd configuration, so authenticated pulls fail",
         check.span(auth),
         pointer("authenticate"),

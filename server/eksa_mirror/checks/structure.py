@@ -16,16 +16,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror import schema_store
 from eksa_mirror.checks.context import Check, node_at, pointer, quote_like
+from eksa_mirror.checks.credentials import is_credential_key
 from eksa_mirror.checks.hosts import describe, join_host_port, parse_host
+from eksa_mirror.checks.placeholders import is_placeholder
 from eksa_mirror.findings import Fix, TextEdit
 from eksa_mirror.model import scalar_value, to_data
 from eksa_mirror.source import get_item, is_null, items
-
-#: Keys that look like credentials; they never belong in the spec.
-CREDENTIAL_KEYS = {
-    "username", "user", "password", "pass", "passwd", "token", "secret", "auth",
-    "credentials", "accesskey", "secretkey", "apikey", "registryusername", "registrypassword",
-}  # fmt: skip
 
 _GO_STRUCT = {(): "RegistryMirrorConfiguration", ("ociNamespaces",): "OCINamespace"}
 _GO_TYPES = {"string": "string", "boolean": "bool", "array": "[]v1alpha1.OCINamespace",
@@ -108,7 +104,7 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
                 where,
                 fix,
             )
-        elif name.lower().replace("_", "").replace("-", "") in CREDENTIAL_KEYS:
+        elif is_credential_key(name):
             last = check.span(value).end.line if not is_null(value) else check.span(key).end.line
             fix = Fix(
                 f'Remove the "{name}" key',
@@ -339,6 +335,8 @@ def _endpoint(check: Check, node: Node, value: str) -> None:
         if port_pair is None
         else str(scalar_value(port_pair[1]) if isinstance(port_pair[1], ScalarNode) else "")
     )
+    if is_placeholder(port_value):
+        port_value = ""  # RM032 reports it; show what EKS-A builds once the port is given
     built = join_host_port(value, port_value or "443")
     message = (
         f"endpoint must be a bare hostname or IP address, without {describe(parts.problems)}: "

@@ -8,7 +8,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror import gopath, releases
 from eksa_mirror.checks.context import Check, pointer, quote_like
+from eksa_mirror.checks.hosts import parse_host
 from eksa_mirror.checks.node_format import mirror_base
+from eksa_mirror.checks.placeholders import is_placeholder
 from eksa_mirror.findings import Fix, Severity
 from eksa_mirror.mirror import PUBLIC_ECR
 from eksa_mirror.model import scalar_value
@@ -36,7 +38,12 @@ def check_namespaces(check: Check) -> None:
     registries: list[tuple[int, ScalarNode, Node]] = []
     for index, entry in enumerate(seq.value):
         registry = _field(entry, "registry")
-        if registry is not None and isinstance(registry.value, str) and registry.value:
+        if (
+            registry is not None
+            and isinstance(registry.value, str)
+            and registry.value
+            and not is_placeholder(registry.value)
+        ):
             registries.append((index, registry, entry))
         namespace = _field(entry, "namespace")
         if namespace is not None and isinstance(namespace.value, str):
@@ -44,7 +51,16 @@ def check_namespaces(check: Check) -> None:
     _curated_duplicates(check, registries)
     _duplicates(check, registries)
     _regional(check, seq)
-    if seq.value and not any(r.value == PUBLIC_ECR for _, r, _ in registries):
+    # An entry without a registry (RM003, RM007) or with a placeholder (RM032) may be the
+    # public.ecr.aws one, so RM010 waits until every entry names its registry.
+    # A public.ecr.aws written with a scheme or path is RM012, whose fix makes it the entry.
+    if (
+        seq.value
+        and len(registries) == len(seq.value)
+        and not any(
+            parse_host(r.value, allow_port=True).host == PUBLIC_ECR for _, r, _ in registries
+        )
+    ):
         _public_ecr_missing(check, key, seq)
 
 
@@ -223,22 +239,21 @@ def check_flags(check: Check) -> None:
         and isinstance(insecure[1], ScalarNode)
         and scalar_value(insecure[1]) is True
     ):
+        if check.model.bottlerocket_machines() and check.options.enabled("RM005"):
+            return  # RM005 already says to remove it: Bottlerocket refuses the flag
         has_ca = ca is not None and not is_null(ca[1]) and bool(getattr(ca[1], "value", ""))
-        if has_ca:
-            check.emit(
-                "RM019",
-                "insecureSkipVerify: true with caCertContent: certificate verification is skipped "
-                "(containerd gets skip_verify = true), so the CA is not used to verify the "
-                "registry",
-                check.span(insecure[1]),
-                pointer("insecureSkipVerify"),
-                severity=Severity.INFORMATION,
-            )
         check.emit(
             "RM019",
             "Warning: skip registry certificate verification is enabled: nodes accept any "
-            "certificate from the mirror. Only use this for isolated testing or a tightly "
-            "controlled air-gapped environment; "
+            "certificate from the mirror"
+            + (
+                ", and the caCertContent given is not used to verify it (containerd gets "
+                "skip_verify = true)"
+                if has_ca
+                else ""
+            )
+            + ". Only use this for isolated testing or a tightly controlled air-gapped "
+            "environment; "
             + (
                 "remove it to verify with the caCertContent given"
                 if has_ca

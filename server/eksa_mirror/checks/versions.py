@@ -7,8 +7,6 @@ verified: ``releases`` module docstring.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from eksa_mirror import releases
@@ -29,7 +27,6 @@ def target_of(check: Check) -> Target:
 def check_versions(check: Check) -> None:
     target = target_of(check)
     mirror = check.model.mirror
-    _sha1_before_v012(check, target)
     if not isinstance(mirror, MappingNode):
         return
     version = target.version
@@ -175,18 +172,3 @@ def _bottlerocket_namespaces(check: Check, target: Target) -> None:
             pointer("ociNamespaces", index, "registry"),
             severity=Severity.WARNING,
         )
-
-
-def _sha1_before_v012(check: Check, target: Target) -> None:
-    """EKS-A accepted SHA-1 CA certificates before v0.12.0: RM015's SHA-1 finding becomes
-    information there (unless the user set RM015's severity), with the reason."""
-    if target.version >= releases.SHA1_REJECTED or "RM015" in check.options.severity:
-        return
-    for index, finding in enumerate(check.findings):
-        if finding.code == "RM015" and "SHA-1" in finding.message:
-            check.findings[index] = replace(
-                finding,
-                severity=Severity.INFORMATION,
-                message=f"{finding.message} (the target release {target.label} still accepts "
-                "it; upgrading to v0.12.0 or later needs a SHA-256 certificate)",
-            )

@@ -1,0 +1,195 @@
+"""Syntax errors (RM024) at their cause, the mirror still checked around them, and
+documentation placeholders: a ``...`` line (RM024) and ``<placeholder>`` values (RM032)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from eksa_mirror import recovery
+from eksa_mirror.analysis import analyze
+from eksa_mirror.source import PARSE_CACHE
+
+from .helpers import MIRROR_KEY, E, W, at, cluster, expect, one, options
+
+ENDPOINT_WITH_PORT = "endpoint: https://registry.example.com:5000"
+RM009_MESSAGE = (
+    'endpoint must be a bare hostname or IP address, without the scheme "https://" and the '
+    'port ":5000": EKS-A joins it with the port into "[https://registry.example.com:5000]:443", '
+    "which containerd cannot pull from"
+)
+
+
+EXTRA = (
+    "  clusterNetwork:\n    cniConfig:\n      cilium: {}\n    pods:\n"
+    '      cidrBlocks: [192.168.0.0/16]\n  kubernetesVersion: "1.31"\n'
+)
+
+
+def broken_elsewhere(old: str, new: str) -> str:
+    """The mirror with RM009, after other spec keys, one of whose lines is broken."""
+    text = cluster(ENDPOINT_WITH_PORT).replace("spec:\n", "spec:\n" + EXTRA, 1)
+    assert old in text and old.count("\n") == new.count("\n")
+    return text.replace(old, new, 1)
+
+
+def line_of(text: str, start: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n")) if line.startswith(start))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "words"),
+    [
+        pytest.param("  clusterNetwork:\n", "  clusterNetwork: [unclosed\n", 18,
+                     "while parsing a flow sequence", id="unclosed-bracket"),
+        pytest.param('  kubernetesVersion: "1.31"\n', '  kubernetesVersion: "1.31\n', 21,
+                     "while scanning a quoted scalar", id="unclosed-quote-runs-into-the-mirror"),
+        pytest.param("  clusterNetwork:\n", "  clust\n", 2,
+                     "this line is not a key: value pair", id="half-typed-key"),
+        pytest.param("      cilium: {}\n", "\tcilium: {}\n", 0, "cannot start any token",
+                     id="tab-indentation"),
+        pytest.param("    cniConfig:\n", "     cniConfig:\n", 5,
+                     "this line is indented deeper (column 6) than the lines after it",
+                     id="first-key-indented-too-deep"),
+        pytest.param("    pods:\n", "   pods:\n", 3, "did not find expected key",
+                     id="later-key-indented-too-little"),
+    ],
+)  # fmt: skip
+def test_a_syntax_error_elsewhere_keeps_the_mirror_findings(
+    old: str, new: str, column: int, words: str
+) -> None:
+    text = broken_elsewhere(old, new)
+    broken = line_of(text, new.rstrip("\n"))
+    endpoint = line_of(text, "    endpoint:")
+    found = expect(
+        text,
+        [
+            ("RM024", E, (broken, column, broken, column + 1)),
+            ("RM009", E, (endpoint, 14, endpoint, 47)),
+        ],
+    )
+    assert words in one(found, "RM024").message
+    assert one(found, "RM009").message == RM009_MESSAGE
+
+
+def test_a_word_being_typed_in_the_mirror_keeps_its_findings() -> None:
+    """A lone word (a key being typed) held nothing: the rest of the mirror is still judged."""
+    text = cluster(ENDPOINT_WITH_PORT + "\ninsec")
+    found = expect(text, [("RM024", E, at(1, 0, 1)), ("RM009", E, at(0, 10, 43))])
+    assert one(found, "RM009").message == RM009_MESSAGE
+    # The mirror as it is while typing has no endpoint yet: that is true, and said.
+    expect(cluster('port: "443"\nendp'), [("RM024", E, at(1, 0, 1)), ("RM001", E, MIRROR_KEY)])
+
+
+def test_a_broken_value_in_the_mirror_hides_what_it_held() -> None:
+    """A blanked line that held a key and value would read as missing: no RM001 for an
+    endpoint whose quote is not closed yet, only RM024 where the quote opens."""
+    found = expect(
+        cluster('endpoint: \'registry.example.com\nport: "443"'), [("RM024", E, at(0, 10, 11))]
+    )
+    assert one(found, "RM024").message.startswith("the YAML cannot be parsed: ")
+
+
+DOCS_PASTE = """\
+apiVersion: anywhere.eks.amazonaws.com/v1alpha1
+kind: Cluster
+metadata:
+  name: my-cluster-name
+spec:
+  ...
+  registryMirrorConfiguration:
+    endpoint: https://registry.example.com:5000
+    port: <private registry port>
+    ociNamespaces:
+      - registry: <upstream registry IP or hostname>
+        namespace: <namespace in private registry>
+      ...
+    caCertContent: |
+      -----BEGIN CERTIFICATE-----
+      MIIF1DCCA...
+      ...
+      es6RXmsCj...
+      -----END CERTIFICATE-----
+"""
+
+
+def test_the_documentation_example_pasted_as_it_is() -> None:
+    found = analyze(DOCS_PASTE, options()).findings
+    summary = [(f.code, f.span.start.line + 1, f.span.start.column + 1) for f in found]
+    assert summary == [
+        ("RM024", 6, 3),  # "..." under spec
+        ("RM009", 8, 15),  # the endpoint is still checked below it
+        ("RM032", 9, 11),
+        ("RM032", 11, 19),
+        ("RM032", 12, 20),
+        ("RM024", 13, 7),  # "..." in the list
+        ("RM032", 14, 20),  # the shortened certificate, not RM014
+    ]
+    placeholder = found[0]
+    assert placeholder.message == (
+        '"..." is a placeholder from the EKS Anywhere documentation, not YAML: delete this line'
+    )
+    assert (placeholder.span.start.column, placeholder.span.end.column) == (2, 5)
+    assert found[2].message == (
+        "port is still the documentation placeholder <private registry port>: replace it with "
+        'the registry\'s port as a quoted string, e.g. "443" (or remove it for 443)'
+    )
+    assert found[6].message.startswith("caCertContent is the shortened example")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("endpoint: <private registry IP or hostname>",
+                     [("RM032", E, at(0, 10, 43))], id="endpoint"),
+        pytest.param('endpoint: r.local\nport: "<port>"', [("RM032", E, at(1, 6, 14))],
+                     id="quoted-port"),
+        pytest.param("endpoint: r.local\nociNamespaces:\n  - registry: <registry>\n"
+                     '    namespace: ""', [("RM032", E, at(2, 14, 24))],
+                     id="registry-and-no-rm010"),
+        pytest.param("endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n"
+                     "    namespace: <namespace in private registry>",
+                     [("RM032", E, at(3, 15, 46))], id="namespace-not-rm013"),
+        pytest.param("endpoint: r.local\nauthenticate: <true|false>",
+                     [("RM032", E, at(1, 14, 26))], id="boolean-not-rm007"),
+        pytest.param("endpoint: r.local\nport: '<443>x'", [("RM002", E, at(1, 6, 14))],
+                     id="not-a-whole-placeholder"),
+    ],
+)  # fmt: skip
+def test_placeholder_values(body: str, expected: list[Any]) -> None:
+    expect(cluster(body), expected)
+
+
+def test_ignoring_rm032_gives_the_other_findings_back() -> None:
+    text = cluster("endpoint: r.local\nport: <private registry port>")
+    expect(text, [("RM002", E, at(1, 6, 29))], ignore=frozenset({"RM032"}))
+
+
+def test_column_zero_dots_end_the_document_and_are_not_placeholders() -> None:
+    """At column 0, ``...`` is YAML's end-of-document marker: valid, and not reported."""
+    text = cluster("endpoint: r.local") + "...\n"
+    expect(text, [])
+
+
+def test_a_file_that_parses_never_enters_recovery(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recovery costs nothing on files that parse: it is only called from the parse error."""
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("recovery was called for a file that parses")
+
+    monkeypatch.setattr(recovery, "recover", refuse)
+    PARSE_CACHE.clear()
+    expect(cluster("endpoint: r.local\nport: 443"), [("RM008", W, at(1, 6, 9))])
+
+
+def test_recovery_is_bounded() -> None:
+    """More broken lines than the budget: one RM024 at the first, nothing recovered."""
+    lines = "".join(f"  key{n}: [open\n" for n in range(recovery.MAX_ROUNDS + 2))
+    text = cluster(ENDPOINT_WITH_PORT).replace("spec:\n", "spec:\n" + lines, 1)
+    found = analyze(text, options()).findings
+    assert [f.code for f in found] == ["RM024"]
+
+
+def test_non_eksa_yaml_is_not_recovered() -> None:
+    expect("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [open\n  b: 1\n", [])
