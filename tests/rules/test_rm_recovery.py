@@ -161,6 +161,17 @@ def test_placeholder_values(body: str, expected: list[Any]) -> None:
     expect(cluster(body), expected)
 
 
+def test_a_ca_placeholder_in_angle_brackets_is_named_as_such() -> None:
+    found = expect(
+        cluster("endpoint: r.local\ncaCertContent: <certificate content>"),
+        [("RM032", E, at(1, 15, 36))],
+    )
+    assert found[0].message == (
+        "caCertContent is still the documentation placeholder <certificate content>: paste the "
+        "PEM of the CA that signed the registry certificate, as a literal block (|)"
+    )
+
+
 def test_ignoring_rm032_gives_the_other_findings_back() -> None:
     text = cluster("endpoint: r.local\nport: <private registry port>")
     expect(text, [("RM002", E, at(1, 6, 29))], ignore=frozenset({"RM032"}))

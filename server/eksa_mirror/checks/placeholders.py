@@ -73,14 +73,19 @@ def check_placeholders(check: Check) -> list[Span]:
     """RM032 for each placeholder value; returns their spans."""
     spans = placeholder_spans(check)
     for span, name, where in spans:
-        if name == "caCertContent":
+        written = check.line(span.start.line)[span.start.column : span.end.column]
+        if name == "caCertContent" and is_placeholder(written):
+            message = (
+                f"caCertContent is still the documentation placeholder {written}: paste the PEM "
+                "of the CA that signed the registry certificate, as a literal block (|)"
+            )
+        elif name == "caCertContent":
             message = (
                 "caCertContent is the shortened example of the documentation (its certificate "
                 'is cut with "..."): paste the whole PEM of the CA that signed the registry '
                 "certificate"
             )
         else:
-            written = check.line(span.start.line)[span.start.column : span.end.column]
             message = (
                 f"{name} is still the documentation placeholder {written}: replace it with "
                 f"{_WHAT[name]}"
