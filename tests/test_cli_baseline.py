@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.cli import main
+from eksa_mirror.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "tests" / "data" / "cli-baseline"
