@@ -27,9 +27,9 @@ class CliError(Exception):
 
 
 def eksa_version_option(text: str) -> str:
-    from eksa_mirror.probe import parseeksa_version_option
+    from eksa_mirror.probe import parse_eksa_version
 
-    if parseeksa_version_option(text) is None:
+    if parse_eksa_version(text) is None:
         raise argparse.ArgumentTypeError(f"expected vX.Y.Z, got {text!r}")
     return text
 
