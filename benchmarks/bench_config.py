@@ -20,11 +20,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "server"))  # run from a clone without installing
 
-from eksa_mirror.analysis import Analysis, analyze  # noqa: E402
-from eksa_mirror.checks.context import Options  # noqa: E402
-from eksa_mirror.findings import Finding  # noqa: E402
+from eksa_mirror.core.findings import Finding  # noqa: E402
 from eksa_mirror.lsp.project import ProjectConfigs  # noqa: E402
-from eksa_mirror.suppress import suppress_in  # noqa: E402
+from eksa_mirror.rules.analysis import Analysis, analyze  # noqa: E402
+from eksa_mirror.rules.context import Options  # noqa: E402
+from eksa_mirror.rules.suppress import suppress_in  # noqa: E402
 
 EXAMPLE = (HERE.parent / "examples" / "invalid-mirror.yaml").read_text(encoding="utf-8")
 

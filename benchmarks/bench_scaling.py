@@ -38,8 +38,8 @@ import gen_inputs  # noqa: E402  (after sys.path: the scripts run from any folde
 CHILD = r"""
 import gc, json, resource, statistics, sys, time, tracemalloc
 import yaml
-from eksa_mirror.analysis import analyze
-from eksa_mirror.source import PARSE_CACHE
+from eksa_mirror.rules.analysis import analyze
+from eksa_mirror.core.source import PARSE_CACHE
 
 path, small, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
 analyze(open(small, encoding="utf-8").read())  # imports, schema compilation

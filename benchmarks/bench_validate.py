@@ -133,7 +133,7 @@ def cold_start(path: Path, n: int) -> dict:
         cpu.append(run.cpu)
     probe = (
         "import sys, io, contextlib\n"
-        "from eksa_mirror.cli import main\n"
+        "from eksa_mirror.cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    rc = main(['validate', {str(path)!r}])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
@@ -172,8 +172,8 @@ def floor(path: Path, n: int) -> dict:
     """analyze vs. yaml.compose_all(CSafeLoader), in this process, interleaved."""
     import yaml
 
-    from eksa_mirror.analysis import analyze
-    from eksa_mirror.source import PARSE_CACHE
+    from eksa_mirror.core.source import PARSE_CACHE
+    from eksa_mirror.rules.analysis import analyze
 
     text = path.read_text(encoding="utf-8")
     analyze(text)  # warm imports and schema loading

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from eksa_mirror import schema_store
-from eksa_mirror.cli import main
-from eksa_mirror.releases import LATEST
-from eksa_mirror.rules import RULES
+from eksa_mirror.cli.main import main
+from eksa_mirror.core import schema_store
+from eksa_mirror.core.eksa.releases import LATEST
+from eksa_mirror.rules.registry import RULES
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -392,7 +392,7 @@ def test_internal_error_is_one_line(
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("rule exploded")
 
-    monkeypatch.setattr("eksa_mirror.cli_validate.analyze", boom)
+    monkeypatch.setattr("eksa_mirror.cli.validate.analyze", boom)
     path = write(tmp_path, "f.yaml", BAD)
     code, _, err = run(capsys, "validate", str(path))
     assert code == 2

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.cli import main
-from eksa_mirror.releases import LATEST
+from eksa_mirror.cli.main import main
+from eksa_mirror.core.eksa.releases import LATEST
 
 HEAD = """\
 apiVersion: anywhere.eks.amazonaws.com/v1alpha1

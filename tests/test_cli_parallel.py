@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror import cli_validate
-from eksa_mirror.cli import main
+from eksa_mirror.cli import validate as cli_validate
+from eksa_mirror.cli.main import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

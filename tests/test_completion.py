@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror import schema_store
-from eksa_mirror.completion import (
+from eksa_mirror.core import schema_store
+from eksa_mirror.core.eksa.registries import PUBLIC_ECR, REGIONAL_PACKAGES
+from eksa_mirror.editor.completion import (
     BLOCK_SNIPPET,
     ENTRY_SNIPPET,
     complete,
@@ -15,7 +16,6 @@ from eksa_mirror.completion import (
     plain_text,
     value_end,
 )
-from eksa_mirror.registries import PUBLIC_ECR, REGIONAL_PACKAGES
 
 HEAD = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nspec:\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.checks.context import Options
-from eksa_mirror.config import (
+from eksa_mirror.core.findings import Severity
+from eksa_mirror.rules.config import (
     ConfigCache,
     ConfigError,
     ProjectConfig,
@@ -18,7 +18,7 @@ from eksa_mirror.config import (
     layered,
     parse_config,
 )
-from eksa_mirror.findings import Severity
+from eksa_mirror.rules.context import Options
 
 FULL = """\
 # the team's choices

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.analysis import Options, analyze
+from eksa_mirror.rules.analysis import Options, analyze
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus" / "eksa-testdata"

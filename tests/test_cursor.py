@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.cursor import ITEM, document_bounds, is_eksa_cluster, locate
+from eksa_mirror.editor.cursor import ITEM, document_bounds, is_eksa_cluster, locate
 
 HEAD = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nspec:\n"

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from eksa_mirror.core.mirror import MirrorConfig, OCINamespace
 from eksa_mirror.explain import (
     AUTH_PLACEHOLDER,
     NodeFile,
@@ -33,7 +34,6 @@ from eksa_mirror.explain import (
     rewrites,
     to_dict,
 )
-from eksa_mirror.mirror import MirrorConfig, OCINamespace
 
 CURATED = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 CONFIG_APPEND = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.analysis import analyze
+from eksa_mirror.rules.analysis import analyze
 
 HEAD = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nmetadata:\n  name: t\n"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.analysis import Options, analyze
-from eksa_mirror.cli_validate import fix_text
-from eksa_mirror.findings import Finding, Fix, Severity, TextEdit
-from eksa_mirror.fixes import apply_edits, line_starts, offset_of, safe_edits
-from eksa_mirror.positions import Position, Span
+from eksa_mirror.cli.validate import fix_text
+from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
+from eksa_mirror.core.fixes import apply_edits, line_starts, offset_of, safe_edits
+from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.rules.analysis import Options, analyze
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -29,14 +29,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eksa_mirror.analysis import Analysis, Options, analyze
-from eksa_mirror.completion import complete
-from eksa_mirror.findings import Finding, TextEdit
-from eksa_mirror.fixes import apply_edits, safe_edits
-from eksa_mirror.hover import hover
+from eksa_mirror.core.findings import Finding, TextEdit
+from eksa_mirror.core.fixes import apply_edits, safe_edits
+from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.core.source import PARSE_CACHE, normalize
+from eksa_mirror.editor.completion import complete
+from eksa_mirror.editor.hover import hover
 from eksa_mirror.lsp.convert import Lines
-from eksa_mirror.positions import Position, Span
-from eksa_mirror.source import PARSE_CACHE, normalize
+from eksa_mirror.rules.analysis import Analysis, Options, analyze
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = (REPO / ".." / "shared" / "corpus" / "eksa-testdata").resolve()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eksa_mirror import gopath
+from eksa_mirror.core import gopath
 
 GO_TO_API_ENDPOINT = [
     ("harbor.lab.internal:443", "harbor.lab.internal:443/v2"),

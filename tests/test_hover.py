@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from eksa_mirror import schema_store
-from eksa_mirror.analysis import analyze
-from eksa_mirror.hover import HoverText, certificate_markdown, hover
-from eksa_mirror.positions import Position, Span
+from eksa_mirror.core import schema_store
+from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.editor.hover import HoverText, certificate_markdown, hover
+from eksa_mirror.rules.analysis import analyze
 
 VALID = (Path(__file__).resolve().parents[1] / "examples" / "valid-mirror.yaml").read_text()
 

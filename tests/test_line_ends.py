@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.analysis import analyze
-from eksa_mirror.fixes import apply_edits, safe_edits
+from eksa_mirror.core.fixes import apply_edits, safe_edits
+from eksa_mirror.rules.analysis import analyze
 
 LINES = [
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1",

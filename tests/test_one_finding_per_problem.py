@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.analysis import Options, analyze
+from eksa_mirror.rules.analysis import Options, analyze
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "eksa-testdata"

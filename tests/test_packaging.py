@@ -23,7 +23,7 @@ def test_wheel_ships_the_schema_files_byte_for_byte(tmp_path: Path) -> None:
             for name in archive.namelist()
             if name.startswith("eksa_mirror/schema/")
         }
-        assert "eksa_mirror/cli.py" in archive.namelist()
+        assert "eksa_mirror/cli/main.py" in archive.namelist()
     sources = {p.name: p.read_bytes() for p in (REPO / "schema").glob("*.json")}
     assert shipped == sources
 
@@ -31,7 +31,7 @@ def test_wheel_ships_the_schema_files_byte_for_byte(tmp_path: Path) -> None:
 def test_validate_imports_no_language_server_library() -> None:
     code = (
         "import sys\n"
-        "from eksa_mirror.cli import main\n"
+        "from eksa_mirror.cli.main import main\n"
         f"main(['validate', '-q', {str(REPO / 'examples' / 'valid-mirror.yaml')!r}])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))\n"
     )

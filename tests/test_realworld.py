@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.analysis import Options, analyze
+from eksa_mirror.rules.analysis import Options, analyze
 
 REALWORLD = Path(__file__).resolve().parent / "data" / "realworld"
 #: Certificates are judged at a fixed date (the CAs here are valid until 2031 or 2125).

@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from eksa_mirror.analysis import Options, analyze
-from eksa_mirror.findings import Finding
-from eksa_mirror.model import MIRROR_KEY
+from eksa_mirror.core.findings import Finding
+from eksa_mirror.core.model import MIRROR_KEY
+from eksa_mirror.rules.analysis import Options, analyze
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "eksa-testdata"

@@ -12,9 +12,9 @@ import urllib.parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eksa_mirror.registry.chain import parse_certificates
-from eksa_mirror.registry.net import NetError, parse_response
-from eksa_mirror.registry.parse import (
+from eksa_mirror.probe.chain import parse_certificates
+from eksa_mirror.probe.net import NetError, parse_response
+from eksa_mirror.probe.parse import (
     MAX_HEADER,
     Broken,
     bearer_token,
@@ -23,7 +23,7 @@ from eksa_mirror.registry.parse import (
     next_link,
     parse_challenge,
 )
-from eksa_mirror.registry.redact import MASK, Redactor, basic_token
+from eksa_mirror.probe.redact import MASK, Redactor, basic_token
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HEADERISH = st.text(alphabet=st.sampled_from('<>;,="\\ \trelnxt/:?&aB1é\x00'), max_size=300)

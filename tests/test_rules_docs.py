@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.analysis import Options, analyze
-from eksa_mirror.findings import Finding, Severity
-from eksa_mirror.rules import RULES
-from eksa_mirror.suppress import suppress_in
-from eksa_mirror.upgrade import diff_findings
+from eksa_mirror.core.findings import Finding, Severity
+from eksa_mirror.rules.analysis import Options, analyze
+from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.suppress import suppress_in
+from eksa_mirror.rules.upgrade import diff_findings
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 TEXT = DOCS.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.analysis import Options, analyze
+from eksa_mirror.rules.analysis import Options, analyze
 
 SPECS = Path(__file__).resolve().parent / "data" / "specs"
 #: The CAs of these files are valid from 2024 to 2034.

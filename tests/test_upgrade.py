@@ -17,9 +17,9 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from eksa_mirror.analysis import Options
-from eksa_mirror.cli import main
-from eksa_mirror.upgrade import (
+from eksa_mirror.cli.main import main
+from eksa_mirror.rules.analysis import Options
+from eksa_mirror.rules.upgrade import (
     SECRET_HINT,
     GitBaseline,
     changed_fields,

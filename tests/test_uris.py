@@ -1,6 +1,6 @@
 """Document URIs as clients send them, and the paths ``validate`` prints.
 
-``eksa_mirror.uris.uri_to_path`` for the forms of VS Code on Windows (``c%3A``), WSL and UNC
+``eksa_mirror.core.uris.uri_to_path`` for the forms of VS Code on Windows (``c%3A``), WSL and UNC
 shares, remote windows and other schemes, judged as on Windows and as on Linux/macOS; the
 git upgrade-diff mode on a file named the way VS Code names it on this system; and
 ``validate`` on CRLF files, with native paths.
@@ -18,11 +18,11 @@ from urllib.parse import quote
 
 import pytest
 
-from eksa_mirror.analysis import Options
-from eksa_mirror.cli import main
-from eksa_mirror.cli_validate import native
-from eksa_mirror.upgrade import GitBaseline, editor_findings
-from eksa_mirror.uris import uri_to_path
+from eksa_mirror.cli.main import main
+from eksa_mirror.cli.validate import native
+from eksa_mirror.core.uris import uri_to_path
+from eksa_mirror.rules.analysis import Options
+from eksa_mirror.rules.upgrade import GitBaseline, editor_findings
 from rules.helpers import cluster
 
 W = PureWindowsPath

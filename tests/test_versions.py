@@ -6,13 +6,19 @@ from typing import Any
 
 import pytest
 
-from eksa_mirror import releases
-from eksa_mirror.analysis import Options, analyze
-from eksa_mirror.findings import Finding
-from eksa_mirror.hover import hover
+from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.releases import (
+    LATEST,
+    Version,
+    parse_version,
+    required_projects,
+    target_release,
+)
+from eksa_mirror.core.findings import Finding
+from eksa_mirror.editor.hover import hover
 from eksa_mirror.lsp.settings import parse_settings
-from eksa_mirror.releases import LATEST, Version, parse_version, required_projects, target_release
-from eksa_mirror.rules import RULES
+from eksa_mirror.rules.analysis import Options, analyze
+from eksa_mirror.rules.registry import RULES
 from rules.conftest import make_cert
 from rules.helpers import INFO, MIRROR_KEY, E, W, at, cluster, indent, span_of
 

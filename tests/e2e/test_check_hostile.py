@@ -31,9 +31,9 @@ except ImportError:  # pragma: no cover - when tests/ is a package
     from tests.e2e.hostile_server import HostileRegistry, Reply, Request, Script, reply
     from tests.e2e.tls_servers import Cert, issue
 
-from eksa_mirror.mirror import MirrorConfig
-from eksa_mirror.registry import CheckReport, render_text, run_check
-from eksa_mirror.registry.redact import basic_token
+from eksa_mirror.core.mirror import MirrorConfig
+from eksa_mirror.probe import CheckReport, render_text, run_check
+from eksa_mirror.probe.redact import basic_token
 
 USER = "eksa-puller"
 PASSWORD = "S3cret-echoed-by-a-hostile-registry"

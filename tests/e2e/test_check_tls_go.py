@@ -33,8 +33,8 @@ except ImportError:  # pragma: no cover - when tests/ is a package
     from tests.e2e.registry_fixtures import EXPIRED_FROM, EXPIRED_UNTIL, Issued, RegistryServer
     from tests.e2e.tls_servers import Cert, GoVerify, TlsRegistry, TlsSetup, issue
 
-from eksa_mirror.mirror import MirrorConfig
-from eksa_mirror.registry import CheckReport, Status, run_check
+from eksa_mirror.core.mirror import MirrorConfig
+from eksa_mirror.probe import CheckReport, Status, run_check
 
 IP = ("127.0.0.1",)
 NOT_YET_FROM = dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc)

@@ -52,8 +52,8 @@ except ImportError:  # pragma: no cover - when tests/ is a package
         require_binary,
     )
 
-from eksa_mirror.mirror import MirrorConfig, OCINamespace
-from eksa_mirror.registry import (
+from eksa_mirror.core.mirror import MirrorConfig, OCINamespace
+from eksa_mirror.probe import (
     CheckReport,
     CheckStep,
     ProjectResult,
@@ -65,7 +65,7 @@ from eksa_mirror.registry import (
     required_projects,
     run_check,
 )
-from eksa_mirror.registry.oci import Credentials, parse_challenge, same_origin
+from eksa_mirror.probe.oci import Credentials, parse_challenge, same_origin
 
 USER = "eksa-puller"
 PASSWORD = "Pa55-w0rd-that-must-never-be-printed"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.cli import main
+from eksa_mirror.cli.main import main
 
 from .rpc import REPO
 

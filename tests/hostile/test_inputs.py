@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eksa_mirror import source
-from eksa_mirror.analysis import MAX_LINES, MAX_TEXT_CHARS, Analysis, Options, analyze
-from eksa_mirror.cli import main
-from eksa_mirror.cli_validate import MAX_FILE_BYTES
-from eksa_mirror.completion import complete
-from eksa_mirror.hover import hover
-from eksa_mirror.model import MAX_DEPTH, NODE_BUDGET, load_mirror_config
+from eksa_mirror.cli.main import main
+from eksa_mirror.cli.validate import MAX_FILE_BYTES
+from eksa_mirror.core import source
+from eksa_mirror.core.model import MAX_DEPTH, NODE_BUDGET, load_mirror_config
+from eksa_mirror.editor.completion import complete
+from eksa_mirror.editor.hover import hover
+from eksa_mirror.rules.analysis import MAX_LINES, MAX_TEXT_CHARS, Analysis, Options, analyze
 
 HEAD = """\
 apiVersion: anywhere.eks.amazonaws.com/v1alpha1

@@ -93,7 +93,7 @@ def assert_clean(where: str, output: str | bytes, secrets: list[str]) -> None:
 
 
 def run_cli(*args: str, env: dict[str, str], extra: str = "") -> subprocess.CompletedProcess[str]:
-    code = f"{extra}\nfrom eksa_mirror.cli import main\nraise SystemExit(main({list(args)!r}))"
+    code = f"{extra}\nfrom eksa_mirror.cli.main import main\nraise SystemExit(main({list(args)!r}))"
     return subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -138,7 +138,7 @@ def test_check_output(spec: Path, env: dict[str, str], secrets: list[str], fmt: 
 def test_cli_crash_output(spec: Path, env: dict[str, str], secrets: list[str]) -> None:
     """An unexpected exception in the middle of validate prints a traceback, not the text."""
     crash = (
-        "import eksa_mirror.cli_validate as v\n"
+        "import eksa_mirror.cli.validate as v\n"
         "def boom(text, *a, **k):\n"
         "    raise RuntimeError('injected failure')\n"
         "v.analyze = boom\n"
@@ -224,7 +224,7 @@ def test_language_server_crash_output(env: dict[str, str], spec: Path, secrets: 
         "s.hover = boom\n"
         "s.EksaMirrorServer.schedule = boom\n"
     )
-    serve = "from eksa_mirror.cli import main\nraise SystemExit(main(%r))"
+    serve = "from eksa_mirror.cli.main import main\nraise SystemExit(main(%r))"
     code = crash + serve % ["serve", "--log-level", "DEBUG"]
     s = Server(env=env, argv=[sys.executable, "-c", code])
     try:

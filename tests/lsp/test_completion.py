@@ -13,7 +13,7 @@ import pytest_lsp
 import yaml
 from lsprotocol import types
 
-from eksa_mirror.registries import REGIONAL_PACKAGES
+from eksa_mirror.core.eksa.registries import REGIONAL_PACKAGES
 
 from .support import (
     CONFIG,

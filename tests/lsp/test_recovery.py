@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.analysis import analyze
+from eksa_mirror.rules.analysis import analyze
 
 from .support import EXAMPLES, RecordingClient, opened, summary
 

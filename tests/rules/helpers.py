@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from eksa_mirror.analysis import Options, analyze
-from eksa_mirror.findings import Finding, Fix, Severity
-from eksa_mirror.fixes import apply_edits
+from eksa_mirror.core.findings import Finding, Fix, Severity
+from eksa_mirror.core.fixes import apply_edits
+from eksa_mirror.rules.analysis import Options, analyze
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 

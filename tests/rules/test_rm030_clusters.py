@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from eksa_mirror.analysis import analyze
-from eksa_mirror.findings import Severity
+from eksa_mirror.core.findings import Severity
+from eksa_mirror.rules.analysis import analyze
 
 ONE = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nmetadata:\n  name: {name}\n"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from eksa_mirror import recovery
-from eksa_mirror.analysis import analyze
-from eksa_mirror.source import PARSE_CACHE
+from eksa_mirror.core import recovery
+from eksa_mirror.core.source import PARSE_CACHE
+from eksa_mirror.rules.analysis import analyze
 
 from .helpers import MIRROR_KEY, E, W, at, cluster, expect, one, options
 

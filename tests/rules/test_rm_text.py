@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.analysis import analyze
-from eksa_mirror.rules import RULES
+from eksa_mirror.rules.analysis import analyze
+from eksa_mirror.rules.registry import RULES
 
 from .helpers import BODY_LINE, E, W, at, cluster, expect, findings, fixed, one
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 
-from eksa_mirror import releases
+from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.model import (
     BOTTLEROCKET_PUBLIC_ONLY,
     CA_B64_PLACEHOLDER,
@@ -29,7 +30,6 @@ from eksa_mirror.explain.model import (
     USERNAME_PLACEHOLDER,
     BottlerocketSettings,
 )
-from eksa_mirror.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 
 _ENDPOINT_HOST = re.compile(r"^(https?://)?[\w.:\-]+")
 

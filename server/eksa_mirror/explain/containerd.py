@@ -14,7 +14,8 @@
 
 from __future__ import annotations
 
-from eksa_mirror import releases
+from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.mirror import MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.model import (
     AUTH_PLACEHOLDER,
     CERTS_D,
@@ -26,7 +27,6 @@ from eksa_mirror.explain.model import (
     NO_AUTH_HEADER,
     NodeFile,
 )
-from eksa_mirror.mirror import MirrorConfig, to_api_endpoint
 
 
 def credentials_rendered(cfg: MirrorConfig, version: releases.Version | None = None) -> bool:

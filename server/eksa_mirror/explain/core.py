@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from eksa_mirror import releases
+from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.bottlerocket import bottlerocket_settings
 from eksa_mirror.explain.containerd import containerd_files, credentials_rendered, pull_url
 from eksa_mirror.explain.etcd import etcd_nodes
@@ -19,7 +20,6 @@ from eksa_mirror.explain.model import (
     Explanation,
     Rewrite,
 )
-from eksa_mirror.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 
 
 def _example(registry: str) -> str:

@@ -14,7 +14,8 @@ were not available to compare, so ``CAVEAT`` is shown with these files.
 
 from __future__ import annotations
 
-from eksa_mirror import releases
+from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.mirror import MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.model import (
     CA_B64_PLACEHOLDER,
     CERTS_D,
@@ -25,7 +26,6 @@ from eksa_mirror.explain.model import (
     EtcdNodes,
     NodeFile,
 )
-from eksa_mirror.mirror import MirrorConfig, to_api_endpoint
 
 CAVEAT = (
     "etcd machine files as written by etcdadm-bootstrap-provider v1.0.19; EKS-A v0.26 ships"

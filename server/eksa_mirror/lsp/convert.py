@@ -9,10 +9,10 @@ from typing import Any
 
 from lsprotocol import types
 
-from eksa_mirror.completion import Candidate, indent_continuation, plain_text
-from eksa_mirror.findings import Finding, Fix, Severity, TextEdit
-from eksa_mirror.positions import Position, Span
-from eksa_mirror.rules import rule
+from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
+from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.editor.completion import Candidate, indent_continuation, plain_text
+from eksa_mirror.rules.registry import rule
 
 SOURCE = "eksa-mirror"
 

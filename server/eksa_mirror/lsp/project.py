@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from eksa_mirror.checks.context import Options
-from eksa_mirror.config import CONFIG_NAME, ConfigCache, ConfigError, find_config, layered
+from eksa_mirror.rules.config import CONFIG_NAME, ConfigCache, ConfigError, find_config, layered
+from eksa_mirror.rules.context import Options
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,10 @@ from typing import Any
 from lsprotocol import types
 from yaml.nodes import Node
 
-from eksa_mirror.model import mirror_config
-from eksa_mirror.registry.report import CheckReport, Status
-from eksa_mirror.source import get_item
-
-from .server import EksaMirrorServer, server
+from eksa_mirror.core.model import mirror_config
+from eksa_mirror.core.source import get_item
+from eksa_mirror.lsp.state import EksaMirrorServer
+from eksa_mirror.probe.report import CheckReport, Status
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,6 @@ _SEVERITY = {
 }
 
 
-@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
 def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     found = ls.analysis(params.text_document.uri)
     if found is None:
@@ -58,7 +56,6 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
     return lenses
 
 
-@server.command(CHECK_COMMAND)
 async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> dict[str, Any]:
     """Check the mirror of the Cluster in ``document`` and show the result as diagnostics."""
     found = ls.analysis(uri)
@@ -69,7 +66,7 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
     config = mirror_config(model) if model is not None else None
     if model is None or config is None:
         return {"verdict": "error", "message": "no registryMirrorConfiguration here"}
-    from eksa_mirror.registry.check import run_check  # the network code, on first use
+    from eksa_mirror.probe.check import run_check  # the network code, on first use
 
     report: CheckReport = await asyncio.to_thread(run_check, config)
     diagnostics = []
@@ -94,7 +91,6 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
     return {"verdict": "fail" if failed else "ok", "problems": len(diagnostics)}
 
 
-@server.command(CLEAR_COMMAND)
 def clear_check(ls: EksaMirrorServer, uri: str) -> None:
     if ls.check_results.pop(uri, None) is not None:
         ls.refresh_uri(uri)
@@ -107,3 +103,10 @@ def refresh_code_lenses(ls: EksaMirrorServer) -> None:
     lens = workspace.code_lens if workspace else None
     if lens is not None and lens.refresh_support:
         ls.workspace_code_lens_refresh(None)
+
+
+def register(server: EksaMirrorServer) -> None:
+    """Add the code lens and its two commands to ``server`` (called by ``lsp.server``)."""
+    server.feature(types.TEXT_DOCUMENT_CODE_LENS)(code_lens)
+    server.command(CHECK_COMMAND)(check_registry)
+    server.command(CLEAR_COMMAND)(clear_check)

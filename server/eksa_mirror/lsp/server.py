@@ -1,8 +1,9 @@
 """The pygls language server: handlers that fetch the document, gate, delegate, return.
 
-All analysis lives in the core (``analysis``, ``completion``, ``hover``); this module
-only moves data between LSP and the core and decides when to analyse (debounced push
-diagnostics, or pull diagnostics when the client supports them).
+All analysis lives below (``rules.analysis``, ``editor.completion``, ``editor.hover``);
+this module only moves data between LSP and them and decides when to analyse (debounced
+push diagnostics, or pull diagnostics when the client supports them). The server's state
+is ``lsp.state``; ``registry_lens.register`` adds the code lens.
 """
 
 from __future__ import annotations
@@ -11,197 +12,29 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import replace
-from typing import Any
-from urllib.parse import unquote
 
 from lsprotocol import types
-from pygls.lsp.server import LanguageServer
 
-from eksa_mirror import __version__
-from eksa_mirror.analysis import Analysis, Options, analyze
-from eksa_mirror.completion import complete
-from eksa_mirror.fixes import safe_edits
-from eksa_mirror.hover import hover
+from eksa_mirror.core.fixes import safe_edits
+from eksa_mirror.editor.completion import complete
+from eksa_mirror.editor.hover import hover
+from eksa_mirror.lsp import registry_lens
 from eksa_mirror.lsp.convert import (
     SOURCE,
-    Lines,
     completion_item,
-    diagnostic,
     edits_from_data,
 )
 from eksa_mirror.lsp.documents import use_lsp_lines
-from eksa_mirror.lsp.project import ProjectConfigs, is_config
-from eksa_mirror.lsp.protocol import Protocol, report_protocol_error
-from eksa_mirror.lsp.settings import Settings, parse_settings
-from eksa_mirror.source import normalize
-from eksa_mirror.suppress import CODE as UNUSED_SUPPRESSION
-from eksa_mirror.suppress import ignore_edit, suppress_in
-from eksa_mirror.upgrade import add_editor_findings
+from eksa_mirror.lsp.project import is_config
+from eksa_mirror.lsp.state import EksaMirrorServer
+from eksa_mirror.rules.suppress import CODE as UNUSED_SUPPRESSION
+from eksa_mirror.rules.suppress import ignore_edit
 
 log = logging.getLogger(__name__)
 
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 #: How long diagnostics wait for the client to answer workspace/configuration.
 CONFIGURATION_TIMEOUT_S = 5.0
-
-
-class EksaMirrorServer(LanguageServer):
-    """Holds per-document analyses, the settings and the debounce timers."""
-
-    def __init__(self) -> None:
-        super().__init__("eksa-mirror", __version__, protocol_cls=Protocol)
-        self.settings = Settings()
-        self.settings_generation = 0
-        self.pull_diagnostics = False
-        self._analyses: dict[str, tuple[int | None, int, Analysis, Lines, str]] = {}
-        #: ``.eksa-mirror.toml`` files by document (docs/configuration.md).
-        self.configs = ProjectConfigs()
-        self._timers: dict[str, asyncio.TimerHandle] = {}
-        #: Clear while the client's settings are being fetched after ``initialized``:
-        #: diagnostics wait for them instead of flashing results of the defaults.
-        self.settings_ready = asyncio.Event()
-        self.settings_ready.set()
-        self._settings_errors = ""
-        #: Diagnostics from the last "Check registry" run, per document.
-        self.check_results: dict[str, list[types.Diagnostic]] = {}
-
-    def report_server_error(self, error: Exception, source: Any) -> None:
-        """A frame whose body is not JSON gets a Parse error response, not a pop-up."""
-        if not report_protocol_error(self.protocol, error):
-            super().report_server_error(error, source)
-
-    # --- analysis ---------------------------------------------------------------------
-
-    def analysis(self, uri: str) -> tuple[Analysis, Lines] | None:
-        """The analysis of the document's current version (cached per version and settings)."""
-        try:
-            # Never read a document the client did not open (pygls would read the path
-            # from disk: a request naming /dev/zero would never end).
-            doc = self.workspace.text_documents[unquote(uri)]
-            text = doc.source
-        except Exception:  # a document the client never opened
-            return None
-        options, config_key = self.options_for(uri)
-        cached = self._analyses.get(uri)
-        if (
-            cached
-            and cached[0] == doc.version
-            and cached[1] == self.settings_generation
-            and cached[4] == config_key
-        ):
-            return cached[2], cached[3]
-        try:
-            result = analyze(text, options)
-            mode = self.settings.upgrade_diff  # RM023 against git HEAD when "git"
-            add_editor_findings(result.findings, uri, text, options, mode)
-            suppress_in(result, options)
-        except Exception as exc:  # never let a document take the server down
-            log.error("analysis failed for %s: %s", uri, type(exc).__name__)
-            return None
-        # The client's lines: a lone CR ends a line too (as in the core), the BOM stays.
-        lines = Lines(normalize(text), self.workspace.position_encoding or "utf-16")
-        self._analyses[uri] = (doc.version, self.settings_generation, result, lines, config_key)
-        return result, lines
-
-    def options_for(self, uri: str) -> tuple[Options, str]:
-        """The settings over the document's ``.eksa-mirror.toml``, and the file's stamp.
-
-        A bad configuration file is shown once and left out."""
-        options, key, error = self.configs.options(uri, self.settings.options())
-        if error is not None:
-            self.window_show_message(
-                types.ShowMessageParams(
-                    types.MessageType.Error,
-                    f"eksa-mirror: {error} (the configuration file is ignored until it is fixed)",
-                )
-            )
-        return options, key
-
-    def config_changed(self) -> None:
-        """A ``.eksa-mirror.toml`` changed: analyse the open documents again."""
-        self.configs.forget()
-        self.settings_generation += 1
-        self.refresh()
-
-    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
-        found = self.analysis(uri)
-        if found is None:
-            return []
-        result, lines = found
-        version = self._analyses[uri][0] if uri in self._analyses else None
-        found_here = [diagnostic(lines, finding, version) for finding in result.findings]
-        return found_here + self.check_results.get(uri, [])
-
-    def schedule(self, uri: str) -> None:
-        """Publish diagnostics for the latest version after the debounce delay."""
-        if self.pull_diagnostics:
-            return
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        loop = asyncio.get_event_loop()
-        delay = self.settings.debounce_ms / 1000
-        self._timers[uri] = loop.call_later(delay, self.publish, uri)
-
-    def publish(self, uri: str) -> None:
-        self._timers.pop(uri, None)
-        if not self.settings_ready.is_set():
-            return  # published when the settings are in (``initialized``)
-        try:
-            version = self.workspace.get_text_document(uri).version
-        except Exception:
-            return
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=self.diagnostics(uri), version=version
-            )
-        )
-
-    def forget(self, uri: str) -> None:
-        timer = self._timers.pop(uri, None)
-        if timer is not None:
-            timer.cancel()
-        self._analyses.pop(uri, None)
-        if not self.pull_diagnostics:
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-            )
-
-    def apply_settings(self, raw: Any) -> None:
-        settings, errors = parse_settings(raw)
-        message = "; ".join(errors)
-        if message and message != self._settings_errors:
-            # Once per distinct problem: initializationOptions and workspace/configuration
-            # usually carry the same values.
-            self.window_show_message(
-                types.ShowMessageParams(
-                    types.MessageType.Error,
-                    f"eksa-mirror: invalid settings (their defaults apply): {message}",
-                )
-            )
-        self._settings_errors = message
-        if settings != self.settings:
-            self.settings = settings
-            self.settings_generation += 1
-            self.refresh()
-
-    def refresh_uri(self, uri: str) -> None:
-        """Show new diagnostics for one document (push: publish; pull: ask for a refresh)."""
-        if self.pull_diagnostics:
-            self.settings_generation += 1
-            self.refresh()
-        else:
-            self.schedule(uri)
-
-    def refresh(self) -> None:
-        if self.pull_diagnostics:
-            workspace = self.client_capabilities.workspace
-            refresh = workspace.diagnostics if workspace else None
-            if refresh is not None and refresh.refresh_support:
-                self.workspace_diagnostic_refresh(None)
-            return
-        for uri in list(self.workspace.text_documents):
-            self.schedule(uri)
 
 
 server = EksaMirrorServer()
@@ -481,4 +314,4 @@ def _fix_all(ls: EksaMirrorServer, uri: str) -> types.CodeAction | None:
 
 
 # The "Check registry" code lens and commands register themselves on ``server``.
-from eksa_mirror.lsp import registry_lens  # noqa: E402,F401  (import for its handlers)
+registry_lens.register(server)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from eksa_mirror.analysis import Options
-from eksa_mirror.findings import Severity
-from eksa_mirror.releases import parse_version
-from eksa_mirror.rules import RULES
+from eksa_mirror.core.eksa.releases import parse_version
+from eksa_mirror.core.findings import Severity
+from eksa_mirror.rules.analysis import Options
+from eksa_mirror.rules.registry import RULES
 
 #: Delay before analysing after a change, in milliseconds. Analysis of a 5,000-line
 #: file takes a few milliseconds, so the delay only merges keystrokes typed together.

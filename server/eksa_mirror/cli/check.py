@@ -1,0 +1,122 @@
+"""``eksa-mirror check``: contact the registry mirror of CLUSTER.yaml for real.
+
+Reads ``CLUSTER.yaml`` through the core (``eksa_mirror.core.model.load_mirror_config``:
+first EKS-A Cluster with a mirror section, EKS-A defaults applied, OS families resolved
+from the referenced machine configs). Exit codes: 0 no problem found (warnings allowed),
+1 a problem found, 2 could not run (unreadable file, no mirror section, invalid
+endpoint/port, bad option). Failures are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+
+from eksa_mirror.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_OK,
+    EXIT_PROBLEM,
+    CliError,
+    can_encode,
+    eksa_version_option,
+    fail,
+    load_config,
+    print_json,
+)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+    return value
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``check`` on the ``eksa-mirror`` sub-command parser."""
+    check = sub.add_parser(
+        "check",
+        help="check the registry mirror of a cluster spec for real (TLS, API, login, projects)",
+        description=(
+            "Contact the registry mirror configured in CLUSTER.yaml (and nothing else) and "
+            "check what EKS Anywhere needs: TLS with the configured CA, the OCI API, login "
+            "with REGISTRY_USERNAME/REGISTRY_PASSWORD when authenticate is set, and the "
+            "projects to import images into. Exit 0: no problem; 1: a problem found; "
+            "2: could not run."
+        ),
+    )
+    check.add_argument("file", metavar="CLUSTER.yaml", help="EKS Anywhere cluster spec")
+    check.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=5.0,
+        metavar="SECONDS",
+        help="limit for each network operation (default: 5)",
+    )
+    check.add_argument(
+        "--deadline",
+        type=_positive_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="limit for the whole check (default: 30)",
+    )
+    check.add_argument(
+        "--eksa-version",
+        type=eksa_version_option,
+        metavar="vX.Y.Z",
+        help="EKS Anywhere release whose projects to expect (default: spec.eksaVersion, else"
+        " the current list; before v0.24.0 'isovalent' replaces 'eks')",
+    )
+    check.add_argument(
+        "--allow-token-service",
+        action="store_true",
+        help="when the registry names a Bearer token service on another host, contact it"
+        " with REGISTRY_USERNAME/REGISTRY_PASSWORD, as containerd does (default: only the"
+        " endpoint is contacted)",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(run=run_check_command)
+
+
+def run_check_command(args: argparse.Namespace) -> int:
+    """``eksa-mirror check``."""
+    from eksa_mirror.probe import config_problem, render_text, run_check
+
+    try:
+        cfg = load_config(args.file)
+    except CliError as exc:
+        return fail("check", str(exc))
+    if args.eksa_version:
+        cfg = replace(cfg, eksa_version=args.eksa_version)
+    problem = config_problem(cfg)
+    if problem is not None:
+        return fail("check", f"{args.file}: {problem[1]}")
+    try:
+        report = run_check(
+            cfg,
+            timeout=args.timeout,
+            deadline=args.deadline,
+            env=os.environ,
+            allow_token_service=args.allow_token_service,
+        )
+    except Exception as exc:  # a bug: still one line, and never a credential
+        from eksa_mirror.probe.redact import Redactor
+
+        redact = Redactor.for_credentials(os.environ, "REGISTRY_USERNAME", "REGISTRY_PASSWORD")
+        reason = redact(" ".join(str(exc).split()))
+        return fail("check", f"internal error: {type(exc).__name__}: {reason}")
+    # A registry's strings may not fit the terminal's encoding: never a traceback for that.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    if args.format == "json":
+        print_json(report.to_dict())
+    else:
+        sys.stdout.write(render_text(report, ascii_only=not can_encode("✓✗")))
+    if not report.ran:
+        return EXIT_CANNOT_RUN
+    return EXIT_OK if report.ok else EXIT_PROBLEM

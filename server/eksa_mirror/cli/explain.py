@@ -1,0 +1,79 @@
+"""``eksa-mirror explain``: print what EKS-A configures on the nodes for the mirror of
+CLUSTER.yaml (read as ``check`` reads it); exit 0, or 2 when it could not run. Failures
+are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from eksa_mirror.cli.common import (
+    CA_ENV,
+    EXIT_OK,
+    CliError,
+    can_encode,
+    eksa_version_option,
+    fail,
+    load_config,
+    print_json,
+)
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``explain`` on the ``eksa-mirror`` sub-command parser."""
+    explain = sub.add_parser(
+        "explain",
+        help="show what EKS Anywhere configures on the nodes for the registry mirror",
+        description=(
+            "Show the containerd files (Ubuntu/RHEL), Bottlerocket settings, external etcd "
+            "machines, image rewrites and credentials Secret EKS Anywhere derives from the "
+            "registry mirror of CLUSTER.yaml, for the target release. Nothing is contacted "
+            "and no credential is read."
+        ),
+    )
+    explain.add_argument("file", metavar="CLUSTER.yaml", help="EKS Anywhere cluster spec")
+    explain.add_argument(
+        "--eksa-version",
+        type=eksa_version_option,
+        metavar="vX.Y.Z",
+        help="EKS Anywhere release to render for when the Cluster has no spec.eksaVersion"
+        " (default: the latest release known), as validate does",
+    )
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(run=run_explain_command)
+
+
+def run_explain_command(args: argparse.Namespace) -> int:
+    """``eksa-mirror explain``."""
+    from eksa_mirror import explain
+
+    try:
+        cfg = load_config(args.file)
+    except CliError as exc:
+        return fail("explain", str(exc))
+    ca_from = ""
+    ca_path = os.environ.get(CA_ENV, "")
+    if not cfg.ca_cert_content and ca_path:
+        # EKS-A's defaulting: the variable names a file whose content becomes caCertContent.
+        try:
+            content = Path(ca_path).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return fail("explain", f"reading the cert file {ca_path}: {exc.strerror}")
+        cfg = replace(cfg, ca_cert_content=content)
+        ca_from = f"{CA_ENV}={ca_path}"
+    from eksa_mirror.core.eksa.releases import target_release
+
+    target = target_release(cfg.eksa_version, args.eksa_version or "")
+    result = explain.explain(cfg, ca_from=ca_from, target=target)
+    if args.format == "json":
+        print_json(explain.to_dict(result))
+    else:
+        text = explain.render_text(result)
+        if not can_encode(text):
+            text = text.replace("→", "->")
+        sys.stdout.write(text)
+    return EXIT_OK

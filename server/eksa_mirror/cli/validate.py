@@ -1,0 +1,457 @@
+"""``eksa-mirror validate`` and ``eksa-mirror schema``: the CI face of the analysis core.
+
+Exit codes: 0 no errors, 1 errors (warnings too with ``--strict``), 2 usage or I/O
+problems. Every problem is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from eksa_mirror.cli.formatters import FORMATTERS, FileFinding
+from eksa_mirror.core.eksa.releases import LATEST, Target, parse_version, target_release
+from eksa_mirror.core.findings import Finding, Severity
+from eksa_mirror.core.fixes import apply_edits, safe_edits
+from eksa_mirror.rules.analysis import Analysis, Options, analyze
+from eksa_mirror.rules.config import ConfigCache, ConfigError, layered
+from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.suppress import suppress_in
+
+#: Files larger than this are not analysed (a clear message instead of a long freeze).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+#: From this many files on, files are checked in parallel worker processes (one per core,
+#: at most ``MAX_WORKERS``); below it, starting workers costs more than it saves.
+PARALLEL_FROM = 32
+MAX_WORKERS = 8
+
+
+class UsageError(Exception):
+    """A problem with the command line or a file: one line, exit code 2."""
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate = sub.add_parser(
+        "validate",
+        help="check cluster specs (files, folders, - for stdin)",
+        description="Check the registryMirrorConfiguration of EKS Anywhere cluster specs.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or - (stdin)")
+    validate.add_argument(
+        "--format",
+        choices=sorted(FORMATTERS),
+        default=None,
+        help="output format (default: text, or github inside GitHub Actions)",
+    )
+    validate.add_argument("--strict", action="store_true", help="warnings also fail (exit 1)")
+    validate.add_argument(
+        "--select",
+        default="",
+        metavar="CODES",
+        help="only these rule codes, comma-separated (e.g. RM001,RM008)",
+    )
+    validate.add_argument("--ignore", default="", metavar="CODES", help="skip these rule codes")
+    validate.add_argument(
+        "--check-env",
+        action="store_true",
+        help="also check REGISTRY_USERNAME/REGISTRY_PASSWORD and "
+        "EKSA_REGISTRY_MIRROR_CA as eksctl anywhere does",
+    )
+    validate.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes in place (atomic write)"
+    )
+    validate.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    validate.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="list the files of a folder that could not be parsed as YAML (not checked)",
+    )
+    validate.add_argument("--eksa-version", default="", metavar="VERSION",
+                          help="EKS Anywhere release to check against when a Cluster has no "
+                          f"spec.eksaVersion (default: the latest known, {LATEST})")  # fmt: skip
+    validate.add_argument("--against", default=None, metavar="OLD",
+                          help="upgrade check: report mirror changes from OLD to the one NEW "
+                          "file that EKS Anywhere does not support on upgrade (RM023)")  # fmt: skip
+    validate.set_defaults(run=run_validate)
+
+
+def _release_option(args: argparse.Namespace) -> str:
+    """Check ``--eksa-version`` and ``--against`` (whose OLD file is read once, here)."""
+    if args.eksa_version and parse_version(args.eksa_version) is None:
+        raise UsageError(f'--eksa-version: {args.eksa_version!r} is not a release like "v0.20.0"')
+    args.against_text = None
+    if args.against is not None:
+        if len(args.paths) != 1 or args.paths[0] == args.against or Path(args.paths[0]).is_dir():
+            raise UsageError("--against compares exactly one NEW file: validate --against OLD NEW")
+        args.against_text = _read(args.against)
+    args.targets = set()
+    return str(args.eksa_version)
+
+
+def _against(against_text: str | None, analysis: Analysis, text: str, options: Options) -> None:
+    """RM023 from ``--against`` (compared with the OLD file's text)."""
+    if against_text is not None:
+        from eksa_mirror.rules.upgrade import diff_findings  # only for --against
+
+        analysis.findings.extend(diff_findings(against_text, text, options))
+        analysis.findings.sort(key=Finding.sort_key)
+
+
+def _target_text(args: argparse.Namespace) -> str:
+    """``EKS Anywhere v0.26.1 (latest known)``, or the releases of the files' Clusters."""
+    targets = args.targets or {target_release("", args.eksa_version)}
+    if len(targets) == 1 and next(iter(targets)).source == "latest":
+        return f"EKS Anywhere {LATEST} (latest known)"
+    labels = sorted({t.version for t in targets})
+    return "EKS Anywhere " + ", ".join(str(v) for v in labels)
+
+
+def _codes(value: str, flag: str) -> frozenset[str]:
+    codes = frozenset(c.strip().upper() for c in value.split(",") if c.strip())
+    unknown = sorted(codes - set(RULES))
+    if unknown:
+        raise UsageError(f"{flag}: unknown rule code {', '.join(unknown)}")
+    return codes
+
+
+#: Folders never searched when a folder is given (version control, dependencies, caches).
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
+
+
+def native(raw: str, pathmod: ModuleType = os.path) -> str:
+    """A command-line path as printed: as given, with Windows' separators on Windows."""
+    return str(pathmod.normpath(raw)) if pathmod.sep == "\\" else raw
+
+
+def _files(raw: str) -> list[str]:
+    """The files one command-line path stands for: itself, or the YAML files under a folder."""
+    if raw == "-":
+        return [raw]
+    path = Path(raw)
+    if path.is_dir():
+        found: list[str] = []
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+            found.extend(
+                os.path.join(folder, n) for n in sorted(names) if n.endswith((".yaml", ".yml"))
+            )
+        return found
+    if path.exists():
+        return [native(raw)]
+    raise UsageError(f"{raw}: no such file or directory")
+
+
+def _read(name: str) -> str:
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            size = os.path.getsize(name)
+            if size > MAX_FILE_BYTES:
+                raise UsageError(
+                    f"{name}: file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+                )
+            data = Path(name).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{name}: not UTF-8 (invalid byte at offset {exc.start})") from None
+
+
+def write_atomic(name: str, text: str) -> None:
+    """Write via a temporary file in the same folder and rename; the file mode is kept.
+
+    A symbolic link is followed: its target is rewritten and the link stays a link.
+    """
+    path = Path(os.path.realpath(name))
+    try:
+        info = path.stat()
+        mode = info.st_mode & 0o7777
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"{name}: cannot write: permission denied")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(PermissionError):  # only root may give a file away
+                os.chown(tmp, info.st_uid, info.st_gid)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
+
+
+#: Rounds of ``--fix``: a fix skipped because it overlapped another is applied next round.
+FIX_ROUNDS = 5
+
+
+def lint(text: str, options: Options, against_text: str | None = None) -> Analysis:
+    """The findings the user sees: the analysis, RM023 of ``--against``, then the inline
+    suppressions (docs/configuration.md) applied to all of them."""
+    analysis = analyze(text, options)
+    _against(against_text, analysis, text, options)
+    suppress_in(analysis, options)
+    return analysis
+
+
+def fix_text(text: str, options: Options, against_text: str | None = None) -> tuple[str, int]:
+    """``text`` with every safe fix applied (until none is left) and how many were applied.
+
+    Suppressed findings are not fixed; unused suppressions are removed (RM031)."""
+    applied = 0
+    for _ in range(FIX_ROUNDS):
+        edits = safe_edits(lint(text, options, against_text).findings)
+        new = apply_edits(text, edits) if edits else text
+        if new == text:
+            break
+        applied += len(edits)
+        text = new
+    return text, applied
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    try:
+        return _validate(args)
+    except UsageError as exc:
+        _error(str(exc))
+        return 2
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say, and no traceback.
+        sys.stderr.close()
+        return 1
+    except Exception as exc:  # a bug: one line, never a traceback
+        _error(f"internal error: {type(exc).__name__}: {exc}")
+        return 2
+
+
+def _error(message: str) -> None:
+    print(f"eksa-mirror: {message}", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every file is checked with (sent to worker processes)."""
+
+    options: Options
+    fix: bool
+    against_text: str | None
+
+
+@dataclass
+class _FileResult:
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    targets: set[Target] = field(default_factory=set)
+    #: Why the file could not be parsed (and so not identified or checked), if it could not.
+    unparsed: str | None = None
+
+
+def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileResult:
+    """Read, optionally fix, and analyse one file (with its configuration's ``options``);
+    never raises."""
+    result = _FileResult("<stdin>" if name == "-" else name)
+    options = options or job.options
+    try:
+        text = _read(name)
+        if job.fix and name != "-":
+            new, applied = fix_text(text, options, job.against_text)
+            if new != text:
+                write_atomic(name, new)
+                text = new
+                result.notes.append(
+                    f"{result.display}: applied {applied} fix{'es' * (applied != 1)}"
+                )
+        analysis = lint(text, options, job.against_text)
+    except UsageError as exc:
+        result.error = str(exc)
+        return result
+    except Exception as exc:  # a bug in a rule must not hide the other files
+        result.error = f"{result.display}: internal error: {type(exc).__name__}: {exc}"
+        return result
+    option = options.eksa_version
+    result.targets = {target_release(c.eksa_version, option) for c in analysis.clusters}
+    if not analysis.has_cluster and not analysis.findings:
+        result.unparsed = _unparsed(analysis)
+        if result.unparsed is None:
+            result.notes.append(
+                f"{result.display}: no EKS Anywhere Cluster document, nothing to check"
+            )
+    result.findings = analysis.findings
+    return result
+
+
+def _unparsed(analysis: Analysis) -> str | None:
+    """Where a file without any Cluster fails to parse: it cannot be identified, so it is
+    neither clean nor checked (a Helm template, a half-written file)."""
+    for doc in analysis.source.documents:
+        problem = doc.parsed.problem
+        if problem is not None and not doc.parsed.recovered and _has_content(doc.parsed.text):
+            line = problem.line + doc.line_offset + 1
+            return f"line {line}, column {problem.column + 1}: {problem.message}"
+    return None
+
+
+def _has_content(text: str) -> bool:
+    """Whether a document holds more than blanks, comments and ``---``/``...`` markers (which
+    libyaml may refuse, e.g. a line of only a tab, but which hold nothing to check)."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if (
+            stripped
+            and not stripped.startswith("#")
+            and stripped.split(" #")[0]
+            not in (
+                "---",
+                "...",
+            )
+        ):
+            return True
+    return False
+
+
+def _check_all(job: _Job, names: list[str], options: list[Options]) -> Iterator[_FileResult]:
+    """Results in the order of ``names``; many files are spread over the cores."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(names) < PARALLEL_FROM or workers < 2 or "-" in names:
+        yield from (_check_file(job, n, o) for n, o in zip(names, options, strict=True))
+        return
+    from concurrent.futures import ProcessPoolExecutor  # only for trees: it loads multiprocessing
+
+    chunk = max(1, len(names) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_check_file, [job] * len(names), names, options, chunksize=chunk)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    options = Options(
+        select=_codes(args.select, "--select") or None,
+        ignore=_codes(args.ignore, "--ignore"),
+        check_env=args.check_env,
+        eksa_version=_release_option(args),
+    )
+    job = _Job(options, args.fix, args.against_text)
+    results: list[FileFinding] = []
+    notes: list[str] = []
+    files = 0
+    problems = 0
+    names: list[str] = []
+    explicit: set[str] = set()
+    for raw in args.paths:
+        try:
+            found = _files(raw)
+        except UsageError as exc:
+            _error(str(exc))
+            problems += 1
+            continue
+        names.extend(found)
+        if found == [raw]:
+            explicit.add("<stdin>" if raw == "-" else raw)
+    unparsed: list[str] = []
+    names, per_file, bad = _configured(names, options)
+    problems += bad
+    for checked in _check_all(job, names, per_file):
+        if checked.error is not None:
+            _error(checked.error)
+            problems += 1
+            continue
+        if checked.unparsed is not None:
+            line = (
+                f"{checked.display}: could not be parsed as YAML ({checked.unparsed}); not checked"
+            )
+            if checked.display in explicit:
+                _say(line, fmt, notes)
+            else:
+                unparsed.append(line)
+            continue
+        files += 1
+        notes.extend(checked.notes)
+        args.targets.update(checked.targets)
+        results.extend(FileFinding(checked.display, f) for f in checked.findings)
+    sys.stdout.write(FORMATTERS[fmt](results))
+    errors = sum(r.finding.severity is Severity.ERROR for r in results)
+    warnings = sum(r.finding.severity is Severity.WARNING for r in results)
+    if args.verbose:
+        for line in unparsed:
+            _say(line, fmt, notes)
+    if fmt == "text" and not args.quiet:
+        for note in notes:
+            print(note)
+        skipped = ""
+        if unparsed:
+            skipped = (
+                f"; {len(unparsed)} file{'s' * (len(unparsed) != 1)} could not be parsed as YAML "
+                f"and {'were' if len(unparsed) != 1 else 'was'} not checked"
+                + ("" if args.verbose else " (--verbose lists them)")
+            )
+        print(
+            f"{files} file{'s' * (files != 1)} checked against {_target_text(args)}: "
+            f"{errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
+            + skipped
+        )
+    sys.stdout.flush()
+    if problems:
+        return 2
+    failed = errors > 0 or (args.strict and warnings > 0)
+    return 1 if failed else 0
+
+
+def _configured(names: list[str], given: Options) -> tuple[list[str], list[Options], int]:
+    """Each file with the options of its ``.eksa-mirror.toml`` under the command line's.
+
+    A bad configuration file is one line on stderr (once) and its files are not checked.
+    """
+    cache = ConfigCache()
+    kept: list[str] = []
+    options: list[Options] = []
+    reported: set[str] = set()
+    for name in names:
+        path = Path.cwd() / "-" if name == "-" else Path(name)
+        try:
+            config = cache.for_file(path)
+        except ConfigError as exc:
+            if exc.path not in reported:
+                reported.add(exc.path)
+                print(f"{_shown(exc.path)}:{exc.line}:{exc.column}: error {exc.message}",
+                      file=sys.stderr)  # fmt: skip
+            continue
+        kept.append(name)
+        options.append(layered(config, None if name == "-" else path, given))
+    return kept, options, len(reported)
+
+
+def _shown(path: str) -> str:
+    """A path relative to the current folder when it is below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _say(line: str, fmt: str, notes: list[str]) -> None:
+    """A note: with the text output on stdout, else on stderr (stdout is JSON or SARIF)."""
+    if fmt == "text":
+        notes.append(line)
+    else:
+        _error(line)

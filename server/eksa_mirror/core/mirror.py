@@ -1,0 +1,80 @@
+"""The effective mirror configuration of one cluster, as EKS Anywhere would use it.
+
+This is the plain, defaulted view of ``spec.registryMirrorConfiguration`` plus the few
+facts from other documents that decide what lands on the nodes (provider and OS
+families). ``explain`` and ``check`` work from it; the rules work from the YAML nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eksa_mirror.core import gopath
+
+DEFAULT_PORT = "443"
+PUBLIC_ECR = "public.ecr.aws"
+
+
+@dataclass(frozen=True)
+class OCINamespace:
+    """One ``ociNamespaces`` entry: upstream registry → namespace in the mirror."""
+
+    registry: str
+    namespace: str
+
+
+@dataclass(frozen=True)
+class MirrorConfig:
+    """``registryMirrorConfiguration`` with EKS-A's defaults applied (port 443)."""
+
+    endpoint: str
+    port: str = DEFAULT_PORT
+    oci_namespaces: tuple[OCINamespace, ...] = ()
+    ca_cert_content: str = ""
+    authenticate: bool = False
+    insecure_skip_verify: bool = False
+    #: ``datacenterRef.kind`` of the Cluster, e.g. ``VSphereDatacenterConfig`` ("" if unknown).
+    datacenter_kind: str = ""
+    #: OS families of the machine configs the Cluster references
+    #: (``bottlerocket``, ``ubuntu``, ``redhat``).
+    os_families: frozenset[str] = field(default_factory=frozenset)
+    #: ``spec.eksaVersion`` of the Cluster, if any (e.g. ``v0.20.0``).
+    eksa_version: str = ""
+    #: ``spec.externalEtcdConfiguration`` is set (EKS-A then renders an ``EtcdadmCluster``).
+    external_etcd: bool = False
+    #: OS family of the external etcd machine config ("" when unknown or no external etcd).
+    etcd_os_family: str = ""
+
+    @property
+    def base_registry(self) -> str:
+        """``net.JoinHostPort(endpoint, port)``: a host containing ``:`` (IPv6) is bracketed."""
+        host = f"[{self.endpoint}]" if ":" in self.endpoint else self.endpoint
+        return f"{host}:{self.port}"
+
+    def namespaced_registry_map(self) -> dict[str, str]:
+        """EKS-A's ``NamespacedRegistryMap``: upstream registry → ``base[/namespace]``.
+
+        A duplicate registry keeps the last entry; no entries mean ``public.ecr.aws`` → base.
+        """
+        if not self.oci_namespaces:
+            return {PUBLIC_ECR: self.base_registry}
+        result: dict[str, str] = {}
+        for entry in self.oci_namespaces:
+            result[entry.registry] = _join(self.base_registry, entry.namespace)
+        return result
+
+    def core_eksa_mirror(self) -> str:
+        """The mirror of ``public.ecr.aws`` ("" when ``ociNamespaces`` lacks it)."""
+        return self.namespaced_registry_map().get(PUBLIC_ECR, "")
+
+
+def to_api_endpoint(mirror: str, *, bare_v2: bool = True) -> str:
+    """containerd's ``ToAPIEndpoint`` (Go semantics, see ``gopath``): ``v2`` becomes the
+    first path segment; input Go's ``url.Parse`` rejects is returned unchanged."""
+    return gopath.to_api_endpoint(mirror, bare_v2=bare_v2)
+
+
+def _join(base: str, namespace: str) -> str:
+    """``filepath.Join(base, namespace)``: drops empty parts and cleans ``.``/``..``; a
+    ``..`` may pop the endpoint itself (``../escape`` gives ``escape``)."""
+    return gopath.join(base, namespace)

@@ -1,0 +1,219 @@
+"""Completion candidates for the mirror section, from the cursor context (pure, no LSP).
+
+Keys come with snippets and the schema's documentation; values cover the booleans,
+the port, the known upstream registries and the namespaces the EKS-A docs use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from eksa_mirror.core import schema_store
+from eksa_mirror.core.eksa.registries import (
+    CURATED_PACKAGES_LEGACY,
+    DOC_NAMESPACES,
+    PUBLIC_ECR,
+    REGIONAL_PACKAGES,
+)
+from eksa_mirror.editor.cursor import ITEM, Cursor, is_eksa_cluster, locate
+
+MIRROR = "registryMirrorConfiguration"
+_LEGACY_PACKAGES = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One completion item, independent of the protocol."""
+
+    label: str
+    kind: str  # "property", "value" or "snippet"
+    insert_text: str
+    detail: str = ""
+    documentation: str = ""
+    snippet: bool = False
+    sort_text: str = ""
+    #: Columns (code points) on the cursor's line that the insertion replaces.
+    replace_start: int = 0
+    replace_end: int = 0
+
+
+#: Snippets for each key of the mirror section (relative indentation, 2 spaces).
+KEY_SNIPPETS: dict[str, str] = {
+    "endpoint": "endpoint: ${1:10.0.0.5}",
+    "port": 'port: "${1:443}"',
+    "ociNamespaces": ('ociNamespaces:\n  - registry: ${1:public.ecr.aws}\n    namespace: "${2}"'),
+    "caCertContent": "caCertContent: |\n  ${1:-----BEGIN CERTIFICATE-----}",
+    "authenticate": "authenticate: ${1|true,false|}",
+    "insecureSkipVerify": "insecureSkipVerify: ${1|false,true|}",
+}
+
+BLOCK_SNIPPET = (
+    "registryMirrorConfiguration:\n"
+    "  endpoint: ${1:10.0.0.5}\n"
+    '  port: "${2:443}"\n'
+    "  ociNamespaces:\n"
+    "    - registry: public.ecr.aws\n"
+    '      namespace: "${3}"\n'
+    "  caCertContent: |\n"
+    "    ${4:-----BEGIN CERTIFICATE-----}"
+)
+
+ENTRY_SNIPPET = 'registry: ${1:public.ecr.aws}\n  namespace: "${2}"'
+
+
+def plain_text(snippet: str) -> str:
+    """A snippet without tab stops, for clients that cannot expand snippets."""
+    text = re.sub(r"\$\{\d+\|([^,|}]*)[^}]*\|\}", r"\1", snippet)
+    text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", text)
+    return re.sub(r"\$\{?\d+\}?", "", text)
+
+
+def indent_continuation(text: str, indent: str) -> str:
+    """``text`` with ``indent`` before every line but the first.
+
+    Snippets are written relative to the cursor's line: VS Code and Neovim's
+    ``vim.snippet`` add that line's indentation to each new line. Plain text is
+    inserted as it is, so it needs the indentation written out.
+    """
+    return text.replace("\n", "\n" + indent)
+
+
+def known_registries() -> list[tuple[str, str]]:
+    """(registry, detail) for every upstream registry EKS-A knows about."""
+    found = [
+        (PUBLIC_ECR, "EKS Anywhere images (always list it)"),
+        (_LEGACY_PACKAGES, "curated packages, legacy account (us-west-2)"),
+    ]
+    found.extend(
+        (registry, f"curated packages, {region}")
+        for registry, region in sorted(REGIONAL_PACKAGES.items(), key=lambda item: item[1])
+    )
+    assert CURATED_PACKAGES_LEGACY.search(_LEGACY_PACKAGES)
+    return found
+
+
+def complete(lines: list[str], line: int, column: int) -> list[Candidate] | None:
+    """Candidates at (line, column); None when the document is not an EKS-A Cluster."""
+    if line >= len(lines) or not is_eksa_cluster(lines, line):
+        return None
+    cursor = locate(lines, line, column)
+    if cursor is None:
+        return []
+    text = lines[line].rstrip("\r")
+    end = min(column, len(text))
+    path = cursor.path
+    if path == ["spec"] and cursor.mode == "key":
+        if MIRROR in cursor.siblings or not MIRROR.lower().startswith(cursor.prefix.lower()):
+            return []
+        return _key_names([
+            Candidate(MIRROR, "snippet", BLOCK_SNIPPET, "registry mirror block",
+                      schema_store.documentation(()), True, "0", cursor.word_start, end)
+        ], text, end)  # fmt: skip
+    if path[:2] != ["spec", MIRROR]:
+        return []
+    field_path = [p for p in path[2:] if p != ITEM]
+    in_item = bool(path) and path[-1] == ITEM
+    if cursor.mode == "key":
+        return _key_names(_keys(cursor, field_path, in_item, end), text, end)
+    return _values(cursor, field_path, value_end(text, end))
+
+
+_KEY_CONTINUES = re.compile(r"[A-Za-z0-9_.-]*(?=[ \t]*:(?:\s|$))")
+
+
+def _key_names(candidates: list[Candidate], text: str, end: int) -> list[Candidate]:
+    """On a line whose key is already written (``endp|oint: x``), items replace the key's
+    name only: inserting a ``key: value`` snippet there would double the key."""
+    written = _KEY_CONTINUES.match(text, end)
+    if written is None:
+        return candidates
+    return [
+        replace(c, kind="property", insert_text=c.label, snippet=False, replace_end=written.end())
+        for c in candidates
+        if c.kind == "property" or c.label == MIRROR
+    ]
+
+
+def value_end(text: str, column: int) -> int:
+    """Where the value under the cursor ends: a value item replaces all of it, so that
+    accepting ``"443"`` inside an auto-closed ``""`` leaves no stray quote."""
+    rest = text[column:]
+    # A "#" starts a comment only after whitespace (``4#x`` is one plain scalar).
+    before = " " if column == 0 or text[column - 1].isspace() else "x"
+    comment = re.search(r"\s#", before + rest)
+    if comment is not None:
+        rest = rest[: comment.start()]
+    return column + len(rest.rstrip())
+
+
+def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> list[Candidate]:
+    if field_path == []:
+        names = schema_store.property_names(())
+        return [
+            Candidate(name, "property", KEY_SNIPPETS.get(name, f"{name}: $1"),
+                      _detail(()), schema_store.documentation((name,)), True,
+                      f"{i:02d}", cursor.word_start, end)
+            for i, name in enumerate(names)
+            if name not in cursor.siblings
+        ]  # fmt: skip
+    if field_path == ["ociNamespaces"] and in_item:
+        result = []
+        if cursor.after_dash and not cursor.siblings:
+            result.append(
+                Candidate("registry: public.ecr.aws", "snippet", ENTRY_SNIPPET,
+                          "ociNamespaces entry", schema_store.documentation(("ociNamespaces",)),
+                          True, "0", cursor.word_start, end)
+            )  # fmt: skip
+        for i, name in enumerate(schema_store.property_names(("ociNamespaces",))):
+            if name in cursor.siblings:
+                continue
+            result.append(
+                Candidate(name, "property", f"{name}: ${{1}}" if name == "registry" else
+                          f'{name}: "${{1}}"', _detail(("ociNamespaces",)),
+                          schema_store.documentation(("ociNamespaces", name)), True,
+                          f"1{i}", cursor.word_start, end)
+            )  # fmt: skip
+        return result
+    if field_path == ["ociNamespaces"]:
+        return [
+            Candidate("- registry: public.ecr.aws", "snippet", "- " + ENTRY_SNIPPET,
+                "ociNamespaces entry",
+                schema_store.documentation(("ociNamespaces",)), True, "0", cursor.word_start, end)
+        ]  # fmt: skip
+    return []
+
+
+def _detail(path: tuple[str, ...]) -> str:
+    return ".".join([MIRROR, *path])
+
+
+def _values(cursor: Cursor, field_path: list[str], end: int) -> list[Candidate]:
+    key = cursor.key
+    if field_path == [] and key in ("authenticate", "insecureSkipVerify"):
+        return [
+            Candidate(word, "value", word, "boolean", schema_store.documentation((key,)),
+                      False, str(i), cursor.word_start, end)
+            for i, word in enumerate(("true", "false") if key == "authenticate" else
+                                     ("false", "true"))
+        ]  # fmt: skip
+    if field_path == [] and key == "port":
+        return [Candidate('"443"', "value", '"443"', "default HTTPS port",
+                          schema_store.documentation(("port",)), False, "0",
+                          cursor.word_start, end)]  # fmt: skip
+    if field_path == ["ociNamespaces"] and key == "registry":
+        return [
+            Candidate(registry, "value", registry, detail,
+                      schema_store.documentation(("ociNamespaces", "registry")), False,
+                      f"{i:02d}", cursor.word_start, end)
+            for i, (registry, detail) in enumerate(known_registries())
+        ]  # fmt: skip
+    if field_path == ["ociNamespaces"] and key == "namespace":
+        details = {"": "the root of the mirror", "eks-anywhere": "curated packages (docs)"}
+        return [
+            Candidate(f'"{ns}"', "value", f'"{ns}"', details[ns],
+                      schema_store.documentation(("ociNamespaces", "namespace")), False,
+                      str(i), cursor.word_start, end)
+            for i, ns in enumerate(DOC_NAMESPACES)
+        ]  # fmt: skip
+    return []

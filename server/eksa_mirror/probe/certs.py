@@ -1,0 +1,187 @@
+"""Certificate facts for ``check``: parse ``caCertContent`` the way EKS-A does, describe
+the server certificate, and name verification failures precisely.
+
+EKS-A (``pkg/crypto/validator.go``) PEM-decodes only the *first* block of
+``caCertContent``, parses it as one x509 certificate and uses it as the only root; Go's
+verifier rejects SHA-1 signatures, expired certificates and name mismatches. The OpenSSL
+verification code tells us which check failed; ``cryptography`` gives the details
+(names, dates, signature algorithm) for the message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from eksa_mirror.core.pki import CertificateError, first_certificate, pem_blocks
+
+# caCertContent is read exactly as the analysis reads it (one implementation).
+CaError = CertificateError
+first_pem_certificate = first_certificate
+
+# OpenSSL X509_V_ERR_* codes (ssl.SSLCertVerificationError.verify_code).
+UNKNOWN_AUTHORITY_CODES = frozenset({2, 18, 19, 20, 21, 27})
+NOT_YET_VALID = 9
+EXPIRED = 10
+HOSTNAME_MISMATCH = 62
+IP_ADDRESS_MISMATCH = 64
+CA_MD_TOO_WEAK = 68
+
+
+def has_private_key(text: str) -> bool:
+    """``True`` if a private key was pasted into the text (never echo such text back)."""
+    return any(block.is_private_key for block in pem_blocks(text)) or "PRIVATE KEY-----" in text
+
+
+def pem_of(cert: x509.Certificate) -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return cert.public_bytes(Encoding.PEM).decode("ascii")
+
+
+def short_name(name: x509.Name) -> str:
+    """``CN=…`` when there is a common name, else the full RFC 4514 string."""
+    common = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if common:
+        return f"CN={common[0].value!s}"
+    return name.rfc4514_string() or "(empty name)"
+
+
+@dataclass(frozen=True)
+class CertInfo:
+    """What the messages need to know about one certificate."""
+
+    subject: str
+    issuer: str
+    dns_names: tuple[str, ...]
+    ip_addresses: tuple[str, ...]
+    not_before: dt.datetime
+    not_after: dt.datetime
+    #: ``sha256``, ``sha1``, … (``""`` when the algorithm has no separate hash, e.g. Ed25519).
+    signature_hash: str
+    signature_algorithm: str
+
+    @classmethod
+    def from_cert(cls, cert: x509.Certificate) -> CertInfo:
+        try:
+            san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+            dns = tuple(san.get_values_for_type(x509.DNSName))
+            ips = tuple(str(ip) for ip in san.get_values_for_type(x509.IPAddress))
+        except x509.ExtensionNotFound:
+            dns, ips = (), ()
+        try:
+            algorithm = cert.signature_hash_algorithm
+            hash_name = algorithm.name if algorithm is not None else ""
+        except Exception:  # unsupported algorithm: report it by OID below
+            hash_name = ""
+        oid = cert.signature_algorithm_oid
+        return cls(
+            subject=short_name(cert.subject),
+            issuer=short_name(cert.issuer),
+            dns_names=dns,
+            ip_addresses=ips,
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+            signature_hash=hash_name,
+            signature_algorithm=getattr(oid, "_name", None) or oid.dotted_string,
+        )
+
+    @classmethod
+    def from_der(cls, der: bytes) -> CertInfo:
+        return cls.from_cert(x509.load_der_x509_certificate(der))
+
+    @property
+    def names(self) -> str:
+        """The names the certificate is valid for, as a reader wants them."""
+        names = [*self.dns_names, *self.ip_addresses]
+        if not names:
+            return f"no subjectAltName ({self.subject}; the common name is ignored)"
+        return ", ".join(names)
+
+    def matches(self, host: str) -> bool:
+        """Go-style name check: IP SANs for IPs, DNS SANs (one-label wildcards) for names."""
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            address = None
+        if address is not None:
+            return any(ipaddress.ip_address(ip) == address for ip in self.ip_addresses)
+        wanted = host.rstrip(".").lower()
+        for pattern in self.dns_names:
+            pattern = pattern.rstrip(".").lower()
+            if pattern == wanted:
+                return True
+            if (
+                pattern.startswith("*.")
+                and "." in wanted
+                and wanted.split(".", 1)[1] == pattern[2:]
+            ):
+                return True
+        return False
+
+
+def signed_by(leaf: x509.Certificate, ca: x509.Certificate) -> bool:
+    """``True`` if ``ca`` directly signed ``leaf`` (or is ``leaf``)."""
+    if leaf == ca:
+        return True
+    try:
+        leaf.verify_directly_issued_by(ca)
+    except Exception:  # InvalidSignature, ValueError (issuer mismatch), TypeError (key type)
+        return False
+    return True
+
+
+def when(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def own_findings(
+    leaf: CertInfo, endpoint: str, now: dt.datetime | None = None, *, trusted: bool = False
+) -> list[tuple[str, str]]:
+    """Problems visible on the server certificate alone, as ``(key, message)``.
+
+    ``trusted``: the certificate is itself in the root pool, so its signature is never
+    checked (as in Go).
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    found: list[tuple[str, str]] = []
+    if now > leaf.not_after:
+        found.append(("endpoint", f"the server certificate expired on {when(leaf.not_after)}"))
+    if now < leaf.not_before:
+        found.append(
+            ("endpoint", f"the server certificate is not valid before {when(leaf.not_before)}")
+        )
+    if leaf.signature_hash in ("sha1", "md5") and not trusted:
+        found.append(("endpoint", sha1_message(leaf)))
+    if not leaf.matches(endpoint):
+        found.append(("endpoint", mismatch_message(leaf, endpoint)))
+    return found
+
+
+#: Go's names of the signature algorithms its verifier refuses (``x509.SignatureAlgorithm``).
+GO_ALGORITHM_NAMES = {
+    "sha1WithRSAEncryption": "SHA1-RSA",
+    "ecdsa-with-SHA1": "ECDSA-SHA1",
+    "dsa-with-sha1": "DSA-SHA1",
+    "md5WithRSAEncryption": "MD5-RSA",
+    "md2WithRSAEncryption": "MD2-RSA",
+}
+
+
+def sha1_message(cert: CertInfo, who: str = "the server certificate") -> str:
+    """Why Go refuses ``cert``, with Go's own wording."""
+    digest = cert.signature_hash.upper().replace("SHA", "SHA-")
+    go_name = GO_ALGORITHM_NAMES.get(cert.signature_algorithm, cert.signature_algorithm)
+    return (
+        f"{who} is signed with {digest} ({cert.signature_algorithm}): x509: cannot verify"
+        f" signature: insecure algorithm {go_name} (EKS Anywhere rejects SHA-1 certificates"
+        " since v0.12.0)"
+    )
+
+
+def mismatch_message(leaf: CertInfo, endpoint: str) -> str:
+    return f"the server certificate is for {leaf.names}, not {endpoint}"

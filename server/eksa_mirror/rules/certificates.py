@@ -1,0 +1,111 @@
+"""Certificate rules: RM014 (not a certificate), RM015 (quality), RM027 (private key)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yaml.nodes import ScalarNode
+
+from eksa_mirror.core import pki
+from eksa_mirror.core.findings import Fix, Severity, TextEdit
+from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.core.source import get_item
+from eksa_mirror.rules.context import Check, pointer
+
+
+def check_ca(check: Check) -> None:
+    key = check.model.mirror_key
+    pair = get_item(check.model.mirror, "caCertContent", fold_case=True)
+    if pair is not None and isinstance(pair[1], ScalarNode) and isinstance(pair[1].value, str):
+        value = pair[1].value
+        if value.strip():
+            _check_value(check, value, check.span(pair[1]), pair[1], "caCertContent")
+            return
+    if check.options.check_env and key is not None:
+        path = check.options.environ().get("EKSA_REGISTRY_MIRROR_CA", "")
+        if path:
+            _check_env_file(check, path, check.span(pair[0] if pair else key))
+
+
+def _check_env_file(check: Check, path: str, span: Span) -> None:
+    try:
+        content = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        check.emit(
+            "RM014",
+            f"reading the cert file {path}: open {path}: {reason.lower()} "
+            "(EKSA_REGISTRY_MIRROR_CA)",
+            span,
+            pointer("caCertContent"),
+        )
+        return
+    _check_value(check, content, span, None, f"EKSA_REGISTRY_MIRROR_CA={path}")
+
+
+def _check_value(
+    check: Check, value: str, span: Span, node: ScalarNode | None, origin: str
+) -> None:
+    where = pointer("caCertContent")
+    # Findings from the environment's file sit on the mirror key: say where the content is from.
+    suffix = "" if node is not None else f" (read from {origin})"
+    blocks = pki.pem_blocks(value)
+    keys = [b for b in blocks if b.is_private_key]
+    if keys:
+        fix = _remove_keys_fix(check, node, keys) if node is not None else None
+        check.emit(
+            "RM027",
+            f"{origin} contains a private key: only the public CA certificate belongs here; "
+            "remove the key and treat it as leaked (it is stored in the cluster spec and on "
+            "every node)",
+            span,
+            where,
+            fix,
+        )
+    try:
+        cert = pki.first_certificate(value)
+    except pki.CertificateError as exc:
+        if not (keys and len(blocks) == len(keys)):
+            if node is not None and node.style == ">" and blocks:
+                _folded(check, node, f"{exc}", span, where)
+            else:
+                check.emit("RM014", f"{exc}{suffix}", span, where)
+        return
+    for problem in pki.quality_problems(cert, check.options.now):
+        check.emit("RM015", f"{problem}{suffix}", span, where)
+    certs = [b for b in blocks if b.label == "CERTIFICATE"]
+    if len(certs) > 1:
+        check.emit(
+            "RM015",
+            f"{origin} holds {len(certs)} certificates: EKS-A verifies the registry with the "
+            "first one only; give the single CA that signed the registry certificate",
+            span,
+            where,
+            severity=Severity.WARNING,
+        )
+
+
+def _folded(check: Check, node: ScalarNode, error: str, span: Span, where: str) -> None:
+    """RM014 for a folded block (``>``): YAML joins its lines with spaces, so the BEGIN line
+    is no longer a line of its own; a literal block (``|``) keeps the certificate as written."""
+    start = check.span(node).start
+    indicator = Span(start, Position(start.line, start.column + 1))
+    check.emit(
+        "RM014",
+        f"{error}: a folded block (>) joins the certificate's lines with spaces; write "
+        "caCertContent: | to keep its line breaks",
+        span,
+        where,
+        Fix("Use a literal block (|)", (TextEdit(indicator, "|"),), safe=True),
+    )
+
+
+def _remove_keys_fix(check: Check, node: ScalarNode, keys: list[pki.PemBlock]) -> Fix | None:
+    if node.style != "|":
+        return None
+    # Block scalar content starts on the line after the indicator.
+    first_content = check.span(node).start.line + 1
+    edits = [
+        check.delete_lines(first_content + b.first_line, first_content + b.last_line) for b in keys
+    ]
+    return Fix("Remove the private key from caCertContent", tuple(edits), safe=True)

@@ -1,0 +1,65 @@
+"""RM033: the target release writes ``hosts.toml`` without ``override_path`` (v0.24.0 to
+v0.25.2), so every namespaced mirror host fails on Ubuntu/RHEL nodes.
+
+EKS-A v0.24.0 (aws/eks-anywhere#10212) moved the mirror to containerd ``hosts.toml`` files
+with hosts ``https://<endpoint>:<port>/v2/<namespace>``; containerd appends ``/v2`` to a
+host path that does not end in ``/v2``, so the node asks the mirror for
+``/v2/<namespace>/v2/<repo>/manifests/<tag>`` and gets 404. v0.25.3 (#10779) and v0.26.0
+(#10765) add ``override_path = true``. Bottlerocket nodes use their own settings and are
+not affected; ``releases`` holds the boundaries.
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import ScalarNode, SequenceNode
+
+from eksa_mirror.core import gopath
+from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.model import scalar_value
+from eksa_mirror.core.source import get_item, get_value, scalar_text
+from eksa_mirror.rules.context import Check, pointer
+
+_CONTAINERD = frozenset({"ubuntu", "redhat"})
+
+
+def _containerd_nodes(check: Check) -> bool:
+    families = {m.os_family for m in check.model.machines}
+    return bool(families & _CONTAINERD) or not (families - {""})
+
+
+def mirror_base(check: Check) -> str:
+    """``net.JoinHostPort(endpoint, port)`` of the mirror section (port defaults to 443)."""
+    mirror = check.model.mirror
+    endpoint = scalar_text(get_value(mirror, "endpoint"))
+    port_node = get_value(mirror, "port")
+    port = str(scalar_value(port_node)) if isinstance(port_node, ScalarNode) else ""
+    host = f"[{endpoint}]" if ":" in endpoint else endpoint
+    return f"{host}:{port or '443'}"
+
+
+def check_node_format(check: Check) -> None:
+    target = releases.target_release(check.model.eksa_version, check.options.eksa_version)
+    if releases.node_format(target.version) != "hosts-toml" or not _containerd_nodes(check):
+        return
+    pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
+    if pair is None or not isinstance(pair[1], SequenceNode):
+        return
+    base = mirror_base(check)
+    for index, entry in enumerate(pair[1].value):
+        namespace = get_item(entry, "namespace", fold_case=True)
+        if namespace is None or not isinstance(namespace[1], ScalarNode):
+            continue
+        mirror = gopath.join(base, scalar_text(namespace[1]))
+        host = gopath.to_api_endpoint(mirror, bare_v2=False)
+        if mirror == base or host.endswith("/v2"):
+            continue
+        check.emit(
+            "RM033",
+            f"EKS Anywhere {target.label} writes hosts.toml without override_path: containerd "
+            f"adds /v2 to the host https://{host}, asks the mirror for "
+            f"/{host.split('/', 1)[-1]}/v2/<repo>/manifests/<tag> and gets 404 on Ubuntu/RHEL "
+            f"nodes; fixed in {releases.OVERRIDE_PATH_SINCE} and v0.26.0 (or use namespace "
+            '"" for this registry)',
+            check.span(namespace[1]),
+            pointer("ociNamespaces", index, "namespace"),
+        )

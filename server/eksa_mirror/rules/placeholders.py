@@ -1,0 +1,94 @@
+"""RM032: a value still holding a placeholder from the documentation.
+
+EKS Anywhere's docs write ``endpoint: <private registry IP or hostname>`` and shorten the CA
+to ``MIIF1DCCA...`` / ``...``; users paste that. Each such value is one finding that says
+what belongs there; the analysis drops other findings on the same value (a port that is
+not a number, a host with spaces), which would only describe the placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from yaml.nodes import Node, ScalarNode, SequenceNode
+
+from eksa_mirror.core.positions import Span
+from eksa_mirror.core.source import get_item
+from eksa_mirror.rules.context import Check, pointer
+
+#: A whole value in angle brackets, as the docs write them: ``<private registry port>``.
+_ANGLE = re.compile(r"^<[^<>\n]+>$")
+#: A PEM body shortened with an ellipsis, as in the docs' ``MIIF1DCCA...`` lines.
+_SHORTENED = re.compile(
+    r"-----BEGIN CERTIFICATE-----.*?(\.\.\.|…).*?-----END CERTIFICATE-----", re.S
+)
+
+_WHAT = {
+    "endpoint": "the registry's hostname or IP address (no scheme, no port)",
+    "port": 'the registry\'s port as a quoted string, e.g. "443" (or remove it for 443)',
+    "registry": "the upstream registry, e.g. public.ecr.aws",
+    "namespace": 'the namespace in your registry, e.g. "" for its root or eks-anywhere',
+    "authenticate": "true or false, without quotes",
+    "insecureSkipVerify": "true or false, without quotes (or remove it)",
+}
+
+
+def is_placeholder(value: object) -> bool:
+    """Whether a scalar's text is a documentation placeholder in angle brackets."""
+    return isinstance(value, str) and bool(_ANGLE.match(value.strip()))
+
+
+def placeholder_spans(check: Check) -> list[tuple[Span, str, str]]:
+    """(span, field, pointer) of each placeholder value of the mirror section."""
+    mirror = check.model.mirror
+    found: list[tuple[Span, str, str]] = []
+    for name in ("endpoint", "port", "authenticate", "insecureSkipVerify"):
+        _scalar(check, get_item(mirror, name, fold_case=True), name, pointer(name), found)
+    pair = get_item(mirror, "ociNamespaces", fold_case=True)
+    if pair is not None and isinstance(pair[1], SequenceNode):
+        for index, entry in enumerate(pair[1].value):
+            for name in ("registry", "namespace"):
+                where = pointer("ociNamespaces", index, name)
+                _scalar(check, get_item(entry, name, fold_case=True), name, where, found)
+    ca = get_item(mirror, "caCertContent", fold_case=True)
+    if ca is not None and isinstance(ca[1], ScalarNode) and isinstance(ca[1].value, str):
+        value = ca[1].value
+        if is_placeholder(value) or _SHORTENED.search(value):
+            found.append((check.span(ca[1]), "caCertContent", pointer("caCertContent")))
+    return found
+
+
+def _scalar(
+    check: Check,
+    pair: tuple[Node, Node] | None,
+    name: str,
+    where: str,
+    found: list[tuple[Span, str, str]],
+) -> None:
+    if pair is not None and isinstance(pair[1], ScalarNode) and is_placeholder(pair[1].value):
+        found.append((check.span(pair[1]), name, where))
+
+
+def check_placeholders(check: Check) -> list[Span]:
+    """RM032 for each placeholder value; returns their spans."""
+    spans = placeholder_spans(check)
+    for span, name, where in spans:
+        written = check.line(span.start.line)[span.start.column : span.end.column]
+        if name == "caCertContent" and is_placeholder(written):
+            message = (
+                f"caCertContent is still the documentation placeholder {written}: paste the PEM "
+                "of the CA that signed the registry certificate, as a literal block (|)"
+            )
+        elif name == "caCertContent":
+            message = (
+                "caCertContent is the shortened example of the documentation (its certificate "
+                'is cut with "..."): paste the whole PEM of the CA that signed the registry '
+                "certificate"
+            )
+        else:
+            message = (
+                f"{name} is still the documentation placeholder {written}: replace it with "
+                f"{_WHAT[name]}"
+            )
+        check.emit("RM032", message, span, where)
+    return [span for span, _, _ in spans]

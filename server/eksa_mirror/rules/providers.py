@@ -1,0 +1,163 @@
+"""Cross-document rules: what the provider and the machines' OS families make of the mirror."""
+
+from __future__ import annotations
+
+from yaml.nodes import ScalarNode, SequenceNode
+
+from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.mirror import PUBLIC_ECR
+from eksa_mirror.core.model import scalar_value
+from eksa_mirror.core.source import get_item, get_value, scalar_text
+from eksa_mirror.rules.context import Check, pointer
+from eksa_mirror.rules.versions import target_of
+
+_SUPPORTED = {
+    "VSphereDatacenterConfig": "vSphere",
+    "TinkerbellDatacenterConfig": "Bare Metal",
+    "NutanixDatacenterConfig": "Nutanix",
+    "SnowDatacenterConfig": "Snow",
+}
+_UNSUPPORTED = {
+    "DockerDatacenterConfig": "Docker is a development provider and is not in the registry "
+    "mirror support table",
+    "CloudStackDatacenterConfig": "CloudStack is deprecated (v0.26) and was removed from the "
+    "registry mirror support table",
+}
+
+
+def _true(check: Check, key: str) -> ScalarNode | None:
+    pair = get_item(check.model.mirror, key, fold_case=True)
+    if pair is not None and isinstance(pair[1], ScalarNode) and scalar_value(pair[1]) is True:
+        return pair[1]
+    return None
+
+
+def check_providers(check: Check) -> None:
+    model = check.model
+    kind = model.datacenter_kind
+    key = model.mirror_key
+    assert key is not None
+    insecure = _true(check, "insecureSkipVerify")
+    if insecure is not None and not _refused_by_release(check):
+        bottlerocket = model.bottlerocket_machines()
+        if bottlerocket:
+            first = bottlerocket[0]
+            spelled = (
+                ""
+                if first.document is None
+                else scalar_text(get_value(get_value(first.document.root, "spec"), "osFamily"))
+            )
+            how = (
+                "has osFamily: bottlerocket"
+                if spelled
+                else "has no osFamily, which defaults to bottlerocket"
+            )
+            check.emit(
+                "RM005",
+                f"InsecureSkipVerify is not supported for bottlerocket ({first.kind} "
+                f"{first.name} {how}); only Ubuntu and RHEL nodes can skip verification",
+                check.span(insecure),
+                pointer("insecureSkipVerify"),
+            )
+    auth = _true(check, "authenticate")
+    if auth is not None:
+        _authenticate_no_effect(check, auth)
+    if (
+        kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
+        and model.bottlerocket_machines()
+    ):
+        _bottlerocket_mappings(check, _SUPPORTED[kind])
+    if kind in _UNSUPPORTED:
+        check.emit("RM020", _UNSUPPORTED[kind], check.span(key), pointer())
+    if kind == "TinkerbellDatacenterConfig":
+        _tinkerbell_images(check)
+
+
+def _refused_by_release(check: Check) -> bool:
+    """Whether the target release refuses insecureSkipVerify outside Snow altogether (RM028,
+    before v0.15.0): then that is the one finding, and RM005 would say it again."""
+    kind = check.model.datacenter_kind
+    version = target_of(check).version
+    return (
+        bool(kind)
+        and kind != "SnowDatacenterConfig"
+        and (releases.INSECURE_SKIP_VERIFY_SINCE <= version < releases.INSECURE_ALL_PROVIDERS)
+    )
+
+
+def _authenticate_no_effect(check: Check, auth: ScalarNode) -> None:
+    """RM017: CloudStack nodes, and Snow's Ubuntu nodes, get no registry credentials.
+
+    Bottlerocket nodes do, on Snow too: CAPI's bootstrap writes them from the
+    registry-credentials Secret. So on Snow the finding needs a node known to be Ubuntu.
+    """
+    kind = check.model.datacenter_kind
+    if kind == "CloudStackDatacenterConfig":
+        nodes = "CloudStack nodes"
+    elif kind == "SnowDatacenterConfig":
+        ubuntu = [m for m in check.model.machines if m.os_family == "ubuntu"]
+        if not ubuntu:
+            return
+        nodes = f"Snow's Ubuntu nodes ({ubuntu[0].kind} {ubuntu[0].name} is ubuntu)"
+    else:
+        return
+    check.emit(
+        "RM017",
+        f"authenticate: true has no effect on {nodes}: EKS-A renders no registry credentials "
+        "into their containerd configuration, so authenticated pulls fail",
+        check.span(auth),
+        pointer("authenticate"),
+    )
+
+
+def _bottlerocket_mappings(check: Check, provider: str) -> None:
+    pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
+    if pair is None or not isinstance(pair[1], SequenceNode):
+        return
+    for index, entry in enumerate(pair[1].value):
+        registry = get_item(entry, "registry", fold_case=True)
+        if registry is None or not isinstance(registry[1], ScalarNode):
+            continue
+        value = registry[1].value
+        if value and value != PUBLIC_ECR:
+            check.emit(
+                "RM018",
+                f"Bottlerocket nodes on {provider} only use the public.ecr.aws mirror: the mapping "
+                f'for "{value}" is ignored on them and those images are pulled from the internet',
+                check.span(registry[1]),
+                pointer("ociNamespaces", index, "registry"),
+            )
+
+
+def _tinkerbell_images(check: Check) -> None:
+    model = check.model
+    dc_spec = get_value(model.datacenter_doc.root, "spec") if model.datacenter_doc else None
+    if model.datacenter_doc is None:
+        return
+    hook = scalar_text(get_value(dc_spec, "hookImagesURLPath"))
+    os_image = scalar_text(get_value(dc_spec, "osImageURL"))
+    if not os_image:
+        os_image = next(
+            (
+                scalar_text(get_value(get_value(m.document.root, "spec"), "osImageURL"))
+                for m in model.machines
+                if m.document is not None
+                and scalar_text(get_value(get_value(m.document.root, "spec"), "osImageURL"))
+            ),
+            "",
+        )
+    missing = [
+        name for name, value in (("hookImagesURLPath", hook), ("osImageURL", os_image)) if not value
+    ]
+    if not missing:
+        return
+    key = model.mirror_key
+    assert key is not None
+    check.emit(
+        "RM022",
+        f"air-gapped bare metal needs {' and '.join(missing)} in the TinkerbellDatacenterConfig "
+        "(osImageURL may also be set per machine config): the hook and OS images are not pulled "
+        "through the registry mirror",
+        check.span(key),
+        pointer(),
+    )

@@ -1,0 +1,385 @@
+"""Structural rules: the published JSON Schema run over the mirror section.
+
+Every schema failure is named with its rule (RM001, RM002, RM003, RM006, RM007, RM008,
+RM009, RM012, RM026, RM029) and a message in EKS-A's words where EKS-A has them.
+Keys are matched case-insensitively first, like the ``eksctl anywhere`` decoder, so a
+wrongly cased key is reported once (RM006) and its value is still checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from jsonschema import ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from eksa_mirror.core import schema_store
+from eksa_mirror.core.findings import Fix, TextEdit
+from eksa_mirror.core.model import scalar_value, to_data
+from eksa_mirror.core.source import get_item, is_null, items
+from eksa_mirror.rules.context import Check, node_at, pointer, quote_like
+from eksa_mirror.rules.credentials import is_credential_key
+from eksa_mirror.rules.hosts import describe, join_host_port, parse_host
+from eksa_mirror.rules.placeholders import is_placeholder
+
+_GO_STRUCT = {(): "RegistryMirrorConfiguration", ("ociNamespaces",): "OCINamespace"}
+_GO_TYPES = {"string": "string", "boolean": "bool", "array": "[]v1alpha1.OCINamespace",
+             "object": "v1alpha1.OCINamespace"}  # fmt: skip
+_BOOL_WORDS = {"true": "true", "yes": "true", "on": "true", "false": "false", "no": "false",
+               "off": "false"}  # fmt: skip
+
+
+def check_structure(check: Check) -> None:
+    mirror = check.model.mirror
+    key = check.model.mirror_key
+    assert key is not None
+    if mirror is None or is_null(mirror):
+        return
+    if not isinstance(mirror, MappingNode):
+        check.emit(
+            "RM007",
+            f"json: cannot unmarshal {_json_type(mirror)} into Go struct field "
+            "ClusterSpec.spec.registryMirrorConfiguration of type "
+            "v1alpha1.RegistryMirrorConfiguration",
+            check.span(mirror),
+            pointer(),
+        )
+        return
+    _unknown_keys(check, mirror, ())
+    seq = get_item(mirror, "ociNamespaces", fold_case=True)
+    if seq is not None and isinstance(seq[1], SequenceNode):
+        for index, entry in enumerate(seq[1].value):
+            if isinstance(entry, MappingNode):
+                _unknown_keys(check, entry, ("ociNamespaces", index))
+    # An alias bomb never gets here (the analysis measures the graph first); should one,
+    # ExpansionError reaches analyze(), which reports it.
+    data = _canonical(to_data(mirror), ())
+    for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
+        _report(check, error)
+
+
+def _error_order(error: ValidationError) -> tuple[str, str]:
+    return (str(list(error.absolute_path)), str(error.validator))
+
+
+def _canonical(data: Any, path: tuple[str, ...]) -> Any:
+    """Case-fold keys onto the schema's names (as the CLI does) and drop null values."""
+    if isinstance(data, list) and path == ("ociNamespaces",):
+        return [_canonical(item, ("ociNamespaces",)) if isinstance(item, dict) else item
+                for item in data]  # fmt: skip
+    if not isinstance(data, dict):
+        return data
+    names = {name.lower(): name for name in schema_store.property_names(path)}
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        name = names.get(key.lower(), key) if isinstance(key, str) else key
+        if name in result and name != key:
+            continue  # the exact spelling wins
+        sub = (*path, name) if name == "ociNamespaces" else path
+        result[name] = _canonical(value, sub) if name == "ociNamespaces" else value
+    return result
+
+
+def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...]) -> None:
+    schema_path = tuple(p for p in path if isinstance(p, str))
+    known = schema_store.property_names(schema_path)
+    lowered = {name.lower(): name for name in known}
+    for key, value in items(mapping):
+        name = key.value
+        if name in known:
+            continue
+        where = pointer(*path, name)
+        fix: Fix | None
+        if name.lower() in lowered:
+            right = lowered[name.lower()]
+            fix = Fix(f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True)
+            check.emit(
+                "RM006",
+                f'json: unknown field "{name}": key names are case-sensitive for kubectl and '
+                f'GitOps, write "{right}" (only the eksctl CLI accepts any casing)',
+                check.span(key),
+                where,
+                fix,
+            )
+        elif is_credential_key(name):
+            last = check.span(value).end.line if not is_null(value) else check.span(key).end.line
+            fix = Fix(
+                f'Remove the "{name}" key',
+                (check.delete_lines(check.span(key).start.line, last),),
+                safe=False,
+            )
+            check.emit(
+                "RM026",
+                f'"{name}" looks like a credential and is not a field of the mirror '
+                "configuration: set REGISTRY_USERNAME and REGISTRY_PASSWORD in the environment "
+                "of eksctl anywhere (the controller reads the eksa-system/registry-credentials "
+                "Secret) and use authenticate: true",
+                check.span(key),
+                where,
+                fix,
+            )
+        else:
+            guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+            fix = (
+                Fix(f'Rename "{name}" to "{guess[0]}"', (check.replace(key, guess[0]),), safe=False)
+                if guess
+                else None
+            )
+            check.emit("RM006", f'json: unknown field "{name}"{hint}', check.span(key), where, fix)
+
+
+def _report(check: Check, error: ValidationError) -> None:
+    path = list(error.absolute_path)
+    mirror = check.model.mirror
+    key_node, node = node_at(mirror, path)
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    where = pointer(*path)
+    validator = error.validator
+    if validator == "additionalProperties":
+        return  # reported from the nodes by _unknown_keys, one finding per key
+    if validator == "required":
+        required = [str(k) for k in error.validator_value]  # type: ignore[union-attr]
+        present = error.instance if isinstance(error.instance, dict) else {}
+        missing = [k for k in required if k not in present]
+        _missing(check, path, node, missing)
+        return
+    if node is None:
+        return
+    span = check.span(node)
+    if validator == "type":
+        _wrong_type(check, path, field, node, error)
+    elif field == "endpoint":
+        if error.instance == "":
+            check.emit(
+                "RM001", "no value set for RegistryMirrorConfiguration.Endpoint", span, where
+            )
+        else:
+            _endpoint(check, node, str(error.instance))
+    elif field == "port":
+        check.emit(
+            "RM002",
+            f"registry mirror port {error.instance} is invalid, please provide a valid port",
+            span,
+            where,
+        )
+    elif field == "registry":
+        if error.instance == "":
+            check.emit("RM003", "registry can't be set to empty in OCINamespaces", span, where)
+        else:
+            _registry(check, node, str(error.instance), where)
+    else:
+        check.emit("RM007", f"{field or 'value'}: {error.message}", span, where)
+    del key_node
+
+
+def _missing(check: Check, path: list[str | int], node: Node | None, missing: list[str]) -> None:
+    for name in missing:
+        if not path:
+            key = check.model.mirror_key
+            assert key is not None
+            present = get_item(check.model.mirror, name, fold_case=True)
+            if present is not None and not is_null(present[1]):
+                continue
+            target = present[0] if present is not None else key
+            check.emit(
+                "RM001",
+                "no value set for RegistryMirrorConfiguration.Endpoint",
+                check.span(target),
+                pointer(name),
+            )
+            continue
+        if node is None:
+            continue
+        present = get_item(node, name, fold_case=True)
+        first_key = present[0] if present else _first_key(node)
+        span = check.span(first_key) if first_key is not None else check.span(node)
+        where = pointer(*path, name)
+        if name == "registry":
+            check.emit("RM003", "registry can't be set to empty in OCINamespaces", span, where)
+        else:
+            check.emit(
+                "RM029",
+                f'this ociNamespaces entry has no "{name}": the CRD requires it, so kubectl and '
+                'GitOps reject the Cluster (the eksctl CLI treats it as ""); write '
+                f'{name}: "" to map to the root of the mirror',
+                span,
+                where,
+                _add_key_fix(check, node, name),
+            )
+
+
+def _add_key_fix(check: Check, node: Node, name: str) -> Fix | None:
+    """Add ``name: ""`` as the last key of a block mapping, at its keys' column.
+
+    Safe: the eksctl CLI already reads a missing namespace as "", so nothing changes for it.
+    """
+    if not isinstance(node, MappingNode) or node.flow_style is not False or not node.value:
+        return None
+    first = check.span(node.value[0][0])
+    last = check.span(node.value[-1][1])
+    after = check.line(last.end.line)[last.end.column :].strip()
+    if after and not after.startswith("#"):
+        return None
+    text = " " * first.start.column + f'{name}: ""'
+    return Fix(f'Add {name}: ""', (check.insert_line_after(last.end.line, text),), safe=True)
+
+
+def _first_key(node: Node) -> ScalarNode | None:
+    for key, _ in items(node):
+        return key
+    return None
+
+
+def _json_type(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "object"
+    if isinstance(node, SequenceNode):
+        return "array"
+    value = scalar_value(node) if isinstance(node, ScalarNode) else None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"
+
+
+def _wrong_type(
+    check: Check, path: list[str | int], field: str, node: Node, error: ValidationError
+) -> None:
+    where = pointer(*path)
+    span = check.span(node)
+    expected = str(error.validator_value)
+    value = scalar_value(node) if isinstance(node, ScalarNode) else None
+    if (
+        field == "port"
+        and isinstance(node, ScalarNode)
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+    ):
+        _integer_port(check, node, value, where)
+        return
+    schema_path = tuple(p for p in path if isinstance(p, str))
+    struct = _GO_STRUCT.get(schema_path[:-1], "OCINamespace")
+    dotted = ".".join(["spec.registryMirrorConfiguration", *schema_path])
+    go_type = _GO_TYPES.get(expected, expected)
+    message = (
+        f"json: cannot unmarshal {_json_type(node)} into Go struct field "
+        f"{struct}.{dotted} of type {go_type}"
+    )
+    fix = None
+    if expected == "boolean" and isinstance(node, ScalarNode) and isinstance(value, str):
+        word = _BOOL_WORDS.get(value.strip().lower())
+        if word is not None:
+            fix = Fix(f"Write {word} without quotes", (check.replace(node, word),), safe=True)
+            message += f": write {word} without quotes"
+    elif expected == "string" and isinstance(node, ScalarNode):
+        message = (
+            f"{field} is a YAML {_json_type(node)}: the eksctl CLI turns it into a string but "
+            "the CRD type is string, so kubectl and GitOps reject it; quote it"
+        )
+        fix = Fix(f"Quote {field}", (check.replace(node, quote_like_double(node.value)),))
+    check.emit("RM007", message, span, where, fix)
+
+
+def quote_like_double(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _integer_port(check: Check, node: ScalarNode, value: int, where: str) -> None:
+    written = node.value
+    decimal = written.lstrip("+").isdigit() and not (len(written) > 1 and written.startswith("0"))
+    if decimal:
+        message = (
+            f"port is written as the YAML integer {written}: the CRD type is string, so kubectl "
+            f'and GitOps reject it (only the eksctl CLI converts it); quote it: "{written}"'
+        )
+        fix = Fix(f'Quote the port: "{written}"', (check.replace(node, f'"{written}"'),), safe=True)
+    else:
+        message = (
+            f"port {written} is read by YAML 1.1 as the integer {value} "
+            "(octal, hex or sexagesimal),"
+            f' so EKS-A would use port "{value}"; quote it: "{written}"'
+        )
+        fix = Fix(
+            f'Quote the port: "{written}"', (check.replace(node, f'"{written}"'),), safe=False
+        )
+    check.emit("RM008", message, check.span(node), where, fix)
+    if not 1 <= value <= 65535:
+        check.emit(
+            "RM002",
+            f"registry mirror port {value} is invalid, please provide a valid port",
+            check.span(node),
+            where,
+        )
+
+
+def _endpoint(check: Check, node: Node, value: str) -> None:
+    parts = parse_host(value)
+    where = pointer("endpoint")
+    if parts.ok or not isinstance(node, ScalarNode):
+        check.emit(
+            "RM009",
+            f'endpoint "{value}" is not a bare hostname or IP address',
+            check.span(node),
+            where,
+        )
+        return
+    mirror = check.model.mirror
+    port_pair = get_item(mirror, "port", fold_case=True)
+    port_value = (
+        ""
+        if port_pair is None
+        else str(scalar_value(port_pair[1]) if isinstance(port_pair[1], ScalarNode) else "")
+    )
+    if is_placeholder(port_value):
+        port_value = ""  # RM032 reports it; show what EKS-A builds once the port is given
+    built = join_host_port(value, port_value or "443")
+    message = (
+        f"endpoint must be a bare hostname or IP address, without {describe(parts.problems)}: "
+        f'EKS-A joins it with the port into "{built}", which containerd cannot pull from'
+    )
+    edits = [check.replace(node, quote_like(node, parts.host))]
+    safe = not parts.path.strip("/")
+    title = f'Use the bare host "{parts.host}"'
+    if parts.port:
+        if port_pair is None:
+            indent = " " * check.span(get_item(mirror, "endpoint", fold_case=True)[0]).start.column  # type: ignore[index]
+            edits.append(
+                check.insert_line_after(check.span(node).end.line, f'{indent}port: "{parts.port}"')
+            )
+            title += f' and move port {parts.port} to "port"'
+        elif port_value.lstrip("+0") != parts.port.lstrip("+0"):
+            edits.append(check.replace(port_pair[1], f'"{parts.port}"'))
+            title += f' and set port to "{parts.port}"'
+            safe = False
+    fix = Fix(title, tuple(edits), safe=safe)
+    check.emit("RM009", message, check.span(node), where, fix)
+
+
+def _registry(check: Check, node: Node, value: str, where: str) -> None:
+    parts = parse_host(value, allow_port=True)
+    if not isinstance(node, ScalarNode) or parts.ok:
+        check.emit(
+            "RM012",
+            f'registry "{value}" must be a bare host or host:port, as in image names',
+            check.span(node),
+            where,
+        )
+        return
+    fix = Fix(
+        f'Use "{parts.host}"',
+        (TextEdit(check.span(node), quote_like(node, parts.host)),),
+        safe=not parts.path.strip("/"),
+    )
+    check.emit(
+        "RM012",
+        f"registry must be a bare host or host:port, without {describe(parts.problems)}: EKS-A "
+        "matches it against the host of each image name, so this entry mirrors nothing",
+        check.span(node),
+        where,
+        fix,
+    )
