@@ -15,6 +15,11 @@ DEFAULT_PORT = "443"
 PUBLIC_ECR = "public.ecr.aws"
 
 
+def join_host_port(host: str, port: str | int) -> str:
+    """Go's ``net.JoinHostPort``: a host containing ``:`` (an IPv6 literal) is bracketed."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 @dataclass(frozen=True)
 class OCINamespace:
     """One ``ociNamespaces`` entry: upstream registry → namespace in the mirror."""
@@ -48,8 +53,7 @@ class MirrorConfig:
     @property
     def base_registry(self) -> str:
         """``net.JoinHostPort(endpoint, port)``: a host containing ``:`` (IPv6) is bracketed."""
-        host = f"[{self.endpoint}]" if ":" in self.endpoint else self.endpoint
-        return f"{host}:{self.port}"
+        return join_host_port(self.endpoint, self.port)
 
     def namespaced_registry_map(self) -> dict[str, str]:
         """EKS-A's ``NamespacedRegistryMap``: upstream registry → ``base[/namespace]``.

@@ -24,10 +24,3 @@ class Span:
 
     start: Position
     end: Position
-
-    @staticmethod
-    def of(line: int, column: int, end_line: int, end_column: int) -> Span:
-        return Span(Position(line, column), Position(end_line, end_column))
-
-    def contains(self, pos: Position) -> bool:
-        return self.start <= pos <= self.end

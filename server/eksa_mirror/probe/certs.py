@@ -90,10 +90,6 @@ class CertInfo:
             signature_algorithm=getattr(oid, "_name", None) or oid.dotted_string,
         )
 
-    @classmethod
-    def from_der(cls, der: bytes) -> CertInfo:
-        return cls.from_cert(x509.load_der_x509_certificate(der))
-
     @property
     def names(self) -> str:
         """The names the certificate is valid for, as a reader wants them."""
@@ -122,17 +118,6 @@ class CertInfo:
             ):
                 return True
         return False
-
-
-def signed_by(leaf: x509.Certificate, ca: x509.Certificate) -> bool:
-    """``True`` if ``ca`` directly signed ``leaf`` (or is ``leaf``)."""
-    if leaf == ca:
-        return True
-    try:
-        leaf.verify_directly_issued_by(ca)
-    except Exception:  # InvalidSignature, ValueError (issuer mismatch), TypeError (key type)
-        return False
-    return True
 
 
 def when(moment: dt.datetime) -> str:

@@ -38,14 +38,13 @@ from dataclasses import dataclass, field, replace
 from cryptography import x509
 
 from eksa_mirror.core.eksa import releases
-from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig
+from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, join_host_port
 from eksa_mirror.probe import certs, chain, gotls, why
 from eksa_mirror.probe.net import (
     Deadline,
     NetError,
     Response,
     connect,
-    host_port,
     plain_http_status_line,
     probe_handshake,
     tls_wrap,
@@ -130,7 +129,7 @@ class _Run:
 
     @property
     def address(self) -> str:
-        return host_port(self.cfg.endpoint, self.port)
+        return join_host_port(self.cfg.endpoint, self.port)
 
     def add(
         self, name: str, status: Status, message: str, key: str, details: tuple[str, ...] = ()

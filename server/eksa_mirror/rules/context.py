@@ -134,9 +134,3 @@ def node_at(root: Node | None, path: list[str | int]) -> tuple[ScalarNode | None
                 return key, None
             key, node = pair
     return key, node
-
-
-def item_lines(check: Check, item: Node) -> tuple[int, int]:
-    """First and last line of a block sequence item (the ``-`` line to its last content)."""
-    span = check.span(item)
-    return span.start.line, span.end.line

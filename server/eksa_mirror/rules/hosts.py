@@ -67,20 +67,7 @@ def parse_host(value: str, *, allow_port: bool = False) -> HostParts:
     return parts
 
 
-def join_host_port(host: str, port: str) -> str:
-    """Go's ``net.JoinHostPort``: any host containing ``:`` is bracketed."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 def describe(problems: list[str]) -> str:
     if len(problems) == 1:
         return problems[0]
     return ", ".join(problems[:-1]) + " and " + problems[-1]
-
-
-def atoi_port(value: str) -> int | None:
-    """Go's ``strconv.Atoi`` plus EKS-A's range check: the port number, or None."""
-    if not re.fullmatch(r"[+-]?\d+", value):
-        return None
-    number = int(value)
-    return number if 1 <= number <= 65535 else None
