@@ -192,6 +192,17 @@ def scalar_value(node: ScalarNode) -> Any:
         return node.value
 
 
+def true_flag(mapping: Node | None, key: str) -> tuple[ScalarNode, ScalarNode] | None:
+    """The (key, value) of ``key`` in ``mapping`` when it is set to YAML ``true``, else None.
+
+    Keys match as Go's encoding/json matches them (case folded, the last one wins).
+    """
+    pair = get_item(mapping, key, fold_case=True)
+    if pair is not None and isinstance(pair[1], ScalarNode) and scalar_value(pair[1]) is True:
+        return pair[0], pair[1]
+    return None
+
+
 def is_string(node: Node | None) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _STR
 
@@ -213,10 +224,7 @@ def mirror_config(model: ClusterModel) -> MirrorConfig | None:
         return str(pair[1].value)
 
     def flag(key: str) -> bool:
-        pair = get_item(mirror, key, fold_case=True)
-        if pair is None or not isinstance(pair[1], ScalarNode):
-            return False
-        return scalar_value(pair[1]) is True
+        return true_flag(mirror, key) is not None
 
     namespaces: list[OCINamespace] = []
     pair = get_item(mirror, "ociNamespaces", fold_case=True)

@@ -38,7 +38,13 @@ from dataclasses import dataclass, field, replace
 from cryptography import x509
 
 from eksa_mirror.core.eksa import releases
-from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, join_host_port
+from eksa_mirror.core.mirror import (
+    CA_ENV,
+    PUBLIC_ECR,
+    MirrorConfig,
+    ca_from_env,
+    join_host_port,
+)
 from eksa_mirror.probe import certs, chain, gotls, why
 from eksa_mirror.probe.net import (
     Deadline,
@@ -54,7 +60,6 @@ from eksa_mirror.probe.parse import Broken, Challenge, clean, parse_challenge
 from eksa_mirror.probe.redact import Redactor
 from eksa_mirror.probe.report import CheckReport, CheckStep, ProjectResult, ProjectState, Status
 
-CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
 USERNAME_ENV = "REGISTRY_USERNAME"
 PASSWORD_ENV = "REGISTRY_PASSWORD"
 
@@ -214,17 +219,13 @@ def _ca_step(run: _Run) -> None:
     cfg = run.cfg
     content = cfg.ca_cert_content
     source = "caCertContent"
-    if not content and run.env.get(CA_ENV):
-        path = run.env[CA_ENV]
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                content = handle.read()
-        except OSError as exc:
-            run.add(
-                "ca", Status.FAIL, f"reading the cert file {path}: {exc.strerror}", "caCertContent"
-            )
+    env_ca = None if content else ca_from_env(run.env)
+    if env_ca is not None:
+        if env_ca.error:
+            message = f"reading the cert file {env_ca.path}: {env_ca.error}"
+            run.add("ca", Status.FAIL, message, "caCertContent")
             return
-        source = f"{CA_ENV} ({path})"
+        content, source = env_ca.content, f"{CA_ENV} ({env_ca.path})"
     if not content:
         if cfg.insecure_skip_verify:
             run.add(

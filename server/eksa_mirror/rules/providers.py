@@ -6,7 +6,7 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.mirror import PUBLIC_ECR
-from eksa_mirror.core.model import scalar_value
+from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, get_value, scalar_text
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.versions import target_of
@@ -26,10 +26,8 @@ _UNSUPPORTED = {
 
 
 def _true(check: Check, key: str) -> ScalarNode | None:
-    pair = get_item(check.model.mirror, key, fold_case=True)
-    if pair is not None and isinstance(pair[1], ScalarNode) and scalar_value(pair[1]) is True:
-        return pair[1]
-    return None
+    pair = true_flag(check.model.mirror, key)
+    return None if pair is None else pair[1]
 
 
 def check_providers(check: Check) -> None:
