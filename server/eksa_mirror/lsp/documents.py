@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
 
+from eksa_mirror.lsp import codec
+
 _AFTER_BREAK = re.compile(r"(?<=\r)(?!\n)|(?<=\n)")
 
 
@@ -57,14 +59,9 @@ class LspTextDocument(TextDocument):
         lines, starts = self._table()
         if position.line >= len(lines):
             return len(self.source)
-        before = starts[position.line]
         line = lines[position.line].rstrip("\r\n")
-        units = 0
-        for index, char in enumerate(line):
-            if units >= position.character:
-                return before + index
-            units += self.position_codec.client_num_units(char)
-        return before + len(line)
+        units_of = self.position_codec.client_num_units
+        return starts[position.line] + codec.index_at(line, position.character, units_of)
 
 
 class LspWorkspace(Workspace):

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 
 from cryptography import x509
 
+from eksa_mirror.core import pki
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.mirror import (
     CA_ENV,
@@ -240,12 +241,12 @@ def _ca_step(run: _Run) -> None:
             )
         return
     try:
-        cert = certs.first_pem_certificate(content)
-    except certs.CaError as exc:
+        cert = pki.first_certificate(content)
+    except pki.CertificateError as exc:
         run.add("ca", Status.FAIL, str(exc), "caCertContent")
         return
     details: tuple[str, ...] = ()
-    if certs.has_private_key(content):
+    if pki.has_private_key(content):
         details = ("caCertContent also contains a private key: remove it (it is not shown here)",)
     run.ca_cert = cert
     run.ca_pem = certs.pem_of(cert)
