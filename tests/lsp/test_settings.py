@@ -103,7 +103,7 @@ async def test_pull_clients_are_asked_to_refresh() -> None:
 
 BAD = [
     ({"ignore": "RM019"}, "eksaMirror.ignore"),
-    ({"severity": {"RM008": "loud"}}, "eksaMirror.severity.RM008"),
+    ({"severity": {"RM008": "loud"}}, "RM008: 'loud' is not one of error, warning"),
     ({"select": ["RM999"]}, "RM999"),
     ({"debounceMs": "fast"}, "eksaMirror.debounceMs"),
     ({"checkEnvironment": "yes"}, "eksaMirror.checkEnvironment"),
