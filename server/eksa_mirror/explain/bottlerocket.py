@@ -97,7 +97,23 @@ def bottlerocket_settings(
         ignored = tuple(sorted(r for r in mapping if r != PUBLIC_ECR))
         endpoint = to_api_endpoint(mapping.get(PUBLIC_ECR, ""), bare_v2=bare_v2)
         settings, creds = node_settings(cfg, {PUBLIC_ECR: endpoint} if endpoint else {}, version)
-        return BottlerocketSettings(provider, endpoint, (), ca, ignored, settings, creds)
+        return BottlerocketSettings(
+            provider=provider,
+            endpoint=endpoint,
+            mirrors=(),
+            ca_cert=ca,
+            ignored=ignored,
+            settings=settings,
+            credentials=creds,
+        )
     mirrors = tuple(sorted((r, to_api_endpoint(m, bare_v2=bare_v2)) for r, m in mapping.items()))
     settings, creds = node_settings(cfg, dict(mirrors), version)
-    return BottlerocketSettings(provider, None, mirrors, ca, (), settings, creds)
+    return BottlerocketSettings(
+        provider=provider,
+        endpoint=None,
+        mirrors=mirrors,
+        ca_cert=ca,
+        ignored=(),
+        settings=settings,
+        credentials=creds,
+    )

@@ -454,14 +454,14 @@ def _name_failure(run: _Run, error: NetError) -> tuple[str, str, tuple[str, ...]
             intermediates = tuple(parsed[1:])
     now = dt.datetime.now(dt.timezone.utc)
     context = why.Context(
-        run.cfg.endpoint,
-        error.verify_code,
-        error.detail,
-        run.leaf_cert,
-        intermediates,
-        run.ca_cert,
-        run.ca_label,
-        now,
+        endpoint=run.cfg.endpoint,
+        code=error.verify_code,
+        detail=error.detail,
+        leaf=run.leaf_cert,
+        intermediates=intermediates,
+        ca=run.ca_cert,
+        ca_label=run.ca_label,
+        now=now,
     )
     key, message = why.explain(context)
     trusted = run.ca_cert is not None and run.leaf_cert == run.ca_cert
