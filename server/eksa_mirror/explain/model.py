@@ -94,7 +94,7 @@ class EtcdNodes:
     commands: tuple[str, ...]
     #: Bottlerocket etcd settings (TOML); "" when not Bottlerocket.
     bottlerocket_settings: str
-    #: What the reference could not establish about these files.
+    #: What could not be established about these files from the EKS-A sources.
     caveat: str
 
 
