@@ -36,7 +36,7 @@ __all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
 #: Texts longer than this are not analysed: a clear finding instead of a long freeze in
 #: the editor. Analysis runs at about 3 MB/s on dense Cluster documents, so the limit keeps
 #: the worst case near two seconds; a real cluster spec is a few kilobytes, rarely 100 KB.
-#: The command line refuses files over ``cli.validate.MAX_FILE_BYTES`` before reading them.
+#: The command line refuses files over ``cli.files.MAX_FILE_BYTES`` before reading them.
 MAX_TEXT_CHARS = 5_000_000
 #: Lines are bounded too: the editor features work line by line.
 MAX_LINES = 200_000
