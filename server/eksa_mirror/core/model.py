@@ -13,10 +13,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.core.source import (
-    MAX_DEPTH,
-    NODE_BUDGET,
     Document,
     SourceFile,
     get_item,

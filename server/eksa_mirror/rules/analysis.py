@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from eksa_mirror.core.cache import gc_paused
 from eksa_mirror.core.findings import Finding, TextEdit
+from eksa_mirror.core.graph import NODE_BUDGET
 from eksa_mirror.core.model import ClusterModel, ExpansionError, clusters, load_source
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import (
     EKSA_GROUP,
-    NODE_BUDGET,
     Document,
     SourceFile,
-    gc_paused,
     normalize,
 )
 from eksa_mirror.rules.certificates import check_ca
@@ -64,7 +64,7 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
     """Analyse a whole (multi-document) YAML text."""
     # The cyclic GC would re-scan every live node again and again while a big file is
     # analysed (4x the cost per line at 200,000 lines); nodes are freed by reference
-    # counting, so the collector is paused for the call (see source.gc_paused).
+    # counting, so the collector is paused for the call (see core/cache.gc_paused).
     with gc_paused():
         return _analyze(text, options or Options())
 

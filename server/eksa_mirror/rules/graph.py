@@ -9,8 +9,9 @@ import re
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET, GraphProblem
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.core.source import MAX_DEPTH, NODE_BUDGET, GraphProblem, SourceFile
+from eksa_mirror.core.source import SourceFile
 from eksa_mirror.rules.context import Check, json_pointer
 
 #: An alias token: ``*`` at the start of a node (after space, a flow indicator or ``-``).
