@@ -1,29 +1,9 @@
 """``run_check``: does the configured registry mirror work for EKS Anywhere?
 
-The steps, in order (each becomes one ``CheckStep``):
-
-``config``       the mirror settings can be used at all (endpoint set, port valid);
-``ca``           which CA is used: ``caCertContent``, else the file named by
-                 ``EKSA_REGISTRY_MIRROR_CA``, else the system trust store;
-``connect``      TCP connection to ``endpoint:port``;
-``tls``          a TLS handshake with Go's client settings (``gotls``; plain HTTP on
-                 the port is named as such);
-``certificate``  the server certificate verifies against that CA as Go verifies it
-                 (a warning under insecureSkipVerify); ``why`` names the certificate
-                 at fault;
-``api``          ``GET /v2/`` answers like an OCI distribution registry;
-``auth``         with ``authenticate: true``, ``REGISTRY_USERNAME``/``REGISTRY_PASSWORD``
-                 log in through the scheme the registry announces;
-``projects``     the projects EKS Anywhere needs exist under the ``public.ecr.aws``
-                 mapping (``/v2/_catalog``), and each other mapped namespace has content.
-
-Only ``endpoint:port`` is contacted. Each network operation is bounded by ``timeout``
-and the whole check by ``deadline``; when the deadline passes, the remaining steps are
-reported as skipped. The registry's answers are parsed by ``parse`` (bounded, linear);
-an answer no step foresaw still ends as a failed step, never as an exception.
-Credentials are never sent over a connection whose certificate failed verification,
-and every message of the report passes through ``redact`` (the password, the Basic
-token and the bearer tokens received), whatever the registry echoed.
+Runs the steps of ``docs/check.md`` in order: ``config``, ``ca``, ``connect``, ``tls`` and
+``certificate`` here, ``api``, ``auth`` and ``projects`` in ``registry_steps``. Only
+``endpoint:port`` is contacted, every operation is bounded in time, an unforeseen answer is
+a failed step (never an exception), and every message passes through ``redact``.
 """
 
 from __future__ import annotations
