@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from eksa_mirror.core.eksa.providers import PROVIDERS
 from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.core.source import (
@@ -28,16 +29,6 @@ from eksa_mirror.core.source import (
 )
 
 MIRROR_KEY = "registryMirrorConfiguration"
-
-#: Datacenter kind → (machine config kind, OS family when ``osFamily`` is empty).
-PROVIDERS: dict[str, tuple[str, str]] = {
-    "VSphereDatacenterConfig": ("VSphereMachineConfig", "bottlerocket"),
-    "TinkerbellDatacenterConfig": ("TinkerbellMachineConfig", ""),
-    "NutanixDatacenterConfig": ("NutanixMachineConfig", "ubuntu"),
-    "SnowDatacenterConfig": ("SnowMachineConfig", ""),
-    "CloudStackDatacenterConfig": ("CloudStackMachineConfig", ""),
-    "DockerDatacenterConfig": ("", ""),
-}
 
 
 class ExpansionError(Exception):
@@ -108,7 +99,9 @@ def _cluster(
         (model.datacenter_kind, scalar_text(get_value(dc_ref, "name")))
     )
     model.eksa_version = scalar_text(get_value(spec, "eksaVersion"))
-    machine_kind, default_os = PROVIDERS.get(model.datacenter_kind, ("", ""))
+    provider = PROVIDERS.get(model.datacenter_kind)
+    machine_kind = provider.machine_kind if provider else ""
+    default_os = provider.default_os if provider else ""
     refs: list[tuple[str, Node | None]] = [
         (
             "controlPlane",

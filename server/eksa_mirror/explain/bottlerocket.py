@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY
 from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.model import (
-    BOTTLEROCKET_PUBLIC_ONLY,
     CA_B64_PLACEHOLDER,
     PASSWORD_PLACEHOLDER,
     USERNAME_PLACEHOLDER,

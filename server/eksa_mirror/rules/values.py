@@ -8,6 +8,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import gopath
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY
 from eksa_mirror.core.eksa.registries import CURATED_PACKAGES_LEGACY, REGIONAL_PACKAGES
 from eksa_mirror.core.findings import Fix, Severity
 from eksa_mirror.core.mirror import PUBLIC_ECR
@@ -213,7 +214,7 @@ def _core_mirror_effect(check: Check) -> str:
     if isinstance(get_value(model.spec, "externalEtcdConfiguration"), MappingNode):
         who.append("the external etcd machines")
     public_only = (
-        model.datacenter_kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
+        model.datacenter_kind in BOTTLEROCKET_PUBLIC_ONLY
         or target < releases.BOTTLEROCKET_MULTIPLE_OCI
     )
     if public_only and model.bottlerocket_machines():
