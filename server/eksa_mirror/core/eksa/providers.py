@@ -1,6 +1,6 @@
 """The EKS Anywhere providers, one row each: a Cluster's ``datacenterRef.kind``, the
 machine config kind it references, the OS family when ``osFamily`` is empty, its names in
-messages, and what its nodes get of the mirror (docs/rules.md: RM017, RM020, RM031).
+messages, and what its nodes get of the mirror (docs/rules.md: RM017, RM018, RM020).
 """
 
 from __future__ import annotations
