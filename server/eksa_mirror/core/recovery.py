@@ -56,8 +56,8 @@ _TOKEN_CONTEXTS = ("while scanning", "while parsing a flow")
 
 
 @dataclass(frozen=True)
-class Fault:
-    """One syntax problem at a position of the document (0-based), ``width`` characters."""
+class SyntaxProblem:
+    """Why a document could not be parsed: a position in it (0-based), ``width`` characters."""
 
     message: str
     line: int
@@ -100,7 +100,7 @@ def placeholder_lines(text: str) -> dict[int, tuple[int, int]]:
 
 
 def recover(text: str, compose: Compose, first: yaml.MarkedYAMLError) -> tuple[
-    list[Node], list[Fault]
+    list[Node], list[SyntaxProblem]
 ] | None:  # fmt: skip
     """The roots of ``text`` with its faulty lines masked, and one fault per masked line;
     ``None`` when the budget runs out first."""
@@ -109,7 +109,7 @@ def recover(text: str, compose: Compose, first: yaml.MarkedYAMLError) -> tuple[
     lines = text.split("\n")
     placeholders = placeholder_lines(text)
     budget = [MAX_PARSES]
-    faults: list[Fault] = []
+    faults: list[SyntaxProblem] = []
     error = _error(first)
     for _ in range(MAX_ROUNDS):
         found = _best_mask(lines, error, placeholders, compose, budget)
@@ -278,10 +278,10 @@ def _value_run_on(lines: list[str], line: int, depth: int, step: int) -> int | N
 
 def _fault(
     lines: list[str], line: int, error: _Error, placeholders: dict[int, tuple[int, int]]
-) -> Fault:
+) -> SyntaxProblem:
     if line in placeholders:
         column, width = placeholders[line]
-        return Fault(
+        return SyntaxProblem(
             f'"{lines[line].strip()[:width]}" is a placeholder from the EKS Anywhere '
             "documentation, not YAML: delete this line",
             line,
@@ -290,11 +290,11 @@ def _fault(
             held_nothing=True,
         )
     if line == error.line:
-        return Fault(error.message, error.line, error.column)
+        return SyntaxProblem(error.message, error.line, error.column)
     if line == _over_indented(lines, error):
         column = indent_of(lines[line])
         how = "deeper" if column > indent_of(lines[error.line]) else "less deep"
-        return Fault(
+        return SyntaxProblem(
             f"this line is indented {how} (column {column + 1}) than the lines after it at the "
             f"same level (column {indent_of(lines[error.line]) + 1}), so YAML fails at line "
             f"{error.line + 1}: {error.message}",
@@ -302,9 +302,9 @@ def _fault(
             column,
         )
     if line == error.context_line:
-        return Fault(error.message, line, error.context_column)
+        return SyntaxProblem(error.message, line, error.context_column)
     column = len(lines[line]) - len(lines[line].lstrip())
-    return Fault(
+    return SyntaxProblem(
         f"this line is not a key: value pair, so YAML reads it as text that runs on into line "
         f"{error.line + 1} and fails there: {error.message}",
         line,

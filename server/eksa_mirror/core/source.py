@@ -21,6 +21,7 @@ from eksa_mirror.core import recovery
 from eksa_mirror.core.cache import TextCache, gc_paused
 from eksa_mirror.core.graph import MAX_DEPTH, NodeGraph
 from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.core.recovery import SyntaxProblem
 
 
 def _libyaml_version() -> tuple[int, ...]:
@@ -49,20 +50,6 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 EKSA_GROUP = "anywhere.eks.amazonaws.com/"
-
-
-@dataclass(frozen=True)
-class SyntaxProblem:
-    """Why a document could not be parsed, at a position relative to the document."""
-
-    message: str
-    line: int
-    column: int
-    width: int = 1
-    #: In a recovered parse, the lines blanked for this problem (first, last), and whether
-    #: they held nothing (a documentation ``...``, a lone word being typed).
-    masked: tuple[int, int] = (0, -1)
-    held_nothing: bool = False
 
 
 @dataclass
@@ -228,10 +215,7 @@ def _parse(text: str) -> ParsedDocument:
         if EKSA_GROUP in text:
             recovered = recovery.recover(text, _compose, exc)
             if recovered is not None:
-                found = tuple(
-                    SyntaxProblem(f.message, f.line, f.column, f.width, f.masked, f.held_nothing)
-                    for f in recovered[1]
-                )
+                found = tuple(recovered[1])
                 return ParsedDocument(text, recovered[0], found[0], found)
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
