@@ -19,7 +19,6 @@ _BRACKETED = re.compile(r"^\[([^\]]*)\](?::(\d*))?$")
 class HostParts:
     """A host string taken apart: the bare host, an embedded port, and the problems seen."""
 
-    original: str
     host: str
     port: str = ""
     scheme: str = ""
@@ -33,7 +32,7 @@ class HostParts:
 
 def parse_host(value: str, *, allow_port: bool = False) -> HostParts:
     """Take a host apart. ``allow_port``: ``host:port`` is fine (``ociNamespaces[].registry``)."""
-    parts = HostParts(value, value)
+    parts = HostParts(value)
     text = value
     if text != text.strip():
         parts.problems.append("surrounding whitespace")
