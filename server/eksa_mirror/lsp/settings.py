@@ -189,6 +189,8 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
         return Settings(), [f"eksaMirror settings must be an object, not {type(raw).__name__}"]
     if isinstance(raw.get("eksaMirror"), dict):
         raw = raw["eksaMirror"]
+    # null is unset for the lists and the table (VS Code's default for ``select`` is null).
+    raw = {k: v for k, v in raw.items() if not (v is None and k in _PARTS)}
     errors: list[str] = []
     options = _structure(raw, Options, errors)
     settings = _structure(raw, Settings, errors)
