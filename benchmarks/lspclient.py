@@ -14,7 +14,7 @@ registration, progress creation), and timestamps every message on arrival with
     pub = await client.wait_publish(uri, index=0, timeout=30)
 
 Ideas (framing, settings lookup, stale-publish handling) adapted from
-shared/tools/lspprobe.py; this is a smaller library, not a CLI.
+an LSP probe tool; this is a smaller library, not a CLI.
 """
 
 from __future__ import annotations

@@ -16,12 +16,14 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def edit(line: int, col: int, end_line: int, end_col: int, text: str) -> TextEdit:
-    return TextEdit(Span.of(line, col, end_line, end_col), text)
+    return TextEdit(Span(Position(line, col), Position(end_line, end_col)), text)
 
 
 def finding(*edits: TextEdit, safe: bool = True, line: int = 0) -> Finding:
     fix = Fix("t", edits, safe=safe) if edits else None
-    return Finding("RM008", Severity.WARNING, "m", Span.of(line, 0, line, 1), "/p", fix)
+    return Finding(
+        "RM008", Severity.WARNING, "m", Span(Position(line, 0), Position(line, 1)), "/p", fix
+    )
 
 
 def test_offsets_clamp_to_the_line_and_the_text() -> None:

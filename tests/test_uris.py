@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 import pytest
 
+from eksa_mirror.cli.files import native
 from eksa_mirror.cli.main import main
-from eksa_mirror.cli.validate import native
 from eksa_mirror.core.uris import uri_to_path
 from eksa_mirror.rules.analysis import Options
 from eksa_mirror.rules.upgrade import GitBaseline, editor_findings

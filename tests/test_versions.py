@@ -263,14 +263,14 @@ def test_hover_uses_spec_eksa_version() -> None:
 def test_settings_pass_the_release_and_check_it() -> None:
     settings, errors = parse_settings({"eksaVersion": "v0.12.0", "upgradeDiff": "git"})
     assert errors == []
-    assert settings.options().eksa_version == "v0.12.0"
+    assert settings.options.eksa_version == "v0.12.0"
     assert settings.upgrade_diff == "git"
     settings, errors = parse_settings({"eksaVersion": "twelve", "upgradeDiff": "svn"})
-    assert settings.options().eksa_version == ""
+    assert settings.options.eksa_version == ""
     assert settings.upgrade_diff == "off"
     assert errors == [
-        "eksaMirror.eksaVersion: 'twelve' is not a release like \"v0.20.0\"",
-        'eksaMirror.upgradeDiff must be "off" or "git"',
+        "'twelve' is not a release like \"v0.20.0\" @ eksaMirror.eksaVersion",
+        'must be "off" or "git" @ eksaMirror.upgradeDiff',
     ]
 
 

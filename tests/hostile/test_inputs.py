@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from eksa_mirror.cli.files import MAX_FILE_BYTES
 from eksa_mirror.cli.main import main
-from eksa_mirror.cli.validate import MAX_FILE_BYTES
 from eksa_mirror.core import source
 from eksa_mirror.core.model import MAX_DEPTH, NODE_BUDGET, load_mirror_config
 from eksa_mirror.editor.completion import complete

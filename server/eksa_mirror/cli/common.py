@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
     from eksa_mirror.core.mirror import MirrorConfig
 
-CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_CANNOT_RUN = 2

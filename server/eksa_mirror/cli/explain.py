@@ -9,10 +9,8 @@ import argparse
 import os
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 from eksa_mirror.cli.common import (
-    CA_ENV,
     EXIT_OK,
     CliError,
     can_encode,
@@ -21,6 +19,7 @@ from eksa_mirror.cli.common import (
     load_config,
     print_json,
 )
+from eksa_mirror.core.mirror import CA_ENV, ca_from_env
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,15 +55,13 @@ def run_explain_command(args: argparse.Namespace) -> int:
     except CliError as exc:
         return fail("explain", str(exc))
     ca_from = ""
-    ca_path = os.environ.get(CA_ENV, "")
-    if not cfg.ca_cert_content and ca_path:
+    env_ca = None if cfg.ca_cert_content else ca_from_env(os.environ)
+    if env_ca is not None:
         # EKS-A's defaulting: the variable names a file whose content becomes caCertContent.
-        try:
-            content = Path(ca_path).read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            return fail("explain", f"reading the cert file {ca_path}: {exc.strerror}")
-        cfg = replace(cfg, ca_cert_content=content)
-        ca_from = f"{CA_ENV}={ca_path}"
+        if env_ca.error:
+            return fail("explain", f"reading the cert file {env_ca.path}: {env_ca.error}")
+        cfg = replace(cfg, ca_cert_content=env_ca.content)
+        ca_from = f"{CA_ENV}={env_ca.path}"
     from eksa_mirror.core.eksa.releases import target_release
 
     target = target_release(cfg.eksa_version, args.eksa_version or "")

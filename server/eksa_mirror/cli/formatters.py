@@ -88,8 +88,8 @@ def _uri(file: str) -> str:
     return quote(file.replace("\\", "/"), safe="/")
 
 
-def sarif(results: list[FileFinding]) -> str:
-    rules = [
+def _sarif_rules() -> list[dict[str, Any]]:
+    return [
         {
             "id": code,
             "name": r.name,
@@ -99,49 +99,44 @@ def sarif(results: list[FileFinding]) -> str:
         }
         for code, r in sorted(RULES.items())
     ]
+
+
+def _sarif_result(r: FileFinding, index: dict[str, int]) -> dict[str, Any]:
+    d = r.as_dict()
+    region = {
+        "startLine": d["line"],
+        "startColumn": d["column"],
+        "endLine": d["endLine"],
+        "endColumn": d["endColumn"],
+    }
+    location = {"artifactLocation": {"uri": _uri(r.file)}, "region": region}
+    return {
+        "ruleId": r.finding.code,
+        "ruleIndex": index[r.finding.code],
+        "level": _SARIF[r.finding.severity],
+        "message": {"text": r.finding.message},
+        "locations": [{"physicalLocation": location}],
+    }
+
+
+def sarif(results: list[FileFinding]) -> str:
     index = {code: i for i, code in enumerate(sorted(RULES))}
-    sarif_results = []
-    for r in results:
-        d = r.as_dict()
-        sarif_results.append(
-            {
-                "ruleId": r.finding.code,
-                "ruleIndex": index[r.finding.code],
-                "level": _SARIF[r.finding.severity],
-                "message": {"text": r.finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": _uri(r.file)},
-                            "region": {
-                                "startLine": d["line"],
-                                "startColumn": d["column"],
-                                "endLine": d["endLine"],
-                                "endColumn": d["endColumn"],
-                            },
-                        }
-                    }
-                ],
-            }
-        )
+    driver = {
+        "name": "eksa-mirror",
+        "version": __version__,
+        "informationUri": "https://github.com/eksa-mirror/eksa-mirror",
+        "rules": _sarif_rules(),
+    }
+    run = {
+        "tool": {"driver": driver},
+        # Columns count code points, not the SARIF default of UTF-16 code units.
+        "columnKind": "unicodeCodePoints",
+        "results": [_sarif_result(r, index) for r in results],
+    }
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "eksa-mirror",
-                        "version": __version__,
-                        "informationUri": "https://github.com/eksa-mirror/eksa-mirror",
-                        "rules": rules,
-                    }
-                },
-                # Columns count code points, not the SARIF default of UTF-16 code units.
-                "columnKind": "unicodeCodePoints",
-                "results": sarif_results,
-            }
-        ],
+        "runs": [run],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 

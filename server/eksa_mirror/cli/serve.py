@@ -45,7 +45,7 @@ def run_serve(args: argparse.Namespace) -> int:
             return 2
         server.start_tcp(host or "127.0.0.1", int(port))
         return 0
-    from eksa_mirror.lsp.protocol import ResyncingReader
+    from eksa_mirror.lsp.reader import ResyncingReader
 
     stdout = sys.stdout.buffer
     stdin = ResyncingReader(sys.stdin.buffer)  # survives a wrong Content-Length

@@ -7,15 +7,13 @@ problems. Every problem is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
+from eksa_mirror.cli.files import UsageError, expand, read_text, write_atomic
 from eksa_mirror.cli.formatters import FORMATTERS, FileFinding
 from eksa_mirror.core.eksa.releases import LATEST, Target, parse_version, target_release
 from eksa_mirror.core.findings import Finding, Severity
@@ -25,17 +23,10 @@ from eksa_mirror.rules.config import ConfigCache, ConfigError, layered
 from eksa_mirror.rules.registry import RULES
 from eksa_mirror.rules.suppress import suppress_in
 
-#: Files larger than this are not analysed (a clear message instead of a long freeze).
-MAX_FILE_BYTES = 10 * 1024 * 1024
-
 #: From this many files on, files are checked in parallel worker processes (one per core,
 #: at most ``MAX_WORKERS``); below it, starting workers costs more than it saves.
 PARALLEL_FROM = 32
 MAX_WORKERS = 8
-
-
-class UsageError(Exception):
-    """A problem with the command line or a file: one line, exit code 2."""
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -92,7 +83,7 @@ def _release_option(args: argparse.Namespace) -> str:
     if args.against is not None:
         if len(args.paths) != 1 or args.paths[0] == args.against or Path(args.paths[0]).is_dir():
             raise UsageError("--against compares exactly one NEW file: validate --against OLD NEW")
-        args.against_text = _read(args.against)
+        args.against_text = read_text(args.against)
     args.targets = set()
     return str(args.eksa_version)
 
@@ -124,83 +115,6 @@ def _codes(value: str, flag: str) -> frozenset[str]:
 
 
 #: Folders never searched when a folder is given (version control, dependencies, caches).
-SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
-
-
-def native(raw: str, pathmod: ModuleType = os.path) -> str:
-    """A command-line path as printed: as given, with Windows' separators on Windows."""
-    return str(pathmod.normpath(raw)) if pathmod.sep == "\\" else raw
-
-
-def _files(raw: str) -> list[str]:
-    """The files one command-line path stands for: itself, or the YAML files under a folder."""
-    if raw == "-":
-        return [raw]
-    path = Path(raw)
-    if path.is_dir():
-        found: list[str] = []
-        for folder, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-            found.extend(
-                os.path.join(folder, n) for n in sorted(names) if n.endswith((".yaml", ".yml"))
-            )
-        return found
-    if path.exists():
-        return [native(raw)]
-    raise UsageError(f"{raw}: no such file or directory")
-
-
-def _read(name: str) -> str:
-    try:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            size = os.path.getsize(name)
-            if size > MAX_FILE_BYTES:
-                raise UsageError(
-                    f"{name}: file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
-                )
-            data = Path(name).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{name}: not UTF-8 (invalid byte at offset {exc.start})") from None
-
-
-def write_atomic(name: str, text: str) -> None:
-    """Write via a temporary file in the same folder and rename; the file mode is kept.
-
-    A symbolic link is followed: its target is rewritten and the link stays a link.
-    """
-    path = Path(os.path.realpath(name))
-    try:
-        info = path.stat()
-        mode = info.st_mode & 0o7777
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
-    if not os.access(path, os.W_OK):
-        raise UsageError(f"{name}: cannot write: permission denied")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
-            with contextlib.suppress(PermissionError):  # only root may give a file away
-                os.chown(tmp, info.st_uid, info.st_gid)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None
-
-
 #: Rounds of ``--fix``: a fix skipped because it overlapped another is applied next round.
 FIX_ROUNDS = 5
 
@@ -274,7 +188,7 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
     result = _FileResult("<stdin>" if name == "-" else name)
     options = options or job.options
     try:
-        text = _read(name)
+        text = read_text(name)
         if job.fix and name != "-":
             new, applied = fix_text(text, options, job.against_text)
             if new != text:
@@ -356,19 +270,7 @@ def _validate(args: argparse.Namespace) -> int:
     results: list[FileFinding] = []
     notes: list[str] = []
     files = 0
-    problems = 0
-    names: list[str] = []
-    explicit: set[str] = set()
-    for raw in args.paths:
-        try:
-            found = _files(raw)
-        except UsageError as exc:
-            _error(str(exc))
-            problems += 1
-            continue
-        names.extend(found)
-        if found == [raw]:
-            explicit.add("<stdin>" if raw == "-" else raw)
+    names, explicit, problems = _expand_all(args.paths)
     unparsed: list[str] = []
     names, per_file, bad = _configured(names, options)
     problems += bad
@@ -399,24 +301,52 @@ def _validate(args: argparse.Namespace) -> int:
     if fmt == "text" and not args.quiet:
         for note in notes:
             print(note)
-        skipped = ""
-        if unparsed:
-            skipped = (
-                f"; {len(unparsed)} file{'s' * (len(unparsed) != 1)} could not be parsed as YAML "
-                f"and {'were' if len(unparsed) != 1 else 'was'} not checked"
-                + ("" if args.verbose else " (--verbose lists them)")
-            )
-        print(
-            f"{files} file{'s' * (files != 1)} checked against {_target_text(args)}: "
-            f"{errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
-            + skipped
-        )
+        print(_summary(args, files, results, unparsed))
     sys.stdout.flush()
     if problems:
         return 2
     failed = errors > 0 or (args.strict and warnings > 0)
     return 1 if failed else 0
+
+
+def _expand_all(paths: list[str]) -> tuple[list[str], set[str], int]:
+    """The files the command-line paths stand for, those named one by one (their parse
+    problems are always shown), and how many paths could not be used."""
+    names: list[str] = []
+    explicit: set[str] = set()
+    problems = 0
+    for raw in paths:
+        try:
+            found = expand(raw)
+        except UsageError as exc:
+            _error(str(exc))
+            problems += 1
+            continue
+        names.extend(found)
+        if found == [raw]:
+            explicit.add("<stdin>" if raw == "-" else raw)
+    return names, explicit, problems
+
+
+def _summary(
+    args: argparse.Namespace, files: int, results: list[FileFinding], unparsed: list[str]
+) -> str:
+    """The last line of the text output: files checked, the target release, the counts."""
+    errors = sum(r.finding.severity is Severity.ERROR for r in results)
+    warnings = sum(r.finding.severity is Severity.WARNING for r in results)
+    skipped = ""
+    if unparsed:
+        skipped = (
+            f"; {len(unparsed)} file{'s' * (len(unparsed) != 1)} could not be parsed as YAML "
+            f"and {'were' if len(unparsed) != 1 else 'was'} not checked"
+            + ("" if args.verbose else " (--verbose lists them)")
+        )
+    return (
+        f"{files} file{'s' * (files != 1)} checked against {_target_text(args)}: "
+        f"{errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
+        + skipped
+    )
 
 
 def _configured(names: list[str], given: Options) -> tuple[list[str], list[Options], int]:

@@ -8,7 +8,7 @@ re-serialised. ``safe`` fixes are applied by ``validate --fix`` and by
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from eksa_mirror.core.positions import Span
 
@@ -20,13 +20,6 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
     INFORMATION = "information"
     HINT = "hint"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFORMATION: 2, Severity.HINT: 3}
 
 
 @dataclass(frozen=True)
@@ -59,7 +52,6 @@ class Finding:
     fix: Fix | None = None
     #: Index of the YAML document (0-based) in the file.
     document: int = 0
-    related: tuple[str, ...] = field(default=())
 
     def sort_key(self) -> tuple[int, int, str]:
         return (self.span.start.line, self.span.start.column, self.code)

@@ -7,12 +7,43 @@ families). ``explain`` and ``check`` work from it; the rules work from the YAML 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from eksa_mirror.core import gopath
 
 DEFAULT_PORT = "443"
 PUBLIC_ECR = "public.ecr.aws"
+#: Names the CA file ``eksctl anywhere`` reads when ``caCertContent`` is empty.
+CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
+
+
+@dataclass(frozen=True)
+class EnvCa:
+    """The file ``EKSA_REGISTRY_MIRROR_CA`` names: its content, or why it cannot be read."""
+
+    path: str
+    content: str = ""
+    #: The operating system's reason (``No such file or directory``), "" when read.
+    error: str = ""
+
+
+def ca_from_env(environ: Mapping[str, str]) -> EnvCa | None:
+    """Read the file ``EKSA_REGISTRY_MIRROR_CA`` names (None when the variable is unset)."""
+    path = environ.get(CA_ENV, "")
+    if not path:
+        return None
+    try:
+        content = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return EnvCa(path, error=exc.strerror or type(exc).__name__)
+    return EnvCa(path, content)
+
+
+def join_host_port(host: str, port: str | int) -> str:
+    """Go's ``net.JoinHostPort``: a host containing ``:`` (an IPv6 literal) is bracketed."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 @dataclass(frozen=True)
@@ -48,8 +79,7 @@ class MirrorConfig:
     @property
     def base_registry(self) -> str:
         """``net.JoinHostPort(endpoint, port)``: a host containing ``:`` (IPv6) is bracketed."""
-        host = f"[{self.endpoint}]" if ":" in self.endpoint else self.endpoint
-        return f"{host}:{self.port}"
+        return join_host_port(self.endpoint, self.port)
 
     def namespaced_registry_map(self) -> dict[str, str]:
         """EKS-A's ``NamespacedRegistryMap``: upstream registry → ``base[/namespace]``.

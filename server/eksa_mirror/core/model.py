@@ -13,10 +13,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from eksa_mirror.core.eksa.providers import PROVIDERS
+from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.core.source import (
-    MAX_DEPTH,
-    NODE_BUDGET,
     Document,
     SourceFile,
     get_item,
@@ -29,16 +29,6 @@ from eksa_mirror.core.source import (
 )
 
 MIRROR_KEY = "registryMirrorConfiguration"
-
-#: Datacenter kind → (machine config kind, OS family when ``osFamily`` is empty).
-PROVIDERS: dict[str, tuple[str, str]] = {
-    "VSphereDatacenterConfig": ("VSphereMachineConfig", "bottlerocket"),
-    "TinkerbellDatacenterConfig": ("TinkerbellMachineConfig", ""),
-    "NutanixDatacenterConfig": ("NutanixMachineConfig", "ubuntu"),
-    "SnowDatacenterConfig": ("SnowMachineConfig", ""),
-    "CloudStackDatacenterConfig": ("CloudStackMachineConfig", ""),
-    "DockerDatacenterConfig": ("", ""),
-}
 
 
 class ExpansionError(Exception):
@@ -109,7 +99,9 @@ def _cluster(
         (model.datacenter_kind, scalar_text(get_value(dc_ref, "name")))
     )
     model.eksa_version = scalar_text(get_value(spec, "eksaVersion"))
-    machine_kind, default_os = PROVIDERS.get(model.datacenter_kind, ("", ""))
+    provider = PROVIDERS.get(model.datacenter_kind)
+    machine_kind = provider.machine_kind if provider else ""
+    default_os = provider.default_os if provider else ""
     refs: list[tuple[str, Node | None]] = [
         (
             "controlPlane",
@@ -192,6 +184,17 @@ def scalar_value(node: ScalarNode) -> Any:
         return node.value
 
 
+def true_flag(mapping: Node | None, key: str) -> tuple[ScalarNode, ScalarNode] | None:
+    """The (key, value) of ``key`` in ``mapping`` when it is set to YAML ``true``, else None.
+
+    Keys match as Go's encoding/json matches them (case folded, the last one wins).
+    """
+    pair = get_item(mapping, key, fold_case=True)
+    if pair is not None and isinstance(pair[1], ScalarNode) and scalar_value(pair[1]) is True:
+        return pair[0], pair[1]
+    return None
+
+
 def is_string(node: Node | None) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _STR
 
@@ -213,10 +216,7 @@ def mirror_config(model: ClusterModel) -> MirrorConfig | None:
         return str(pair[1].value)
 
     def flag(key: str) -> bool:
-        pair = get_item(mirror, key, fold_case=True)
-        if pair is None or not isinstance(pair[1], ScalarNode):
-            return False
-        return scalar_value(pair[1]) is True
+        return true_flag(mirror, key) is not None
 
     namespaces: list[OCINamespace] = []
     pair = get_item(mirror, "ociNamespaces", fold_case=True)

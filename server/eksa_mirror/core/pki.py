@@ -69,6 +69,11 @@ def pem_blocks(value: str) -> list[PemBlock]:
     return blocks
 
 
+def has_private_key(text: str) -> bool:
+    """Whether a private key was pasted into the text (never echo such text back)."""
+    return "PRIVATE KEY-----" in text or any(block.is_private_key for block in pem_blocks(text))
+
+
 class CertificateError(ValueError):
     """The content is not usable by EKS-A; the message is EKS-A's wording."""
 

@@ -2,7 +2,7 @@
 
 Core positions are 0-based lines and 0-based *code point* columns, as PyYAML reports
 them. The language server converts them to UTF-16 in exactly one place
-(``eksa_mirror.lsp.convert``); the command line prints them 1-based.
+(``eksa_mirror.lsp.codec``); the command line prints them 1-based.
 """
 
 from __future__ import annotations
@@ -24,10 +24,3 @@ class Span:
 
     start: Position
     end: Position
-
-    @staticmethod
-    def of(line: int, column: int, end_line: int, end_column: int) -> Span:
-        return Span(Position(line, column), Position(end_line, end_column))
-
-    def contains(self, pos: Position) -> bool:
-        return self.start <= pos <= self.end

@@ -19,6 +19,24 @@ from dataclasses import dataclass, replace
 import yaml
 from yaml.nodes import Node
 
+from eksa_mirror.core.lines import (
+    bare_text,
+    blanked,
+    block_end,
+    indent_step,
+    is_item,
+    key_column,
+    open_quote,
+    parent_block_end,
+    run_above,
+)
+from eksa_mirror.core.lines import (
+    indent as indent_of,
+)
+from eksa_mirror.core.lines import (
+    live as is_live,
+)
+
 #: Lines masked at most per document: more syntax errors than this and nothing is recovered.
 MAX_ROUNDS = 6
 #: Parses at most per document (every candidate mask costs one).
@@ -27,15 +45,10 @@ MAX_PARSES = 40
 #: here, so the worst case (``MAX_PARSES`` parses) stays near one second. A Cluster document
 #: is a few thousand characters; a typical recovery takes one to five parses.
 MAX_CHARS = 100_000
-#: How many lines above the error a half-typed line is looked for, at most.
-LOOK_BACK_MAX = 50
 
 #: A line that is only a documentation ellipsis (with an optional comment after it).
 _PLACEHOLDER = re.compile(r"^([ \t]+)(\.\.\.|…)[ \t]*(?:#.*)?$")
 #: A value that starts with a quote: after ``key: ``, ``- `` or alone on its line.
-_QUOTED_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[^\s\"'#][^:#]*:\s+)?)([\"'])")
-_CLOSE_DOUBLE = re.compile(r'(?:[^"\\]|\\.)*"')
-_CLOSE_SINGLE = re.compile(r"(?:[^']|'')*'(?!')")
 #: A key with a value on its own line (``key: value``, ``- key: value``), not ``key:``.
 _INLINE_VALUE = re.compile(r"^\s*(?:-\s+)?[^\s#][^#]*?:[ \t]+[^\s#]")
 #: Contexts whose mark is the start of the faulty token (a quote, a bracket, a key).
@@ -43,8 +56,8 @@ _TOKEN_CONTEXTS = ("while scanning", "while parsing a flow")
 
 
 @dataclass(frozen=True)
-class Fault:
-    """One syntax problem at a position of the document (0-based), ``width`` characters."""
+class SyntaxProblem:
+    """Why a document could not be parsed: a position in it (0-based), ``width`` characters."""
 
     message: str
     line: int
@@ -87,7 +100,7 @@ def placeholder_lines(text: str) -> dict[int, tuple[int, int]]:
 
 
 def recover(text: str, compose: Compose, first: yaml.MarkedYAMLError) -> tuple[
-    list[Node], list[Fault]
+    list[Node], list[SyntaxProblem]
 ] | None:  # fmt: skip
     """The roots of ``text`` with its faulty lines masked, and one fault per masked line;
     ``None`` when the budget runs out first."""
@@ -96,7 +109,7 @@ def recover(text: str, compose: Compose, first: yaml.MarkedYAMLError) -> tuple[
     lines = text.split("\n")
     placeholders = placeholder_lines(text)
     budget = [MAX_PARSES]
-    faults: list[Fault] = []
+    faults: list[SyntaxProblem] = []
     error = _error(first)
     for _ in range(MAX_ROUNDS):
         found = _best_mask(lines, error, placeholders, compose, budget)
@@ -106,7 +119,7 @@ def recover(text: str, compose: Compose, first: yaml.MarkedYAMLError) -> tuple[
         changed = [n for n, (a, b) in enumerate(zip(lines, masked, strict=True)) if a != b]
         fault = _fault(lines, line, error, placeholders)
         span = (changed[0], changed[-1]) if changed else (line, line)
-        typed = span == (line, line) and _bare_text(lines[line]) and ":" not in lines[line]
+        typed = span == (line, line) and bare_text(lines[line]) and ":" not in lines[line]
         faults.append(replace(fault, masked=span, held_nothing=fault.held_nothing or typed))
         lines = masked
         if isinstance(outcome, list):
@@ -144,13 +157,13 @@ def _masks(lines: list[str], n: int, error: _Error) -> list[list[str]]:
     block of lines under it (a broken key takes its children along), the line alone."""
     result = []
     text = lines[n]
-    indent = _indent(text)
+    indent = indent_of(text)
     columns = [
         column
         for at_line, column in (
             (error.context_line, error.context_column),
             (error.line, error.column),
-            (n, _open_quote(text)),
+            (n, open_quote(text)),
         )
         if at_line == n and column is not None and indent < column < len(text.rstrip())
     ]
@@ -160,123 +173,41 @@ def _masks(lines: list[str], n: int, error: _Error) -> list[list[str]]:
         # The line's own key colon: cut there, the key would run on into the value above.
         columns = [c for c in columns if c != error.column or n != error.line]
     for column in dict.fromkeys(columns):
-        result.append(_blanked(lines, n, n, column))
+        result.append(blanked(lines, n, n, column))
     # A key indented off the step keeps its children at the siblings' depth or deeper.
     off_step = n == _over_indented(lines, error) and error.line < len(lines)
-    depth = _indent(lines[error.line]) if off_step else None
-    last = _block_end(lines, n, depth)
-    alone = _blanked(lines, n, n, 0)
-    block = [_blanked(lines, n, last, 0)] if last > n else []
+    depth = indent_of(lines[error.line]) if off_step else None
+    last = block_end(lines, n, depth)
+    alone = blanked(lines, n, n, 0)
+    block = [blanked(lines, n, last, 0)] if last > n else []
     # A key with its value on the line rarely owns the lines below it: try it alone first.
     result.extend([alone, *block] if _INLINE_VALUE.match(text) else [*block, alone])
     if text.startswith("\t"):
         # A tab at column 0 also cuts a block scalar short (a CA, a script): its other lines
         # then fail one by one. Blank the rest of the value it was in.
-        rest = _parent_block_end(lines, n)
+        rest = parent_block_end(lines, n)
         if rest > n:
-            result.append(_blanked(lines, n, rest, 0))
+            result.append(blanked(lines, n, rest, 0))
     return result
-
-
-def _parent_block_end(lines: list[str], n: int) -> int:
-    """The last line after ``n`` that is deeper than the live line above ``n``."""
-    above = next((m for m in range(n - 1, -1, -1) if _live(lines, m)), None)
-    if above is None:
-        return n
-    depth = _indent(lines[above])
-    last = n
-    for m in range(n + 1, len(lines)):
-        if not lines[m].strip():
-            continue
-        if _indent(lines[m]) <= depth:
-            break
-        last = m
-    return last
-
-
-def _blanked(lines: list[str], first: int, last: int, column: int) -> list[str]:
-    masked = list(lines)
-    masked[first] = lines[first][:column] + _blank(lines[first][column:])
-    for n in range(first + 1, last + 1):
-        masked[n] = _blank(lines[n])
-    return masked
-
-
-def _key_column(line: str) -> int:
-    """Where the key of a line starts: after its indentation and any ``- `` of list items."""
-    column = _indent(line)
-    while line[column : column + 2] == "- ":
-        column += 2
-        column += len(line) - column - len(line[column:].lstrip(" "))
-    return column
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _block_end(lines: list[str], n: int, depth: int | None = None) -> int:
-    """The last line of the block under line ``n`` (``n`` if none).
-
-    The block is the lines at least as deep as the first line after it, when that one is
-    deeper than ``n`` (so an under-indented key takes its children along, not its siblings),
-    plus a list at the key's own depth.
-    ``depth`` instead: the lines deeper than it.
-    """
-    following = [m for m in range(n + 1, len(lines)) if _live(lines, m)]
-    if not following:
-        return n
-    if depth is not None:
-        return _deeper_than(lines, n, following, depth, items_too=False)
-    own = _indent(lines[n])
-    child = _indent(lines[following[0]])
-    if _is_item(lines[following[0]]) and child < own and lines[n].rstrip().endswith(":"):
-        # A key indented too deep, with its list at the depth where the key belongs.
-        return _deeper_than(lines, n, following, child, items_too=True)
-    if "\t" in lines[n][:own] or child <= own:
-        # A tab hides the depth; a shallower or equal next line is no child (but a list).
-        if "\t" in lines[n][:own]:
-            if not lines[n].split(" #")[0].rstrip().endswith(":") or child == 0:
-                return n
-            return _deeper_than(lines, n, following, child - 1, items_too=False)
-        return _deeper_than(lines, n, following, own, items_too=not _is_item(lines[n]))
-    return _deeper_than(lines, n, following, child - 1, items_too=False)
-
-
-def _is_item(line: str) -> bool:
-    return line.lstrip().startswith("-")
-
-
-def _deeper_than(
-    lines: list[str], n: int, following: list[int], depth: int, *, items_too: bool
-) -> int:
-    last = n
-    for m in following:
-        deeper = _indent(lines[m]) > depth
-        item = items_too and _indent(lines[m]) == depth and lines[m].lstrip()[:2] in ("- ", "-")
-        if not (deeper or item) or lines[m].startswith("---"):
-            break
-        last = m
-    return last
 
 
 def _candidates(
     lines: list[str], error: _Error, placeholders: dict[int, tuple[int, int]]
 ) -> list[int]:
     """Lines that may cause ``error``, most likely first."""
-    above = _run_above(lines, error.line)
-    ordered = [n for n in placeholders if n <= error.line and _live(lines, n)]
+    above = run_above(lines, error.line)
+    ordered = [n for n in placeholders if n <= error.line and is_live(lines, n)]
     ordered.sort(key=lambda n: error.line - n)
     # A quote left open runs on to the next quote, lines later: the error is far below it
     # (and often in the token that quote began, so this comes before the error's context).
     ordered.extend(
-        n for n in range(min(error.line, len(lines) - 1), -1, -1) if _open_quote(lines[n])
+        n for n in range(min(error.line, len(lines) - 1), -1, -1) if open_quote(lines[n])
     )
     if error.context_line is not None and error.context.startswith(_TOKEN_CONTEXTS):
         ordered.append(error.context_line)
     # A line without a colon (a half-typed key) runs into the next one as a multi-line text:
     # the earliest such line before the error is the cause (tried before the error's line).
-    ordered.extend(n for n in above if _bare_text(lines[n]))
+    ordered.extend(n for n in above if bare_text(lines[n]))
     # A block mapping takes its indentation from its first key: when that key is indented
     # deeper than the file's step, the error shows at the next sibling, and the cause is the key.
     deeper = _over_indented(lines, error)
@@ -286,7 +217,7 @@ def _candidates(
     seen: set[int] = set()
     result = []
     for n in ordered:
-        if n not in seen and 0 <= n < len(lines) and _live(lines, n):
+        if n not in seen and 0 <= n < len(lines) and is_live(lines, n):
             seen.add(n)
             result.append(n)
     return result
@@ -298,31 +229,31 @@ def _over_indented(lines: list[str], error: _Error) -> int | None:
     siblings, or a key that opened a mapping deeper than its siblings after it."""
     if error.line >= len(lines):
         return None
-    depth = _indent(lines[error.line])
-    step = _indent_step(lines, error.line)
+    depth = indent_of(lines[error.line])
+    step = indent_step(lines, error.line)
     if "mapping values are not allowed" in error.message:
         return _value_run_on(lines, error.line, depth, step)
     if not error.context.startswith("while parsing a block"):
         return None
     first = error.context_line
-    if first is not None and first < error.line and _indent(lines[first]) < depth:
+    if first is not None and first < error.line and indent_of(lines[first]) < depth:
         # The mapping's first key sits shallower than its siblings (`` a:`` then ``··b:``).
         parent = next(
-            (_key_column(lines[n]) for n in range(first - 1, -1, -1) if _live(lines, n)), None
+            (key_column(lines[n]) for n in range(first - 1, -1, -1) if is_live(lines, n)), None
         )
-        if parent is not None and depth - parent == step != _indent(lines[first]) - parent > 0:
+        if parent is not None and depth - parent == step != indent_of(lines[first]) - parent > 0:
             return first
-    live = [n for n in range(error.line - 1, -1, -1) if _live(lines, n)]
+    live = [n for n in range(error.line - 1, -1, -1) if is_live(lines, n)]
     for here, before in itertools.pairwise(live):
-        if _indent(lines[here]) <= depth:
+        if indent_of(lines[here]) <= depth:
             return None
-        parent = _key_column(lines[before])
-        if parent == depth and _is_item(lines[here]) and lines[before].rstrip().endswith(":"):
+        parent = key_column(lines[before])
+        if parent == depth and is_item(lines[here]) and lines[before].rstrip().endswith(":"):
             # ``key:`` then its list one off: at the key's depth or a step deeper is right.
-            return here if _indent(lines[here]) - parent not in (0, step) else None
+            return here if indent_of(lines[here]) - parent not in (0, step) else None
         if parent < depth:
             # The one that breaks the file's usual indentation step is the one at fault.
-            fits = depth - parent == step and _indent(lines[here]) - parent != step
+            fits = depth - parent == step and indent_of(lines[here]) - parent != step
             return here if fits else None
     return None
 
@@ -331,81 +262,26 @@ def _value_run_on(lines: list[str], line: int, depth: int, step: int) -> int | N
     """``··a: 1`` then ``···b:``: a key one off the step above a key on it; YAML reads the
     second line as more text of the first value and fails at its colon. The cause is the key
     off the step."""
-    live = [n for n in range(line - 1, -1, -1) if _live(lines, n)]
-    if not live or ":" not in lines[live[0]] or _indent(lines[live[0]]) >= depth:
+    live = [n for n in range(line - 1, -1, -1) if is_live(lines, n)]
+    if not live or ":" not in lines[live[0]] or indent_of(lines[live[0]]) >= depth:
         return None
     previous = live[0]
-    own = _indent(lines[previous])
-    parents = [_key_column(lines[n]) for n in live[1:] if _key_column(lines[n]) < own]
+    own = indent_of(lines[previous])
+    parents = [key_column(lines[n]) for n in live[1:] if key_column(lines[n]) < own]
     if not parents:
         return None
     parent = parents[0]
-    if depth - parent == step != _indent(lines[previous]) - parent:
+    if depth - parent == step != indent_of(lines[previous]) - parent:
         return previous
     return None
 
 
-def _indent_step(lines: list[str], around: int) -> int:
-    """The most common indentation step of the text (2 when it cannot tell), leaving out the
-    two lines around the error, which are the suspects."""
-    steps: dict[int, int] = {}
-    previous = 0
-    suspects = {around, max((n for n in range(around) if _live(lines, n)), default=-1)}
-    for number, line in enumerate(lines):
-        if number in suspects:
-            continue
-        if not line.strip() or line.lstrip().startswith("#") or "\t" in line[: _indent(line)]:
-            continue
-        here = _indent(line)
-        if here > previous:
-            steps[here - previous] = steps.get(here - previous, 0) + 1
-        previous = here
-    return max(steps, key=lambda s: steps[s]) if steps else 2
-
-
-def _run_above(lines: list[str], line: int) -> list[int]:
-    """The lines above ``line`` back to the first one indented no deeper than it (where a
-    multi-line text that the parser ran into ``line`` can have started), earliest first."""
-    if not 0 <= line < len(lines):
-        return []
-    depth = _indent(lines[line])
-    run = []
-    for n in range(line - 1, max(-1, line - LOOK_BACK_MAX - 1), -1):
-        if not _live(lines, n):
-            continue
-        run.append(n)
-        if _indent(lines[n]) <= depth:
-            break
-    return run[::-1]
-
-
-def _open_quote(line: str) -> int | None:
-    """The column of a quoted value that the line does not close, if any."""
-    match = _QUOTED_VALUE.match(line)
-    if match is None:
-        return None
-    quote, rest = match.group(2), line[match.end() :]
-    closed = _CLOSE_DOUBLE.match(rest) if quote == '"' else _CLOSE_SINGLE.match(rest)
-    return None if closed else match.start(2)
-
-
-def _bare_text(line: str) -> bool:
-    """A line of plain text that is neither a key nor a list item nor a flow collection."""
-    stripped = line.strip()
-    return ":" not in stripped and not stripped.startswith(("-", "#", "[", "{", '"', "'"))
-
-
-def _live(lines: list[str], n: int) -> bool:
-    stripped = lines[n].strip()
-    return bool(stripped) and not stripped.startswith("#")
-
-
 def _fault(
     lines: list[str], line: int, error: _Error, placeholders: dict[int, tuple[int, int]]
-) -> Fault:
+) -> SyntaxProblem:
     if line in placeholders:
         column, width = placeholders[line]
-        return Fault(
+        return SyntaxProblem(
             f'"{lines[line].strip()[:width]}" is a placeholder from the EKS Anywhere '
             "documentation, not YAML: delete this line",
             line,
@@ -414,31 +290,26 @@ def _fault(
             held_nothing=True,
         )
     if line == error.line:
-        return Fault(error.message, error.line, error.column)
+        return SyntaxProblem(error.message, error.line, error.column)
     if line == _over_indented(lines, error):
-        column = _indent(lines[line])
-        how = "deeper" if column > _indent(lines[error.line]) else "less deep"
-        return Fault(
+        column = indent_of(lines[line])
+        how = "deeper" if column > indent_of(lines[error.line]) else "less deep"
+        return SyntaxProblem(
             f"this line is indented {how} (column {column + 1}) than the lines after it at the "
-            f"same level (column {_indent(lines[error.line]) + 1}), so YAML fails at line "
+            f"same level (column {indent_of(lines[error.line]) + 1}), so YAML fails at line "
             f"{error.line + 1}: {error.message}",
             line,
             column,
         )
     if line == error.context_line:
-        return Fault(error.message, line, error.context_column)
+        return SyntaxProblem(error.message, line, error.context_column)
     column = len(lines[line]) - len(lines[line].lstrip())
-    return Fault(
+    return SyntaxProblem(
         f"this line is not a key: value pair, so YAML reads it as text that runs on into line "
         f"{error.line + 1} and fails there: {error.message}",
         line,
         column,
     )
-
-
-def _blank(line: str) -> str:
-    """The line with every character but a CR turned into a space (same length)."""
-    return re.sub(r"[^\r]", " ", line)
 
 
 def _try(compose: Compose, text: str) -> list[Node] | _Error:

@@ -56,11 +56,6 @@ def mirror_validator() -> Draft7Validator:
     return Draft7Validator(load(MIRROR_SCHEMA), registry=registry())
 
 
-@cache
-def cluster_validator() -> Draft7Validator:
-    return Draft7Validator(load(CLUSTER_SCHEMA), registry=registry())
-
-
 def property_schema(path: tuple[str, ...]) -> dict[str, Any] | None:
     """The mirror schema of a field, e.g. ``("ociNamespaces", "registry")``; ``()`` is the root.
 

@@ -8,13 +8,9 @@ line offset when it turns a node into a ``Span``.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,7 +18,10 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import recovery
+from eksa_mirror.core.cache import TextCache, gc_paused
+from eksa_mirror.core.graph import MAX_DEPTH, NodeGraph
 from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.core.recovery import SyntaxProblem
 
 
 def _libyaml_version() -> tuple[int, ...]:
@@ -51,34 +50,6 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 EKSA_GROUP = "anywhere.eks.amazonaws.com/"
-
-#: Cache size in documents. A 5,000-line file of 264 documents fits many times over.
-_CACHE_SIZE = 4096
-#: Cache size in characters of document text. Parsed nodes take about 20 bytes per
-#: character, so this holds the cache near 40 MB: an editing session caches a new text of
-#: the edited document at every keystroke, and 4,096 large Cluster documents are 200 MB.
-_CACHE_CHARS = 2_000_000
-
-#: How many nodes a document may expand to through aliases before it counts as an alias
-#: bomb. A real Cluster document has a few hundred nodes; a bomb has billions.
-NODE_BUDGET = 100_000
-#: How many levels a mirror section may nest. A valid one nests 3 levels; the checks walk
-#: nodes recursively, and Python's recursion limit (1,000 frames) must never be reached.
-MAX_DEPTH = 100
-
-
-@dataclass(frozen=True)
-class SyntaxProblem:
-    """Why a document could not be parsed, at a position relative to the document."""
-
-    message: str
-    line: int
-    column: int
-    width: int = 1
-    #: In a recovered parse, the lines blanked for this problem (first, last), and whether
-    #: they held nothing (a documentation ``...``, a lone word being typed).
-    masked: tuple[int, int] = (0, -1)
-    held_nothing: bool = False
 
 
 @dataclass
@@ -182,46 +153,6 @@ class SourceFile:
         return "\r\n" if "\r\n" in self.text else "\n"
 
 
-class _ParseCache:
-    """A small thread-safe LRU cache of parsed documents keyed by their text."""
-
-    def __init__(self, size: int, chars: int = _CACHE_CHARS) -> None:
-        self._size = size
-        self._chars = chars
-        self._held = 0  # characters of the cached texts
-        self._items: OrderedDict[str, ParsedDocument] = OrderedDict()
-        self._lock = threading.Lock()
-        self.misses = 0
-
-    def get(self, text: str) -> ParsedDocument:
-        with self._lock:
-            found = self._items.get(text)
-            if found is not None:
-                self._items.move_to_end(text)
-                return found
-        parsed = _parse(text)
-        with self._lock:
-            self.misses += 1
-            if text not in self._items:
-                self._held += len(text)
-            self._items[text] = parsed
-            while len(self._items) > 1 and (
-                len(self._items) > self._size or self._held > self._chars
-            ):
-                old, _ = self._items.popitem(last=False)
-                self._held -= len(old)
-        return parsed
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._held = 0
-            self.misses = 0
-
-
-PARSE_CACHE = _ParseCache(_CACHE_SIZE)
-
-
 def normalize(text: str) -> str:
     """Make PyYAML's line structure match the editor's, keeping every column in place.
 
@@ -262,24 +193,6 @@ def split(text: str) -> SourceFile:
     return source
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while documents are parsed and analysed.
-
-    Parsing creates millions of node objects and no reference cycles; with the collector
-    on, CPython walks the ever-growing set of live nodes again and again, and parsing a
-    200,000-line file costs 4x more per line than a 1,000-line one. Paused, it is linear.
-    The nodes that stay alive (the parse cache) are scanned once, at the next collection.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _is_preamble(chunk: str) -> bool:
     for raw in chunk.splitlines():
         stripped = raw.strip()
@@ -302,10 +215,7 @@ def _parse(text: str) -> ParsedDocument:
         if EKSA_GROUP in text:
             recovered = recovery.recover(text, _compose, exc)
             if recovered is not None:
-                found = tuple(
-                    SyntaxProblem(f.message, f.line, f.column, f.width, f.masked, f.held_nothing)
-                    for f in recovered[1]
-                )
+                found = tuple(recovered[1])
                 return ParsedDocument(text, recovered[0], found[0], found)
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
@@ -334,6 +244,10 @@ def _parse(text: str) -> ParsedDocument:
     return ParsedDocument(text, roots, None)
 
 
+#: The parsed documents of recent texts: an edit re-parses only the documents it touched.
+PARSE_CACHE: TextCache[ParsedDocument] = TextCache(_parse)
+
+
 def _compose(text: str) -> list[Node]:
     return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
 
@@ -360,115 +274,6 @@ def _too_deep(text: str) -> tuple[int, int]:
 
 def _clean(message: str) -> str:
     return " ".join(message.split())
-
-
-# --- the shape of a node graph: alias bombs, recursive aliases, deep nesting ---------------
-
-#: A step of a path: a mapping key, a sequence index, or ``None`` for a key node itself.
-Step = tuple[str | int | None, Node, ScalarNode | None]
-
-
-@dataclass(frozen=True)
-class GraphProblem:
-    """A node that makes a document unsafe to walk, with how to reach it from the start."""
-
-    kind: str  # "cycle", "expansion" or "depth"
-    node: Node
-    #: The mapping key whose value ``node`` is, if any.
-    key: ScalarNode | None
-    path: tuple[str | int, ...]
-
-
-def _children(node: Node) -> list[Step]:
-    if isinstance(node, MappingNode):
-        steps: list[Step] = []
-        for key, value in node.value:
-            label = key.value if isinstance(key, ScalarNode) else "?"
-            steps.append((None, key, None))
-            steps.append((label, value, key if isinstance(key, ScalarNode) else None))
-        return steps
-    if isinstance(node, SequenceNode):
-        return [(index, child, None) for index, child in enumerate(node.value)]
-    return []
-
-
-class NodeGraph:
-    """Sizes (nodes after alias expansion, capped at ``NODE_BUDGET + 1``) and depths of the
-    nodes of one document, memoised: an alias bomb costs its text, not its expansion.
-
-    PyYAML gives an alias the very node object of its anchor, so a document is a graph
-    that may share nodes and, through a recursive alias (``&a [*a]``), contain cycles.
-    Everything here is iterative.
-    """
-
-    def __init__(self) -> None:
-        self._size: dict[int, int] = {}
-        self._depth: dict[int, int] = {}
-
-    def problem(self, start: Node, *, max_depth: int | None = None) -> GraphProblem | None:
-        """The first cycle, expansion past ``NODE_BUDGET`` or (if given) nesting deeper than
-        ``max_depth`` levels below ``start``; ``None`` when it is safe to walk."""
-        cycle = self._measure(start)
-        if cycle is not None:
-            return cycle
-        if self._size[id(start)] > NODE_BUDGET:
-            return self._descend(start, lambda n: self._size[id(n)] > NODE_BUDGET, "expansion")
-        if max_depth is not None and self._depth[id(start)] > max_depth:
-            return self._deepest(start, max_depth)
-        return None
-
-    def _measure(self, start: Node) -> GraphProblem | None:
-        if id(start) in self._size:
-            return None
-        on_path = {id(start)}
-        stack: list[tuple[Node, Iterator[Step], str | int | None, ScalarNode | None]] = [
-            (start, iter(_children(start)), None, None)
-        ]
-        while stack:
-            node, pending, _, _ = stack[-1]
-            for label, child, key in pending:
-                if id(child) in self._size:
-                    continue
-                if id(child) in on_path:
-                    index = next(i for i, entry in enumerate(stack) if entry[0] is child)
-                    path = tuple(e[2] for e in stack[1 : index + 1] if e[2] is not None)
-                    return GraphProblem("cycle", child, stack[index][3], path)
-                on_path.add(id(child))
-                stack.append((child, iter(_children(child)), label, key))
-                break
-            else:
-                stack.pop()
-                on_path.discard(id(node))
-                kids = [child for _, child, _ in _children(node)]
-                self._size[id(node)] = min(
-                    NODE_BUDGET + 1, 1 + sum(self._size[id(c)] for c in kids)
-                )
-                nested = isinstance(node, (MappingNode, SequenceNode))
-                self._depth[id(node)] = int(nested) + max(
-                    (self._depth[id(c)] for c in kids), default=0
-                )
-        return None
-
-    def _descend(self, start: Node, bad: Callable[[Node], bool], kind: str) -> GraphProblem:
-        """Follow the first bad child down to the smallest bad node."""
-        node, key, path = start, None, list[str | int]()
-        while True:
-            step = next(((lb, c, k) for lb, c, k in _children(node) if bad(c)), None)
-            if step is None:
-                return GraphProblem(kind, node, key, tuple(path))
-            label, node, key = step
-            if label is not None:
-                path.append(label)
-
-    def _deepest(self, start: Node, max_depth: int) -> GraphProblem:
-        """The node ``max_depth`` levels below ``start`` on its deepest branch."""
-        node, key, path = start, None, list[str | int]()
-        for _ in range(max_depth):
-            deepest = max(self._depth[id(c)] for _, c, _ in _children(node))
-            label, node, key = next(s for s in _children(node) if self._depth[id(s[1])] == deepest)
-            if label is not None:
-                path.append(label)
-        return GraphProblem("depth", node, key, tuple(path))
 
 
 # --- node helpers -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ MIRROR = "registryMirrorConfiguration"
 _LEGACY_PACKAGES = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Candidate:
     """One completion item, independent of the protocol."""
 
@@ -106,10 +106,18 @@ def complete(lines: list[str], line: int, column: int) -> list[Candidate] | None
     if path == ["spec"] and cursor.mode == "key":
         if MIRROR in cursor.siblings or not MIRROR.lower().startswith(cursor.prefix.lower()):
             return []
-        return _key_names([
-            Candidate(MIRROR, "snippet", BLOCK_SNIPPET, "registry mirror block",
-                      schema_store.documentation(()), True, "0", cursor.word_start, end)
-        ], text, end)  # fmt: skip
+        block = Candidate(
+            label=MIRROR,
+            kind="snippet",
+            insert_text=BLOCK_SNIPPET,
+            detail="registry mirror block",
+            documentation=schema_store.documentation(()),
+            snippet=True,
+            sort_text="0",
+            replace_start=cursor.word_start,
+            replace_end=end,
+        )
+        return _key_names([block], text, end)
     if path[:2] != ["spec", MIRROR]:
         return []
     field_path = [p for p in path[2:] if p != ITEM]
@@ -147,40 +155,60 @@ def value_end(text: str, column: int) -> int:
     return column + len(rest.rstrip())
 
 
+def _item(
+    cursor: Cursor, end: int, label: str, kind: str, insert_text: str, *, snippet: bool = True
+) -> Candidate:
+    """A candidate that replaces the word under the cursor up to ``end``; the caller adds
+    the detail, documentation and sort text with ``replace``."""
+    return Candidate(
+        label=label,
+        kind=kind,
+        insert_text=insert_text,
+        snippet=snippet,
+        replace_start=cursor.word_start,
+        replace_end=end,
+    )
+
+
 def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> list[Candidate]:
+    oci = ("ociNamespaces",)
+    entry_doc = schema_store.documentation(oci)
     if field_path == []:
-        names = schema_store.property_names(())
         return [
-            Candidate(name, "property", KEY_SNIPPETS.get(name, f"{name}: $1"),
-                      _detail(()), schema_store.documentation((name,)), True,
-                      f"{i:02d}", cursor.word_start, end)
-            for i, name in enumerate(names)
+            replace(
+                _item(cursor, end, name, "property", KEY_SNIPPETS.get(name, f"{name}: $1")),
+                detail=_detail(()),
+                documentation=schema_store.documentation((name,)),
+                sort_text=f"{i:02d}",
+            )
+            for i, name in enumerate(schema_store.property_names(()))
             if name not in cursor.siblings
-        ]  # fmt: skip
+        ]
     if field_path == ["ociNamespaces"] and in_item:
         result = []
         if cursor.after_dash and not cursor.siblings:
+            entry = _item(cursor, end, "registry: public.ecr.aws", "snippet", ENTRY_SNIPPET)
             result.append(
-                Candidate("registry: public.ecr.aws", "snippet", ENTRY_SNIPPET,
-                          "ociNamespaces entry", schema_store.documentation(("ociNamespaces",)),
-                          True, "0", cursor.word_start, end)
-            )  # fmt: skip
-        for i, name in enumerate(schema_store.property_names(("ociNamespaces",))):
+                replace(entry, detail="ociNamespaces entry", documentation=entry_doc, sort_text="0")
+            )
+        for i, name in enumerate(schema_store.property_names(oci)):
             if name in cursor.siblings:
                 continue
+            text = f"{name}: ${{1}}" if name == "registry" else f'{name}: "${{1}}"'
             result.append(
-                Candidate(name, "property", f"{name}: ${{1}}" if name == "registry" else
-                          f'{name}: "${{1}}"', _detail(("ociNamespaces",)),
-                          schema_store.documentation(("ociNamespaces", name)), True,
-                          f"1{i}", cursor.word_start, end)
-            )  # fmt: skip
+                replace(
+                    _item(cursor, end, name, "property", text),
+                    detail=_detail(oci),
+                    documentation=schema_store.documentation((*oci, name)),
+                    sort_text=f"1{i}",
+                )
+            )
         return result
     if field_path == ["ociNamespaces"]:
+        entry = _item(cursor, end, "- registry: public.ecr.aws", "snippet", "- " + ENTRY_SNIPPET)
         return [
-            Candidate("- registry: public.ecr.aws", "snippet", "- " + ENTRY_SNIPPET,
-                "ociNamespaces entry",
-                schema_store.documentation(("ociNamespaces",)), True, "0", cursor.word_start, end)
-        ]  # fmt: skip
+            replace(entry, detail="ociNamespaces entry", documentation=entry_doc, sort_text="0")
+        ]
     return []
 
 
@@ -188,32 +216,34 @@ def _detail(path: tuple[str, ...]) -> str:
     return ".".join([MIRROR, *path])
 
 
-def _values(cursor: Cursor, field_path: list[str], end: int) -> list[Candidate]:
-    key = cursor.key
+def _value_choices(field_path: list[str], key: str) -> list[tuple[str, str, str]]:
+    """(text, detail, sort text) of each value offered for ``key``."""
     if field_path == [] and key in ("authenticate", "insecureSkipVerify"):
-        return [
-            Candidate(word, "value", word, "boolean", schema_store.documentation((key,)),
-                      False, str(i), cursor.word_start, end)
-            for i, word in enumerate(("true", "false") if key == "authenticate" else
-                                     ("false", "true"))
-        ]  # fmt: skip
+        words = ("true", "false") if key == "authenticate" else ("false", "true")
+        return [(word, "boolean", str(i)) for i, word in enumerate(words)]
     if field_path == [] and key == "port":
-        return [Candidate('"443"', "value", '"443"', "default HTTPS port",
-                          schema_store.documentation(("port",)), False, "0",
-                          cursor.word_start, end)]  # fmt: skip
+        return [('"443"', "default HTTPS port", "0")]
     if field_path == ["ociNamespaces"] and key == "registry":
         return [
-            Candidate(registry, "value", registry, detail,
-                      schema_store.documentation(("ociNamespaces", "registry")), False,
-                      f"{i:02d}", cursor.word_start, end)
+            (registry, detail, f"{i:02d}")
             for i, (registry, detail) in enumerate(known_registries())
-        ]  # fmt: skip
+        ]
     if field_path == ["ociNamespaces"] and key == "namespace":
         details = {"": "the root of the mirror", "eks-anywhere": "curated packages (docs)"}
-        return [
-            Candidate(f'"{ns}"', "value", f'"{ns}"', details[ns],
-                      schema_store.documentation(("ociNamespaces", "namespace")), False,
-                      str(i), cursor.word_start, end)
-            for i, ns in enumerate(DOC_NAMESPACES)
-        ]  # fmt: skip
+        return [(f'"{ns}"', details[ns], str(i)) for i, ns in enumerate(DOC_NAMESPACES)]
     return []
+
+
+def _values(cursor: Cursor, field_path: list[str], end: int) -> list[Candidate]:
+    key = cursor.key
+    choices = _value_choices(field_path, key)
+    documentation = schema_store.documentation((*field_path, key)) if choices else ""
+    return [
+        replace(
+            _item(cursor, end, text, "value", text, snippet=False),
+            detail=detail,
+            documentation=documentation,
+            sort_text=sort_text,
+        )
+        for text, detail, sort_text in choices
+    ]

@@ -99,15 +99,27 @@ def _on_line(before: str, text: str) -> Cursor | None:
     dash = _ONLY_DASH.match(before)
     if dash is not None:
         column = len(before)
-        return Cursor([], "key", "", column, key_column=column, after_dash=True,
-                      dash_column=len(dash.group("indent")))  # fmt: skip
+        return Cursor(
+            path=[],
+            mode="key",
+            prefix="",
+            word_start=column,
+            key_column=column,
+            after_dash=True,
+            dash_column=len(dash.group("indent")),
+        )
     typed = re.match(r"^(?P<indent> *)(?P<dash>- +)?(?P<word>[A-Za-z0-9_.-]*)$", before)
     if typed is not None:
         key_column = len(typed.group("indent")) + len(typed.group("dash") or "")
-        word = typed.group("word")
-        return Cursor([], "key", word, key_column, key_column=key_column,
-                      after_dash=bool(typed.group("dash")),
-                      dash_column=len(typed.group("indent")))  # fmt: skip
+        return Cursor(
+            path=[],
+            mode="key",
+            prefix=typed.group("word"),
+            word_start=key_column,
+            key_column=key_column,
+            after_dash=bool(typed.group("dash")),
+            dash_column=len(typed.group("indent")),
+        )
     match = _KEY_LINE.match(before)
     if match is not None and ":" in before:
         key_column = len(match.group("indent")) + len(match.group("dash") or "")
@@ -115,9 +127,16 @@ def _on_line(before: str, text: str) -> Cursor | None:
         word_start = len(before) - len(value)
         if value.startswith(("|", ">")):
             return None
-        return Cursor([], "value", value, word_start, key=_key(match),
-                      key_column=key_column, after_dash=bool(match.group("dash")),
-                      dash_column=len(match.group("indent")))  # fmt: skip
+        return Cursor(
+            path=[],
+            mode="value",
+            prefix=value,
+            word_start=word_start,
+            key=_key(match),
+            key_column=key_column,
+            after_dash=bool(match.group("dash")),
+            dash_column=len(match.group("indent")),
+        )
     return None
 
 

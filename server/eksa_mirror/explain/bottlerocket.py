@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY
 from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.model import (
-    BOTTLEROCKET_PUBLIC_ONLY,
     CA_B64_PLACEHOLDER,
     PASSWORD_PLACEHOLDER,
     USERNAME_PLACEHOLDER,
@@ -97,7 +97,23 @@ def bottlerocket_settings(
         ignored = tuple(sorted(r for r in mapping if r != PUBLIC_ECR))
         endpoint = to_api_endpoint(mapping.get(PUBLIC_ECR, ""), bare_v2=bare_v2)
         settings, creds = node_settings(cfg, {PUBLIC_ECR: endpoint} if endpoint else {}, version)
-        return BottlerocketSettings(provider, endpoint, (), ca, ignored, settings, creds)
+        return BottlerocketSettings(
+            provider=provider,
+            endpoint=endpoint,
+            mirrors=(),
+            ca_cert=ca,
+            ignored=ignored,
+            settings=settings,
+            credentials=creds,
+        )
     mirrors = tuple(sorted((r, to_api_endpoint(m, bare_v2=bare_v2)) for r, m in mapping.items()))
     settings, creds = node_settings(cfg, dict(mirrors), version)
-    return BottlerocketSettings(provider, None, mirrors, ca, (), settings, creds)
+    return BottlerocketSettings(
+        provider=provider,
+        endpoint=None,
+        mirrors=mirrors,
+        ca_cert=ca,
+        ignored=(),
+        settings=settings,
+        credentials=creds,
+    )

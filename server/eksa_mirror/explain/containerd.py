@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.providers import NO_AUTH_HEADER
 from eksa_mirror.core.mirror import MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.model import (
     AUTH_PLACEHOLDER,
@@ -24,7 +25,6 @@ from eksa_mirror.explain.model import (
     CRI,
     ENV_PASSWORD,
     ENV_USERNAME,
-    NO_AUTH_HEADER,
     NodeFile,
 )
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 from collections import Counter
 
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.providers import (
+    BOTTLEROCKET_PUBLIC_ONLY,
+    CONTAINERD_FAMILIES,
+    NO_AUTH_HEADER,
+)
 from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.bottlerocket import bottlerocket_settings
 from eksa_mirror.explain.containerd import containerd_files, credentials_rendered, pull_url
 from eksa_mirror.explain.etcd import etcd_nodes
 from eksa_mirror.explain.model import (
     CERTS_D,
-    CONTAINERD_FAMILIES,
-    NO_AUTH_HEADER,
     PROVIDER_NAMES,
     SECRET_NAME,
     SECRET_NAMESPACE,
@@ -79,7 +82,7 @@ def _broken_endpoint_note(cfg: MirrorConfig, version: releases.Version) -> str:
     shown = to_api_endpoint("", bare_v2=version >= releases.OVERRIDE_PATH_SINCE)
     where = "the external etcd mirror endpoint" if cfg.external_etcd else ""
     if "bottlerocket" in cfg.os_families and (
-        cfg.datacenter_kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
+        cfg.datacenter_kind in BOTTLEROCKET_PUBLIC_ONLY
         or version < releases.BOTTLEROCKET_MULTIPLE_OCI
     ):
         where = "the Bottlerocket" + (" and external etcd" if where else "") + " mirror endpoint"

@@ -96,4 +96,12 @@ def etcd_nodes(cfg: MirrorConfig, version: releases.Version | None = None) -> Et
         )
         commands = COMMANDS
     settings = _bottlerocket(cfg, endpoint, version) if family in ("bottlerocket", "") else ""
-    return EtcdNodes(endpoint, bool(cfg.ca_cert_content), family, files, commands, settings, CAVEAT)
+    return EtcdNodes(
+        endpoint=endpoint,
+        ca_cert=bool(cfg.ca_cert_content),
+        os_family=family,
+        files=files,
+        commands=commands,
+        bottlerocket_settings=settings,
+        caveat=CAVEAT,
+    )

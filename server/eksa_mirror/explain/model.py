@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eksa_mirror.core.eksa.providers import PROVIDERS
+
 CERTS_D = "/etc/containerd/certs.d"
 CONFIG_APPEND_PATH = "/etc/containerd/config_append.toml"
 CONFIG_APPEND = (
@@ -29,19 +31,7 @@ CA_B64_PLACEHOLDER = "<base64 of caCertContent>"
 ENV_USERNAME = "<REGISTRY_USERNAME>"
 ENV_PASSWORD = "<REGISTRY_PASSWORD>"
 
-PROVIDER_NAMES = {
-    "VSphereDatacenterConfig": "vSphere",
-    "TinkerbellDatacenterConfig": "Bare Metal (Tinkerbell)",
-    "NutanixDatacenterConfig": "Nutanix",
-    "SnowDatacenterConfig": "Snow",
-    "CloudStackDatacenterConfig": "CloudStack",
-    "DockerDatacenterConfig": "Docker",
-}
-#: Providers whose Ubuntu/RHEL containerd files carry no credentials.
-NO_AUTH_HEADER = frozenset({"SnowDatacenterConfig", "CloudStackDatacenterConfig"})
-#: Providers whose Bottlerocket nodes only get the public.ecr.aws mirror.
-BOTTLEROCKET_PUBLIC_ONLY = frozenset({"TinkerbellDatacenterConfig", "SnowDatacenterConfig"})
-CONTAINERD_FAMILIES = frozenset({"ubuntu", "redhat"})
+PROVIDER_NAMES = {kind: provider.title for kind, provider in PROVIDERS.items()}
 
 
 @dataclass(frozen=True)
@@ -94,7 +84,7 @@ class EtcdNodes:
     commands: tuple[str, ...]
     #: Bottlerocket etcd settings (TOML); "" when not Bottlerocket.
     bottlerocket_settings: str
-    #: What the reference could not establish about these files.
+    #: What could not be established about these files from the EKS-A sources.
     caveat: str
 
 

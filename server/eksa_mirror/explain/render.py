@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eksa_mirror.core.pki import has_private_key
 from eksa_mirror.explain.model import (
     PRE_KUBEADM_COMMANDS,
     PROVIDER_NAMES,
@@ -23,7 +24,7 @@ FORMAT_NAMES = {
 
 
 def shown_content(content: str) -> str:
-    if "PRIVATE KEY-----" in content:
+    if has_private_key(content):
         return "<caCertContent contains a private key: not shown>\n"
     return content
 

@@ -1,4 +1,4 @@
-"""The one place where core positions (code points) become LSP positions (UTF-16) and back.
+"""Core positions (code points) as LSP positions (``codec``: UTF-16 by default) and back.
 
 Also turns core objects (findings, fixes, completion candidates) into lsprotocol types.
 """
@@ -12,6 +12,7 @@ from lsprotocol import types
 from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.editor.completion import Candidate, indent_continuation, plain_text
+from eksa_mirror.lsp import codec
 from eksa_mirror.rules.registry import rule
 
 SOURCE = "eksa-mirror"
@@ -39,11 +40,7 @@ class Lines:
         return self.lines[index] if 0 <= index < len(self.lines) else ""
 
     def _units(self, text: str) -> int:
-        if self.encoding == "utf-32":
-            return len(text)
-        if self.encoding == "utf-8":
-            return len(text.encode("utf-8", "surrogatepass"))
-        return len(text.encode("utf-16-le", "surrogatepass")) // 2
+        return codec.units(text, self.encoding)
 
     def to_lsp(self, pos: Position) -> types.Position:
         line = self._line(pos.line)
@@ -52,13 +49,7 @@ class Lines:
     def to_core(self, pos: types.Position) -> Position:
         """A client position in the client's units, clamped to the text, as a code point."""
         line_no = min(max(pos.line, 0), max(len(self.lines) - 1, 0))
-        line = self._line(line_no)
-        units = 0
-        for index, char in enumerate(line):
-            if units >= pos.character:
-                return Position(line_no, index)
-            units += self._units(char)
-        return Position(line_no, len(line))
+        return Position(line_no, codec.index_at(self._line(line_no), pos.character, self._units))
 
     def range(self, span: Span) -> types.Range:
         return types.Range(self.to_lsp(span.start), self.to_lsp(span.end))

@@ -1,8 +1,10 @@
 """Open documents whose lines end where LSP says they do: at CR LF, CR or LF only.
 
-pygls splits a document with ``str.splitlines``, which also breaks at U+2028, U+2029,
-NEL, form feed and a few control characters. An incremental change after such a
-character then lands on the wrong line and the server's copy drifts from the editor's.
+Upstream behaviour corrected (pygls 2.1, ``TextDocument.lines`` and
+``_apply_incremental_change``, ``Workspace._create_text_document``): pygls splits a
+document with ``str.splitlines``, which also breaks at U+2028, U+2029, NEL, form feed and
+a few control characters. An incremental change after such a character then lands on the
+wrong line and the server's copy drifts from the editor's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Sequence
 
 from lsprotocol import types
 from pygls.workspace import TextDocument, Workspace
+
+from eksa_mirror.lsp import codec
 
 _AFTER_BREAK = re.compile(r"(?<=\r)(?!\n)|(?<=\n)")
 
@@ -55,14 +59,9 @@ class LspTextDocument(TextDocument):
         lines, starts = self._table()
         if position.line >= len(lines):
             return len(self.source)
-        before = starts[position.line]
         line = lines[position.line].rstrip("\r\n")
-        units = 0
-        for index, char in enumerate(line):
-            if units >= position.character:
-                return before + index
-            units += self.position_codec.client_num_units(char)
-        return before + len(line)
+        units_of = self.position_codec.client_num_units
+        return starts[position.line] + codec.index_at(line, position.character, units_of)
 
 
 class LspWorkspace(Workspace):

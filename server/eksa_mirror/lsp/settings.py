@@ -1,111 +1,197 @@
-"""The server's settings (section ``eksaMirror``), typed, with one clear error for bad input.
+"""The server's settings (section ``eksaMirror``): typed, structured with cattrs.
 
-They arrive as ``initializationOptions`` and through ``workspace/configuration``;
-unknown keys are ignored, wrong values are reported and replaced by defaults.
+They arrive as ``initializationOptions`` and through ``workspace/configuration``. The
+analysis fields are the analysis's own ``Options`` (``rules/context.py``); the editor's
+own fields are ``Settings``. Unknown keys are ignored; a wrong value is named once, in
+``cattrs.transform_error``'s words, and its default applies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+from cattrs.v import format_exception, transform_error
 
 from eksa_mirror.core.eksa.releases import parse_version
 from eksa_mirror.core.findings import Severity
-from eksa_mirror.rules.analysis import Options
+from eksa_mirror.rules.context import Options
 from eksa_mirror.rules.registry import RULES
 
 #: Delay before analysing after a change, in milliseconds. Analysis of a 5,000-line
 #: file takes a few milliseconds, so the delay only merges keystrokes typed together.
 DEFAULT_DEBOUNCE_MS = 5
+_LEVELS = ", ".join(level.value for level in Severity)
 
 
-@dataclass(frozen=True)
+@attrs.frozen
 class Settings:
-    ignore: frozenset[str] = frozenset()
-    select: frozenset[str] | None = None
-    severity: dict[str, Severity] = field(default_factory=dict)
-    check_environment: bool = False
-    eksa_version: str = ""
+    """What the analysis needs (``options``) and what only the editor needs."""
+
+    options: Options = attrs.field(factory=Options)
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     #: ``"git"``: RM023 against the file's last committed version (``upgrade``).
     upgrade_diff: str = "off"
 
-    def options(self) -> Options:
-        return Options(
-            select=self.select,
-            ignore=self.ignore,
-            severity=self.severity,
-            check_env=self.check_environment,
-            eksa_version=self.eksa_version,
-        )
+
+def _codes(value: Any, _: type) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError('must be a list of rule codes like ["RM019"]')
+    codes = frozenset(v.strip().upper() for v in value)
+    unknown = sorted(codes - set(RULES))
+    if unknown:
+        raise ValueError(f"unknown rule code {', '.join(unknown)}")
+    return codes
+
+
+def _selected(value: Any, kind: type) -> frozenset[str] | None:
+    return _codes(value, kind) or None  # an empty list selects every rule, as in the CLI
+
+
+def _severity(value: Any, _: type) -> Mapping[str, Severity]:
+    if not isinstance(value, dict):
+        raise ValueError('must be an object like {"RM019": "error"}')
+    levels: dict[str, Severity] = {}
+    for code, level in value.items():
+        if str(code).upper() not in RULES:
+            raise ValueError(f"unknown rule code {code}")
+        try:
+            levels[str(code).upper()] = Severity(str(level).lower())
+        except ValueError:
+            raise ValueError(f"{code}: {level!r} is not one of {_LEVELS}") from None
+    return levels
+
+
+def _flag(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _release(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError('must be a string like "v0.20.0"')
+    if value and parse_version(value) is None:
+        raise ValueError(f'{value!r} is not a release like "v0.20.0"')
+    return value
+
+
+def _debounce(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5000:
+        raise ValueError("must be a whole number of milliseconds (0-5000)")
+    return value
+
+
+def _upgrade_diff(value: Any, _: type) -> str:
+    if value not in ("off", "git"):
+        raise ValueError('must be "off" or "git"')
+    return str(value)
+
+
+def _field(key: str, hook: Callable[[Any, type], Any]) -> Any:
+    return override(rename=key, struct_hook=hook)
+
+
+_PATH = re.compile(r"@ eksaMirror\.(\w+)")
+_converter = cattrs.Converter(detailed_validation=True)
+_KEYS: dict[type, dict[str, str]] = {
+    Options: {"select": "select", "ignore": "ignore", "severity": "severity",
+              "check_env": "checkEnvironment", "eksa_version": "eksaVersion"},
+    Settings: {"debounce_ms": "debounceMs", "upgrade_diff": "upgradeDiff"},
+}  # fmt: skip
+_HOOKS: dict[str, Callable[[Any, type], Any]] = {
+    "select": _selected, "ignore": _codes, "severity": _severity, "check_env": _flag,
+    "eksa_version": _release, "debounce_ms": _debounce, "upgrade_diff": _upgrade_diff,
+}  # fmt: skip
+_converter.register_structure_hook(
+    Options,
+    make_dict_structure_fn(
+        Options,
+        _converter,
+        **{name: _field(key, _HOOKS[name]) for name, key in _KEYS[Options].items()},
+        env=override(omit=True),
+        now=override(omit=True),
+    ),
+)
+_converter.register_structure_hook(
+    Settings,
+    make_dict_structure_fn(
+        Settings,
+        _converter,
+        **{name: _field(key, _HOOKS[name]) for name, key in _KEYS[Settings].items()},
+        options=override(omit=True),
+    ),
+)
+
+
+def _message(exc: BaseException, kind: type | None) -> str:
+    """Our hooks' own words for a wrong value; cattrs' for anything else."""
+    if isinstance(exc, ValueError) and exc.args and not isinstance(exc, cattrs.BaseValidationError):
+        return str(exc.args[0])
+    return format_exception(exc, kind)
+
+
+def _structure(raw: dict[str, Any], kind: type, errors: list[str]) -> Any:
+    """``raw`` as ``kind``; each wrong value is named in ``errors`` and left to its default."""
+    try:
+        return _converter.structure(raw, kind)
+    except cattrs.ClassValidationError as exc:
+        # transform_error names an attribute (``check_env``); the user wrote its key.
+        keys = _KEYS[kind]
+        for line in transform_error(exc, path="eksaMirror", format_exception=_message):
+            errors.append(_PATH.sub(lambda m: f"@ eksaMirror.{keys.get(m[1], m[1])}", line))
+        named, _ = exc.group_exceptions()
+        wrong = {_KEYS[kind][note.name] for _, note in named}
+        kept = {key: _salvage(key, value) for key, value in raw.items() if key not in wrong}
+        kept.update({key: _salvage(key, raw[key]) for key in wrong if key in _PARTS})
+        return _converter.structure({k: v for k, v in kept.items() if v is not None}, kind)
+
+
+def _known_codes(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v for v in value if v.strip().upper() in RULES]
+    return None
+
+
+def _known_levels(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return None
+    levels = {level.value for level in Severity}
+    return {
+        code: level
+        for code, level in value.items()
+        if str(code).upper() in RULES and str(level).lower() in levels
+    }
+
+
+#: The keys whose good parts stay when some are wrong (known codes, valid levels).
+_PARTS: dict[str, Callable[[Any], Any]] = {
+    "select": _known_codes,
+    "ignore": _known_codes,
+    "severity": _known_levels,
+}
+
+
+def _salvage(key: str, value: Any) -> Any:
+    part = _PARTS.get(key)
+    return value if part is None else part(value)
 
 
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     """Settings from a JSON object, and a message for every value that was wrong."""
-    errors: list[str] = []
     if raw is None:
-        return Settings(), errors
+        return Settings(), []
     if not isinstance(raw, dict):
         return Settings(), [f"eksaMirror settings must be an object, not {type(raw).__name__}"]
     if isinstance(raw.get("eksaMirror"), dict):
         raw = raw["eksaMirror"]
-
-    def codes(name: str) -> frozenset[str] | None:
-        value = raw.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            errors.append(f'eksaMirror.{name} must be a list of rule codes like ["RM019"]')
-            return None
-        upper = frozenset(v.strip().upper() for v in value)
-        unknown = sorted(upper - set(RULES))
-        if unknown:
-            errors.append(f"eksaMirror.{name}: unknown rule code {', '.join(unknown)}")
-        return upper & set(RULES)
-
-    severity: dict[str, Severity] = {}
-    raw_severity = raw.get("severity")
-    if raw_severity is not None:
-        if not isinstance(raw_severity, dict):
-            errors.append('eksaMirror.severity must be an object like {"RM019": "error"}')
-        else:
-            for code, level in raw_severity.items():
-                if str(code).upper() not in RULES:
-                    errors.append(f"eksaMirror.severity: unknown rule code {code}")
-                    continue
-                try:
-                    severity[str(code).upper()] = Severity(str(level).lower())
-                except ValueError:
-                    errors.append(
-                        f"eksaMirror.severity.{code}: {level!r} is not one of error, warning, "
-                        "information, hint"
-                    )
-    check_env = raw.get("checkEnvironment", False)
-    if not isinstance(check_env, bool):
-        errors.append("eksaMirror.checkEnvironment must be true or false")
-        check_env = False
-    version = raw.get("eksaVersion", "")
-    if not isinstance(version, str):
-        errors.append('eksaMirror.eksaVersion must be a string like "v0.20.0"')
-        version = ""
-    elif version and parse_version(version) is None:
-        errors.append(f'eksaMirror.eksaVersion: {version!r} is not a release like "v0.20.0"')
-        version = ""
-    upgrade_diff = raw.get("upgradeDiff", "off")
-    if upgrade_diff not in ("off", "git"):
-        errors.append('eksaMirror.upgradeDiff must be "off" or "git"')
-        upgrade_diff = "off"
-    debounce = raw.get("debounceMs", DEFAULT_DEBOUNCE_MS)
-    if isinstance(debounce, bool) or not isinstance(debounce, int) or not 0 <= debounce <= 5000:
-        errors.append("eksaMirror.debounceMs must be a whole number of milliseconds (0-5000)")
-        debounce = DEFAULT_DEBOUNCE_MS
-    settings = Settings(
-        ignore=codes("ignore") or frozenset(),
-        select=codes("select") or None,  # an empty list selects every rule, as in the CLI
-        severity=severity,
-        check_environment=check_env,
-        eksa_version=version,
-        debounce_ms=debounce,
-        upgrade_diff=upgrade_diff,
-    )
-    return settings, errors
+    # null is unset for the lists and the table (VS Code's default for ``select`` is null).
+    raw = {k: v for k, v in raw.items() if not (v is None and k in _PARTS)}
+    errors: list[str] = []
+    options = _structure(raw, Options, errors)
+    settings = _structure(raw, Settings, errors)
+    return attrs.evolve(settings, options=options), errors

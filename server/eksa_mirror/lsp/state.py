@@ -89,7 +89,7 @@ class EksaMirrorServer(LanguageServer):
         """The settings over the document's ``.eksa-mirror.toml``, and the file's stamp.
 
         A bad configuration file is shown once and left out."""
-        options, key, error = self.configs.options(uri, self.settings.options())
+        options, key, error = self.configs.options(uri, self.settings.options)
         if error is not None:
             self.window_show_message(
                 types.ShowMessageParams(

@@ -9,6 +9,7 @@ Public API, used by the command line and by the language server's code lens:
 
 The modules: ``check`` (the steps), ``gotls`` (Go's client settings), ``chain`` (the
 served chain), ``why`` (naming a verification failure), ``certs`` (certificate facts),
+``run`` (the state of one check), ``registry_steps`` (api, auth, projects),
 ``net`` (bounded TCP/TLS/HTTP), ``oci`` (login, catalog), ``parse`` (untrusted answers),
 ``redact`` (secrets out of messages), ``report`` (the result and its renderings).
 * ``CheckReport`` / ``CheckStep`` / ``ProjectResult`` / ``Status`` / ``ProjectState`` —
@@ -28,9 +29,9 @@ if TYPE_CHECKING:
         PROJECTS_BEFORE_V0_24,
         config_problem,
         parse_eksa_version,
-        required_projects,
         run_check,
     )
+    from eksa_mirror.probe.registry_steps import required_projects
     from eksa_mirror.probe.report import (
         MIRROR_KEYS,
         CheckReport,
@@ -46,9 +47,10 @@ if TYPE_CHECKING:
 _HOME = {
     **dict.fromkeys(
         ("PROJECTS", "PROJECTS_BEFORE_V0_24", "config_problem", "parse_eksa_version",
-         "required_projects", "run_check"),
+         "run_check"),
         "check",
     ),
+    "required_projects": "registry_steps",
     **dict.fromkeys(
         ("MIRROR_KEYS", "CheckReport", "CheckStep", "ProjectResult", "ProjectState",
          "Status", "render_text"),

@@ -17,12 +17,6 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from eksa_mirror.core.pki import CertificateError, first_certificate, pem_blocks
-
-# caCertContent is read exactly as the analysis reads it (one implementation).
-CaError = CertificateError
-first_pem_certificate = first_certificate
-
 # OpenSSL X509_V_ERR_* codes (ssl.SSLCertVerificationError.verify_code).
 UNKNOWN_AUTHORITY_CODES = frozenset({2, 18, 19, 20, 21, 27})
 NOT_YET_VALID = 9
@@ -30,11 +24,6 @@ EXPIRED = 10
 HOSTNAME_MISMATCH = 62
 IP_ADDRESS_MISMATCH = 64
 CA_MD_TOO_WEAK = 68
-
-
-def has_private_key(text: str) -> bool:
-    """``True`` if a private key was pasted into the text (never echo such text back)."""
-    return any(block.is_private_key for block in pem_blocks(text)) or "PRIVATE KEY-----" in text
 
 
 def pem_of(cert: x509.Certificate) -> str:
@@ -90,10 +79,6 @@ class CertInfo:
             signature_algorithm=getattr(oid, "_name", None) or oid.dotted_string,
         )
 
-    @classmethod
-    def from_der(cls, der: bytes) -> CertInfo:
-        return cls.from_cert(x509.load_der_x509_certificate(der))
-
     @property
     def names(self) -> str:
         """The names the certificate is valid for, as a reader wants them."""
@@ -122,17 +107,6 @@ class CertInfo:
             ):
                 return True
         return False
-
-
-def signed_by(leaf: x509.Certificate, ca: x509.Certificate) -> bool:
-    """``True`` if ``ca`` directly signed ``leaf`` (or is ``leaf``)."""
-    if leaf == ca:
-        return True
-    try:
-        leaf.verify_directly_issued_by(ca)
-    except Exception:  # InvalidSignature, ValueError (issuer mismatch), TypeError (key type)
-        return False
-    return True
 
 
 def when(moment: dt.datetime) -> str:

@@ -36,8 +36,6 @@ GO_TLS12_CIPHERS = (
     "ECDHE-ECDSA-AES256-SHA",
     "ECDHE-RSA-AES256-SHA",
 )
-#: Go's TLS 1.3 suites (not configurable in Go; OpenSSL's default set is the same).
-GO_TLS13_CIPHERS = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
 
 def _base() -> ssl.SSLContext:

@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from email.message import Message
 
+from eksa_mirror.core.mirror import join_host_port
+
 #: Largest response body read (a registry catalog page is far smaller).
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
@@ -36,10 +38,6 @@ class Deadline:
     @property
     def remaining(self) -> float:
         return self._end - time.monotonic()
-
-    @property
-    def expired(self) -> bool:
-        return self.remaining <= 0
 
     def budget(self) -> Budget:
         """A budget for one network operation; raises ``NetError('deadline')`` if none is left."""
@@ -101,11 +99,6 @@ class NetError(Exception):
 def _secs(value: float) -> str:
     text = f"{value:g}"
     return f"{text} s"
-
-
-def host_port(endpoint: str, port: int) -> str:
-    """``endpoint:port`` with IPv6 literals bracketed (``net.JoinHostPort``)."""
-    return f"[{endpoint}]:{port}" if ":" in endpoint else f"{endpoint}:{port}"
 
 
 def connect(endpoint: str, port: int, budget: Budget) -> socket.socket:
@@ -341,7 +334,7 @@ def https_get(
     """One HTTPS GET to the configured endpoint (new connection, ``Connection: close``)."""
     sock = open_tls(endpoint, port, context, deadline)
     try:
-        return request(sock, host_port(endpoint, port), path, deadline.budget(), headers)
+        return request(sock, join_host_port(endpoint, port), path, deadline.budget(), headers)
     finally:
         sock.close()
 
@@ -353,7 +346,7 @@ def plain_http_status_line(endpoint: str, port: int, deadline: Deadline) -> str 
     except NetError:
         return None
     try:
-        response = request(sock, host_port(endpoint, port), "/v2/", deadline.budget())
+        response = request(sock, join_host_port(endpoint, port), "/v2/", deadline.budget())
     except NetError:
         return None
     finally:

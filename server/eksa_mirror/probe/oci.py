@@ -18,8 +18,9 @@ import ssl
 import urllib.parse
 from dataclasses import dataclass, field
 
+from eksa_mirror.core.mirror import join_host_port
 from eksa_mirror.probe import parse
-from eksa_mirror.probe.net import Deadline, NetError, Response, host_port, https_get
+from eksa_mirror.probe.net import Deadline, NetError, Response, https_get
 from eksa_mirror.probe.parse import Broken, Challenge, bearer_token, clean, parse_challenge
 
 __all__ = [
@@ -88,7 +89,7 @@ class Session:
 
     @property
     def base_url(self) -> str:
-        return f"https://{host_port(self.endpoint, self.port)}"
+        return f"https://{join_host_port(self.endpoint, self.port)}"
 
     def get(self, path: str, authorization: str | None = None) -> Response:
         headers = {}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from yaml.nodes import ScalarNode
 
 from eksa_mirror.core import pki
 from eksa_mirror.core.findings import Fix, Severity, TextEdit
+from eksa_mirror.core.mirror import CA_ENV, EnvCa, ca_from_env
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
@@ -22,25 +21,22 @@ def check_ca(check: Check) -> None:
             _check_value(check, value, check.span(pair[1]), pair[1], "caCertContent")
             return
     if check.options.check_env and key is not None:
-        path = check.options.environ().get("EKSA_REGISTRY_MIRROR_CA", "")
-        if path:
-            _check_env_file(check, path, check.span(pair[0] if pair else key))
+        env_ca = ca_from_env(check.options.environ())
+        if env_ca is not None:
+            _check_env_file(check, env_ca, check.span(pair[0] if pair else key))
 
 
-def _check_env_file(check: Check, path: str, span: Span) -> None:
-    try:
-        content = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+def _check_env_file(check: Check, env_ca: EnvCa, span: Span) -> None:
+    path = env_ca.path
+    if env_ca.error:
         check.emit(
             "RM014",
-            f"reading the cert file {path}: open {path}: {reason.lower()} "
-            "(EKSA_REGISTRY_MIRROR_CA)",
+            f"reading the cert file {path}: open {path}: {env_ca.error.lower()} ({CA_ENV})",
             span,
             pointer("caCertContent"),
         )
         return
-    _check_value(check, content, span, None, f"EKSA_REGISTRY_MIRROR_CA={path}")
+    _check_value(check, env_ca.content, span, None, f"{CA_ENV}={path}")
 
 
 def _check_value(

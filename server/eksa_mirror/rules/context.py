@@ -112,9 +112,14 @@ def quote_like(node: ScalarNode, value: str) -> str:
     return value
 
 
+def json_pointer(*parts: str | int) -> str:
+    """An RFC 6901 pointer from the document root: ``~`` and ``/`` escaped in each part."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
 def pointer(*parts: str | int) -> str:
-    escaped = (str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-    return "/".join([MIRROR_POINTER, *escaped]) if parts else MIRROR_POINTER
+    """A JSON pointer into the mirror section (``pointer("port")``)."""
+    return MIRROR_POINTER + json_pointer(*parts)
 
 
 def node_at(root: Node | None, path: list[str | int]) -> tuple[ScalarNode | None, Node | None]:
@@ -134,9 +139,3 @@ def node_at(root: Node | None, path: list[str | int]) -> tuple[ScalarNode | None
                 return key, None
             key, node = pair
     return key, node
-
-
-def item_lines(check: Check, item: Node) -> tuple[int, int]:
-    """First and last line of a block sequence item (the ``-`` line to its last content)."""
-    span = check.span(item)
-    return span.start.line, span.end.line

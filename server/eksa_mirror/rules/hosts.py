@@ -19,7 +19,6 @@ _BRACKETED = re.compile(r"^\[([^\]]*)\](?::(\d*))?$")
 class HostParts:
     """A host string taken apart: the bare host, an embedded port, and the problems seen."""
 
-    original: str
     host: str
     port: str = ""
     scheme: str = ""
@@ -33,7 +32,7 @@ class HostParts:
 
 def parse_host(value: str, *, allow_port: bool = False) -> HostParts:
     """Take a host apart. ``allow_port``: ``host:port`` is fine (``ociNamespaces[].registry``)."""
-    parts = HostParts(value, value)
+    parts = HostParts(value)
     text = value
     if text != text.strip():
         parts.problems.append("surrounding whitespace")
@@ -67,20 +66,7 @@ def parse_host(value: str, *, allow_port: bool = False) -> HostParts:
     return parts
 
 
-def join_host_port(host: str, port: str) -> str:
-    """Go's ``net.JoinHostPort``: any host containing ``:`` is bracketed."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 def describe(problems: list[str]) -> str:
     if len(problems) == 1:
         return problems[0]
     return ", ".join(problems[:-1]) + " and " + problems[-1]
-
-
-def atoi_port(value: str) -> int | None:
-    """Go's ``strconv.Atoi`` plus EKS-A's range check: the port number, or None."""
-    if not re.fullmatch(r"[+-]?\d+", value):
-        return None
-    number = int(value)
-    return number if 1 <= number <= 65535 else None

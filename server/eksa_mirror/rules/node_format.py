@@ -15,6 +15,7 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror.core import gopath
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.mirror import DEFAULT_PORT, join_host_port
 from eksa_mirror.core.model import scalar_value
 from eksa_mirror.core.source import get_item, get_value, scalar_text
 from eksa_mirror.rules.context import Check, pointer
@@ -33,8 +34,7 @@ def mirror_base(check: Check) -> str:
     endpoint = scalar_text(get_value(mirror, "endpoint"))
     port_node = get_value(mirror, "port")
     port = str(scalar_value(port_node)) if isinstance(port_node, ScalarNode) else ""
-    host = f"[{endpoint}]" if ":" in endpoint else endpoint
-    return f"{host}:{port or '443'}"
+    return join_host_port(endpoint, port or DEFAULT_PORT)
 
 
 def check_node_format(check: Check) -> None:

@@ -5,31 +5,17 @@ from __future__ import annotations
 from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY, PROVIDERS
 from eksa_mirror.core.mirror import PUBLIC_ECR
-from eksa_mirror.core.model import scalar_value
+from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, get_value, scalar_text
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.versions import target_of
 
-_SUPPORTED = {
-    "VSphereDatacenterConfig": "vSphere",
-    "TinkerbellDatacenterConfig": "Bare Metal",
-    "NutanixDatacenterConfig": "Nutanix",
-    "SnowDatacenterConfig": "Snow",
-}
-_UNSUPPORTED = {
-    "DockerDatacenterConfig": "Docker is a development provider and is not in the registry "
-    "mirror support table",
-    "CloudStackDatacenterConfig": "CloudStack is deprecated (v0.26) and was removed from the "
-    "registry mirror support table",
-}
-
 
 def _true(check: Check, key: str) -> ScalarNode | None:
-    pair = get_item(check.model.mirror, key, fold_case=True)
-    if pair is not None and isinstance(pair[1], ScalarNode) and scalar_value(pair[1]) is True:
-        return pair[1]
-    return None
+    pair = true_flag(check.model.mirror, key)
+    return None if pair is None else pair[1]
 
 
 def check_providers(check: Check) -> None:
@@ -62,13 +48,11 @@ def check_providers(check: Check) -> None:
     auth = _true(check, "authenticate")
     if auth is not None:
         _authenticate_no_effect(check, auth)
-    if (
-        kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
-        and model.bottlerocket_machines()
-    ):
-        _bottlerocket_mappings(check, _SUPPORTED[kind])
-    if kind in _UNSUPPORTED:
-        check.emit("RM020", _UNSUPPORTED[kind], check.span(key), pointer())
+    provider = PROVIDERS.get(kind)
+    if kind in BOTTLEROCKET_PUBLIC_ONLY and model.bottlerocket_machines():
+        _bottlerocket_mappings(check, PROVIDERS[kind].table_name)
+    if provider is not None and provider.unsupported:
+        check.emit("RM020", provider.unsupported, check.span(key), pointer())
     if kind == "TinkerbellDatacenterConfig":
         _tinkerbell_images(check)
 

@@ -12,7 +12,7 @@ from eksa_mirror.core.findings import Severity
 
 DOCS_URL = "https://github.com/eksa-mirror/eksa-mirror/blob/main/docs/rules.md"
 
-E, W, INFO, H = Severity.ERROR, Severity.WARNING, Severity.INFORMATION, Severity.HINT
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import schema_store
 from eksa_mirror.core.findings import Fix, TextEdit
+from eksa_mirror.core.mirror import join_host_port
 from eksa_mirror.core.model import scalar_value, to_data
 from eksa_mirror.core.source import get_item, is_null, items
 from eksa_mirror.rules.context import Check, node_at, pointer, quote_like
 from eksa_mirror.rules.credentials import is_credential_key
-from eksa_mirror.rules.hosts import describe, join_host_port, parse_host
+from eksa_mirror.rules.hosts import describe, parse_host
 from eksa_mirror.rules.placeholders import is_placeholder
 
 _GO_STRUCT = {(): "RegistryMirrorConfiguration", ("ociNamespaces",): "OCINamespace"}

@@ -4,7 +4,7 @@ and which of those changes EKS Anywhere does not support on upgrade.
 EKS-A's code lets every mirror field change (no webhook immutability rule), but the upgrade
 docs (``clustermgmt/cluster-upgrades/vsphere-upgrades.md``, "Upgradeable Attributes") list
 only ``endpoint``, ``port``, ``caCertContent`` and ``insecureSkipVerify``, and only "for
-non-authenticated registry mirror". So, as the reference suggests:
+non-authenticated registry mirror". So (docs/rules.md, RM023):
 
 - ``ociNamespaces`` changed (compared as a multiset of registry/namespace pairs, as EKS-A's
   ``OCINamespacesSliceEqual`` does) or ``authenticate`` changed: information;

@@ -8,10 +8,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import gopath
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY
 from eksa_mirror.core.eksa.registries import CURATED_PACKAGES_LEGACY, REGIONAL_PACKAGES
 from eksa_mirror.core.findings import Fix, Severity
 from eksa_mirror.core.mirror import PUBLIC_ECR
-from eksa_mirror.core.model import scalar_value
+from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, get_value, is_null, items
 from eksa_mirror.rules.context import Check, pointer, quote_like
 from eksa_mirror.rules.hosts import parse_host
@@ -213,7 +214,7 @@ def _core_mirror_effect(check: Check) -> str:
     if isinstance(get_value(model.spec, "externalEtcdConfiguration"), MappingNode):
         who.append("the external etcd machines")
     public_only = (
-        model.datacenter_kind in ("TinkerbellDatacenterConfig", "SnowDatacenterConfig")
+        model.datacenter_kind in BOTTLEROCKET_PUBLIC_ONLY
         or target < releases.BOTTLEROCKET_MULTIPLE_OCI
     )
     if public_only and model.bottlerocket_machines():
@@ -230,16 +231,12 @@ def _core_mirror_effect(check: Check) -> str:
 
 def check_flags(check: Check) -> None:
     mirror = check.model.mirror
-    auth = get_item(mirror, "authenticate", fold_case=True)
-    insecure = get_item(mirror, "insecureSkipVerify", fold_case=True)
+    auth = true_flag(mirror, "authenticate")
+    insecure = true_flag(mirror, "insecureSkipVerify")
     ca = get_item(mirror, "caCertContent", fold_case=True)
-    if auth is not None and isinstance(auth[1], ScalarNode) and scalar_value(auth[1]) is True:
+    if auth is not None:
         _authenticate(check, auth[1])
-    if (
-        insecure is not None
-        and isinstance(insecure[1], ScalarNode)
-        and scalar_value(insecure[1]) is True
-    ):
+    if insecure is not None:
         if check.model.bottlerocket_machines() and check.options.enabled("RM005"):
             return  # RM005 already says to remove it: Bottlerocket refuses the flag
         has_ca = ca is not None and not is_null(ca[1]) and bool(getattr(ca[1], "value", ""))

@@ -13,7 +13,7 @@ from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.eksa.releases import Target, Version
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.mirror import PUBLIC_ECR
-from eksa_mirror.core.model import scalar_value
+from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, items, scalar_text
 from eksa_mirror.rules.context import Check, pointer
 
@@ -59,19 +59,12 @@ def _unknown(
     )
 
 
-def _true(check: Check, name: str) -> tuple[ScalarNode, ScalarNode] | None:
-    pair = get_item(check.model.mirror, name, fold_case=True)
-    if pair is not None and isinstance(pair[1], ScalarNode) and scalar_value(pair[1]) is True:
-        return pair[0], pair[1]
-    return None
-
-
 def _insecure_skip_verify(check: Check, target: Target) -> None:
     """Before v0.15.0 ``validateMirrorConfig`` refused ``insecureSkipVerify`` outside Snow."""
     version = target.version
     if not (releases.INSECURE_SKIP_VERIFY_SINCE <= version < releases.INSECURE_ALL_PROVIDERS):
         return
-    pair = _true(check, "insecureSkipVerify")
+    pair = true_flag(check.model.mirror, "insecureSkipVerify")
     kind = check.model.datacenter_kind
     if pair is None or not kind or kind == "SnowDatacenterConfig":
         return
@@ -90,7 +83,7 @@ def _authenticate(check: Check, target: Target) -> None:
     version = target.version
     if version < releases.AUTHENTICATE_SINCE:
         return  # already reported as an unknown field
-    pair = _true(check, "authenticate")
+    pair = true_flag(check.model.mirror, "authenticate")
     if pair is None:
         return
     kind = check.model.datacenter_kind

@@ -30,13 +30,6 @@ REGIONAL_PACKAGES: dict[str, str] = {
     for region, account in _REGIONAL_ACCOUNTS.items()
 }
 
-#: Regions of the legacy (non-regional) packages account listed in the docs.
-LEGACY_PACKAGES_REGIONS = (
-    "us-east-2", "us-east-1", "us-west-1", "us-west-2", "ap-northeast-3", "ap-northeast-2",
-    "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ca-central-1", "eu-central-1",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "sa-east-1",
-)  # fmt: skip
-
 PUBLIC_ECR = "public.ecr.aws"
 
 #: Namespaces the EKS-A docs use in ``ociNamespaces`` examples.

@@ -1,0 +1,68 @@
+"""Rules on the Cluster documents around the mirror section: RM006 for a near miss of
+``registryMirrorConfiguration`` under ``spec``, RM030 for a Cluster after the first of a
+file (docs/rules.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from eksa_mirror.core.findings import Finding, Fix
+from eksa_mirror.core.model import MIRROR_KEY, ClusterModel
+from eksa_mirror.core.source import items
+from eksa_mirror.rules.context import Check, Options
+
+
+def check_later_clusters(
+    models: list[ClusterModel], options: Options, findings: list[Finding]
+) -> None:
+    """RM030 on the mirror section of every Cluster after the first: ``eksctl anywhere``
+    (``ParseClusterConfigFromContent``) uses the first document of kind Cluster only."""
+    first = models[0] if models else None
+    for model in models[1:]:
+        key = model.mirror_key
+        if key is None or first is None:
+            continue
+        check = Check(model, options)
+        line = first.doc.span(first.doc.root).start.line + 1 if first.doc.root else 1
+        check.emit(
+            "RM030",
+            f'eksctl anywhere reads only the first Cluster of a file ("{first.doc.parsed.name}" '
+            f'at line {line}): this Cluster ("{model.doc.parsed.name}") and its '
+            "registryMirrorConfiguration are not used by create or upgrade cluster -f; put "
+            "each cluster in its own file",
+            model.doc.span(key),
+            "/spec/registryMirrorConfiguration",
+        )
+        findings.extend(check.findings)
+
+
+def check_spec_key(check: Check) -> None:
+    """RM006 for a near miss of ``registryMirrorConfiguration`` under ``spec``."""
+    for key, _ in items(check.model.spec):
+        name = key.value
+        if name == MIRROR_KEY:
+            continue
+        cased = name.lower() == MIRROR_KEY.lower()
+        close = False
+        if not cased and abs(len(name) - len(MIRROR_KEY)) <= 6:
+            # quick_ratio() bounds ratio() from above at a fraction of its cost.
+            matcher = difflib.SequenceMatcher(None, name.lower(), MIRROR_KEY.lower())
+            close = matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
+        if not (cased or close):
+            continue
+        fix = Fix(
+            f'Rename "{name}" to "{MIRROR_KEY}"', (check.replace(key, MIRROR_KEY),), safe=cased
+        )
+        detail = (
+            "key names are case-sensitive for kubectl and GitOps"
+            if cased
+            else f'did you mean "{MIRROR_KEY}"?'
+        )
+        check.emit(
+            "RM006",
+            f'json: unknown field "{name}" ({detail})',
+            check.span(key),
+            f"/spec/{name}",
+            fix,
+        )
