@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import os
+import re
 import socket
 import subprocess
 import sys
