@@ -23,17 +23,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-try:
-    from hostile_server import HostileRegistry, Reply, Request, Script, reply
-    from tls_servers import Cert, issue
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.hostile_server import HostileRegistry, Reply, Request, Script, reply
-    from tests.e2e.tls_servers import Cert, issue
+from hostile_server import HostileRegistry, Reply, Request, Script, reply
 
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.probe import CheckReport, render_text, run_check
 from eksa_mirror.probe.redact import basic_token
+from support import Cert, issue
 
 USER = "eksa-puller"
 PASSWORD = "S3cret-echoed-by-a-hostile-registry"

@@ -24,33 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-try:  # tests/e2e is on sys.path (rootdir-relative import without packages)
-    from registry_fixtures import (
-        EXPIRED_FROM,
-        EXPIRED_UNTIL,
-        Issued,
-        RegistryServer,
-        SilentListener,
-        TokenRegistry,
-        free_port,
-        make_ca,
-        make_server_cert,
-        require_binary,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.registry_fixtures import (
-        EXPIRED_FROM,
-        EXPIRED_UNTIL,
-        Issued,
-        RegistryServer,
-        SilentListener,
-        TokenRegistry,
-        free_port,
-        make_ca,
-        make_server_cert,
-        require_binary,
-    )
+from registry_fixtures import (
+    RegistryServer,
+    SilentListener,
+    TokenRegistry,
+    free_port,
+    require_binary,
+)
 
 from eksa_mirror.core.mirror import MirrorConfig, OCINamespace
 from eksa_mirror.probe import (
@@ -66,6 +46,7 @@ from eksa_mirror.probe import (
     run_check,
 )
 from eksa_mirror.probe.oci import Credentials, parse_challenge, same_origin
+from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, issue
 
 USER = "eksa-puller"
 PASSWORD = "Pa55-w0rd-that-must-never-be-printed"
@@ -80,31 +61,31 @@ OTHER_HOST_MSG = "credentials are never sent to an untrusted server"
 
 @dataclass(frozen=True)
 class Pki:
-    ca: Issued
-    unrelated_ca: Issued
-    good: Issued
-    wrong_name: Issued
-    expired: Issued
-    sha1: Issued
+    ca: Cert
+    unrelated_ca: Cert
+    good: Cert
+    wrong_name: Cert
+    expired: Cert
+    sha1: Cert
 
 
 @pytest.fixture(scope="session")
 def pki() -> Pki:
-    ca = make_ca("eksa-mirror test CA")
+    ca = issue("eksa-mirror test CA", ca=True)
     return Pki(
         ca=ca,
-        unrelated_ca=make_ca("unrelated CA"),
-        good=make_server_cert(ca, ips=("127.0.0.1",)),
-        wrong_name=make_server_cert(ca, dns_names=("registry.other.test",)),
-        expired=make_server_cert(
-            ca, ips=("127.0.0.1",), not_before=EXPIRED_FROM, not_after=EXPIRED_UNTIL
+        unrelated_ca=issue("unrelated CA", ca=True),
+        good=issue("127.0.0.1", ca, ips=("127.0.0.1",)),
+        wrong_name=issue("registry.other.test", ca, dns=("registry.other.test",)),
+        expired=issue(
+            "127.0.0.1", ca, ips=("127.0.0.1",), not_before=EXPIRED_FROM, not_after=EXPIRED_UNTIL
         ),
-        sha1=make_server_cert(ca, ips=("127.0.0.1",), sha1=True),
+        sha1=issue("127.0.0.1", ca, ips=("127.0.0.1",), sha1=True),
     )
 
 
 def _registry(
-    tmp: pytest.TempPathFactory, name: str, tls: Issued | None, **kw: object
+    tmp: pytest.TempPathFactory, name: str, tls: Cert | None, **kw: object
 ) -> Iterator[RegistryServer]:
     server = RegistryServer(tmp.mktemp(name), tls=tls, **kw)  # type: ignore[arg-type]
     with server:
@@ -197,7 +178,7 @@ def head(port: int, ca: str = "CN=eksa-mirror test CA") -> list[tuple[str, str, 
 
 @pytest.mark.e2e
 def test_all_good(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem))
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem))
     port = good.port
     assert render_text(report) == (
         f"Registry mirror 127.0.0.1:{port}\n"
@@ -224,7 +205,7 @@ def test_catalog_pagination(good: RegistryServer, pki: Pki) -> None:
     namespaces = (OCINamespace("public.ecr.aws", "legacy"), OCINamespace("docker.io", "hub"))
     config = cfg(
         good.port,
-        ca_cert_content=pki.ca.cert_pem,
+        ca_cert_content=pki.ca.pem,
         oci_namespaces=namespaces,
         eksa_version="v0.23.5",
     )
@@ -244,7 +225,7 @@ def test_eksa_version_selects_isovalent_or_eks(good: RegistryServer, pki: Pki) -
     before = check(
         cfg(
             good.port,
-            ca_cert_content=pki.ca.cert_pem,
+            ca_cert_content=pki.ca.pem,
             oci_namespaces=namespaces,
             eksa_version="v0.23.9",
         )
@@ -253,7 +234,7 @@ def test_eksa_version_selects_isovalent_or_eks(good: RegistryServer, pki: Pki) -
     after = check(
         cfg(
             good.port,
-            ca_cert_content=pki.ca.cert_pem,
+            ca_cert_content=pki.ca.pem,
             oci_namespaces=namespaces,
             eksa_version="v0.24.0",
         )
@@ -270,7 +251,7 @@ def test_eksa_version_selects_isovalent_or_eks(good: RegistryServer, pki: Pki) -
 @pytest.mark.e2e
 def test_missing_projects(good: RegistryServer, pki: Pki) -> None:
     namespaces = (OCINamespace("public.ecr.aws", "partial"), OCINamespace("quay.io", "quay"))
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem, oci_namespaces=namespaces))
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem, oci_namespaces=namespaces))
     assert lines(report)[-1] == (
         "projects",
         "fail",
@@ -299,7 +280,7 @@ def test_missing_projects(good: RegistryServer, pki: Pki) -> None:
 @pytest.mark.e2e
 def test_no_public_ecr_mapping(good: RegistryServer, pki: Pki) -> None:
     namespaces = (OCINamespace("docker.io", "hub"),)
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem, oci_namespaces=namespaces))
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem, oci_namespaces=namespaces))
     assert lines(report)[-1] == (
         "projects",
         "fail",
@@ -338,7 +319,7 @@ def test_unknown_authority_without_ca(good: RegistryServer) -> None:
 
 @pytest.mark.e2e
 def test_ca_that_signs_nothing_here(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, ca_cert_content=pki.unrelated_ca.cert_pem))
+    report = check(cfg(good.port, ca_cert_content=pki.unrelated_ca.pem))
     assert lines(report)[:4] == [
         *head(good.port, ca="CN=unrelated CA"),
         (
@@ -358,7 +339,7 @@ def test_ca_from_eksa_registry_mirror_ca_file(
     good: RegistryServer, pki: Pki, tmp_path: Path
 ) -> None:
     ca_file = tmp_path / "ca.crt"
-    ca_file.write_text(pki.ca.cert_pem)
+    ca_file.write_text(pki.ca.pem)
     report = check(cfg(good.port), env={"EKSA_REGISTRY_MIRROR_CA": str(ca_file)})
     assert report.ok
     assert lines(report)[0] == (
@@ -377,7 +358,7 @@ def test_ca_from_eksa_registry_mirror_ca_file(
     )
     # caCertContent wins over the variable
     report = check(
-        cfg(good.port, ca_cert_content=pki.ca.cert_pem),
+        cfg(good.port, ca_cert_content=pki.ca.pem),
         env={"EKSA_REGISTRY_MIRROR_CA": str(missing)},
     )
     assert report.ok
@@ -397,7 +378,7 @@ def test_ca_not_pem(good: RegistryServer) -> None:
 
 @pytest.mark.e2e
 def test_certificate_for_another_ip(wrong_name: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(wrong_name.port, ca_cert_content=pki.ca.cert_pem))
+    report = check(cfg(wrong_name.port, ca_cert_content=pki.ca.pem))
     assert lines(report)[3] == (
         "certificate",
         "fail",
@@ -408,7 +389,7 @@ def test_certificate_for_another_ip(wrong_name: RegistryServer, pki: Pki) -> Non
 
 @pytest.mark.e2e
 def test_certificate_for_another_hostname(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, endpoint="localhost", ca_cert_content=pki.ca.cert_pem))
+    report = check(cfg(good.port, endpoint="localhost", ca_cert_content=pki.ca.pem))
     assert lines(report)[3] == (
         "certificate",
         "fail",
@@ -419,7 +400,7 @@ def test_certificate_for_another_hostname(good: RegistryServer, pki: Pki) -> Non
 
 @pytest.mark.e2e
 def test_expired_certificate(expired: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(expired.port, ca_cert_content=pki.ca.cert_pem))
+    report = check(cfg(expired.port, ca_cert_content=pki.ca.pem))
     assert lines(report)[3] == (
         "certificate",
         "fail",
@@ -431,7 +412,7 @@ def test_expired_certificate(expired: RegistryServer, pki: Pki) -> None:
 @pytest.mark.e2e
 def test_sha1_certificate(sha1: RegistryServer, pki: Pki) -> None:
     # The Go TLS stack of the registry serves a SHA-1 signed certificate without complaint.
-    report = check(cfg(sha1.port, ca_cert_content=pki.ca.cert_pem))
+    report = check(cfg(sha1.port, ca_cert_content=pki.ca.pem))
     assert lines(report)[2:4] == [
         ("tls", "ok", "port", "TLSv1.3 handshake"),
         (
@@ -470,7 +451,7 @@ def test_insecure_skip_verify_warns_and_goes_on(good: RegistryServer) -> None:
 
 @pytest.mark.e2e
 def test_login_with_good_credentials(authed: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(authed.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+    report = check(cfg(authed.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
     assert lines(report)[4:6] == [
         (
             "api",
@@ -487,7 +468,7 @@ def test_login_with_good_credentials(authed: RegistryServer, pki: Pki) -> None:
 @pytest.mark.e2e
 def test_bad_credentials(authed: RegistryServer, pki: Pki) -> None:
     env = {"REGISTRY_USERNAME": USER, "REGISTRY_PASSWORD": "wrong-password"}
-    report = check(cfg(authed.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), env)
+    report = check(cfg(authed.port, ca_cert_content=pki.ca.pem, authenticate=True), env)
     assert lines(report)[5:] == [
         (
             "auth",
@@ -504,7 +485,7 @@ def test_bad_credentials(authed: RegistryServer, pki: Pki) -> None:
 @pytest.mark.e2e
 def test_credentials_not_set(authed: RegistryServer, pki: Pki) -> None:
     report = check(
-        cfg(authed.port, ca_cert_content=pki.ca.cert_pem, authenticate=True),
+        cfg(authed.port, ca_cert_content=pki.ca.pem, authenticate=True),
         {"REGISTRY_USERNAME": USER},
     )
     assert lines(report)[5] == (
@@ -517,7 +498,7 @@ def test_credentials_not_set(authed: RegistryServer, pki: Pki) -> None:
 
 @pytest.mark.e2e
 def test_login_required_but_authenticate_not_set(authed: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(authed.port, ca_cert_content=pki.ca.cert_pem), CREDS)
+    report = check(cfg(authed.port, ca_cert_content=pki.ca.pem), CREDS)
     assert lines(report)[4] == (
         "api",
         "fail",
@@ -529,7 +510,7 @@ def test_login_required_but_authenticate_not_set(authed: RegistryServer, pki: Pk
 
 @pytest.mark.e2e
 def test_authenticate_on_an_anonymous_registry(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
     assert lines(report)[5] == (
         "auth",
         "warn",
@@ -544,7 +525,7 @@ def test_authenticate_on_an_anonymous_registry(good: RegistryServer, pki: Pki) -
 def test_bearer_token_login_on_the_same_endpoint(pki: Pki, tmp_path: Path) -> None:
     repos = tuple(f"{p}/image" for p in PROJECTS)
     with TokenRegistry(pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos) as reg:
-        report = check(cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+        report = check(cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
         assert lines(report)[4:6] == [
             (
                 "api",
@@ -564,7 +545,7 @@ def test_bearer_token_login_on_the_same_endpoint(pki: Pki, tmp_path: Path) -> No
         assert "/token?service=fake-registry&scope=registry%3Acatalog%3A%2A" in reg.requests
         assert TokenRegistry.TOKEN not in render_text(report) + json.dumps(report.to_dict())
         bad = check(
-            cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True),
+            cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True),
             {"REGISTRY_USERNAME": USER, "REGISTRY_PASSWORD": "nope"},
         )
         assert lines(bad)[5] == (
@@ -583,7 +564,7 @@ def test_bearer_realm_on_another_host_is_not_contacted(pki: Pki, tmp_path: Path)
         with TokenRegistry(
             pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=(), realm=realm
         ) as reg:
-            report = check(cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+            report = check(cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
         assert elsewhere.pending_connections() == 0
     assert lines(report)[5:] == [
         (
@@ -613,7 +594,7 @@ def test_bearer_realm_on_another_host_when_allowed(pki: Pki, tmp_path: Path) -> 
         with TokenRegistry(
             pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos, realm=realm
         ) as reg:
-            config = cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True)
+            config = cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True)
             report = run_check(config, env=CREDS, allow_token_service=True)
     assert lines(report)[5] == (
         "auth",
@@ -761,10 +742,10 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 @pytest.mark.e2e
 def test_cli_all_good_text_and_json(good: RegistryServer, pki: Pki, tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, good.port, ca=pki.ca.cert_pem)
+    spec = write_spec(tmp_path, good.port, ca=pki.ca.pem)
     result = cli("check", str(spec))
     assert (result.returncode, result.stderr) == (0, "")
-    expected = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem))
+    expected = check(cfg(good.port, ca_cert_content=pki.ca.pem))
     assert result.stdout == render_text(expected)
     result = cli("check", str(spec), "--format", "json")
     assert (result.returncode, result.stderr) == (0, "")
@@ -781,7 +762,7 @@ def test_cli_all_good_text_and_json(good: RegistryServer, pki: Pki, tmp_path: Pa
 def test_cli_bad_credentials_exit_1_and_never_print_them(
     authed: RegistryServer, pki: Pki, tmp_path: Path
 ) -> None:
-    spec = write_spec(tmp_path, authed.port, ca=pki.ca.cert_pem, authenticate=True)
+    spec = write_spec(tmp_path, authed.port, ca=pki.ca.pem, authenticate=True)
     for output in ("text", "json"):
         env = {"REGISTRY_USERNAME": USER, "REGISTRY_PASSWORD": PASSWORD + "-typo"}
         result = cli("check", str(spec), "--format", output, env=env)
@@ -805,7 +786,7 @@ def test_cli_problem_exit_1(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_cli_eksa_version_option(good: RegistryServer, pki: Pki, tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, good.port, ca=pki.ca.cert_pem, public_namespace="legacy")
+    spec = write_spec(tmp_path, good.port, ca=pki.ca.pem, public_namespace="legacy")
     result = cli("check", str(spec))
     assert result.returncode == 1
     assert "    ✗ legacy/eks           missing\n" in result.stdout

@@ -26,15 +26,9 @@ from eksa_mirror.core.model import MAX_DEPTH, NODE_BUDGET, load_mirror_config
 from eksa_mirror.editor.completion import complete
 from eksa_mirror.editor.hover import hover
 from eksa_mirror.rules.analysis import MAX_LINES, MAX_TEXT_CHARS, Analysis, Options, analyze
+from support import CLUSTER_HEAD
 
-HEAD = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-"""
-MIRROR = HEAD + "  registryMirrorConfiguration:\n"
+MIRROR = CLUSTER_HEAD + "  registryMirrorConfiguration:\n"
 #: line 6 is the first key of the mirror section.
 ENDPOINT = MIRROR + "    endpoint: r.example.com\n"
 
@@ -146,7 +140,10 @@ def test_recursive_alias() -> None:
 
 def test_recursive_mirror_section() -> None:
     """A block mapping whose last value is itself: spans and checks stop (no endless loop)."""
-    text = HEAD + "  registryMirrorConfiguration: &m\n    endpoint: r.example.com\n    self: *m\n"
+    text = (
+        CLUSTER_HEAD
+        + "  registryMirrorConfiguration: &m\n    endpoint: r.example.com\n    self: *m\n"
+    )
     bounded(text)
     assert found(text) == [
         (

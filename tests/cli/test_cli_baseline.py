@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from eksa_mirror.cli.main import main
+from support import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 BASELINE = REPO / "tests" / "data" / "cli-baseline"
 CORPUS = REPO.parent / "shared" / "corpus" / "eksa-testdata"
 REBASELINE = os.environ.get("EKSA_MIRROR_REBASELINE") == "1"

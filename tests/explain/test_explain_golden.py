@@ -22,12 +22,13 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-GOLDEN = Path(__file__).parent / "data" / "explain-golden"
+from support import DATA
+
+GOLDEN = DATA / "explain-golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
 USER, PASSWORD = "golden-user-Zq7", "golden-pass-Xy9"
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
+import support
 from eksa_mirror.core.findings import Finding, Severity
 from eksa_mirror.rules.analysis import Options, analyze
 from eksa_mirror.rules.registry import RULES
 from eksa_mirror.rules.suppress import suppress_in
 from eksa_mirror.rules.upgrade import diff_findings
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+DOCS = support.DOCS / "rules.md"
 TEXT = DOCS.read_text(encoding="utf-8")
 
 _ANCHOR = re.compile(r'^<a id="(rm\d{3})"></a>$', re.MULTILINE)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from support import REPO
+
 #: The workspace folder the project is developed in (spelled in two parts so that this file
 #: does not name it), and the folder that holds this clone.
 MACHINE_PATHS = re.compile(

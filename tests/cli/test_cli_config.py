@@ -14,18 +14,11 @@ import pytest
 
 from eksa_mirror.cli.main import main
 from eksa_mirror.core.eksa.releases import LATEST
+from support import MIRROR_HEAD, REPO
 
-HEAD = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  registryMirrorConfiguration:
-"""
 #: RM008 (warning) on line 8, RM019 (warning) on line 9, RM009 (error) on line 7.
 SPEC = (
-    HEAD
+    MIRROR_HEAD
     + """\
     endpoint: https://registry.example.com
     port: 443
@@ -180,7 +173,7 @@ def test_the_pre_commit_hook_reads_it(capsys: pytest.CaptureFixture[str]) -> Non
     """pre-commit runs ``entry + args + file names`` from the repository root."""
     import yaml
 
-    root = Path(__file__).resolve().parents[1]
+    root = REPO
     (hook,) = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     write(Path(".eksa-mirror.toml"), 'ignore = ["RM008", "RM009"]\n')
     write(Path("clusters/c.yaml"), SPEC)

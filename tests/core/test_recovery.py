@@ -34,8 +34,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror.core.findings import Finding
 from eksa_mirror.core.model import MIRROR_KEY
 from eksa_mirror.rules.analysis import Options, analyze
+from support import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 CORPUS = ROOT.parent / "shared" / "corpus" / "eksa-testdata"
 OPTIONS = Options(now=datetime(2026, 8, 18, tzinfo=timezone.utc))
 

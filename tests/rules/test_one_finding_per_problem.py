@@ -10,13 +10,13 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from eksa_mirror.rules.analysis import Options, analyze
+from support import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 CORPUS = ROOT.parent / "shared" / "corpus" / "eksa-testdata"
 OPTIONS = Options(now=datetime(2026, 12, 1, tzinfo=timezone.utc))
 

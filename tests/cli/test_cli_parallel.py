@@ -8,8 +8,7 @@ import pytest
 
 from eksa_mirror.cli import validate as cli_validate
 from eksa_mirror.cli.main import main
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from support import EXAMPLES
 
 
 def _tree(root: Path) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from eksa_mirror.cli.validate import fix_text
@@ -11,8 +9,7 @@ from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.core.fixes import apply_edits, line_starts, offset_of, safe_edits
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.rules.analysis import Options, analyze
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+from support import EXAMPLES
 
 
 def edit(line: int, col: int, end_line: int, end_col: int, text: str) -> TextEdit:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -37,8 +36,8 @@ from eksa_mirror.editor.completion import complete
 from eksa_mirror.editor.hover import hover
 from eksa_mirror.lsp.convert import Lines
 from eksa_mirror.rules.analysis import Analysis, Options, analyze
+from support import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 CORPUS = (REPO / ".." / "shared" / "corpus" / "eksa-testdata").resolve()
 SPECS = REPO / "tests" / "data" / "specs"
 EXAMPLES = REPO / "examples"

@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 
 import eksa_mirror
+from support import REPO
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10: the version line of the [project] table
     tomllib = None
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def pyproject_version() -> str:

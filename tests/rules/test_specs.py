@@ -9,13 +9,13 @@ tests all of it. Items are ``(code, 1-based line)``; they must equal the finding
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from eksa_mirror.rules.analysis import Options, analyze
+from support import DATA
 
-SPECS = Path(__file__).resolve().parent / "data" / "specs"
+SPECS = DATA / "specs"
 #: The CAs of these files are valid from 2024 to 2034.
 OPTIONS = Options(now=datetime(2026, 8, 18, tzinfo=timezone.utc))
 

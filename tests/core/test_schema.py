@@ -18,7 +18,9 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-ROOT = Path(__file__).resolve().parents[1]
+from support import REPO
+
+ROOT = REPO
 SCHEMA_DIR = ROOT / "schema"
 MIRROR_FILE = SCHEMA_DIR / "registry-mirror-configuration.schema.json"
 CLUSTER_FILE = SCHEMA_DIR / "eksa-cluster.schema.json"

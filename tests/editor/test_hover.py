@@ -3,21 +3,16 @@ an entry, and certificate summaries that never show a private key."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes
 
 from eksa_mirror.core import schema_store
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.editor.hover import HoverText, certificate_markdown, hover
 from eksa_mirror.rules.analysis import analyze
+from support import EXAMPLES, issue
 
-VALID = (Path(__file__).resolve().parents[1] / "examples" / "valid-mirror.yaml").read_text()
+VALID = (EXAMPLES / "valid-mirror.yaml").read_text()
 
 
 def hover_at(text: str, needle: str, delta: int = 0, version: str = "") -> HoverText | None:
@@ -123,30 +118,9 @@ def test_target_release() -> None:
     assert "Target release: EKS Anywhere v0.20.0" in found.markdown
 
 
-def _pem() -> tuple[x509.Certificate, str, str]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mirror-ca")])
-    now = datetime.now(timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    ).decode()
-    return cert, cert.public_bytes(serialization.Encoding.PEM).decode(), key_pem
-
-
-CERT, CERT_PEM, KEY_PEM = _pem()
+_MADE = issue("mirror-ca", ca=True, key="p256")
+#: The key in OpenSSL's traditional form (``BEGIN EC PRIVATE KEY``), beside PKCS#8 elsewhere.
+CERT, CERT_PEM, KEY_PEM = _MADE.cert, _MADE.pem, _MADE.traditional_key_pem
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from eksa_mirror.rules.analysis import Options, analyze
+from support import SHARED
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus" / "eksa-testdata"
 
 Item = tuple[str, int]

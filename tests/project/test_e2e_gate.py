@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parent
+from support import TESTS
+
 PROBE = """
 import pytest
 from e2e_support import missing

@@ -22,26 +22,17 @@ from eksa_mirror.cli.main import main
 from eksa_mirror.core import schema_store
 from eksa_mirror.core.eksa.releases import LATEST
 from eksa_mirror.rules.registry import RULES
+from support import DATA, EXAMPLES, MIRROR_HEAD, REPO
 
-DATA = Path(__file__).resolve().parent / "data"
-
-HEAD = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  registryMirrorConfiguration:
-"""
 #: An error on line 7 (RM001) and a warning on line 8 (RM008).
-BAD = HEAD + '    endpoint: ""\n    port: 443\n'
+BAD = MIRROR_HEAD + '    endpoint: ""\n    port: 443\n'
 BAD_LINES = [
     ("7", "15", "error", "RM001", "no value set for RegistryMirrorConfiguration.Endpoint"),
     ("8", "11", "warning", "RM008", None),
 ]
 #: Only a warning (RM008).
-WARN = HEAD + "    endpoint: registry.local\n    port: 443\n"
-GOOD = HEAD + '    endpoint: registry.local\n    port: "443"\n'
+WARN = MIRROR_HEAD + "    endpoint: registry.local\n    port: 443\n"
+GOOD = MIRROR_HEAD + '    endpoint: registry.local\n    port: "443"\n'
 #: The summary's "checked against" text when no Cluster names its release.
 AGAINST = f"against EKS Anywhere {LATEST} (latest known)"
 PLAIN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n"
@@ -369,11 +360,11 @@ def test_folder_recursion(capsys: Any, tmp_path: Path) -> None:
 
 def test_not_utf8_file_exit_2_naming_the_file(capsys: Any, tmp_path: Path) -> None:
     bad = tmp_path / "latin1.yaml"
-    bad.write_bytes(HEAD.encode() + "    endpoint: r\xe9g\n".encode("latin-1"))
+    bad.write_bytes(MIRROR_HEAD.encode() + "    endpoint: r\xe9g\n".encode("latin-1"))
     good = write(tmp_path, "good.yaml", WARN)
     code, out, err = run(capsys, "validate", str(bad), str(good))
     assert code == 2
-    offset = len(HEAD) + len("    endpoint: r")
+    offset = len(MIRROR_HEAD) + len("    endpoint: r")
     assert err.splitlines() == [f"eksa-mirror: {bad}: not UTF-8 (invalid byte at offset {offset})"]
     # The other file is still checked and reported.
     assert f"{good}:8:11: warning RM008" in out
@@ -508,7 +499,7 @@ def test_fix_follows_a_symlink(capsys: Any, tmp_path: Path) -> None:
 
 def test_fix_leaves_clean_and_unfixable_files_untouched(capsys: Any, tmp_path: Path) -> None:
     clean = write(tmp_path, "clean.yaml", GOOD)
-    broken = write(tmp_path, "broken.yaml", HEAD + "    endpoint: 'x\n")
+    broken = write(tmp_path, "broken.yaml", MIRROR_HEAD + "    endpoint: 'x\n")
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (clean, broken)}
     code, _, _ = run(capsys, "validate", "--fix", str(tmp_path))
     assert code == 1  # RM024 in broken.yaml
@@ -523,7 +514,7 @@ def test_pre_commit_hook_definition() -> None:
 
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
-    root = Path(__file__).resolve().parents[1]
+    root = REPO
     hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     (hook,) = hooks
     assert hook["id"] == "eksa-mirror"
@@ -541,7 +532,7 @@ def test_pre_commit_hook_definition() -> None:
 
 def test_examples_folder(capsys: Any) -> None:
     """The README's examples: the valid one is clean, the invalid one shows these findings."""
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = EXAMPLES
     code, out, _ = run(capsys, "validate", "--format", "json", str(examples))
     assert code == 1
     found = [(Path(d["file"]).name, d["code"], d["line"]) for d in json.loads(out)]

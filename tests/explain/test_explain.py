@@ -34,6 +34,7 @@ from eksa_mirror.explain import (
     rewrites,
     to_dict,
 )
+from support import REPO
 
 CURATED = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 CONFIG_APPEND = (
@@ -688,7 +689,7 @@ def test_cli_explain_cannot_run(tmp_path: Path) -> None:
 
 def test_docs_example_is_the_real_output() -> None:
     """docs/check.md shows ``explain`` on examples/explain-ubuntu.yaml: it must stay true."""
-    root = Path(__file__).resolve().parents[1]
+    root = REPO
     docs = (root / "docs" / "check.md").read_text(encoding="utf-8")
     marker = "<!-- explain-example: examples/explain-ubuntu.yaml -->\n```\n"
     block = docs.split(marker, 1)[1].split("```\n", 1)[0]

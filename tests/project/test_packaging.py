@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from support import REPO
 
 
 def test_wheel_ships_the_schema_files_byte_for_byte(tmp_path: Path) -> None:

@@ -10,15 +10,8 @@ from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.fixes import apply_edits
 from eksa_mirror.rules.analysis import Options, analyze
 from eksa_mirror.rules.suppress import comment_start, directives, ignore_edit
+from support import MIRROR_HEAD
 
-HEAD = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  registryMirrorConfiguration:
-"""
 #: RM008 on line 8 (1-based), RM019 on line 9: the mirror a team keeps on purpose.
 BODY = """\
     endpoint: registry.example.com
@@ -28,7 +21,7 @@ BODY = """\
 
 
 def spec(port: str = "", skip: str = "", tail: str = "") -> str:
-    return HEAD + BODY.format(port=port, skip=skip) + tail
+    return MIRROR_HEAD + BODY.format(port=port, skip=skip) + tail
 
 
 def seen(text: str, options: Options | None = None) -> list[tuple[str, int, int, str]]:
@@ -174,7 +167,7 @@ def test_rm031_follows_selection_and_severity() -> None:
 
 
 def test_suppressions_apply_to_parse_errors() -> None:
-    broken = HEAD + "    endpoint: [registry\n"
+    broken = MIRROR_HEAD + "    endpoint: [registry\n"
     assert [c for c, _ in codes(broken)] == ["RM024"]
     # Comments are read from the text, so they work where the YAML does not parse.
     assert codes("# eksa-mirror: ignore-file[RM024]\n" + broken) == []
@@ -281,13 +274,23 @@ CA = """\
             spec(port="  # the port  # eksa-mirror: ignore[RM008]"),
         ),
         (spec(port="  # eksa-mirror: ignore[RM008]"), 7, "RM008", None),
-        (HEAD + CA, 6, "RM014", HEAD + CA.replace("|\n", "|  # eksa-mirror: ignore[RM014]\n", 1)),
-        (HEAD + CA, 7, "RM014", None),  # inside the block scalar
-        (HEAD + CA, 9, "RM014", None),  # its last line
-        (HEAD + CA, 10, "RM009", None),  # a quoted scalar that runs on
-        (HEAD + CA, 11, "RM009", HEAD + CA.replace('b"', 'b"  # eksa-mirror: ignore[RM009]')),
+        (
+            MIRROR_HEAD + CA,
+            6,
+            "RM014",
+            MIRROR_HEAD + CA.replace("|\n", "|  # eksa-mirror: ignore[RM014]\n", 1),
+        ),
+        (MIRROR_HEAD + CA, 7, "RM014", None),  # inside the block scalar
+        (MIRROR_HEAD + CA, 9, "RM014", None),  # its last line
+        (MIRROR_HEAD + CA, 10, "RM009", None),  # a quoted scalar that runs on
+        (
+            MIRROR_HEAD + CA,
+            11,
+            "RM009",
+            MIRROR_HEAD + CA.replace('b"', 'b"  # eksa-mirror: ignore[RM009]'),
+        ),
         (spec(), 99, "RM008", None),
-        (HEAD + "    # a comment\n", 6, "RM008", None),
+        (MIRROR_HEAD + "    # a comment\n", 6, "RM008", None),
     ],
 )
 def test_ignore_edit(text: str, line: int, code: str, after: str | None) -> None:

@@ -10,13 +10,13 @@ why each finding is true (reference: EKS-A's source as summarised in docs/rules.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from eksa_mirror.rules.analysis import Options, analyze
+from support import DATA
 
-REALWORLD = Path(__file__).resolve().parent / "data" / "realworld"
+REALWORLD = DATA / "realworld"
 #: Certificates are judged at a fixed date (the CAs here are valid until 2031 or 2125).
 OPTIONS = Options(now=datetime(2026, 12, 1, tzinfo=timezone.utc))
 
