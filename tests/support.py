@@ -1,5 +1,5 @@
-"""What many test files share: the repository's folders, a Cluster spec builder and a
-test certificate factory.
+"""What many test files share: the repository's folders, the head of a Cluster spec, the
+cursor mark of editor tests and the one test certificate factory (``issue``).
 
 Import it as ``support`` (``tests/`` is on ``sys.path`` through the root ``conftest.py``).
 """
@@ -41,6 +41,19 @@ spec:
 #: ``CLUSTER_HEAD`` opening ``registryMirrorConfiguration``: the mirror's keys follow at
 #: four spaces, from line 7 (1-based).
 MIRROR_HEAD = CLUSTER_HEAD + "  registryMirrorConfiguration:\n"
+
+
+# --- editor positions ----------------------------------------------------------------------
+
+
+def at(text: str) -> tuple[list[str], int, int]:
+    """``text`` with its cursor mark ``§`` taken out: (lines, 0-based line, column)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "§" in line:
+            lines[index] = line.replace("§", "")
+            return lines, index, line.index("§")
+    raise AssertionError("no cursor")
 
 
 # --- certificates --------------------------------------------------------------------------

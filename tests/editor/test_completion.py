@@ -16,20 +16,12 @@ from eksa_mirror.editor.completion import (
     plain_text,
     value_end,
 )
+from support import at
 
 HEAD = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nspec:\n"
     "  registryMirrorConfiguration:\n"
 )
-
-
-def at(text: str) -> tuple[list[str], int, int]:
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if "§" in line:
-            lines[index] = line.replace("§", "")
-            return lines, index, line.index("§")
-    raise AssertionError("no cursor")
 
 
 def run(text: str) -> list[tuple[str, str, str, int, int]] | None:

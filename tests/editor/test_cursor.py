@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from eksa_mirror.editor.cursor import ITEM, document_bounds, is_eksa_cluster, locate
+from support import at
 
 HEAD = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nspec:\n"
@@ -13,15 +14,6 @@ HEAD = (
 )
 MIRROR = ["spec", "registryMirrorConfiguration"]
 OCI = [*MIRROR, "ociNamespaces", ITEM]
-
-
-def at(text: str) -> tuple[list[str], int, int]:
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if "§" in line:
-            lines[index] = line.replace("§", "")
-            return lines, index, line.index("§")
-    raise AssertionError("no cursor")
 
 
 # (name, text after HEAD, path, mode, prefix, key, word_start, after_dash, siblings)
