@@ -7,7 +7,7 @@ They were recorded from the code before the package was split into layers
 (docs/architecture.md); a restructuring must leave every byte unchanged.
 
 Regenerate (only for an intended output change): ``EKSA_MIRROR_REBASELINE=1 pytest
-tests/test_cli_baseline.py``.
+tests/cli/test_cli_baseline.py``.
 """
 
 from __future__ import annotations

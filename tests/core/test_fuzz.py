@@ -15,7 +15,7 @@ How many examples: a hypothesis profile chosen by the environment variable
 ``HYPOTHESIS_PROFILE``: ``ci`` (the default, about 2,500 examples in under a minute) or
 ``long`` (50 times more, for a nightly run or after touching the core)::
 
-    HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py
+    HYPOTHESIS_PROFILE=long pytest tests/core/test_fuzz.py
 """
 
 from __future__ import annotations

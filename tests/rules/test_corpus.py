@@ -113,7 +113,7 @@ def _corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(
             "the EKS Anywhere test-data corpus lies only beside the project's workspace "
-            "(../shared/corpus/eksa-testdata); tests/test_specs.py covers the same ground"
+            "(../shared/corpus/eksa-testdata); tests/rules/test_specs.py covers the same ground"
         )
     return CORPUS
 

@@ -98,6 +98,34 @@ def test_messages() -> None:
     assert ns.message.startswith("ociNamespaces changed (added docker.io → 'hub'): ")
 
 
+NS_MANY = (
+    "endpoint: r.local\nociNamespaces:\n  - registry: docker.io\n    namespace: c\n"
+    "  - registry: 1.dkr.ecr.us-west-2.amazonaws.com\n    namespace: b\n"
+    "  - registry: docker.io\n    namespace: hub"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "change"),
+    [
+        (NS_AB, NS_A, "removed docker.io → 'hub'"),
+        (
+            NS_A,
+            NS_MANY,
+            "added 1.dkr.ecr.us-west-2.amazonaws.com → 'b', docker.io → 'c', docker.io → 'hub'; "
+            "removed public.ecr.aws → 'a'",
+        ),
+    ],
+    ids=["removed", "added-and-removed-sorted"],
+)
+def test_namespace_changes_are_named(old: str, new: str, change: str) -> None:
+    (ns,) = diff_findings(cluster(old), cluster(new))
+    assert ns.message == (
+        f"ociNamespaces changed ({change}): the EKS-A upgrade docs (Upgradeable Attributes) "
+        "do not list ociNamespaces as upgradeable"
+    )
+
+
 def test_whole_section_added_or_removed() -> None:
     without = cluster(BASE).replace("  registryMirrorConfiguration:\n    endpoint: r.local\n", "")
     assert "registryMirrorConfiguration" not in without
