@@ -1,5 +1,6 @@
-"""What many test files share: the repository's folders, the head of a Cluster spec, the
-cursor mark of editor tests and the one test certificate factory (``issue``).
+"""What many test files share: the repository's folders, Cluster specs (the head of one, and
+``cluster(body)``: a whole Cluster with its datacenter and machine configs around a mirror
+block), the cursor mark of editor tests and the one test certificate factory (``issue``).
 
 Import it as ``support`` (``tests/`` is on ``sys.path`` through the root ``conftest.py``).
 """
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -26,6 +29,19 @@ EXAMPLES = REPO / "examples"
 DOCS = REPO / "docs"
 #: The folder beside the repository that holds the EKS-A corpus (absent outside the workspace).
 SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "eksa-testdata"
+SPECS = DATA / "specs"
+MIRROR_SCHEMA = REPO / "schema" / "registry-mirror-configuration.schema.json"
+
+
+def schema_docs(*path: str) -> str:
+    """A field's markdownDescription, read straight from the published mirror schema."""
+    node: dict[str, Any] = json.loads(MIRROR_SCHEMA.read_text(encoding="utf-8"))
+    for key in path:
+        if node.get("type") == "array":
+            node = node["items"]
+        node = node["properties"][key]
+    return str(node["markdownDescription"])
 
 
 # --- Cluster specs -------------------------------------------------------------------------
@@ -41,6 +57,81 @@ spec:
 #: ``CLUSTER_HEAD`` opening ``registryMirrorConfiguration``: the mirror's keys follow at
 #: four spaces, from line 7 (1-based).
 MIRROR_HEAD = CLUSTER_HEAD + "  registryMirrorConfiguration:\n"
+
+PROVIDERS = {
+    "vsphere": ("VSphereDatacenterConfig", "VSphereMachineConfig"),
+    "tinkerbell": ("TinkerbellDatacenterConfig", "TinkerbellMachineConfig"),
+    "snow": ("SnowDatacenterConfig", "SnowMachineConfig"),
+    "nutanix": ("NutanixDatacenterConfig", "NutanixMachineConfig"),
+    "cloudstack": ("CloudStackDatacenterConfig", "CloudStackMachineConfig"),
+    "docker": ("DockerDatacenterConfig", ""),
+}
+
+_HEADER = """\
+apiVersion: anywhere.eks.amazonaws.com/v1alpha1
+kind: Cluster
+metadata:
+  name: demo
+spec:
+  datacenterRef:
+    kind: {dc}
+    name: dc
+  controlPlaneConfiguration:
+    machineGroupRef:
+      kind: {machine}
+      name: cp
+  workerNodeGroupConfigurations:
+    - name: md-0
+      machineGroupRef:
+        kind: {machine}
+        name: md
+  registryMirrorConfiguration:
+"""
+
+_DOC = """\
+---
+apiVersion: anywhere.eks.amazonaws.com/v1alpha1
+kind: {kind}
+metadata:
+  name: {name}
+spec:
+{spec}"""
+
+
+def indent(text: str, by: int) -> str:
+    pad = " " * by
+    return "".join(pad + line + "\n" if line else "\n" for line in text.split("\n"))
+
+
+def cluster(
+    body: str,
+    *,
+    provider: str = "vsphere",
+    cp: str | None = "ubuntu",
+    md: str | None = "ubuntu",
+    datacenter: str | None = None,
+) -> str:
+    """A Cluster with ``body`` as its mirror section, plus datacenter and machine configs.
+
+    ``cp``/``md``: the ``osFamily`` of the control-plane and worker machine configs (``None``
+    leaves the key out). ``datacenter``: the datacenter's spec lines (Tinkerbell's default has
+    ``hookImagesURLPath`` and ``osImageURL`` so that RM022 stays quiet).
+    """
+    dc_kind, machine_kind = PROVIDERS[provider]
+    text = _HEADER.format(dc=dc_kind, machine=machine_kind) + indent(body, 4)
+    if datacenter is None:
+        datacenter = (
+            "tinkerbellIP: 10.0.0.9\nhookImagesURLPath: http://10.0.0.8/hook\n"
+            "osImageURL: http://10.0.0.8/ubuntu.gz"
+            if provider == "tinkerbell"
+            else "datacenter: dc1"
+        )
+    text += _DOC.format(kind=dc_kind, name="dc", spec=indent(datacenter, 2))
+    if machine_kind:
+        for name, family in (("cp", cp), ("md", md)):
+            spec = "numCPUs: 2" if family is None else f"osFamily: {family}"
+            text += _DOC.format(kind=machine_kind, name=name, spec=indent(spec, 2))
+    return text
 
 
 # --- editor positions ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from eksa_mirror.cli.validate import native
 from eksa_mirror.core.uris import uri_to_path
 from eksa_mirror.rules.analysis import Options
 from eksa_mirror.rules.upgrade import GitBaseline, editor_findings
-from rules.helpers import cluster
+from support import cluster
 
 W = PureWindowsPath
 P = PurePosixPath

@@ -46,7 +46,7 @@ from eksa_mirror.probe import (
     run_check,
 )
 from eksa_mirror.probe.oci import Credentials, parse_challenge, same_origin
-from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, issue
+from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, cluster, issue
 
 USER = "eksa-puller"
 PASSWORD = "Pa55-w0rd-that-must-never-be-printed"
@@ -676,31 +676,6 @@ def test_listener_that_never_answers_is_bounded_by_the_deadline() -> None:
 # --------------------------------------------------------------------------- command line
 
 
-CLUSTER = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  datacenterRef:
-    kind: VSphereDatacenterConfig
-    name: demo
-  controlPlaneConfiguration:
-    machineGroupRef:
-      kind: VSphereMachineConfig
-      name: cp
-  registryMirrorConfiguration:
-{mirror}
----
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: VSphereMachineConfig
-metadata:
-  name: cp
-spec:
-  osFamily: ubuntu
-"""
-
-
 def write_spec(
     tmp_path: Path,
     port: int | str,
@@ -709,20 +684,20 @@ def write_spec(
     authenticate: bool = False,
     public_namespace: str | None = None,
 ) -> Path:
-    mirror = ["    endpoint: 127.0.0.1", f'    port: "{port}"']
+    mirror = ["endpoint: 127.0.0.1", f'port: "{port}"']
     if public_namespace is not None:
         mirror += [
-            "    ociNamespaces:",
-            "      - registry: public.ecr.aws",
-            f'        namespace: "{public_namespace}"',
+            "ociNamespaces:",
+            "  - registry: public.ecr.aws",
+            f'    namespace: "{public_namespace}"',
         ]
     if ca:
-        mirror.append("    caCertContent: |")
-        mirror += [f"      {line}" for line in ca.strip().splitlines()]
+        mirror.append("caCertContent: |")
+        mirror += [f"  {line}" for line in ca.strip().splitlines()]
     if authenticate:
-        mirror.append("    authenticate: true")
+        mirror.append("authenticate: true")
     spec = tmp_path / "cluster.yaml"
-    spec.write_text(CLUSTER.format(mirror="\n".join(mirror)))
+    spec.write_text(cluster("\n".join(mirror)))
     return spec
 
 

@@ -34,7 +34,7 @@ from eksa_mirror.explain import (
     rewrites,
     to_dict,
 )
-from support import REPO
+from support import REPO, cluster
 
 CURATED = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 CONFIG_APPEND = (
@@ -563,56 +563,26 @@ def test_to_dict_snow_bottlerocket() -> None:
 
 # --- command line (YAML in, output out) ----------------------------------------------------
 
-CLUSTER_YAML = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  datacenterRef:
-    kind: VSphereDatacenterConfig
-    name: demo
-  controlPlaneConfiguration:
-    machineGroupRef:
-      kind: VSphereMachineConfig
-      name: cp
-  workerNodeGroupConfigurations:
-    - name: md-0
-      machineGroupRef:
-        kind: VSphereMachineConfig
-        name: workers
-  registryMirrorConfiguration:
-    endpoint: 10.0.0.5
-    ociNamespaces:
-      - registry: public.ecr.aws
-        namespace: ""
-      - registry: {curated}
-        namespace: eks-anywhere
-{ca}    authenticate: true
----
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: VSphereMachineConfig
-metadata:
-  name: cp
-spec:
-  osFamily: ubuntu
----
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: VSphereMachineConfig
-metadata:
-  name: workers
-spec: {{}}
-"""
+MIRROR_YAML = """\
+endpoint: 10.0.0.5
+ociNamespaces:
+  - registry: public.ecr.aws
+    namespace: ""
+  - registry: {curated}
+    namespace: eks-anywhere
+{ca}authenticate: true"""
 CA_YAML = """\
-    caCertContent: |
-      -----BEGIN CERTIFICATE-----
-      MIIB
-      -----END CERTIFICATE-----
+caCertContent: |
+  -----BEGIN CERTIFICATE-----
+  MIIB
+  -----END CERTIFICATE-----
 """
 
 
 def cluster_yaml(*, with_ca: bool = True) -> str:
-    return CLUSTER_YAML.format(curated=CURATED, ca=CA_YAML if with_ca else "")
+    """A vSphere cluster: Ubuntu control plane, workers without osFamily (Bottlerocket)."""
+    body = MIRROR_YAML.format(curated=CURATED, ca=CA_YAML if with_ca else "")
+    return cluster(body, md=None)
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

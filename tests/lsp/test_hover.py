@@ -4,7 +4,6 @@ ociNamespaces entry, and a certificate summary that never shows a private key.""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from cryptography import x509
@@ -12,7 +11,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 from lsprotocol import types
 
-from support import issue
+from support import issue, schema_docs
 
 from .support import EXAMPLES, SCHEMA, RecordingClient, opened
 
@@ -20,15 +19,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 VALID = (EXAMPLES / "valid-mirror.yaml").read_text()
 SCHEMA_JSON = json.loads(SCHEMA.read_text())
-
-
-def docs(*path: str) -> str:
-    node: dict[str, Any] = SCHEMA_JSON
-    for key in path:
-        if node.get("type") == "array":
-            node = node["items"]
-        node = node["properties"][key]
-    return str(node["markdownDescription"])
 
 
 def markdown(result: types.Hover | None) -> str:
@@ -60,7 +50,7 @@ async def test_every_key_shows_the_schema_text(
         on_key = await doc.hover(doc.pos(line, delta=line.index(key) + 2))
         on_value = await doc.hover(doc.pos(line, delta=len(line) - 1))
     text = markdown(on_key)
-    assert docs(*path) in text
+    assert schema_docs(*path) in text
     assert text.startswith(f"**`{'.'.join(['registryMirrorConfiguration', *path])}`**")
     assert on_key is not None and on_key.range is not None
     assert on_key.range.start == doc.pos(line, delta=line.index(key))
@@ -105,7 +95,7 @@ def with_ca(content: str) -> str:
 async def test_the_certificate_summary(client: RecordingClient) -> None:
     async with opened(client, "ca.yaml", with_ca(CERT_PEM)) as doc:
         text = markdown(await doc.hover(doc.pos("    caCertContent", delta=6)))
-    assert docs("caCertContent") in text
+    assert schema_docs("caCertContent") in text
     valid = (
         f"{CERT.not_valid_before_utc:%Y-%m-%d %H:%M} UTC to "
         f"{CERT.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"

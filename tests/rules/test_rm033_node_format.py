@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from .helpers import E, W, at, cluster, expect, findings, one
+from support import cluster
+
+from .helpers import E, W, at, expect, findings, one
 
 BODY = """\
 endpoint: r.local

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from support import cluster
+
 from .conftest import Pems
-from .helpers import MIRROR_KEY, E, W, at, cluster, expect, findings, fixed, one
+from .helpers import MIRROR_KEY, E, W, at, expect, findings, fixed, one
 
 Expected = list[tuple[str, object, tuple[int, int, int, int]]]
 

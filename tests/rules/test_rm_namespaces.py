@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import INFO, E, W, at, cluster, expect, findings, fixed, one
+from support import cluster
+
+from .helpers import INFO, E, W, at, expect, findings, fixed, one
 
 Expected = list[tuple[str, object, tuple[int, int, int, int]]]
 

@@ -27,7 +27,8 @@ from eksa_mirror.rules.upgrade import (
     editor_findings,
     git_head_text,
 )
-from rules.helpers import INFO, MIRROR_KEY, W, at, cluster, span_of
+from rules.helpers import INFO, MIRROR_KEY, W, at, span_of
+from support import cluster
 
 BASE = "endpoint: r.local"
 AUTH = "endpoint: r.local\nauthenticate: true"

@@ -20,7 +20,8 @@ from eksa_mirror.lsp.settings import parse_settings
 from eksa_mirror.rules.analysis import Options, analyze
 from eksa_mirror.rules.registry import RULES
 from rules.conftest import make_cert
-from rules.helpers import INFO, MIRROR_KEY, E, W, at, cluster, indent, span_of
+from rules.helpers import INFO, MIRROR_KEY, E, W, at, span_of
+from support import cluster, indent
 
 NS_TWO = (
     'endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n'
