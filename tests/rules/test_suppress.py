@@ -311,3 +311,71 @@ def test_ignore_edit_suppresses_and_keeps_the_bom() -> None:
     fixed = apply_edits(text, [edit])
     assert fixed == "\ufeff" + spec(port="  # eksa-mirror: ignore[RM008]")
     assert [f.code for f in lint(fixed, Options()).findings] == ["RM019"]
+
+
+NOT_A_SUPPRESSION = (
+    'not a suppression comment: write "# eksa-mirror: ignore[RMxxx]" (this line or, on a line '
+    'of its own, the next) or "# eksa-mirror: ignore-file[RMxxx]"'
+)
+
+
+@pytest.mark.parametrize(
+    ("comment", "end", "message"),
+    [
+        ("  # eksa-mirror: ignor[RM008]", 42, NOT_A_SUPPRESSION),
+        (
+            "  # eksa-mirror: ignore[]",
+            38,
+            "the suppression names no rule code: write ignore[RM008]",
+        ),
+        ("  # eksa-mirror: ignore-file[RM008]", 48, "ignore-file must be on a line of its own"),
+    ],
+    ids=["misspelt", "no-code", "file-level-after-a-value"],
+)
+def test_a_malformed_suppression_is_named_and_not_fixed(
+    comment: str, end: int, message: str
+) -> None:
+    """RM031 on the whole comment, with what to write instead; there is nothing to remove."""
+    [rm031] = [f for f in lint(spec(port=comment), Options()).findings if f.code == "RM031"]
+    assert (rm031.span.start.line, rm031.span.start.column, rm031.span.end.column) == (7, 15, end)
+    assert rm031.message == message
+    assert rm031.fix is None
+
+
+@pytest.mark.parametrize(
+    ("comment", "title", "removed"),
+    [
+        ("  # eksa-mirror: ignore[RM009]", "Remove the unused suppression", (13, 43)),
+        ("  # eksa-mirror: ignore[RM008, RM009]", "Remove RM009 from the suppression", (42, 49)),
+    ],
+    ids=["whole-comment", "one-code"],
+)
+def test_unused_fix_titles_and_removals(comment: str, title: str, removed: tuple[int, int]) -> None:
+    [rm031] = [f for f in lint(spec(port=comment), Options()).findings if f.code == "RM031"]
+    assert rm031.fix is not None
+    assert rm031.fix.title == title
+    [edit] = rm031.fix.edits
+    assert (edit.span.start.line, edit.span.start.column, edit.span.end.column) == (7, *removed)
+    assert edit.new_text == ""
+
+
+@pytest.mark.parametrize(
+    ("directive", "message"),
+    [
+        ("# eksa-mirror: ignore-file[RM027]", "unused suppression: no RM027 finding in this file"),
+        ("# eksa-mirror: ignor", NOT_A_SUPPRESSION),
+    ],
+    ids=["unused", "malformed"],
+)
+@pytest.mark.parametrize("bom", [False, True], ids=["plain", "bom"])
+def test_rm031_on_the_first_line_counts_the_bom(directive: str, message: str, bom: bool) -> None:
+    """A byte order mark is a character the editor shows: columns on line 1 move by one."""
+    text = ("\ufeff" if bom else "") + directive + "\n" + spec()
+    [rm031] = [f for f in lint(text, Options()).findings if f.code == "RM031"]
+    assert rm031.message == message
+    shift = int(bom)
+    start, end = rm031.span.start, rm031.span.end
+    assert (start.line, start.column, end.line, end.column) == (0, shift, 0, len(directive) + shift)
+    if rm031.fix is not None:
+        [edit] = rm031.fix.edits
+        assert (edit.span.start.column, edit.span.end.line, edit.span.end.column) == (shift, 1, 0)

@@ -18,6 +18,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from eksa_mirror.cli.main import main
+from eksa_mirror.core.findings import Severity
 from eksa_mirror.rules.analysis import Options
 from eksa_mirror.rules.upgrade import (
     SECRET_HINT,
@@ -340,3 +341,45 @@ async def test_language_server_git_mode(client: LanguageClient, repo: Path) -> N
     line, col, _, end = at(0, 0, 8)
     assert found[0].range == types.Range(types.Position(line, col), types.Position(line, end))
     assert found[0].severity == types.DiagnosticSeverity.Warning
+
+
+UPGRADE_DOCS = "the EKS-A upgrade docs (Upgradeable Attributes)"
+MIRROR_POINTER = "/spec/registryMirrorConfiguration"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "severity", "where", "message"),
+    [
+        (
+            AUTH,
+            BASE,
+            INFO,
+            MIRROR_POINTER,
+            f"authenticate is turned off: {UPGRADE_DOCS} do not list authenticate as upgradeable",
+        ),
+        (
+            NS_A + "\nauthenticate: true",
+            NS_AB + "\nauthenticate: true",
+            W,
+            MIRROR_POINTER + "/ociNamespaces",
+            f"ociNamespaces changed (added docker.io → 'hub'): {UPGRADE_DOCS} do not list "
+            "ociNamespaces as upgradeable and the registry is authenticated",
+        ),
+        (
+            AUTH,
+            AUTH.replace("r.local", "r2.local"),
+            W,
+            MIRROR_POINTER + "/endpoint",
+            f"endpoint changed while authenticate: true: {UPGRADE_DOCS} list mirror fields as "
+            "upgradeable only for a non-authenticated registry mirror; if the credentials change "
+            "as well, update the Secret (kubectl edit secret -n eksa-system "
+            "registry-credentials), not the environment variables",
+        ),
+    ],
+    ids=["authenticate-off", "namespaces-while-authenticated", "endpoint-while-authenticated"],
+)
+def test_each_change_with_its_severity_and_place(
+    old: str, new: str, severity: Severity, where: str, message: str
+) -> None:
+    (found,) = diff_findings(cluster(old), cluster(new))
+    assert (found.severity, found.pointer, found.message) == (severity, where, message)
