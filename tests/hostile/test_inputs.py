@@ -22,6 +22,7 @@ import yaml
 from eksa_mirror.cli.main import main
 from eksa_mirror.cli.validate import MAX_FILE_BYTES
 from eksa_mirror.core import source
+from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.model import MAX_DEPTH, NODE_BUDGET, load_mirror_config
 from eksa_mirror.editor.completion import complete
 from eksa_mirror.editor.hover import hover
@@ -243,6 +244,15 @@ def test_text_over_the_line_limit() -> None:
 def test_text_just_under_the_limits_is_analysed() -> None:
     text = ENDPOINT + "    port: 443\n" + "\n" * (MAX_LINES - 10)
     assert [code for code, _, _ in found(text)] == ["RM008"]
+
+
+def test_too_large_follows_selection_and_severity() -> None:
+    """The size finding is RM024 like any other: ``--ignore`` drops it, ``[severity]`` sets it."""
+    text = ENDPOINT + "\n" * MAX_LINES
+    assert found(text, Options(ignore=frozenset({"RM024"}))) == []
+    [default] = analyze(text).findings
+    [raised] = analyze(text, Options(severity={"RM024": Severity.INFORMATION})).findings
+    assert (default.severity, raised.severity) == (Severity.ERROR, Severity.INFORMATION)
 
 
 def test_large_text_that_is_not_eksa_is_left_alone() -> None:

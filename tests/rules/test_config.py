@@ -4,6 +4,7 @@ nearest file winning, re-reading on change, and the command line or editor winni
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from eksa_mirror.rules.config import (
     find_config,
     glob_matches,
     layered,
+    load_config,
     parse_config,
 )
 from eksa_mirror.rules.context import Options
@@ -193,8 +195,36 @@ def test_the_cache_reads_a_changed_file_again(tmp_path: Path) -> None:
         cache.load(path)
 
 
-def test_an_unreadable_file_is_an_error(tmp_path: Path) -> None:
+def _unreadable(tmp_path: Path, case: str) -> Path:
     path = tmp_path / ".eksa-mirror.toml"
-    path.write_bytes(b'ignore = ["\xff"]\n')
-    with pytest.raises(ConfigError, match=r":1:1: error not UTF-8 \(invalid byte at offset 11\)"):
-        ConfigCache().load(path)
+    if case == "not-utf8":
+        path.write_bytes(b'ignore = ["\xff"]\n')
+    elif case == "too-large":
+        path.write_text("# " + "x" * (1024 * 1024) + "\n")
+    elif case == "folder":
+        path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("not-utf8", "not UTF-8 (invalid byte at offset 11)"),
+        ("too-large", "the file is larger than 1 MiB"),
+        ("folder", "cannot read: Is a directory"),
+        ("missing", "cannot read: No such file or directory"),
+    ],
+)
+@pytest.mark.parametrize(
+    "read", [load_config, lambda path: ConfigCache().load(path)], ids=["load", "cache"]
+)
+def test_an_unreadable_file_is_an_error(
+    tmp_path: Path, case: str, message: str, read: Callable[[Path], ProjectConfig]
+) -> None:
+    """One error on line 1, column 1 of the file, with its path: the editor shows it there."""
+    path = _unreadable(tmp_path, case)
+    with pytest.raises(ConfigError) as caught:
+        read(path)
+    error = caught.value
+    assert (error.path, error.line, error.column, error.message) == (str(path), 1, 1, message)
+    assert str(error) == f"{path}:1:1: error {message}"
