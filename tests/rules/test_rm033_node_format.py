@@ -48,6 +48,21 @@ def test_rm033_message_names_the_request() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("mirror", "host"),
+    [
+        ("endpoint: r.local", "r.local:443"),
+        ('endpoint: r.local\nport: "5000"', "r.local:5000"),
+        ('endpoint: "fd00::1"\nport: "5000"', "[fd00::1]:5000"),
+    ],
+    ids=["default-port", "port", "ipv6"],
+)
+def test_rm033_names_the_host_as_net_join_host_port(mirror: str, host: str) -> None:
+    body = mirror + "\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: eks-anywhere"
+    message = one(findings(cluster(body), eksa_version="v0.25.2"), "RM033").message
+    assert f" the host https://{host}/v2/eks-anywhere, asks " in message
+
+
 def test_rm033_spec_eksa_version_wins_and_bottlerocket_is_not_affected() -> None:
     text = cluster(BODY).replace("spec:\n", "spec:\n  eksaVersion: v0.24.1\n", 1)
     assert sorted(f.code for f in findings(text, eksa_version="v0.26.1")) == ["RM013", "RM033"]
