@@ -377,36 +377,25 @@ def test_ca_not_pem(good: RegistryServer) -> None:
 
 
 @pytest.mark.e2e
-def test_certificate_for_another_ip(wrong_name: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(wrong_name.port, ca_cert_content=pki.ca.pem))
-    assert lines(report)[3] == (
-        "certificate",
-        "fail",
-        "endpoint",
-        "the server certificate is for registry.other.test, not 127.0.0.1",
-    )
-
-
-@pytest.mark.e2e
-def test_certificate_for_another_hostname(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, endpoint="localhost", ca_cert_content=pki.ca.pem))
-    assert lines(report)[3] == (
-        "certificate",
-        "fail",
-        "endpoint",
-        "the server certificate is for 127.0.0.1, not localhost",
-    )
-
-
-@pytest.mark.e2e
-def test_expired_certificate(expired: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(expired.port, ca_cert_content=pki.ca.pem))
-    assert lines(report)[3] == (
-        "certificate",
-        "fail",
-        "endpoint",
-        "the server certificate expired on 2021-01-01 00:00:00 UTC",
-    )
+@pytest.mark.parametrize(
+    ("server", "endpoint", "reason"),
+    [
+        (
+            "wrong_name",
+            "127.0.0.1",
+            "the server certificate is for registry.other.test, not 127.0.0.1",
+        ),
+        ("good", "localhost", "the server certificate is for 127.0.0.1, not localhost"),
+        ("expired", "127.0.0.1", "the server certificate expired on 2021-01-01 00:00:00 UTC"),
+    ],
+    ids=["another-ip", "another-hostname", "expired"],
+)
+def test_certificate_failures(
+    request: pytest.FixtureRequest, pki: Pki, server: str, endpoint: str, reason: str
+) -> None:
+    registry: RegistryServer = request.getfixturevalue(server)
+    report = check(cfg(registry.port, endpoint=endpoint, ca_cert_content=pki.ca.pem))
+    assert lines(report)[3] == ("certificate", "fail", "endpoint", reason)
 
 
 @pytest.mark.e2e
