@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,23 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "eksa-testdata"
 SPECS = DATA / "specs"
 MIRROR_SCHEMA = REPO / "schema" / "registry-mirror-configuration.schema.json"
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m eksa_mirror ARGS`` in a clean environment (no ``EKSA_*`` or ``REGISTRY_*``
+    variables of the caller's) plus ``env``, with UTF-8 output."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
+    clean.update(env or {}, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "eksa_mirror", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=clean,
+        timeout=timeout,
+    )
 
 
 def schema_docs(*path: str) -> str:

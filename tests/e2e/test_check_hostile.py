@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from hostile_server import HostileRegistry, Reply, Request, Script, reply
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.probe import CheckReport, render_text, run_check
 from eksa_mirror.probe.redact import basic_token
-from support import Cert, issue
+from support import Cert, issue, run_cli
 
 USER = "eksa-puller"
 PASSWORD = "S3cret-echoed-by-a-hostile-registry"
@@ -393,19 +392,6 @@ def test_echoed_credentials_are_never_printed(
     assert any(r.header("authorization") == f"Basic {BASIC}" for r in server.requests)
 
 
-def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
-    full.update(env, PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full,
-        timeout=120,
-    )
-
-
 def _spec(tmp_path: Path, port: int, ca: Cert) -> Path:
     lines = ["    endpoint: 127.0.0.1", f'    port: "{port}"', "    authenticate: true"]
     lines += ["    caCertContent: |", *(f"      {line}" for line in ca.pem.strip().splitlines())]
@@ -423,7 +409,9 @@ def test_cli_echoing_registry_exit_1_without_secrets(
     serve: object, pki: tuple[Cert, Cert], tmp_path: Path, output: str
 ) -> None:
     server = serve(_echo("reason"))  # type: ignore[operator]
-    result = cli("check", str(_spec(tmp_path, server.port, pki[0])), "--format", output, env=CREDS)
+    result = run_cli(
+        "check", str(_spec(tmp_path, server.port, pki[0])), "--format", output, env=CREDS
+    )
     assert (result.returncode, result.stderr) == (1, "")
     for secret in (PASSWORD, BASIC, BASIC.rstrip("=")):
         assert secret not in result.stdout

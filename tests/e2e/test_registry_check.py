@@ -15,9 +15,6 @@ end without a registry.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,7 +43,7 @@ from eksa_mirror.probe import (
     run_check,
 )
 from eksa_mirror.probe.oci import Credentials, parse_challenge, same_origin
-from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, cluster, issue
+from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, cluster, issue, run_cli
 
 USER = "eksa-puller"
 PASSWORD = "Pa55-w0rd-that-must-never-be-printed"
@@ -690,28 +687,14 @@ def write_spec(
     return spec
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
-    full_env.update(env or {})
-    full_env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        timeout=90,
-    )
-
-
 @pytest.mark.e2e
 def test_cli_all_good_text_and_json(good: RegistryServer, pki: Pki, tmp_path: Path) -> None:
     spec = write_spec(tmp_path, good.port, ca=pki.ca.pem)
-    result = cli("check", str(spec))
+    result = run_cli("check", str(spec))
     assert (result.returncode, result.stderr) == (0, "")
     expected = check(cfg(good.port, ca_cert_content=pki.ca.pem))
     assert result.stdout == render_text(expected)
-    result = cli("check", str(spec), "--format", "json")
+    result = run_cli("check", str(spec), "--format", "json")
     assert (result.returncode, result.stderr) == (0, "")
     data = json.loads(result.stdout)
     assert data == expected.to_dict()
@@ -729,11 +712,11 @@ def test_cli_bad_credentials_exit_1_and_never_print_them(
     spec = write_spec(tmp_path, authed.port, ca=pki.ca.pem, authenticate=True)
     for output in ("text", "json"):
         env = {"REGISTRY_USERNAME": USER, "REGISTRY_PASSWORD": PASSWORD + "-typo"}
-        result = cli("check", str(spec), "--format", output, env=env)
+        result = run_cli("check", str(spec), "--format", output, env=env)
         assert result.returncode == 1
         assert PASSWORD not in result.stdout + result.stderr
         assert "rejected the credentials" in result.stdout
-    result = cli("check", str(spec), env=CREDS)
+    result = run_cli("check", str(spec), env=CREDS)
     assert result.returncode == 0, result.stdout
     assert PASSWORD not in result.stdout + result.stderr
 
@@ -741,7 +724,7 @@ def test_cli_bad_credentials_exit_1_and_never_print_them(
 @pytest.mark.e2e
 def test_cli_problem_exit_1(tmp_path: Path) -> None:
     port = free_port()
-    result = cli("check", str(write_spec(tmp_path, port)), "--timeout", "1")
+    result = run_cli("check", str(write_spec(tmp_path, port)), "--timeout", "1")
     assert (result.returncode, result.stderr) == (1, "")
     assert f"✗ connect      connection refused: nothing listens on 127.0.0.1:{port}\n" in (
         result.stdout
@@ -751,13 +734,13 @@ def test_cli_problem_exit_1(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_cli_eksa_version_option(good: RegistryServer, pki: Pki, tmp_path: Path) -> None:
     spec = write_spec(tmp_path, good.port, ca=pki.ca.pem, public_namespace="legacy")
-    result = cli("check", str(spec))
+    result = run_cli("check", str(spec))
     assert result.returncode == 1
     assert "    ✗ legacy/eks           missing\n" in result.stdout
-    result = cli("check", str(spec), "--eksa-version", "v0.23.0")
+    result = run_cli("check", str(spec), "--eksa-version", "v0.23.0")
     assert result.returncode == 0
     assert "    ✓ legacy/isovalent     present\n" in result.stdout
-    result = cli("check", str(spec), "--eksa-version", "latest")
+    result = run_cli("check", str(spec), "--eksa-version", "latest")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.endswith(
         "eksa-mirror check: error: argument --eksa-version: expected vX.Y.Z, got 'latest'\n"
@@ -771,14 +754,14 @@ def test_missing_binary_skips_with_the_install_command() -> None:
 
 def test_cli_could_not_run_exit_2(tmp_path: Path) -> None:
     bad_port = write_spec(tmp_path, "99999")
-    result = cli("check", str(bad_port))
+    result = run_cli("check", str(bad_port))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"eksa-mirror check: {bad_port}: registry mirror port 99999 is invalid, please provide a"
         " valid port\n"
     )
     missing = tmp_path / "nope.yaml"
-    result = cli("check", str(missing))
+    result = run_cli("check", str(missing))
     assert (result.returncode, result.stdout, result.stderr) == (
         2,
         "",
@@ -786,7 +769,7 @@ def test_cli_could_not_run_exit_2(tmp_path: Path) -> None:
     )
     other = tmp_path / "other.yaml"
     other.write_text("kind: Cluster\nspec: {}\n")
-    result = cli("check", str(other))
+    result = run_cli("check", str(other))
     assert (result.returncode, result.stdout, result.stderr) == (
         2,
         "",

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -34,7 +32,7 @@ from eksa_mirror.explain import (
     rewrites,
     to_dict,
 )
-from support import REPO, cluster
+from support import REPO, cluster, run_cli
 
 CURATED = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 CONFIG_APPEND = (
@@ -585,30 +583,14 @@ def cluster_yaml(*, with_ca: bool = True) -> str:
     return cluster(body, md=None)
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    import os
-
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
-    full_env.update(env or {})
-    full_env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        timeout=60,
-    )
-
-
 def test_cli_explain_from_yaml(tmp_path: Path) -> None:
     spec = tmp_path / "cluster.yaml"
     spec.write_text(cluster_yaml())
     # workers have no osFamily: vSphere defaults it to bottlerocket
-    result = cli("explain", str(spec), env={"REGISTRY_PASSWORD": "hunter2"})
+    result = run_cli("explain", str(spec), env={"REGISTRY_PASSWORD": "hunter2"})
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == VSPHERE_TEXT
-    result = cli("explain", str(spec), "--format", "json")
+    result = run_cli("explain", str(spec), "--format", "json")
     assert result.returncode == 0
     assert json.loads(result.stdout) == json.loads(json.dumps(to_dict(explain(VSPHERE_CFG))))
 
@@ -618,7 +600,7 @@ def test_cli_explain_takes_the_ca_from_eksa_registry_mirror_ca(tmp_path: Path) -
     spec.write_text(cluster_yaml(with_ca=False))
     ca = tmp_path / "ca.pem"
     ca.write_text("-----BEGIN CERTIFICATE-----\nFROMFILE\n-----END CERTIFICATE-----\n")
-    result = cli("explain", str(spec), env={"EKSA_REGISTRY_MIRROR_CA": str(ca)})
+    result = run_cli("explain", str(spec), env={"EKSA_REGISTRY_MIRROR_CA": str(ca)})
     assert result.returncode == 0, result.stderr
     assert "    FROMFILE\n" in result.stdout
     assert (
@@ -626,7 +608,7 @@ def test_cli_explain_takes_the_ca_from_eksa_registry_mirror_ca(tmp_path: Path) -
         in result.stdout
     )
     missing = tmp_path / "nope.pem"
-    result = cli("explain", str(spec), env={"EKSA_REGISTRY_MIRROR_CA": str(missing)})
+    result = run_cli("explain", str(spec), env={"EKSA_REGISTRY_MIRROR_CA": str(missing)})
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"eksa-mirror explain: reading the cert file {missing}: No such file or directory\n"
@@ -635,14 +617,14 @@ def test_cli_explain_takes_the_ca_from_eksa_registry_mirror_ca(tmp_path: Path) -
 
 def test_cli_explain_cannot_run(tmp_path: Path) -> None:
     missing = tmp_path / "missing.yaml"
-    result = cli("explain", str(missing))
+    result = run_cli("explain", str(missing))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"eksa-mirror explain: cannot read {missing}: No such file or directory\n"
     )
     no_mirror = tmp_path / "plain.yaml"
     no_mirror.write_text("apiVersion: v1\nkind: ConfigMap\n")
-    result = cli("explain", str(no_mirror))
+    result = run_cli("explain", str(no_mirror))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"eksa-mirror explain: {no_mirror}: no EKS Anywhere Cluster with a"
@@ -650,7 +632,7 @@ def test_cli_explain_cannot_run(tmp_path: Path) -> None:
     )
     binary = tmp_path / "binary.yaml"
     binary.write_bytes(b"\xff\xfe\x00bad")
-    result = cli("explain", str(binary))
+    result = run_cli("explain", str(binary))
     assert (result.returncode, result.stderr) == (
         2,
         f"eksa-mirror explain: cannot read {binary}: not UTF-8 text\n",
@@ -665,7 +647,7 @@ def test_docs_example_is_the_real_output() -> None:
     block = docs.split(marker, 1)[1].split("```\n", 1)[0]
     command, _, shown = block.partition("\n")
     assert command == "$ eksa-mirror explain examples/explain-ubuntu.yaml"
-    result = cli("explain", str(root / "examples" / "explain-ubuntu.yaml"))
+    result = run_cli("explain", str(root / "examples" / "explain-ubuntu.yaml"))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == shown
 
