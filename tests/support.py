@@ -1,6 +1,7 @@
 """What many test files share: the repository's folders, Cluster specs (the head of one, and
 ``cluster(body)``: a whole Cluster with its datacenter and machine configs around a mirror
-block), the cursor mark of editor tests and the one test certificate factory (``issue``).
+block), the cursor mark of editor tests, the command run in a clean environment
+(``run_cli``) and the one test certificate factory (``issue``).
 
 Import it as ``support`` (``tests/`` is on ``sys.path`` through the root ``conftest.py``).
 """
