@@ -19,10 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-try:
-    from tls_servers import Cert
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.tls_servers import Cert
+from support import Cert
 
 
 @dataclass(frozen=True)

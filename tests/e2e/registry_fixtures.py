@@ -2,8 +2,7 @@
 
 Everything here runs locally on 127.0.0.1 with free ports:
 
-* ``Pki`` makes CAs and server certificates with ``cryptography`` (SHA-256 or SHA-1,
-  any validity window, any DNS/IP names).
+* Certificates come from ``support.issue`` (the suite's one certificate factory).
 * ``RegistryServer`` runs the CNCF distribution registry from Debian's
   ``docker-registry`` package (``/usr/bin/docker-registry serve config.yml``), with TLS
   or plain HTTP, optionally behind htpasswd (bcrypt, made with ``htpasswd -Bbn`` from
@@ -21,10 +20,8 @@ A missing binary is a test *failure* with the package to install, never a skip.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import http.client
-import ipaddress
 import json
 import shutil
 import socket
@@ -33,18 +30,14 @@ import subprocess
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 
 from e2e_support import missing
+from support import Cert
 
 REGISTRY_BINARY = "/usr/bin/docker-registry"
 #: Debian packages the registry tests need (the CI installs exactly these).
@@ -70,152 +63,6 @@ def free_port() -> int:
         return port
 
 
-# --------------------------------------------------------------------------- PKI
-
-
-@dataclass(frozen=True)
-class Issued:
-    """A certificate and its private key, with PEM encodings."""
-
-    cert: x509.Certificate
-    key: rsa.RSAPrivateKey
-
-    @property
-    def cert_pem(self) -> str:
-        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
-
-    @property
-    def key_pem(self) -> str:
-        return self.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-
-    def write(self, directory: Path, stem: str) -> tuple[Path, Path]:
-        """Write ``<stem>.crt`` and ``<stem>.key``; return their paths."""
-        crt, key = directory / f"{stem}.crt", directory / f"{stem}.key"
-        crt.write_text(self.cert_pem)
-        key.write_text(self.key_pem)
-        return crt, key
-
-
-_NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-#: Validity of "good" certificates: yesterday to ten years from now.
-GOOD_FROM = _NOW - dt.timedelta(days=1)
-GOOD_UNTIL = _NOW + dt.timedelta(days=3650)
-#: Validity of the expired certificate: fixed dates so messages are exact.
-EXPIRED_FROM = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
-EXPIRED_UNTIL = dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def make_ca(common_name: str) -> Issued:
-    """A self-signed CA certificate (SHA-256)."""
-    key = _key()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(GOOD_FROM)
-        .not_valid_after(GOOD_UNTIL)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(ski, critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return Issued(cert, key)
-
-
-def make_server_cert(
-    ca: Issued,
-    *,
-    dns_names: tuple[str, ...] = (),
-    ips: tuple[str, ...] = (),
-    not_before: dt.datetime = GOOD_FROM,
-    not_after: dt.datetime = GOOD_UNTIL,
-    sha1: bool = False,
-) -> Issued:
-    """A server certificate for the given names, signed by ``ca``."""
-    key = _key()
-    common_name = dns_names[0] if dns_names else ips[0]
-    sans: list[x509.GeneralName] = [x509.DNSName(name) for name in dns_names]
-    sans += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
-        .issuer_name(ca.cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()),
-            critical=False,
-        )
-        .sign(ca.key, hashes.SHA256())
-    )
-    if sha1:
-        cert = _resign_sha1(cert, ca.key)
-    return Issued(cert, key)
-
-
-# DER of the AlgorithmIdentifier OIDs: sha256WithRSAEncryption / sha1WithRSAEncryption.
-_SHA256_RSA = bytes.fromhex("06092a864886f70d01010b")
-_SHA1_RSA = bytes.fromhex("06092a864886f70d010105")
-
-
-def _der_length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(raw)]) + raw
-
-
-def _der(tag: int, content: bytes) -> bytes:
-    return bytes([tag]) + _der_length(len(content)) + content
-
-
-def _resign_sha1(cert: x509.Certificate, ca_key: rsa.RSAPrivateKey) -> x509.Certificate:
-    """The same certificate signed with sha1WithRSAEncryption.
-
-    ``cryptography`` refuses to build SHA-1 certificates, but still signs bytes with
-    SHA-1: swap the algorithm OID in the TBS (same length), sign it, re-assemble the DER.
-    """
-    tbs = cert.tbs_certificate_bytes
-    assert tbs.count(_SHA256_RSA) == 1
-    tbs = tbs.replace(_SHA256_RSA, _SHA1_RSA)
-    signature = ca_key.sign(tbs, padding.PKCS1v15(), hashes.SHA1())
-    algorithm = _der(0x30, _SHA1_RSA + b"\x05\x00")
-    der = _der(0x30, tbs + algorithm + _der(0x03, b"\x00" + signature))
-    return x509.load_der_x509_certificate(der)
-
-
 # --------------------------------------------------------------------------- registry
 
 
@@ -226,7 +73,7 @@ class RegistryServer:
         self,
         workdir: Path,
         *,
-        tls: Issued | None,
+        tls: Cert | None,
         htpasswd: tuple[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
@@ -439,7 +286,7 @@ class TokenRegistry:
 
     def __init__(
         self,
-        tls: Issued,
+        tls: Cert,
         workdir: Path,
         *,
         credentials: tuple[str, str],

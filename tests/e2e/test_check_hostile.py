@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import socket
 import subprocess
@@ -24,17 +23,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-try:
-    from hostile_server import HostileRegistry, Reply, Request, Script, reply
-    from tls_servers import Cert, issue
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.hostile_server import HostileRegistry, Reply, Request, Script, reply
-    from tests.e2e.tls_servers import Cert, issue
+from hostile_server import HostileRegistry, Reply, Request, Script, reply
 
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.probe import CheckReport, render_text, run_check
 from eksa_mirror.probe.redact import basic_token
+from support import Cert, issue, run_cli
 
 USER = "eksa-puller"
 PASSWORD = "S3cret-echoed-by-a-hostile-registry"
@@ -401,19 +395,6 @@ def test_echoed_credentials_are_never_printed(
     assert any(r.header("authorization") == f"Basic {BASIC}" for r in server.requests)
 
 
-def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
-    full.update(env, PYTHONIOENCODING="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full,
-        timeout=120,
-    )
-
-
 def _spec(tmp_path: Path, port: int, ca: Cert) -> Path:
     lines = ["    endpoint: 127.0.0.1", f'    port: "{port}"', "    authenticate: true"]
     lines += ["    caCertContent: |", *(f"      {line}" for line in ca.pem.strip().splitlines())]
@@ -431,7 +412,9 @@ def test_cli_echoing_registry_exit_1_without_secrets(
     serve: object, pki: tuple[Cert, Cert], tmp_path: Path, output: str
 ) -> None:
     server = serve(_echo("reason"))  # type: ignore[operator]
-    result = cli("check", str(_spec(tmp_path, server.port, pki[0])), "--format", output, env=CREDS)
+    result = run_cli(
+        "check", str(_spec(tmp_path, server.port, pki[0])), "--format", output, env=CREDS
+    )
     assert (result.returncode, result.stderr) == (1, "")
     for secret in (PASSWORD, BASIC, BASIC.rstrip("=")):
         assert secret not in result.stdout

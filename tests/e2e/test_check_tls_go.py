@@ -25,16 +25,12 @@ from pathlib import Path
 
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
-
-try:
-    from registry_fixtures import EXPIRED_FROM, EXPIRED_UNTIL, Issued, RegistryServer
-    from tls_servers import Cert, GoVerify, TlsRegistry, TlsSetup, issue
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.registry_fixtures import EXPIRED_FROM, EXPIRED_UNTIL, Issued, RegistryServer
-    from tests.e2e.tls_servers import Cert, GoVerify, TlsRegistry, TlsSetup, issue
+from registry_fixtures import RegistryServer
+from tls_servers import GoVerify, TlsRegistry, TlsSetup
 
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.probe import CheckReport, Status, run_check
+from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, issue
 
 IP = ("127.0.0.1",)
 NOT_YET_FROM = dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc)
@@ -397,17 +393,17 @@ def test_check_decides_as_go(
 
 
 @dataclass(frozen=True)
-class _Served(Issued):
+class _Served(Cert):
     """A server certificate for the Debian registry, with the intermediates it sends."""
 
     intermediates: str = ""
 
     @property
-    def cert_pem(self) -> str:
-        return super().cert_pem + self.intermediates
+    def pem(self) -> str:
+        return super().pem + self.intermediates
 
 
-def _served(leaf: Cert, *intermediates: Cert) -> Issued:
+def _served(leaf: Cert, *intermediates: Cert) -> Cert:
     pem = "".join(c.pem for c in intermediates)
     return _Served(leaf.cert, leaf.key, pem)  # type: ignore[arg-type]
 

@@ -15,42 +15,19 @@ end without a registry.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-try:  # tests/e2e is on sys.path (rootdir-relative import without packages)
-    from registry_fixtures import (
-        EXPIRED_FROM,
-        EXPIRED_UNTIL,
-        Issued,
-        RegistryServer,
-        SilentListener,
-        TokenRegistry,
-        free_port,
-        make_ca,
-        make_server_cert,
-        require_binary,
-    )
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.registry_fixtures import (
-        EXPIRED_FROM,
-        EXPIRED_UNTIL,
-        Issued,
-        RegistryServer,
-        SilentListener,
-        TokenRegistry,
-        free_port,
-        make_ca,
-        make_server_cert,
-        require_binary,
-    )
+from registry_fixtures import (
+    RegistryServer,
+    SilentListener,
+    TokenRegistry,
+    free_port,
+    require_binary,
+)
 
 from eksa_mirror.core.mirror import MirrorConfig, OCINamespace
 from eksa_mirror.probe import (
@@ -66,6 +43,7 @@ from eksa_mirror.probe import (
     run_check,
 )
 from eksa_mirror.probe.oci import Credentials, parse_challenge, same_origin
+from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, cluster, issue, run_cli
 
 USER = "eksa-puller"
 PASSWORD = "Pa55-w0rd-that-must-never-be-printed"
@@ -80,31 +58,31 @@ OTHER_HOST_MSG = "credentials are never sent to an untrusted server"
 
 @dataclass(frozen=True)
 class Pki:
-    ca: Issued
-    unrelated_ca: Issued
-    good: Issued
-    wrong_name: Issued
-    expired: Issued
-    sha1: Issued
+    ca: Cert
+    unrelated_ca: Cert
+    good: Cert
+    wrong_name: Cert
+    expired: Cert
+    sha1: Cert
 
 
 @pytest.fixture(scope="session")
 def pki() -> Pki:
-    ca = make_ca("eksa-mirror test CA")
+    ca = issue("eksa-mirror test CA", ca=True)
     return Pki(
         ca=ca,
-        unrelated_ca=make_ca("unrelated CA"),
-        good=make_server_cert(ca, ips=("127.0.0.1",)),
-        wrong_name=make_server_cert(ca, dns_names=("registry.other.test",)),
-        expired=make_server_cert(
-            ca, ips=("127.0.0.1",), not_before=EXPIRED_FROM, not_after=EXPIRED_UNTIL
+        unrelated_ca=issue("unrelated CA", ca=True),
+        good=issue("127.0.0.1", ca, ips=("127.0.0.1",)),
+        wrong_name=issue("registry.other.test", ca, dns=("registry.other.test",)),
+        expired=issue(
+            "127.0.0.1", ca, ips=("127.0.0.1",), not_before=EXPIRED_FROM, not_after=EXPIRED_UNTIL
         ),
-        sha1=make_server_cert(ca, ips=("127.0.0.1",), sha1=True),
+        sha1=issue("127.0.0.1", ca, ips=("127.0.0.1",), sha1=True),
     )
 
 
 def _registry(
-    tmp: pytest.TempPathFactory, name: str, tls: Issued | None, **kw: object
+    tmp: pytest.TempPathFactory, name: str, tls: Cert | None, **kw: object
 ) -> Iterator[RegistryServer]:
     server = RegistryServer(tmp.mktemp(name), tls=tls, **kw)  # type: ignore[arg-type]
     with server:
@@ -197,7 +175,7 @@ def head(port: int, ca: str = "CN=eksa-mirror test CA") -> list[tuple[str, str, 
 
 @pytest.mark.e2e
 def test_all_good(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem))
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem))
     port = good.port
     assert render_text(report) == (
         f"Registry mirror 127.0.0.1:{port}\n"
@@ -224,7 +202,7 @@ def test_catalog_pagination(good: RegistryServer, pki: Pki) -> None:
     namespaces = (OCINamespace("public.ecr.aws", "legacy"), OCINamespace("docker.io", "hub"))
     config = cfg(
         good.port,
-        ca_cert_content=pki.ca.cert_pem,
+        ca_cert_content=pki.ca.pem,
         oci_namespaces=namespaces,
         eksa_version="v0.23.5",
     )
@@ -244,7 +222,7 @@ def test_eksa_version_selects_isovalent_or_eks(good: RegistryServer, pki: Pki) -
     before = check(
         cfg(
             good.port,
-            ca_cert_content=pki.ca.cert_pem,
+            ca_cert_content=pki.ca.pem,
             oci_namespaces=namespaces,
             eksa_version="v0.23.9",
         )
@@ -253,7 +231,7 @@ def test_eksa_version_selects_isovalent_or_eks(good: RegistryServer, pki: Pki) -
     after = check(
         cfg(
             good.port,
-            ca_cert_content=pki.ca.cert_pem,
+            ca_cert_content=pki.ca.pem,
             oci_namespaces=namespaces,
             eksa_version="v0.24.0",
         )
@@ -270,7 +248,7 @@ def test_eksa_version_selects_isovalent_or_eks(good: RegistryServer, pki: Pki) -
 @pytest.mark.e2e
 def test_missing_projects(good: RegistryServer, pki: Pki) -> None:
     namespaces = (OCINamespace("public.ecr.aws", "partial"), OCINamespace("quay.io", "quay"))
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem, oci_namespaces=namespaces))
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem, oci_namespaces=namespaces))
     assert lines(report)[-1] == (
         "projects",
         "fail",
@@ -299,7 +277,7 @@ def test_missing_projects(good: RegistryServer, pki: Pki) -> None:
 @pytest.mark.e2e
 def test_no_public_ecr_mapping(good: RegistryServer, pki: Pki) -> None:
     namespaces = (OCINamespace("docker.io", "hub"),)
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem, oci_namespaces=namespaces))
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem, oci_namespaces=namespaces))
     assert lines(report)[-1] == (
         "projects",
         "fail",
@@ -338,7 +316,7 @@ def test_unknown_authority_without_ca(good: RegistryServer) -> None:
 
 @pytest.mark.e2e
 def test_ca_that_signs_nothing_here(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, ca_cert_content=pki.unrelated_ca.cert_pem))
+    report = check(cfg(good.port, ca_cert_content=pki.unrelated_ca.pem))
     assert lines(report)[:4] == [
         *head(good.port, ca="CN=unrelated CA"),
         (
@@ -358,7 +336,7 @@ def test_ca_from_eksa_registry_mirror_ca_file(
     good: RegistryServer, pki: Pki, tmp_path: Path
 ) -> None:
     ca_file = tmp_path / "ca.crt"
-    ca_file.write_text(pki.ca.cert_pem)
+    ca_file.write_text(pki.ca.pem)
     report = check(cfg(good.port), env={"EKSA_REGISTRY_MIRROR_CA": str(ca_file)})
     assert report.ok
     assert lines(report)[0] == (
@@ -377,7 +355,7 @@ def test_ca_from_eksa_registry_mirror_ca_file(
     )
     # caCertContent wins over the variable
     report = check(
-        cfg(good.port, ca_cert_content=pki.ca.cert_pem),
+        cfg(good.port, ca_cert_content=pki.ca.pem),
         env={"EKSA_REGISTRY_MIRROR_CA": str(missing)},
     )
     assert report.ok
@@ -396,42 +374,31 @@ def test_ca_not_pem(good: RegistryServer) -> None:
 
 
 @pytest.mark.e2e
-def test_certificate_for_another_ip(wrong_name: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(wrong_name.port, ca_cert_content=pki.ca.cert_pem))
-    assert lines(report)[3] == (
-        "certificate",
-        "fail",
-        "endpoint",
-        "the server certificate is for registry.other.test, not 127.0.0.1",
-    )
-
-
-@pytest.mark.e2e
-def test_certificate_for_another_hostname(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, endpoint="localhost", ca_cert_content=pki.ca.cert_pem))
-    assert lines(report)[3] == (
-        "certificate",
-        "fail",
-        "endpoint",
-        "the server certificate is for 127.0.0.1, not localhost",
-    )
-
-
-@pytest.mark.e2e
-def test_expired_certificate(expired: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(expired.port, ca_cert_content=pki.ca.cert_pem))
-    assert lines(report)[3] == (
-        "certificate",
-        "fail",
-        "endpoint",
-        "the server certificate expired on 2021-01-01 00:00:00 UTC",
-    )
+@pytest.mark.parametrize(
+    ("server", "endpoint", "reason"),
+    [
+        (
+            "wrong_name",
+            "127.0.0.1",
+            "the server certificate is for registry.other.test, not 127.0.0.1",
+        ),
+        ("good", "localhost", "the server certificate is for 127.0.0.1, not localhost"),
+        ("expired", "127.0.0.1", "the server certificate expired on 2021-01-01 00:00:00 UTC"),
+    ],
+    ids=["another-ip", "another-hostname", "expired"],
+)
+def test_certificate_failures(
+    request: pytest.FixtureRequest, pki: Pki, server: str, endpoint: str, reason: str
+) -> None:
+    registry: RegistryServer = request.getfixturevalue(server)
+    report = check(cfg(registry.port, endpoint=endpoint, ca_cert_content=pki.ca.pem))
+    assert lines(report)[3] == ("certificate", "fail", "endpoint", reason)
 
 
 @pytest.mark.e2e
 def test_sha1_certificate(sha1: RegistryServer, pki: Pki) -> None:
     # The Go TLS stack of the registry serves a SHA-1 signed certificate without complaint.
-    report = check(cfg(sha1.port, ca_cert_content=pki.ca.cert_pem))
+    report = check(cfg(sha1.port, ca_cert_content=pki.ca.pem))
     assert lines(report)[2:4] == [
         ("tls", "ok", "port", "TLSv1.3 handshake"),
         (
@@ -470,7 +437,7 @@ def test_insecure_skip_verify_warns_and_goes_on(good: RegistryServer) -> None:
 
 @pytest.mark.e2e
 def test_login_with_good_credentials(authed: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(authed.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+    report = check(cfg(authed.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
     assert lines(report)[4:6] == [
         (
             "api",
@@ -487,7 +454,7 @@ def test_login_with_good_credentials(authed: RegistryServer, pki: Pki) -> None:
 @pytest.mark.e2e
 def test_bad_credentials(authed: RegistryServer, pki: Pki) -> None:
     env = {"REGISTRY_USERNAME": USER, "REGISTRY_PASSWORD": "wrong-password"}
-    report = check(cfg(authed.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), env)
+    report = check(cfg(authed.port, ca_cert_content=pki.ca.pem, authenticate=True), env)
     assert lines(report)[5:] == [
         (
             "auth",
@@ -504,7 +471,7 @@ def test_bad_credentials(authed: RegistryServer, pki: Pki) -> None:
 @pytest.mark.e2e
 def test_credentials_not_set(authed: RegistryServer, pki: Pki) -> None:
     report = check(
-        cfg(authed.port, ca_cert_content=pki.ca.cert_pem, authenticate=True),
+        cfg(authed.port, ca_cert_content=pki.ca.pem, authenticate=True),
         {"REGISTRY_USERNAME": USER},
     )
     assert lines(report)[5] == (
@@ -517,7 +484,7 @@ def test_credentials_not_set(authed: RegistryServer, pki: Pki) -> None:
 
 @pytest.mark.e2e
 def test_login_required_but_authenticate_not_set(authed: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(authed.port, ca_cert_content=pki.ca.cert_pem), CREDS)
+    report = check(cfg(authed.port, ca_cert_content=pki.ca.pem), CREDS)
     assert lines(report)[4] == (
         "api",
         "fail",
@@ -529,7 +496,7 @@ def test_login_required_but_authenticate_not_set(authed: RegistryServer, pki: Pk
 
 @pytest.mark.e2e
 def test_authenticate_on_an_anonymous_registry(good: RegistryServer, pki: Pki) -> None:
-    report = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+    report = check(cfg(good.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
     assert lines(report)[5] == (
         "auth",
         "warn",
@@ -544,7 +511,7 @@ def test_authenticate_on_an_anonymous_registry(good: RegistryServer, pki: Pki) -
 def test_bearer_token_login_on_the_same_endpoint(pki: Pki, tmp_path: Path) -> None:
     repos = tuple(f"{p}/image" for p in PROJECTS)
     with TokenRegistry(pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos) as reg:
-        report = check(cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+        report = check(cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
         assert lines(report)[4:6] == [
             (
                 "api",
@@ -564,7 +531,7 @@ def test_bearer_token_login_on_the_same_endpoint(pki: Pki, tmp_path: Path) -> No
         assert "/token?service=fake-registry&scope=registry%3Acatalog%3A%2A" in reg.requests
         assert TokenRegistry.TOKEN not in render_text(report) + json.dumps(report.to_dict())
         bad = check(
-            cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True),
+            cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True),
             {"REGISTRY_USERNAME": USER, "REGISTRY_PASSWORD": "nope"},
         )
         assert lines(bad)[5] == (
@@ -583,7 +550,7 @@ def test_bearer_realm_on_another_host_is_not_contacted(pki: Pki, tmp_path: Path)
         with TokenRegistry(
             pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=(), realm=realm
         ) as reg:
-            report = check(cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True), CREDS)
+            report = check(cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
         assert elsewhere.pending_connections() == 0
     assert lines(report)[5:] == [
         (
@@ -613,7 +580,7 @@ def test_bearer_realm_on_another_host_when_allowed(pki: Pki, tmp_path: Path) -> 
         with TokenRegistry(
             pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos, realm=realm
         ) as reg:
-            config = cfg(reg.port, ca_cert_content=pki.ca.cert_pem, authenticate=True)
+            config = cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True)
             report = run_check(config, env=CREDS, allow_token_service=True)
     assert lines(report)[5] == (
         "auth",
@@ -695,31 +662,6 @@ def test_listener_that_never_answers_is_bounded_by_the_deadline() -> None:
 # --------------------------------------------------------------------------- command line
 
 
-CLUSTER = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  datacenterRef:
-    kind: VSphereDatacenterConfig
-    name: demo
-  controlPlaneConfiguration:
-    machineGroupRef:
-      kind: VSphereMachineConfig
-      name: cp
-  registryMirrorConfiguration:
-{mirror}
----
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: VSphereMachineConfig
-metadata:
-  name: cp
-spec:
-  osFamily: ubuntu
-"""
-
-
 def write_spec(
     tmp_path: Path,
     port: int | str,
@@ -728,45 +670,31 @@ def write_spec(
     authenticate: bool = False,
     public_namespace: str | None = None,
 ) -> Path:
-    mirror = ["    endpoint: 127.0.0.1", f'    port: "{port}"']
+    mirror = ["endpoint: 127.0.0.1", f'port: "{port}"']
     if public_namespace is not None:
         mirror += [
-            "    ociNamespaces:",
-            "      - registry: public.ecr.aws",
-            f'        namespace: "{public_namespace}"',
+            "ociNamespaces:",
+            "  - registry: public.ecr.aws",
+            f'    namespace: "{public_namespace}"',
         ]
     if ca:
-        mirror.append("    caCertContent: |")
-        mirror += [f"      {line}" for line in ca.strip().splitlines()]
+        mirror.append("caCertContent: |")
+        mirror += [f"  {line}" for line in ca.strip().splitlines()]
     if authenticate:
-        mirror.append("    authenticate: true")
+        mirror.append("authenticate: true")
     spec = tmp_path / "cluster.yaml"
-    spec.write_text(CLUSTER.format(mirror="\n".join(mirror)))
+    spec.write_text(cluster("\n".join(mirror)))
     return spec
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
-    full_env.update(env or {})
-    full_env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=full_env,
-        timeout=90,
-    )
 
 
 @pytest.mark.e2e
 def test_cli_all_good_text_and_json(good: RegistryServer, pki: Pki, tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, good.port, ca=pki.ca.cert_pem)
-    result = cli("check", str(spec))
+    spec = write_spec(tmp_path, good.port, ca=pki.ca.pem)
+    result = run_cli("check", str(spec))
     assert (result.returncode, result.stderr) == (0, "")
-    expected = check(cfg(good.port, ca_cert_content=pki.ca.cert_pem))
+    expected = check(cfg(good.port, ca_cert_content=pki.ca.pem))
     assert result.stdout == render_text(expected)
-    result = cli("check", str(spec), "--format", "json")
+    result = run_cli("check", str(spec), "--format", "json")
     assert (result.returncode, result.stderr) == (0, "")
     data = json.loads(result.stdout)
     assert data == expected.to_dict()
@@ -781,14 +709,14 @@ def test_cli_all_good_text_and_json(good: RegistryServer, pki: Pki, tmp_path: Pa
 def test_cli_bad_credentials_exit_1_and_never_print_them(
     authed: RegistryServer, pki: Pki, tmp_path: Path
 ) -> None:
-    spec = write_spec(tmp_path, authed.port, ca=pki.ca.cert_pem, authenticate=True)
+    spec = write_spec(tmp_path, authed.port, ca=pki.ca.pem, authenticate=True)
     for output in ("text", "json"):
         env = {"REGISTRY_USERNAME": USER, "REGISTRY_PASSWORD": PASSWORD + "-typo"}
-        result = cli("check", str(spec), "--format", output, env=env)
+        result = run_cli("check", str(spec), "--format", output, env=env)
         assert result.returncode == 1
         assert PASSWORD not in result.stdout + result.stderr
         assert "rejected the credentials" in result.stdout
-    result = cli("check", str(spec), env=CREDS)
+    result = run_cli("check", str(spec), env=CREDS)
     assert result.returncode == 0, result.stdout
     assert PASSWORD not in result.stdout + result.stderr
 
@@ -796,7 +724,7 @@ def test_cli_bad_credentials_exit_1_and_never_print_them(
 @pytest.mark.e2e
 def test_cli_problem_exit_1(tmp_path: Path) -> None:
     port = free_port()
-    result = cli("check", str(write_spec(tmp_path, port)), "--timeout", "1")
+    result = run_cli("check", str(write_spec(tmp_path, port)), "--timeout", "1")
     assert (result.returncode, result.stderr) == (1, "")
     assert f"✗ connect      connection refused: nothing listens on 127.0.0.1:{port}\n" in (
         result.stdout
@@ -805,14 +733,14 @@ def test_cli_problem_exit_1(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_cli_eksa_version_option(good: RegistryServer, pki: Pki, tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, good.port, ca=pki.ca.cert_pem, public_namespace="legacy")
-    result = cli("check", str(spec))
+    spec = write_spec(tmp_path, good.port, ca=pki.ca.pem, public_namespace="legacy")
+    result = run_cli("check", str(spec))
     assert result.returncode == 1
     assert "    ✗ legacy/eks           missing\n" in result.stdout
-    result = cli("check", str(spec), "--eksa-version", "v0.23.0")
+    result = run_cli("check", str(spec), "--eksa-version", "v0.23.0")
     assert result.returncode == 0
     assert "    ✓ legacy/isovalent     present\n" in result.stdout
-    result = cli("check", str(spec), "--eksa-version", "latest")
+    result = run_cli("check", str(spec), "--eksa-version", "latest")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.endswith(
         "eksa-mirror check: error: argument --eksa-version: expected vX.Y.Z, got 'latest'\n"
@@ -826,14 +754,14 @@ def test_missing_binary_skips_with_the_install_command() -> None:
 
 def test_cli_could_not_run_exit_2(tmp_path: Path) -> None:
     bad_port = write_spec(tmp_path, "99999")
-    result = cli("check", str(bad_port))
+    result = run_cli("check", str(bad_port))
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
         f"eksa-mirror check: {bad_port}: registry mirror port 99999 is invalid, please provide a"
         " valid port\n"
     )
     missing = tmp_path / "nope.yaml"
-    result = cli("check", str(missing))
+    result = run_cli("check", str(missing))
     assert (result.returncode, result.stdout, result.stderr) == (
         2,
         "",
@@ -841,7 +769,7 @@ def test_cli_could_not_run_exit_2(tmp_path: Path) -> None:
     )
     other = tmp_path / "other.yaml"
     other.write_text("kind: Cluster\nspec: {}\n")
-    result = cli("check", str(other))
+    result = run_cli("check", str(other))
     assert (result.returncode, result.stdout, result.stderr) == (
         2,
         "",

@@ -16,11 +16,9 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from registry_fixtures import RegistryServer
 
-try:
-    from registry_fixtures import Issued, RegistryServer, make_ca, make_server_cert
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.registry_fixtures import Issued, RegistryServer, make_ca, make_server_cert
+from support import Cert, issue
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +26,14 @@ CONFIG = ClientServerConfig(server_command=[sys.executable, "-m", "eksa_mirror",
 
 
 @pytest.fixture(scope="module")
-def ca() -> Issued:
-    return make_ca("eksa-mirror lens test CA")
+def ca() -> Cert:
+    return issue("eksa-mirror lens test CA", ca=True)
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory, ca: Issued) -> Iterator[RegistryServer]:
+def registry(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[RegistryServer]:
     server = RegistryServer(
-        tmp_path_factory.mktemp("lens"), tls=make_server_cert(ca, ips=("127.0.0.1",))
+        tmp_path_factory.mktemp("lens"), tls=issue("127.0.0.1", ca, ips=("127.0.0.1",))
     )
     with server:
         for project in ("bottlerocket", "eks-anywhere", "eks-distro", "eks", "cilium-chart"):
@@ -160,9 +158,9 @@ async def test_unknown_ca_becomes_a_diagnostic_and_can_be_cleared(
 
 
 async def test_good_registry_gives_no_check_problem(
-    client: LanguageClient, tmp_path: Path, registry: RegistryServer, ca: Issued
+    client: LanguageClient, tmp_path: Path, registry: RegistryServer, ca: Cert
 ) -> None:
-    uri = await open_and_wait(client, tmp_path, spec(registry.port, ca.cert_pem))
+    uri = await open_and_wait(client, tmp_path, spec(registry.port, ca.pem))
     result = await run_command(
         client, types.Command("Check registry", "eksaMirror.checkRegistry", arguments=[uri, 0])
     )

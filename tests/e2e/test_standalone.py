@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from lsp_stdio import LspClient, path_to_uri
+
+from rawlsp import RawLspClient, default_capabilities, path_to_uri
 
 pytestmark = pytest.mark.e2e
 
@@ -114,15 +115,15 @@ def test_same_check_of_a_registry_that_is_not_there(binary: list[str], tmp_path:
 
 
 def _serve_diagnostics(command: list[str], tmp_path: Path) -> list[tuple[object, ...]]:
-    client = LspClient([*command, "serve"], cwd=tmp_path)
+    client = RawLspClient([*command, "serve"], cwd=tmp_path)
     try:
-        init = client.initialize(tmp_path)
+        init = client.initialize(default_capabilities(), root=tmp_path)
         assert init["serverInfo"]["name"] == "eksa-mirror"
         uri = path_to_uri(EXAMPLES / "invalid-mirror.yaml")
         client.open(uri, (EXAMPLES / "invalid-mirror.yaml").read_text(encoding="utf-8"))
         found = client.wait_diagnostics(uri, timeout=60)
     finally:
-        client.shutdown()
+        client.close()
     return sorted((d["code"], d["range"]["start"]["line"], d["message"]) for d in found)
 
 

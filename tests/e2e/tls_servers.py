@@ -1,8 +1,6 @@
 """TLS test servers and certificates beyond what ``registry_fixtures`` makes.
 
-* ``Cert`` / ``issue`` build any certificate the TLS scenarios need: RSA of any size or
-  ECDSA keys, self-signed or issued, CA or leaf, with or without subjectAltName, any
-  validity window, any extended key usage, SHA-256 or SHA-1 signatures.
+* Certificates come from ``support.issue`` (the suite's one certificate factory).
 * ``TlsRegistry`` is an in-process HTTPS server on 127.0.0.1 (OpenSSL through ``ssl``)
   that serves a chosen chain with chosen TLS versions and cipher suites (DHE, RSA key
   exchange, CBC-SHA ...), which Go-based registries cannot be told to offer; it answers
@@ -14,8 +12,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import ipaddress
 import json
 import os
 import shutil
@@ -31,123 +27,10 @@ from types import TracebackType
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-try:
-    from registry_fixtures import GOOD_FROM, GOOD_UNTIL, _resign_sha1
-except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.e2e.registry_fixtures import GOOD_FROM, GOOD_UNTIL, _resign_sha1
+from support import Cert
 
-PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 GOVERIFY_DIR = Path(__file__).resolve().parent / "goverify"
-
-
-@dataclass(frozen=True)
-class Cert:
-    """A certificate with its key."""
-
-    cert: x509.Certificate
-    key: PrivateKey
-
-    @property
-    def pem(self) -> str:
-        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
-
-    @property
-    def key_pem(self) -> str:
-        return self.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-
-
-def new_key(kind: str = "rsa2048") -> PrivateKey:
-    """``rsa<bits>`` (any size, even below 1024) or ``p256``."""
-    if kind == "p256":
-        return ec.generate_private_key(ec.SECP256R1())
-    bits = int(kind[3:])
-    if bits < 1024:  # cryptography refuses to generate these; the openssl command does not
-        openssl = shutil.which("openssl")
-        if openssl is None:
-            pytest.fail("openssl not found: apt-get install -y openssl", pytrace=False)
-        pem = subprocess.run([openssl, "genrsa", str(bits)], check=True, capture_output=True).stdout
-        key = serialization.load_pem_private_key(pem, None)
-        assert isinstance(key, rsa.RSAPrivateKey)
-        return key
-    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
-
-
-def _usage(ca: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=not ca,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=ca,
-        crl_sign=ca,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def issue(
-    cn: str,
-    issuer: Cert | None = None,
-    *,
-    ca: bool = False,
-    key: str = "rsa2048",
-    ips: tuple[str, ...] = (),
-    dns: tuple[str, ...] = (),
-    not_before: dt.datetime = GOOD_FROM,
-    not_after: dt.datetime = GOOD_UNTIL,
-    sha1: bool = False,
-    eku: tuple[x509.ObjectIdentifier, ...] | None = None,
-    basic_constraints: bool = True,
-) -> Cert:
-    """A certificate for ``cn`` issued by ``issuer`` (``None``: self-signed)."""
-    private = new_key(key)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-    signer = issuer.key if issuer else private
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer.cert.subject if issuer else subject)
-        .public_key(private.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(_usage(ca), critical=True)
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(private.public_key()), critical=False
-        )
-    )
-    if basic_constraints:
-        builder = builder.add_extension(
-            x509.BasicConstraints(ca=ca, path_length=None), critical=True
-        )
-    if issuer is not None:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),  # type: ignore[arg-type]
-            critical=False,
-        )
-    names: list[x509.GeneralName] = [x509.DNSName(n) for n in dns]
-    names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
-    if names:
-        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-    if eku is None and not ca:
-        eku = (ExtendedKeyUsageOID.SERVER_AUTH,)
-    if eku:
-        builder = builder.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
-    cert = builder.sign(signer, hashes.SHA256())  # type: ignore[arg-type]
-    if sha1:
-        assert isinstance(signer, rsa.RSAPrivateKey)
-        cert = _resign_sha1(cert, signer)
-    return Cert(cert, private)
 
 
 # --------------------------------------------------------------------------- server

@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from eksa_mirror.cli.main import main
-
-from .rpc import REPO
+from support import REPO
 
 EXAMPLE = REPO / "examples" / "invalid-mirror.yaml"
 #: The example's safe fixes: these lines (1-based) change, nothing else does.

@@ -22,19 +22,14 @@ import yaml
 from eksa_mirror.cli.files import MAX_FILE_BYTES
 from eksa_mirror.cli.main import main
 from eksa_mirror.core import source
+from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.model import MAX_DEPTH, NODE_BUDGET, load_mirror_config
 from eksa_mirror.editor.completion import complete
 from eksa_mirror.editor.hover import hover
 from eksa_mirror.rules.analysis import MAX_LINES, MAX_TEXT_CHARS, Analysis, Options, analyze
+from support import CLUSTER_HEAD
 
-HEAD = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-"""
-MIRROR = HEAD + "  registryMirrorConfiguration:\n"
+MIRROR = CLUSTER_HEAD + "  registryMirrorConfiguration:\n"
 #: line 6 is the first key of the mirror section.
 ENDPOINT = MIRROR + "    endpoint: r.example.com\n"
 
@@ -146,7 +141,10 @@ def test_recursive_alias() -> None:
 
 def test_recursive_mirror_section() -> None:
     """A block mapping whose last value is itself: spans and checks stop (no endless loop)."""
-    text = HEAD + "  registryMirrorConfiguration: &m\n    endpoint: r.example.com\n    self: *m\n"
+    text = (
+        CLUSTER_HEAD
+        + "  registryMirrorConfiguration: &m\n    endpoint: r.example.com\n    self: *m\n"
+    )
     bounded(text)
     assert found(text) == [
         (
@@ -246,6 +244,15 @@ def test_text_over_the_line_limit() -> None:
 def test_text_just_under_the_limits_is_analysed() -> None:
     text = ENDPOINT + "    port: 443\n" + "\n" * (MAX_LINES - 10)
     assert [code for code, _, _ in found(text)] == ["RM008"]
+
+
+def test_too_large_follows_selection_and_severity() -> None:
+    """The size finding is RM024 like any other: ``--ignore`` drops it, ``[severity]`` sets it."""
+    text = ENDPOINT + "\n" * MAX_LINES
+    assert found(text, Options(ignore=frozenset({"RM024"}))) == []
+    [default] = analyze(text).findings
+    [raised] = analyze(text, Options(severity={"RM024": Severity.INFORMATION})).findings
+    assert (default.severity, raised.severity) == (Severity.ERROR, Severity.INFORMATION)
 
 
 def test_large_text_that_is_not_eksa_is_left_alone() -> None:

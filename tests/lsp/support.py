@@ -19,13 +19,14 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = (REPO / ".." / "shared").resolve()
-CORPUS = SHARED / "corpus" / "eksa-testdata"
-SPECS = REPO / "tests" / "data" / "specs"
-EXAMPLES = REPO / "examples"
-SCHEMA = REPO / "schema" / "registry-mirror-configuration.schema.json"
+from support import CORPUS as CORPUS  # the LSP tests take the folders from here
+from support import EXAMPLES as EXAMPLES
+from support import MIRROR_SCHEMA
+from support import REPO as REPO
+from support import SHARED as SHARED
+from support import SPECS as SPECS
 
+SCHEMA = MIRROR_SCHEMA
 SERVER_COMMAND = [sys.executable, "-m", "eksa_mirror", "serve"]
 #: The recorded clients every shared-client test runs against.
 CLIENTS = ["visual-studio-code", "neovim"]

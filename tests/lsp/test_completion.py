@@ -14,6 +14,7 @@ import yaml
 from lsprotocol import types
 
 from eksa_mirror.core.eksa.registries import REGIONAL_PACKAGES
+from support import schema_docs
 
 from .support import (
     CONFIG,
@@ -40,16 +41,6 @@ PLAIN = types.InsertTextFormat.PlainText
 
 #: valid-mirror.yaml without its mirror block, and a cursor line under spec instead.
 WITHOUT_MIRROR = re.sub(r"  registryMirrorConfiguration:\n(    .*\n)+", "  \n", VALID)
-
-
-def docs(*path: str) -> str:
-    """A field's markdownDescription, read straight from the published schema."""
-    node: dict[str, Any] = SCHEMA_JSON
-    for key in path:
-        if node.get("type") == "array":
-            node = node["items"]
-        node = node["properties"][key]
-    return str(node["markdownDescription"])
 
 
 def shape(item: types.CompletionItem) -> dict[str, Any]:
@@ -114,10 +105,10 @@ CASES = [
         ("    endp\n", 8),
         [
             expect("endpoint", P, MIRROR, 25, 4, 8, "endpoint: ${1:10.0.0.5}", SNIPPET,
-                   docs("endpoint")),
+                   schema_docs("endpoint")),
             expect("caCertContent", P, MIRROR, 25, 4, 8,
                    "caCertContent: |\n  ${1:-----BEGIN CERTIFICATE-----}", SNIPPET,
-                   docs("caCertContent")),
+                   schema_docs("caCertContent")),
         ],
     ),
     (
@@ -126,11 +117,11 @@ CASES = [
         ('      - \n', 8),
         [
             expect("registry: public.ecr.aws", S, "ociNamespaces entry", 32, 8, 8, ENTRY,
-                   SNIPPET, docs("ociNamespaces")),
+                   SNIPPET, schema_docs("ociNamespaces")),
             expect("registry", P, f"{MIRROR}.ociNamespaces", 32, 8, 8, "registry: ${1}",
-                   SNIPPET, docs("ociNamespaces", "registry")),
+                   SNIPPET, schema_docs("ociNamespaces", "registry")),
             expect("namespace", P, f"{MIRROR}.ociNamespaces", 32, 8, 8, 'namespace: "${1}"',
-                   SNIPPET, docs("ociNamespaces", "namespace")),
+                   SNIPPET, schema_docs("ociNamespaces", "namespace")),
         ],
     ),
     (
@@ -139,22 +130,22 @@ CASES = [
         ("    ociNamespaces:\n      \n", 25),
         [
             expect("- registry: public.ecr.aws", S, "ociNamespaces entry", 28, 6, 6,
-                   "- " + ENTRY, SNIPPET, docs("ociNamespaces")),
+                   "- " + ENTRY, SNIPPET, schema_docs("ociNamespaces")),
         ],
     ),
     (
         "port value",
         VALID.replace('    port: "443"', "    port: "),
         ("    port: ", 10),
-        [expect('"443"', V, "default HTTPS port", 26, 10, 10, '"443"', PLAIN, docs("port"))],
+        [expect('"443"', V, "default HTTPS port", 26, 10, 10, '"443"', PLAIN, schema_docs("port"))],
     ),
     (
         "authenticate value",
         VALID.replace("    authenticate: false", "    authenticate: "),
         ("    authenticate: ", 18),
         [
-            expect("true", V, "boolean", 32, 18, 18, "true", PLAIN, docs("authenticate")),
-            expect("false", V, "boolean", 32, 18, 18, "false", PLAIN, docs("authenticate")),
+            expect("true", V, "boolean", 32, 18, 18, "true", PLAIN, schema_docs("authenticate")),
+            expect("false", V, "boolean", 32, 18, 18, "false", PLAIN, schema_docs("authenticate")),
         ],
     ),
     (
@@ -163,8 +154,9 @@ CASES = [
         ("    insecureSkipVerify: f", 25),
         [
             expect("false", V, "boolean", 33, 24, 25, "false", PLAIN,
-                   docs("insecureSkipVerify")),
-            expect("true", V, "boolean", 33, 24, 25, "true", PLAIN, docs("insecureSkipVerify")),
+                   schema_docs("insecureSkipVerify")),
+            expect("true", V, "boolean", 33, 24, 25, "true", PLAIN,
+                   schema_docs("insecureSkipVerify")),
         ],
     ),
     (
@@ -173,16 +165,16 @@ CASES = [
         ("        namespace: \n", 19),
         [
             expect('""', V, "the root of the mirror", 31, 19, 19, '""', PLAIN,
-                   docs("ociNamespaces", "namespace")),
+                   schema_docs("ociNamespaces", "namespace")),
             expect('"eks-anywhere"', V, "curated packages (docs)", 31, 19, 19,
-                   '"eks-anywhere"', PLAIN, docs("ociNamespaces", "namespace")),
+                   '"eks-anywhere"', PLAIN, schema_docs("ociNamespaces", "namespace")),
         ],
     ),
     (
         "block snippet under spec",
         WITHOUT_MIRROR,
         ("  \n  workerNode", 2),
-        [expect(MIRROR, S, "registry mirror block", 24, 2, 2, BLOCK, SNIPPET, docs())],
+        [expect(MIRROR, S, "registry mirror block", 24, 2, 2, BLOCK, SNIPPET, schema_docs())],
     ),
 ]  # fmt: skip
 
@@ -210,7 +202,7 @@ async def test_registry_values_on_the_second_line_of_an_entry(client: RecordingC
         items = await doc.completion(doc.pos("        registry: \n", delta=18))
     assert items is not None
     shapes = [shape(i) for i in items]
-    documentation = docs("ociNamespaces", "registry")
+    documentation = schema_docs("ociNamespaces", "registry")
     assert shapes[0] == expect(
         "public.ecr.aws", V, "EKS Anywhere images (always list it)", 31, 18, 18,
         "public.ecr.aws", PLAIN, documentation,

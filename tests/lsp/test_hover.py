@@ -4,15 +4,14 @@ ociNamespaces entry, and a certificate summary that never shows a private key.""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 from lsprotocol import types
+
+from support import issue, schema_docs
 
 from .support import EXAMPLES, SCHEMA, RecordingClient, opened
 
@@ -20,15 +19,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 VALID = (EXAMPLES / "valid-mirror.yaml").read_text()
 SCHEMA_JSON = json.loads(SCHEMA.read_text())
-
-
-def docs(*path: str) -> str:
-    node: dict[str, Any] = SCHEMA_JSON
-    for key in path:
-        if node.get("type") == "array":
-            node = node["items"]
-        node = node["properties"][key]
-    return str(node["markdownDescription"])
 
 
 def markdown(result: types.Hover | None) -> str:
@@ -60,7 +50,7 @@ async def test_every_key_shows_the_schema_text(
         on_key = await doc.hover(doc.pos(line, delta=line.index(key) + 2))
         on_value = await doc.hover(doc.pos(line, delta=len(line) - 1))
     text = markdown(on_key)
-    assert docs(*path) in text
+    assert schema_docs(*path) in text
     assert text.startswith(f"**`{'.'.join(['registryMirrorConfiguration', *path])}`**")
     assert on_key is not None and on_key.range is not None
     assert on_key.range.start == doc.pos(line, delta=line.index(key))
@@ -84,36 +74,14 @@ async def test_an_entry_shows_where_its_images_come_from(client: RecordingClient
     assert "public.ecr.aws" not in curated.split("**Mirror**", 1)[1].split("---", 1)[0]
 
 
-def _certificate() -> tuple[x509.Certificate, str, str]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example"),
-            x509.NameAttribute(NameOID.COMMON_NAME, "mirror-ca"),
-        ]
-    )
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(4242)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return cert, cert_pem, key_pem
-
-
-CERT, CERT_PEM, KEY_PEM = _certificate()
+_SUBJECT = x509.Name(
+    [
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example"),
+        x509.NameAttribute(NameOID.COMMON_NAME, "mirror-ca"),
+    ]
+)
+_MADE = issue(_SUBJECT, ca=True, key="p256")
+CERT, CERT_PEM, KEY_PEM = _MADE.cert, _MADE.pem, _MADE.key_pem
 
 
 def with_ca(content: str) -> str:
@@ -127,7 +95,7 @@ def with_ca(content: str) -> str:
 async def test_the_certificate_summary(client: RecordingClient) -> None:
     async with opened(client, "ca.yaml", with_ca(CERT_PEM)) as doc:
         text = markdown(await doc.hover(doc.pos("    caCertContent", delta=6)))
-    assert docs("caCertContent") in text
+    assert schema_docs("caCertContent") in text
     valid = (
         f"{CERT.not_valid_before_utc:%Y-%m-%d %H:%M} UTC to "
         f"{CERT.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"

@@ -12,20 +12,14 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
+from support import MIRROR_HEAD
+
 from .support import CLIENTS, Doc, RecordingClient, started, summary, wait_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
-HEAD = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  registryMirrorConfiguration:
-"""
 SPEC = (
-    HEAD
+    MIRROR_HEAD
     + """\
     endpoint: https://registry.example.com
     port: 443
@@ -100,7 +94,9 @@ CASES = {
     "two-clusters": SPEC
     + "---\n"
     + SPEC.replace("ignore-file[RM010]", "ignore-file[RM010, RM027]"),
-    "broken": "# eksa-mirror: ignore-file[RM008]\n" + HEAD + "    endpoint: [a\n    port: 443\n",
+    "broken": "# eksa-mirror: ignore-file[RM008]\n"
+    + MIRROR_HEAD
+    + "    endpoint: [a\n    port: 443\n",
     "unknown": SPEC.replace("ignore[RM009]", "ignore[RM009, RMX, RM999]"),
 }
 

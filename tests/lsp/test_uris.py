@@ -5,7 +5,7 @@ encoded), a WSL file opened from Windows is ``file://wsl.localhost/Ubuntu/...``,
 remote window's documents may be ``vscode-remote://...``. Over LSP the server keeps each URI
 exactly as sent (diagnostics, code lens arguments, quick fix edits), with the workspace and
 the git upgrade-diff mode set as a Windows client sets them; which local file a URI names is
-``eksa_mirror.core.uris`` (tests/test_uris.py).
+``eksa_mirror.core.uris`` (tests/core/test_uris.py).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Build small EKS-A files around a mirror block, analyse them, and compare findings exactly.
+"""Analyse small EKS-A files built around a mirror block, and compare findings exactly.
 
-``cluster(body)`` puts ``body`` (unindented YAML) under ``spec.registryMirrorConfiguration``
-of a compact Cluster document, followed by its datacenter and two machine configs. The
-mirror key is always on line ``MIRROR_LINE`` and the body starts on ``BODY_LINE`` at column
-``INDENT``, so ``at(row, col, end_col)`` turns a position inside the body into the file's
-0-based line/code-point span.
+``support.cluster(body)`` puts ``body`` (unindented YAML) under
+``spec.registryMirrorConfiguration`` of a compact Cluster document, followed by its
+datacenter and two machine configs. The mirror key is always on line ``MIRROR_LINE`` and
+the body starts on ``BODY_LINE`` at column ``INDENT``, so ``at(row, col, end_col)`` turns a
+position inside the body into the file's 0-based line/code-point span.
 """
 
 from __future__ import annotations
@@ -27,81 +27,6 @@ BODY_LINE = 18
 INDENT = 4
 #: Span of the ``registryMirrorConfiguration`` key (line 17, columns 2-29).
 MIRROR_KEY = (MIRROR_LINE, 2, MIRROR_LINE, 29)
-
-PROVIDERS = {
-    "vsphere": ("VSphereDatacenterConfig", "VSphereMachineConfig"),
-    "tinkerbell": ("TinkerbellDatacenterConfig", "TinkerbellMachineConfig"),
-    "snow": ("SnowDatacenterConfig", "SnowMachineConfig"),
-    "nutanix": ("NutanixDatacenterConfig", "NutanixMachineConfig"),
-    "cloudstack": ("CloudStackDatacenterConfig", "CloudStackMachineConfig"),
-    "docker": ("DockerDatacenterConfig", ""),
-}
-
-_HEADER = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: demo
-spec:
-  datacenterRef:
-    kind: {dc}
-    name: dc
-  controlPlaneConfiguration:
-    machineGroupRef:
-      kind: {machine}
-      name: cp
-  workerNodeGroupConfigurations:
-    - name: md-0
-      machineGroupRef:
-        kind: {machine}
-        name: md
-  registryMirrorConfiguration:
-"""
-
-_DOC = """\
----
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: {kind}
-metadata:
-  name: {name}
-spec:
-{spec}"""
-
-
-def indent(text: str, by: int) -> str:
-    pad = " " * by
-    return "".join(pad + line + "\n" if line else "\n" for line in text.split("\n"))
-
-
-def cluster(
-    body: str,
-    *,
-    provider: str = "vsphere",
-    cp: str | None = "ubuntu",
-    md: str | None = "ubuntu",
-    datacenter: str | None = None,
-) -> str:
-    """A Cluster with ``body`` as its mirror section, plus datacenter and machine configs.
-
-    ``cp``/``md``: the ``osFamily`` of the control-plane and worker machine configs (``None``
-    leaves the key out). ``datacenter``: the datacenter's spec lines (Tinkerbell's default has
-    ``hookImagesURLPath`` and ``osImageURL`` so that RM022 stays quiet).
-    """
-    dc_kind, machine_kind = PROVIDERS[provider]
-    text = _HEADER.format(dc=dc_kind, machine=machine_kind) + indent(body, INDENT)
-    if datacenter is None:
-        datacenter = (
-            "tinkerbellIP: 10.0.0.9\nhookImagesURLPath: http://10.0.0.8/hook\n"
-            "osImageURL: http://10.0.0.8/ubuntu.gz"
-            if provider == "tinkerbell"
-            else "datacenter: dc1"
-        )
-    text += _DOC.format(kind=dc_kind, name="dc", spec=indent(datacenter, 2))
-    if machine_kind:
-        for name, family in (("cp", cp), ("md", md)):
-            spec = "numCPUs: 2" if family is None else f"osFamily: {family}"
-            text += _DOC.format(kind=machine_kind, name=name, spec=indent(spec, 2))
-    return text
 
 
 def at(row: int, col: int, end_col: int, end_row: int | None = None) -> tuple[int, int, int, int]:

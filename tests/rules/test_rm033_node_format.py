@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from .helpers import E, W, at, cluster, expect, findings, one
+from support import cluster
+
+from .helpers import E, W, at, expect, findings, one
 
 BODY = """\
 endpoint: r.local
@@ -44,6 +46,21 @@ def test_rm033_message_names_the_request() -> None:
         " /v2/eks-anywhere/v2/<repo>/manifests/<tag> and gets 404 on Ubuntu/RHEL nodes;"
         ' fixed in v0.25.3 and v0.26.0 (or use namespace "" for this registry)'
     )
+
+
+@pytest.mark.parametrize(
+    ("mirror", "host"),
+    [
+        ("endpoint: r.local", "r.local:443"),
+        ('endpoint: r.local\nport: "5000"', "r.local:5000"),
+        ('endpoint: "fd00::1"\nport: "5000"', "[fd00::1]:5000"),
+    ],
+    ids=["default-port", "port", "ipv6"],
+)
+def test_rm033_names_the_host_as_net_join_host_port(mirror: str, host: str) -> None:
+    body = mirror + "\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: eks-anywhere"
+    message = one(findings(cluster(body), eksa_version="v0.25.2"), "RM033").message
+    assert f" the host https://{host}/v2/eks-anywhere, asks " in message
 
 
 def test_rm033_spec_eksa_version_wins_and_bottlerocket_is_not_affected() -> None:

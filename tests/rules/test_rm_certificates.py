@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from support import cluster
+
 from .conftest import Pems
-from .helpers import MIRROR_KEY, E, W, at, cluster, expect, findings, fixed, one
+from .helpers import MIRROR_KEY, E, W, at, expect, findings, fixed, one
 
 Expected = list[tuple[str, object, tuple[int, int, int, int]]]
 
@@ -169,8 +171,11 @@ def test_env_ca_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.crt"
     env = {"EKSA_REGISTRY_MIRROR_CA": str(missing)}
     found = expect(cluster("endpoint: x"), [("RM014", E, MIRROR_KEY)], check_env=True, env=env)
-    assert found[0].message.startswith(f"reading the cert file {missing}: open {missing}: ")
-    assert "no such file or directory" in found[0].message
+    assert found[0].message == (
+        f"reading the cert file {missing}: open {missing}: no such file or directory "
+        "(EKSA_REGISTRY_MIRROR_CA)"
+    )
+    assert found[0].pointer == "/spec/registryMirrorConfiguration/caCertContent"
     # Without --check-env the environment is not consulted.
     expect(cluster("endpoint: x"), [], env=env)
 

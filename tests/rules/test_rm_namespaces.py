@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import INFO, E, W, at, cluster, expect, findings, fixed, one
+from support import cluster
+
+from .helpers import INFO, E, W, at, expect, findings, fixed, one
 
 Expected = list[tuple[str, object, tuple[int, int, int, int]]]
 
@@ -233,6 +235,7 @@ def test_rm011_fix_removes_the_ignored_entry(body: str, after: str) -> None:
     text = cluster(body)
     rm011 = one(findings(text), "RM011")
     assert rm011.fix is not None and rm011.fix.safe is True  # EKS-A ignores it already
+    assert rm011.fix.title == "Remove this ignored duplicate entry"
     assert fixed(text, rm011.fix) == cluster(after)
     assert findings(cluster(after)) == []
 
@@ -308,3 +311,21 @@ def test_rm029_fix_adds_an_empty_namespace(body: str, after: str) -> None:
 def test_rm029_flow_item_has_no_fix() -> None:
     text = cluster("endpoint: x\nociNamespaces: [{registry: public.ecr.aws}]")
     assert one(findings(text), "RM029").fix is None
+
+
+@pytest.mark.parametrize(
+    ("registry", "without", "use"),
+    [
+        ("https://docker.io/library", 'the scheme "https://" and the path "/library"', "docker.io"),
+        ("docker.io/library", 'the path "/library"', "docker.io"),
+    ],
+    ids=["scheme-and-path", "path"],
+)
+def test_rm012_message_and_fix(registry: str, without: str, use: str) -> None:
+    found = one(findings(cluster(entries(("public.ecr.aws", '""'), (registry, "d")))), "RM012")
+    assert found.message == (
+        f"registry must be a bare host or host:port, without {without}: EKS-A matches it "
+        "against the host of each image name, so this entry mirrors nothing"
+    )
+    assert found.pointer == "/spec/registryMirrorConfiguration/ociNamespaces/1/registry"
+    assert found.fix is not None and found.fix.title == f'Use "{use}"'

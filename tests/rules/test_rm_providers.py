@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from .helpers import INFO, MIRROR_KEY, E, W, at, cluster, expect, findings, one
+from support import cluster
+
+from .helpers import INFO, MIRROR_KEY, E, W, at, expect, findings, one
 
 INSECURE = "endpoint: x\ninsecureSkipVerify: true"
 RM019 = ("RM019", W, at(1, 20, 24))

@@ -10,8 +10,9 @@ import pytest
 from eksa_mirror.core import recovery
 from eksa_mirror.core.source import PARSE_CACHE
 from eksa_mirror.rules.analysis import analyze
+from support import cluster
 
-from .helpers import MIRROR_KEY, E, W, at, cluster, expect, one, options
+from .helpers import MIRROR_KEY, E, W, at, expect, one, options
 
 ENDPOINT_WITH_PORT = "endpoint: https://registry.example.com:5000"
 RM009_MESSAGE = (

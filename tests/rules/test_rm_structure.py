@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from support import cluster
+
 from .helpers import (
     BODY_LINE,
     INFO,
@@ -17,7 +19,6 @@ from .helpers import (
     E,
     W,
     at,
-    cluster,
     expect,
     findings,
     fixed,

@@ -6,8 +6,9 @@ import pytest
 
 from eksa_mirror.rules.analysis import analyze
 from eksa_mirror.rules.registry import RULES
+from support import cluster
 
-from .helpers import BODY_LINE, E, W, at, cluster, expect, findings, fixed, one
+from .helpers import BODY_LINE, E, W, at, expect, findings, fixed, one
 
 BAD = "endpoint: https://x\nport: 443"
 BAD_FOUND = [("RM009", E, at(0, 10, 19)), ("RM008", W, at(1, 6, 9))]

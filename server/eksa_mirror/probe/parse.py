@@ -3,7 +3,7 @@
 Each parser runs in time linear in its input (no regular expressions that can
 backtrack), caps the size it looks at, and either returns data of the expected shape or
 raises ``Broken`` with a sentence saying what was wrong. Nothing here raises anything
-else, whatever the input: ``tests/test_registry_parse.py`` fuzzes them.
+else, whatever the input: ``tests/probe/test_parse.py`` fuzzes them.
 
 * ``parse_challenge``: a ``WWW-Authenticate`` header (RFC 9110 challenge).
 * ``next_link``: the ``rel="next"`` target of ``Link`` headers (RFC 8288).

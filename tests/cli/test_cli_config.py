@@ -1,0 +1,200 @@
+"""``validate`` with inline suppressions and ``.eksa-mirror.toml``: exact output lines, exit
+codes, the nearest file winning, flags winning over it, one line for a bad file, and the
+pre-commit hook's command line reading it too."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eksa_mirror.cli.main import main
+from eksa_mirror.core.eksa.releases import LATEST
+from support import MIRROR_HEAD, REPO
+
+#: RM008 (warning) on line 8, RM019 (warning) on line 9, RM009 (error) on line 7.
+SPEC = (
+    MIRROR_HEAD
+    + """\
+    endpoint: https://registry.example.com
+    port: 443
+    insecureSkipVerify: true
+"""
+)
+RM009 = ("7:15: error RM009 endpoint must be a bare hostname or IP address, without the scheme "
+         '"https://": EKS-A joins it with the port into "[https://registry.example.com]:443", '
+         "which containerd cannot pull from")  # fmt: skip
+RM008 = ("8:11: warning RM008 port is written as the YAML integer 443: the CRD type is string, "
+         "so kubectl and GitOps reject it (only the eksctl CLI converts it); "
+         'quote it: "443"')  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _plain(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str], list[str]]:
+    code = main(["validate", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out.splitlines(), err.splitlines()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def codes(lines: list[str]) -> list[str]:
+    """``file:line code`` of each finding line."""
+    found = []
+    for line in lines:
+        parts = line.split(" ")
+        if len(parts) > 2 and parts[2].startswith("RM"):
+            found.append(f"{parts[0].rsplit(':', 2)[0]} {parts[2]}")
+    return found
+
+
+def test_the_spec_without_configuration(capsys: pytest.CaptureFixture[str]) -> None:
+    write(Path("c.yaml"), SPEC)
+    code, out, err = run(capsys, "c.yaml")
+    assert (code, err) == (1, [])
+    assert out[:2] == [f"c.yaml:{RM009}", f"c.yaml:{RM008}"]
+    assert codes(out) == ["c.yaml:7 RM009", "c.yaml:8 RM008", "c.yaml:9 RM019"]
+
+
+def test_inline_suppression_and_rm031(capsys: pytest.CaptureFixture[str]) -> None:
+    text = SPEC.replace("port: 443", "port: 443  # eksa-mirror: ignore[RM008] eksctl converts it")
+    write(Path("c.yaml"), text + "# eksa-mirror: ignore-file[RM019, RM027]\n")
+    code, out, _ = run(capsys, "c.yaml")
+    assert code == 1
+    assert out == [
+        f"c.yaml:{RM009}",
+        "c.yaml:10:35: information RM031 unused suppression: no RM027 finding in this file",
+        f"1 file checked against EKS Anywhere {LATEST} (latest known): 1 error, 0 warnings, "
+        "1 other",
+    ]
+
+
+def test_configuration_ignore_severity_and_release(capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        Path(".eksa-mirror.toml"),
+        'ignore = ["RM019"]\neksa-version = "v0.20.0"\n[severity]\nRM009 = "warning"\n',
+    )
+    write(Path("clusters/c.yaml"), SPEC)
+    code, out, _ = run(capsys, "clusters")
+    assert code == 0  # RM009 is a warning here
+    assert out == [
+        f"clusters/c.yaml:{RM009.replace('error', 'warning', 1)}",
+        f"clusters/c.yaml:{RM008}",
+        "1 file checked against EKS Anywhere v0.20.0: 0 errors, 2 warnings, 0 other",
+    ]
+    # The command line wins: its release, its selection.
+    code, out, _ = run(capsys, "--eksa-version", "v0.21.0", "--select", "RM019", "clusters")
+    assert codes(out) == ["clusters/c.yaml:9 RM019"]
+    assert out[-1].startswith("1 file checked against EKS Anywhere v0.21.0:")
+    # --ignore adds to the file's ignore.
+    code, out, _ = run(capsys, "--ignore", "RM008", "clusters")
+    assert codes(out) == ["clusters/c.yaml:7 RM009"]
+
+
+def test_per_file_ignores_and_the_nearest_file(capsys: pytest.CaptureFixture[str]) -> None:
+    write(Path(".eksa-mirror.toml"), '[per-file-ignores]\n"dev/**" = ["RM019"]\n')
+    write(Path("dev/a.yaml"), SPEC)
+    write(Path("dev/deep/b.yaml"), SPEC)
+    write(Path("prod/c.yaml"), SPEC)
+    write(Path("team/.eksa-mirror.toml"), 'select = ["RM008"]\n')
+    write(Path("team/dev/d.yaml"), SPEC)  # its own file wins: no per-file ignore here
+    code, out, _ = run(capsys, "dev", "prod", "team")
+    assert code == 1
+    assert codes(out) == [
+        "dev/a.yaml:7 RM009", "dev/a.yaml:8 RM008",
+        "dev/deep/b.yaml:7 RM009", "dev/deep/b.yaml:8 RM008",
+        "prod/c.yaml:7 RM009", "prod/c.yaml:8 RM008", "prod/c.yaml:9 RM019",
+        "team/dev/d.yaml:8 RM008",
+    ]  # fmt: skip
+
+
+def test_a_bad_configuration_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    write(Path("bad/.eksa-mirror.toml"), '\nignore = ["RM008", RM019]\n')
+    write(Path("bad/a.yaml"), SPEC)
+    write(Path("bad/b.yaml"), SPEC)
+    write(Path("good/c.yaml"), SPEC)
+    code, out, err = run(capsys, "bad", "good")
+    assert code == 2
+    assert err == ["bad/.eksa-mirror.toml:2:20: error invalid TOML: Invalid value"]
+    assert codes(out) == ["good/c.yaml:7 RM009", "good/c.yaml:8 RM008", "good/c.yaml:9 RM019"]
+    write(Path("bad/.eksa-mirror.toml"), '\n[severity]\nRM008 = ["error"]\n')
+    code, _, err = run(capsys, "bad/a.yaml")
+    assert (code, err) == (
+        2,
+        ["bad/.eksa-mirror.toml:3:1: error severity.RM008: ['error'] is not one of error, "
+         "warning, information, hint"],
+    )  # fmt: skip
+
+
+def test_json_and_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(
+        Path("c.yaml"), SPEC.replace("port: 443", "port: 443  # eksa-mirror: ignore[RM027]")
+    )
+    code, out, _ = run(capsys, "--format", "json", "c.yaml")
+    assert code == 1
+    rm031 = [d for d in json.loads("\n".join(out)) if d["code"] == "RM031"]
+    assert rm031 == [
+        {"file": "c.yaml", "line": 8, "column": 16, "endLine": 8, "endColumn": 44,
+         "severity": "information", "code": "RM031",
+         "message": "unused suppression: no RM027 finding on this line", "pointer": ""},
+    ]  # fmt: skip
+    run(capsys, "--fix", "--ignore", "RM008,RM009", "c.yaml")
+    assert path.read_text() == SPEC
+
+
+def test_stdin_reads_the_current_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    write(Path(".eksa-mirror.toml"), 'select = ["RM019"]\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "eksa_mirror", "validate", "-"],
+        input=SPEC,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"},
+        check=False,
+    )
+    assert codes(proc.stdout.splitlines()) == ["<stdin>:9 RM019"]
+
+
+def test_the_pre_commit_hook_reads_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """pre-commit runs ``entry + args + file names`` from the repository root."""
+    import yaml
+
+    root = REPO
+    (hook,) = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    write(Path(".eksa-mirror.toml"), 'ignore = ["RM008", "RM009"]\n')
+    write(Path("clusters/c.yaml"), SPEC)
+    entry = hook["entry"].split()
+    assert entry[0] == "eksa-mirror"
+    code = main([*entry[1:], *hook["args"], "--strict", "clusters/c.yaml"])
+    out, _ = capsys.readouterr()
+    assert (code, codes(out.splitlines())) == (1, ["clusters/c.yaml:9 RM019"])
+
+
+def test_many_files_in_parallel_keep_their_configuration(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """From 32 files on, files are checked in worker processes: each keeps its options."""
+    write(Path("a/.eksa-mirror.toml"), 'ignore = ["RM008"]\n')
+    for index in range(20):
+        write(Path(f"a/c{index:02d}.yaml"), SPEC)
+        write(Path(f"b/c{index:02d}.yaml"), SPEC)
+    code, out, _ = run(capsys, "a", "b")
+    assert code == 1
+    found = codes(out)
+    assert len(found) == 20 * 2 + 20 * 3
+    assert not any(line.startswith("a/") and line.endswith("RM008") for line in found)
+    assert sum(line.startswith("b/") and line.endswith("RM008") for line in found) == 20
