@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.catalogue import RULES
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

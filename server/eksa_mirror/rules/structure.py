@@ -23,6 +23,54 @@ from eksa_mirror.rules.context import Check, node_at, pointer, quote_like
 from eksa_mirror.rules.credentials import is_credential_key
 from eksa_mirror.rules.hosts import describe, parse_host
 from eksa_mirror.rules.placeholders import is_placeholder
+from eksa_mirror.rules.registry import E, W, declare, mirror_check
+
+declare("RM001", "endpoint-missing", E, "`endpoint` is missing or empty", since="v0.6.0")
+declare("RM002", "port-invalid", E, "`port` is not a port number 1-65535", since="v0.7.0")
+declare(
+    "RM003",
+    "oci-registry-empty",
+    E,
+    "an `ociNamespaces` entry has no `registry`",
+    since="v0.13.0",
+)
+declare("RM006", "unknown-key", E, "unknown or wrongly cased key", since="v0.6.0")
+declare(
+    "RM007",
+    "wrong-type",
+    E,
+    "value of the wrong type (e.g. a quoted boolean)",
+    since="v0.6.0",
+)
+declare("RM008", "port-not-string", W, "`port` written as a YAML integer", since="v0.7.0")
+declare(
+    "RM009",
+    "endpoint-not-bare-host",
+    E,
+    "`endpoint` has a scheme, port, path or brackets",
+    since="v0.6.0",
+)
+declare(
+    "RM012",
+    "oci-registry-not-bare-host",
+    E,
+    "`registry` has a scheme or path",
+    since="v0.13.0",
+)
+declare(
+    "RM026",
+    "credentials-in-spec",
+    E,
+    "credential-looking key in the mirror section",
+    since="v0.6.0",
+)
+declare(
+    "RM029",
+    "oci-namespace-missing",
+    W,
+    "an `ociNamespaces` entry has no `namespace` key",
+    since="v0.13.0",
+)
 
 _GO_STRUCT = {(): "RegistryMirrorConfiguration", ("ociNamespaces",): "OCINamespace"}
 _GO_TYPES = {"string": "string", "boolean": "bool", "array": "[]v1alpha1.OCINamespace",
@@ -31,6 +79,7 @@ _BOOL_WORDS = {"true": "true", "yes": "true", "on": "true", "false": "false", "n
                "off": "false"}  # fmt: skip
 
 
+@mirror_check(order=20)
 def check_structure(check: Check) -> None:
     mirror = check.model.mirror
     key = check.model.mirror_key
