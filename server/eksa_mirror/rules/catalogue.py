@@ -12,6 +12,7 @@ from collections.abc import Callable
 from eksa_mirror.rules import (  # noqa: F401  (imported for their declarations)
     certificates,
     graph,
+    host_shape,
     node_format,
     placeholders,
     providers,

@@ -13,11 +13,7 @@ from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, W, declare, mirror_check
 
 declare(
-    "RM014",
-    "ca-not-certificate",
-    E,
-    "`caCertContent` is not a PEM certificate",
-    since="v0.6.0",
+    "RM014", "ca-not-certificate", E, "`caCertContent` is not a PEM certificate", since="v0.6.0"
 )
 declare(
     "RM015",
@@ -27,11 +23,7 @@ declare(
     since="v0.6.0",
 )
 declare(
-    "RM027",
-    "private-key-in-ca",
-    E,
-    "a private key pasted into `caCertContent`",
-    since="v0.6.0",
+    "RM027", "private-key-in-ca", E, "a private key pasted into `caCertContent`", since="v0.6.0"
 )
 
 

@@ -18,11 +18,7 @@ from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, declare
 
 declare(
-    "RM032",
-    "placeholder-value",
-    E,
-    "a documentation placeholder left as a value",
-    since="v0.6.0",
+    "RM032", "placeholder-value", E, "a documentation placeholder left as a value", since="v0.6.0"
 )
 
 #: A whole value in angle brackets, as the docs write them: ``<private registry port>``.

@@ -27,13 +27,7 @@ declare(
     "more than one curated-packages registry",
     since="v0.13.0",
 )
-declare(
-    "RM010",
-    "public-ecr-missing",
-    W,
-    "`ociNamespaces` lacks `public.ecr.aws`",
-    since="v0.13.0",
-)
+declare("RM010", "public-ecr-missing", W, "`ociNamespaces` lacks `public.ecr.aws`", since="v0.13.0")
 declare(
     "RM011",
     "oci-registry-duplicate",
@@ -56,11 +50,7 @@ declare(
     since="v0.12.0",
 )
 declare(
-    "RM019",
-    "insecure-skip-verify",
-    W,
-    "certificate verification is switched off",
-    since="v0.9.0",
+    "RM019", "insecure-skip-verify", W, "certificate verification is switched off", since="v0.9.0"
 )
 declare(
     "RM021",
