@@ -21,7 +21,7 @@ from jsonschema import Draft7Validator
 from eksa_mirror.cli.main import main
 from eksa_mirror.core import schema_store
 from eksa_mirror.core.eksa.releases import LATEST
-from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.catalogue import RULES
 from support import DATA, EXAMPLES, MIRROR_HEAD, REPO
 
 #: An error on line 7 (RM001) and a warning on line 8 (RM008).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.catalogue import RULES
 from support import REPO
 
 README = REPO / "README.md"

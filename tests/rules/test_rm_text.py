@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eksa_mirror.rules.analysis import analyze
-from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.catalogue import RULES
 from support import cluster
 
 from .helpers import BODY_LINE, E, W, at, expect, findings, fixed, one

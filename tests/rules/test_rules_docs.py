@@ -16,7 +16,7 @@ import pytest
 import support
 from eksa_mirror.core.findings import Finding, Severity
 from eksa_mirror.rules.analysis import Options, analyze
-from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.suppress import suppress_in
 from eksa_mirror.rules.upgrade import diff_findings
 

@@ -18,7 +18,7 @@ from eksa_mirror.core.findings import Finding
 from eksa_mirror.editor.hover import hover
 from eksa_mirror.lsp.settings import parse_settings
 from eksa_mirror.rules.analysis import Options, analyze
-from eksa_mirror.rules.registry import RULES
+from eksa_mirror.rules.catalogue import RULES
 from rules.conftest import make_cert
 from rules.helpers import INFO, MIRROR_KEY, E, W, at, span_of
 from support import cluster, indent

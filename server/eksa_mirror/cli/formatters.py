@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from eksa_mirror import __version__
 from eksa_mirror.core.findings import Finding, Severity
-from eksa_mirror.rules.registry import RULES, rule
+from eksa_mirror.rules.catalogue import RULES, rule
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from eksa_mirror.core.eksa.releases import LATEST, Target, parse_version, target
 from eksa_mirror.core.findings import Finding, Severity
 from eksa_mirror.core.fixes import apply_edits, safe_edits
 from eksa_mirror.rules.analysis import Analysis, Options, analyze
+from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.config import ConfigCache, ConfigError, layered
-from eksa_mirror.rules.registry import RULES
 from eksa_mirror.rules.suppress import suppress_in
 
 #: From this many files on, files are checked in parallel worker processes (one per core,

@@ -1,4 +1,5 @@
-"""Certificate facts for ``caCertContent``: PEM blocks, parse errors, quality, summary.
+"""Certificate facts: PEM blocks, parse errors, quality, and ``CertSummary``, the one
+description of a certificate (the hover shows it, the live check's messages read it).
 
 Pure functions over a string; no finding or YAML knowledge here. EKS-A decodes only
 the first PEM block and parses it as one x509 certificate; that is mirrored exactly.
@@ -37,13 +38,23 @@ class PemBlock:
 
 @dataclass(frozen=True)
 class CertSummary:
+    """What the hover and the live check's messages show of one certificate."""
+
+    #: The full RFC 4514 names.
     subject: str
     issuer: str
+    #: ``CN=…`` when the subject has a common name, else the full name (see ``short_name``).
+    short_subject: str
     not_before: datetime
     not_after: datetime
     sha256: str
     is_ca: bool | None
     signature_algorithm: str
+    #: ``sha256``, ``sha1``, … (``""`` when the algorithm has no separate hash, e.g. Ed25519).
+    signature_hash: str
+    #: The subjectAltName entries (empty without the extension).
+    dns_names: tuple[str, ...]
+    ip_addresses: tuple[str, ...]
 
     def markdown(self) -> str:
         ca = {True: "yes", False: "no", None: "not stated (no basicConstraints)"}[self.is_ca]
@@ -125,27 +136,63 @@ def _own_lines(value: str, block: PemBlock) -> bool:
     return not value[at:].split("\n", 1)[0].strip(" \t\r")
 
 
+def short_name(name: x509.Name) -> str:
+    """``CN=…`` when there is a common name, else the full RFC 4514 string."""
+    from cryptography.x509.oid import NameOID
+
+    common = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if common:
+        return f"CN={common[0].value!s}"
+    return name.rfc4514_string() or "(empty name)"
+
+
 def summarize(cert: x509.Certificate) -> CertSummary:
-    from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
-    try:
-        constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
-        is_ca: bool | None = constraints.ca
-    except x509.ExtensionNotFound:
-        is_ca = None
-    except ValueError:
-        is_ca = None
-    fingerprint = cert.fingerprint(hashes.SHA256()).hex(":").upper()
+    dns, ips = _alt_names(cert)
     return CertSummary(
         subject=cert.subject.rfc4514_string(),
         issuer=cert.issuer.rfc4514_string(),
+        short_subject=short_name(cert.subject),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
-        sha256=fingerprint,
-        is_ca=is_ca,
+        sha256=cert.fingerprint(hashes.SHA256()).hex(":").upper(),
+        is_ca=_is_ca(cert),
         signature_algorithm=_algorithm_name(cert),
+        signature_hash=_hash_name(cert),
+        dns_names=dns,
+        ip_addresses=ips,
     )
+
+
+def _is_ca(cert: x509.Certificate) -> bool | None:
+    """basicConstraints CA, ``None`` when the extension is absent or unreadable."""
+    from cryptography import x509
+
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except (x509.ExtensionNotFound, ValueError):
+        return None
+
+
+def _alt_names(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(DNS names, IP addresses) of the subjectAltName, empty when absent or unreadable."""
+    from cryptography import x509
+
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (x509.ExtensionNotFound, ValueError):
+        return (), ()
+    dns = tuple(san.get_values_for_type(x509.DNSName))
+    return dns, tuple(str(ip) for ip in san.get_values_for_type(x509.IPAddress))
+
+
+def _hash_name(cert: x509.Certificate) -> str:
+    try:
+        algorithm = cert.signature_hash_algorithm
+    except Exception:  # an unsupported algorithm: it is named by its OID instead
+        return ""
+    return algorithm.name if algorithm is not None else ""
 
 
 def _algorithm_name(cert: x509.Certificate) -> str:

@@ -13,7 +13,7 @@ from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.editor.completion import Candidate, indent_continuation, plain_text
 from eksa_mirror.lsp import codec
-from eksa_mirror.rules.registry import rule
+from eksa_mirror.rules.catalogue import rule
 
 SOURCE = "eksa-mirror"
 

@@ -19,8 +19,8 @@ from cattrs.v import format_exception, transform_error
 
 from eksa_mirror.core.eksa.releases import parse_version
 from eksa_mirror.core.findings import Severity
+from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.context import Options
-from eksa_mirror.rules.registry import RULES
 
 #: Delay before analysing after a change, in milliseconds. Analysis of a 5,000-line
 #: file takes a few milliseconds, so the delay only merges keystrokes typed together.

@@ -1,5 +1,6 @@
 """Certificate facts for ``check``: parse ``caCertContent`` the way EKS-A does, describe
-the server certificate, and name verification failures precisely.
+the server certificate (``core.pki.CertSummary``), and name verification failures
+precisely.
 
 EKS-A (``pkg/crypto/validator.go``) PEM-decodes only the *first* block of
 ``caCertContent``, parses it as one x509 certificate and uses it as the only root; Go's
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.x509.oid import NameOID
+
+from eksa_mirror.core import pki
 
 # OpenSSL X509_V_ERR_* codes (ssl.SSLCertVerificationError.verify_code).
 UNKNOWN_AUTHORITY_CODES = frozenset({2, 18, 19, 20, 21, 27})
@@ -32,81 +33,30 @@ def pem_of(cert: x509.Certificate) -> str:
     return cert.public_bytes(Encoding.PEM).decode("ascii")
 
 
-def short_name(name: x509.Name) -> str:
-    """``CN=…`` when there is a common name, else the full RFC 4514 string."""
-    common = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    if common:
-        return f"CN={common[0].value!s}"
-    return name.rfc4514_string() or "(empty name)"
+def names(cert: pki.CertSummary) -> str:
+    """The names the certificate is valid for, as a reader wants them."""
+    found = [*cert.dns_names, *cert.ip_addresses]
+    if not found:
+        return f"no subjectAltName ({cert.short_subject}; the common name is ignored)"
+    return ", ".join(found)
 
 
-@dataclass(frozen=True)
-class CertInfo:
-    """What the messages need to know about one certificate."""
-
-    subject: str
-    issuer: str
-    dns_names: tuple[str, ...]
-    ip_addresses: tuple[str, ...]
-    not_before: dt.datetime
-    not_after: dt.datetime
-    #: ``sha256``, ``sha1``, … (``""`` when the algorithm has no separate hash, e.g. Ed25519).
-    signature_hash: str
-    signature_algorithm: str
-
-    @classmethod
-    def from_cert(cls, cert: x509.Certificate) -> CertInfo:
-        try:
-            san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-            dns = tuple(san.get_values_for_type(x509.DNSName))
-            ips = tuple(str(ip) for ip in san.get_values_for_type(x509.IPAddress))
-        except x509.ExtensionNotFound:
-            dns, ips = (), ()
-        try:
-            algorithm = cert.signature_hash_algorithm
-            hash_name = algorithm.name if algorithm is not None else ""
-        except Exception:  # unsupported algorithm: report it by OID below
-            hash_name = ""
-        oid = cert.signature_algorithm_oid
-        return cls(
-            subject=short_name(cert.subject),
-            issuer=short_name(cert.issuer),
-            dns_names=dns,
-            ip_addresses=ips,
-            not_before=cert.not_valid_before_utc,
-            not_after=cert.not_valid_after_utc,
-            signature_hash=hash_name,
-            signature_algorithm=getattr(oid, "_name", None) or oid.dotted_string,
-        )
-
-    @property
-    def names(self) -> str:
-        """The names the certificate is valid for, as a reader wants them."""
-        names = [*self.dns_names, *self.ip_addresses]
-        if not names:
-            return f"no subjectAltName ({self.subject}; the common name is ignored)"
-        return ", ".join(names)
-
-    def matches(self, host: str) -> bool:
-        """Go-style name check: IP SANs for IPs, DNS SANs (one-label wildcards) for names."""
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            address = None
-        if address is not None:
-            return any(ipaddress.ip_address(ip) == address for ip in self.ip_addresses)
-        wanted = host.rstrip(".").lower()
-        for pattern in self.dns_names:
-            pattern = pattern.rstrip(".").lower()
-            if pattern == wanted:
-                return True
-            if (
-                pattern.startswith("*.")
-                and "." in wanted
-                and wanted.split(".", 1)[1] == pattern[2:]
-            ):
-                return True
-        return False
+def matches(cert: pki.CertSummary, host: str) -> bool:
+    """Go-style name check: IP SANs for IPs, DNS SANs (one-label wildcards) for names."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        return any(ipaddress.ip_address(ip) == address for ip in cert.ip_addresses)
+    wanted = host.rstrip(".").lower()
+    for pattern in cert.dns_names:
+        pattern = pattern.rstrip(".").lower()
+        if pattern == wanted:
+            return True
+        if pattern.startswith("*.") and "." in wanted and wanted.split(".", 1)[1] == pattern[2:]:
+            return True
+    return False
 
 
 def when(moment: dt.datetime) -> str:
@@ -114,7 +64,7 @@ def when(moment: dt.datetime) -> str:
 
 
 def own_findings(
-    leaf: CertInfo, endpoint: str, now: dt.datetime | None = None, *, trusted: bool = False
+    leaf: pki.CertSummary, endpoint: str, now: dt.datetime | None = None, *, trusted: bool = False
 ) -> list[tuple[str, str]]:
     """Problems visible on the server certificate alone, as ``(key, message)``.
 
@@ -131,7 +81,7 @@ def own_findings(
         )
     if leaf.signature_hash in ("sha1", "md5") and not trusted:
         found.append(("endpoint", sha1_message(leaf)))
-    if not leaf.matches(endpoint):
+    if not matches(leaf, endpoint):
         found.append(("endpoint", mismatch_message(leaf, endpoint)))
     return found
 
@@ -146,7 +96,7 @@ GO_ALGORITHM_NAMES = {
 }
 
 
-def sha1_message(cert: CertInfo, who: str = "the server certificate") -> str:
+def sha1_message(cert: pki.CertSummary, who: str = "the server certificate") -> str:
     """Why Go refuses ``cert``, with Go's own wording."""
     digest = cert.signature_hash.upper().replace("SHA", "SHA-")
     go_name = GO_ALGORITHM_NAMES.get(cert.signature_algorithm, cert.signature_algorithm)
@@ -157,5 +107,5 @@ def sha1_message(cert: CertInfo, who: str = "the server certificate") -> str:
     )
 
 
-def mismatch_message(leaf: CertInfo, endpoint: str) -> str:
-    return f"the server certificate is for {leaf.names}, not {endpoint}"
+def mismatch_message(leaf: pki.CertSummary, endpoint: str) -> str:
+    return f"the server certificate is for {names(leaf)}, not {endpoint}"

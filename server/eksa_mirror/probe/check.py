@@ -151,7 +151,7 @@ def _ca_step(run: Run) -> None:
         details = ("caCertContent also contains a private key: remove it (it is not shown here)",)
     run.ca_cert = cert
     run.ca_pem = certs.pem_of(cert)
-    run.ca_label = f"the CA in {source} ({certs.short_name(cert.subject)})"
+    run.ca_label = f"the CA in {source} ({pki.short_name(cert.subject)})"
     run.add("ca", Status.OK, f"using {run.ca_label}", "caCertContent", details)
 
 
@@ -185,7 +185,7 @@ def _network_steps(run: Run) -> None:
     if der:
         try:
             run.leaf_cert = x509.load_der_x509_certificate(der)
-            run.leaf = certs.CertInfo.from_cert(run.leaf_cert)
+            run.leaf = pki.summarize(run.leaf_cert)
         except ValueError:  # OpenSSL took it, the stricter parser does not: no details
             run.leaf_cert, run.leaf = None, None
     run.add("tls", Status.OK, f"{version} handshake", "port")
@@ -293,7 +293,7 @@ def _certificate_step(run: Run) -> bool:
         verify_error = exc
     trust = run.ca_label or "the system trust store"
     if verify_error is None:
-        names = run.leaf.names if run.leaf else cfg.endpoint
+        names = certs.names(run.leaf) if run.leaf else cfg.endpoint
         if cfg.insecure_skip_verify:
             run.add(
                 "certificate",

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 
+from eksa_mirror.core import pki
 from eksa_mirror.core.mirror import MirrorConfig, join_host_port
-from eksa_mirror.probe import certs
 from eksa_mirror.probe.net import Deadline, NetError
 from eksa_mirror.probe.parse import Challenge, clean
 from eksa_mirror.probe.redact import Redactor
@@ -43,7 +43,7 @@ class Run:
     ca_pem: str = ""
     ca_cert: x509.Certificate | None = None
     ca_label: str = ""
-    leaf: certs.CertInfo | None = None
+    leaf: pki.CertSummary | None = None
     leaf_cert: x509.Certificate | None = None
     challenge: Challenge | None = None
     redactor: Redactor = field(default_factory=Redactor)

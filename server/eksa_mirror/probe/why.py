@@ -15,6 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from eksa_mirror.core import pki
 from eksa_mirror.probe import certs
 
 #: The verify codes OpenSSL reports as "invalid CA certificate" (it has used two numbers).
@@ -47,7 +48,7 @@ def explain(ctx: Context) -> tuple[str, str]:
         if found is not None:
             return found
     if ctx.leaf is not None:
-        leaf = certs.CertInfo.from_cert(ctx.leaf)
+        leaf = pki.summarize(ctx.leaf)
         findings = certs.own_findings(leaf, ctx.endpoint, ctx.now, trusted=_trusted(ctx))
         if findings:
             return findings[0]
@@ -64,7 +65,7 @@ def _chain(ctx: Context) -> list[tuple[str, str, x509.Certificate]]:
     if ctx.leaf is not None:
         found.append(("endpoint", "the server certificate", ctx.leaf))
     for cert in ctx.intermediates or ():
-        name = certs.short_name(cert.subject)
+        name = pki.short_name(cert.subject)
         who = f"the intermediate certificate {name} sent by the registry"
         found.append(("endpoint", who, cert))
     if ctx.ca is not None and ctx.ca != ctx.leaf:
@@ -75,7 +76,7 @@ def _chain(ctx: Context) -> list[tuple[str, str, x509.Certificate]]:
 def _name(ctx: Context) -> tuple[str, str] | None:
     if ctx.code not in (certs.HOSTNAME_MISMATCH, certs.IP_ADDRESS_MISMATCH) or ctx.leaf is None:
         return None
-    return "endpoint", certs.mismatch_message(certs.CertInfo.from_cert(ctx.leaf), ctx.endpoint)
+    return "endpoint", certs.mismatch_message(pki.summarize(ctx.leaf), ctx.endpoint)
 
 
 def _time(ctx: Context) -> tuple[str, str] | None:
@@ -96,7 +97,7 @@ def _weak(ctx: Context) -> tuple[str, str] | None:
     for key, who, cert in _chain(ctx):
         if cert == ctx.ca or cert.issuer == cert.subject:
             continue
-        info = certs.CertInfo.from_cert(cert)
+        info = pki.summarize(cert)
         if info.signature_hash in ("sha1", "md5"):
             return key, certs.sha1_message(info, who)
     return None
@@ -162,13 +163,13 @@ def _unknown_authority(ctx: Context) -> tuple[str, str] | None:
             " certificate using caCertContent field. Or use insecureSkipVerify field to skip"
             " registry certificate verification"
         )
-    issuer = certs.short_name(ctx.leaf.issuer) if ctx.leaf else ""
+    issuer = pki.short_name(ctx.leaf.issuer) if ctx.leaf else ""
     message = f"{ctx.ca_label} did not sign the server certificate"
     if ctx.intermediates:
         top = ctx.intermediates[-1]
         return "caCertContent", (
             f"{message} (issued by {issuer}; the chain the registry sends ends with"
-            f" {certs.short_name(top.subject)}, issued by {certs.short_name(top.issuer)})"
+            f" {pki.short_name(top.subject)}, issued by {pki.short_name(top.issuer)})"
         )
     leaf = ctx.leaf
     if ctx.intermediates is not None and leaf is not None and leaf.issuer != leaf.subject:

@@ -6,10 +6,8 @@ server turns them into diagnostics and code actions. Nothing here imports pygls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 from eksa_mirror.core.cache import gc_paused
-from eksa_mirror.core.findings import Finding, TextEdit
+from eksa_mirror.core.findings import Finding
 from eksa_mirror.core.graph import NODE_BUDGET
 from eksa_mirror.core.model import ClusterModel, ExpansionError, clusters, load_source
 from eksa_mirror.core.positions import Position, Span
@@ -19,17 +17,11 @@ from eksa_mirror.core.source import (
     SourceFile,
     normalize,
 )
-from eksa_mirror.rules.certificates import check_ca
-from eksa_mirror.rules.context import Check, Options
+from eksa_mirror.rules.catalogue import MIRROR_CHECKS, rule
+from eksa_mirror.rules.context import Analysis, Check, Options, shift_bom
 from eksa_mirror.rules.graph import graph_guard, point_span
-from eksa_mirror.rules.node_format import check_node_format
 from eksa_mirror.rules.placeholders import check_placeholders
-from eksa_mirror.rules.providers import check_providers
-from eksa_mirror.rules.registry import rule
 from eksa_mirror.rules.spec import check_later_clusters, check_spec_key
-from eksa_mirror.rules.structure import check_structure
-from eksa_mirror.rules.values import check_duplicate_keys, check_flags, check_namespaces
-from eksa_mirror.rules.versions import check_versions
 
 __all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
 
@@ -40,24 +32,6 @@ __all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
 MAX_TEXT_CHARS = 5_000_000
 #: Lines are bounded too: the editor features work line by line.
 MAX_LINES = 200_000
-
-# Each check reads the document, never another check's findings.
-_CHECKS = (check_duplicate_keys, check_structure, check_namespaces, check_flags, check_ca,
-           check_providers, check_node_format, check_versions)  # fmt: skip
-
-
-@dataclass
-class Analysis:
-    """The result of analysing one text."""
-
-    source: SourceFile
-    clusters: list[ClusterModel]
-    findings: list[Finding] = field(default_factory=list)
-    bom: bool = False
-
-    @property
-    def has_cluster(self) -> bool:
-        return bool(self.clusters)
 
 
 def analyze(text: str, options: Options | None = None) -> Analysis:
@@ -85,7 +59,7 @@ def _analyze(text: str, options: Options) -> Analysis:
         check_spec_key(check)
         if graph_guard(check) and model.mirror_item is not None and _mirror_intact(model):
             try:
-                for run in _CHECKS:
+                for run in MIRROR_CHECKS:
                     run(check)
                 _one_finding_per_placeholder(check)
             except ExpansionError:  # not reached: _graph_guard measured the section first
@@ -104,7 +78,7 @@ def _analyze(text: str, options: Options) -> Analysis:
     findings.sort(key=Finding.sort_key)
     findings[:] = _unique(findings)
     if bom:
-        result.findings = [_shift_bom(f) for f in findings]
+        result.findings = [shift_bom(f) for f in findings]
     return result
 
 
@@ -153,7 +127,7 @@ def _too_large(text: str, options: Options, bom: bool) -> Analysis:
             )
         )
         if bom:
-            result.findings = [_shift_bom(f) for f in result.findings]
+            result.findings = [shift_bom(f) for f in result.findings]
     return result
 
 
@@ -205,21 +179,3 @@ def _unique(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             result.append(finding)
     return result
-
-
-def _shift(pos: Position) -> Position:
-    return Position(pos.line, pos.column + 1) if pos.line == 0 else pos
-
-
-def _shift_span(span: Span) -> Span:
-    return Span(_shift(span.start), _shift(span.end))
-
-
-def _shift_bom(finding: Finding) -> Finding:
-    """Columns on line 0 count the byte-order mark that the parser did not see."""
-    fix = finding.fix
-    if fix is not None:
-        fix = replace(
-            fix, edits=tuple(TextEdit(_shift_span(e.span), e.new_text) for e in fix.edits)
-        )
-    return replace(finding, span=_shift_span(finding.span), fix=fix)

@@ -10,8 +10,24 @@ from eksa_mirror.core.mirror import CA_ENV, EnvCa, ca_from_env
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
+from eksa_mirror.rules.registry import E, W, declare, mirror_check
+
+declare(
+    "RM014", "ca-not-certificate", E, "`caCertContent` is not a PEM certificate", since="v0.6.0"
+)
+declare(
+    "RM015",
+    "ca-certificate-quality",
+    W,
+    "CA certificate expired, not a CA, or several",
+    since="v0.6.0",
+)
+declare(
+    "RM027", "private-key-in-ca", E, "a private key pasted into `caCertContent`", since="v0.6.0"
+)
 
 
+@mirror_check(order=50)
 def check_ca(check: Check) -> None:
     key = check.model.mirror_key
     pair = get_item(check.model.mirror, "caCertContent", fold_case=True)

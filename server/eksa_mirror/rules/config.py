@@ -28,8 +28,8 @@ from typing import Any
 
 from eksa_mirror.core.eksa.releases import parse_version
 from eksa_mirror.core.findings import Severity
+from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.context import Options
-from eksa_mirror.rules.registry import RULES
 
 if sys.version_info >= (3, 11):
     import tomllib

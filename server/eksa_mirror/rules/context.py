@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -12,7 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.core.model import ClusterModel
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.core.source import get_item
+from eksa_mirror.core.source import SourceFile, get_item
 from eksa_mirror.rules.registry import rule
 
 MIRROR_POINTER = "/spec/registryMirrorConfiguration"
@@ -139,3 +139,35 @@ def node_at(root: Node | None, path: list[str | int]) -> tuple[ScalarNode | None
                 return key, None
             key, node = pair
     return key, node
+
+
+@dataclass
+class Analysis:
+    """The result of analysing one text."""
+
+    source: SourceFile
+    clusters: list[ClusterModel]
+    findings: list[Finding] = field(default_factory=list)
+    bom: bool = False
+
+    @property
+    def has_cluster(self) -> bool:
+        return bool(self.clusters)
+
+
+def _shift(pos: Position) -> Position:
+    return Position(pos.line, pos.column + 1) if pos.line == 0 else pos
+
+
+def _shift_span(span: Span) -> Span:
+    return Span(_shift(span.start), _shift(span.end))
+
+
+def shift_bom(finding: Finding) -> Finding:
+    """Columns on line 0 count the byte-order mark that the parser did not see."""
+    fix = finding.fix
+    if fix is not None:
+        fix = replace(
+            fix, edits=tuple(TextEdit(_shift_span(e.span), e.new_text) for e in fix.edits)
+        )
+    return replace(finding, span=_shift_span(finding.span), fix=fix)

@@ -13,6 +13,9 @@ from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET, GraphProblem
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import SourceFile
 from eksa_mirror.rules.context import Check, json_pointer
+from eksa_mirror.rules.registry import E, declare
+
+declare("RM024", "yaml-syntax", E, "the YAML cannot be parsed", since="v0.6.0")
 
 #: An alias token: ``*`` at the start of a node (after space, a flow indicator or ``-``).
 _ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")

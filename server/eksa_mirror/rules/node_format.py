@@ -19,6 +19,15 @@ from eksa_mirror.core.mirror import DEFAULT_PORT, join_host_port
 from eksa_mirror.core.model import scalar_value
 from eksa_mirror.core.source import get_item, get_value, scalar_text
 from eksa_mirror.rules.context import Check, pointer
+from eksa_mirror.rules.registry import E, declare, mirror_check
+
+declare(
+    "RM033",
+    "namespace-double-v2",
+    E,
+    "v0.24.0-v0.25.2 break namespaced mirrors (double `/v2/`)",
+    since="v0.24.0",
+)
 
 _CONTAINERD = frozenset({"ubuntu", "redhat"})
 
@@ -37,6 +46,7 @@ def mirror_base(check: Check) -> str:
     return join_host_port(endpoint, port or DEFAULT_PORT)
 
 
+@mirror_check(order=70)
 def check_node_format(check: Check) -> None:
     target = releases.target_release(check.model.eksa_version, check.options.eksa_version)
     if releases.node_format(target.version) != "hosts-toml" or not _containerd_nodes(check):

@@ -15,6 +15,11 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from eksa_mirror.core.positions import Span
 from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
+from eksa_mirror.rules.registry import E, declare
+
+declare(
+    "RM032", "placeholder-value", E, "a documentation placeholder left as a value", since="v0.6.0"
+)
 
 #: A whole value in angle brackets, as the docs write them: ``<private registry port>``.
 _ANGLE = re.compile(r"^<[^<>\n]+>$")

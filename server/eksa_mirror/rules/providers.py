@@ -10,7 +10,44 @@ from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, get_value, scalar_text
 from eksa_mirror.rules.context import Check, pointer
+from eksa_mirror.rules.registry import INFO, E, W, declare, mirror_check
 from eksa_mirror.rules.versions import target_of
+
+declare(
+    "RM005",
+    "insecure-skip-verify-bottlerocket",
+    E,
+    "`insecureSkipVerify` with Bottlerocket",
+    since="v0.15.0",
+)
+declare(
+    "RM017",
+    "authenticate-no-effect",
+    W,
+    "`authenticate` has no node effect on this provider",
+    since="v0.12.0",
+)
+declare(
+    "RM018",
+    "bottlerocket-mapping-ignored",
+    W,
+    "mapping ignored by Bottlerocket on this provider",
+    since="v0.13.0",
+)
+declare(
+    "RM020",
+    "provider-unsupported",
+    INFO,
+    "provider outside the mirror support table",
+    since="v0.6.0",
+)
+declare(
+    "RM022",
+    "tinkerbell-airgap-images",
+    INFO,
+    "bare metal mirror without hook/OS image URLs",
+    since="v0.12.0",
+)
 
 
 def _true(check: Check, key: str) -> ScalarNode | None:
@@ -18,6 +55,7 @@ def _true(check: Check, key: str) -> ScalarNode | None:
     return None if pair is None else pair[1]
 
 
+@mirror_check(order=60)
 def check_providers(check: Check) -> None:
     model = check.model
     kind = model.datacenter_kind

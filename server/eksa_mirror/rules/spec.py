@@ -11,6 +11,15 @@ from eksa_mirror.core.findings import Finding, Fix
 from eksa_mirror.core.model import MIRROR_KEY, ClusterModel
 from eksa_mirror.core.source import items
 from eksa_mirror.rules.context import Check, Options
+from eksa_mirror.rules.registry import INFO, declare
+
+declare(
+    "RM030",
+    "second-cluster-ignored",
+    INFO,
+    "`eksctl anywhere` reads only the first Cluster of a file",
+    since="v0.6.0",
+)
 
 
 def check_later_clusters(

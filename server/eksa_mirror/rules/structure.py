@@ -1,7 +1,8 @@
 """Structural rules: the published JSON Schema run over the mirror section.
 
 Every schema failure is named with its rule (RM001, RM002, RM003, RM006, RM007, RM008,
-RM009, RM012, RM026, RM029) and a message in EKS-A's words where EKS-A has them.
+RM026, RM029; RM009 and RM012 in ``host_shape``) and a message in EKS-A's words where
+EKS-A has them.
 Keys are matched case-insensitively first, like the ``eksctl anywhere`` decoder, so a
 wrongly cased key is reported once (RM006) and its value is still checked.
 """
@@ -15,14 +16,36 @@ from jsonschema import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import schema_store
-from eksa_mirror.core.findings import Fix, TextEdit
-from eksa_mirror.core.mirror import join_host_port
+from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import scalar_value, to_data
 from eksa_mirror.core.source import get_item, is_null, items
-from eksa_mirror.rules.context import Check, node_at, pointer, quote_like
+from eksa_mirror.rules.context import Check, node_at, pointer
 from eksa_mirror.rules.credentials import is_credential_key
-from eksa_mirror.rules.hosts import describe, parse_host
-from eksa_mirror.rules.placeholders import is_placeholder
+from eksa_mirror.rules.host_shape import check_endpoint_shape, check_registry_shape
+from eksa_mirror.rules.registry import E, W, declare, mirror_check
+
+declare("RM001", "endpoint-missing", E, "`endpoint` is missing or empty", since="v0.6.0")
+declare("RM002", "port-invalid", E, "`port` is not a port number 1-65535", since="v0.7.0")
+declare(
+    "RM003", "oci-registry-empty", E, "an `ociNamespaces` entry has no `registry`", since="v0.13.0"
+)
+declare("RM006", "unknown-key", E, "unknown or wrongly cased key", since="v0.6.0")
+declare("RM007", "wrong-type", E, "value of the wrong type (e.g. a quoted boolean)", since="v0.6.0")
+declare("RM008", "port-not-string", W, "`port` written as a YAML integer", since="v0.7.0")
+declare(
+    "RM026",
+    "credentials-in-spec",
+    E,
+    "credential-looking key in the mirror section",
+    since="v0.6.0",
+)
+declare(
+    "RM029",
+    "oci-namespace-missing",
+    W,
+    "an `ociNamespaces` entry has no `namespace` key",
+    since="v0.13.0",
+)
 
 _GO_STRUCT = {(): "RegistryMirrorConfiguration", ("ociNamespaces",): "OCINamespace"}
 _GO_TYPES = {"string": "string", "boolean": "bool", "array": "[]v1alpha1.OCINamespace",
@@ -31,6 +54,7 @@ _BOOL_WORDS = {"true": "true", "yes": "true", "on": "true", "false": "false", "n
                "off": "false"}  # fmt: skip
 
 
+@mirror_check(order=20)
 def check_structure(check: Check) -> None:
     mirror = check.model.mirror
     key = check.model.mirror_key
@@ -159,7 +183,7 @@ def _report(check: Check, error: ValidationError) -> None:
                 "RM001", "no value set for RegistryMirrorConfiguration.Endpoint", span, where
             )
         else:
-            _endpoint(check, node, str(error.instance))
+            check_endpoint_shape(check, node, str(error.instance))
     elif field == "port":
         check.emit(
             "RM002",
@@ -171,7 +195,7 @@ def _report(check: Check, error: ValidationError) -> None:
         if error.instance == "":
             check.emit("RM003", "registry can't be set to empty in OCINamespaces", span, where)
         else:
-            _registry(check, node, str(error.instance), where)
+            check_registry_shape(check, node, str(error.instance), where)
     else:
         check.emit("RM007", f"{field or 'value'}: {error.message}", span, where)
     del key_node
@@ -316,71 +340,3 @@ def _integer_port(check: Check, node: ScalarNode, value: int, where: str) -> Non
             check.span(node),
             where,
         )
-
-
-def _endpoint(check: Check, node: Node, value: str) -> None:
-    parts = parse_host(value)
-    where = pointer("endpoint")
-    if parts.ok or not isinstance(node, ScalarNode):
-        check.emit(
-            "RM009",
-            f'endpoint "{value}" is not a bare hostname or IP address',
-            check.span(node),
-            where,
-        )
-        return
-    mirror = check.model.mirror
-    port_pair = get_item(mirror, "port", fold_case=True)
-    port_value = (
-        ""
-        if port_pair is None
-        else str(scalar_value(port_pair[1]) if isinstance(port_pair[1], ScalarNode) else "")
-    )
-    if is_placeholder(port_value):
-        port_value = ""  # RM032 reports it; show what EKS-A builds once the port is given
-    built = join_host_port(value, port_value or "443")
-    message = (
-        f"endpoint must be a bare hostname or IP address, without {describe(parts.problems)}: "
-        f'EKS-A joins it with the port into "{built}", which containerd cannot pull from'
-    )
-    edits = [check.replace(node, quote_like(node, parts.host))]
-    safe = not parts.path.strip("/")
-    title = f'Use the bare host "{parts.host}"'
-    if parts.port:
-        if port_pair is None:
-            indent = " " * check.span(get_item(mirror, "endpoint", fold_case=True)[0]).start.column  # type: ignore[index]
-            edits.append(
-                check.insert_line_after(check.span(node).end.line, f'{indent}port: "{parts.port}"')
-            )
-            title += f' and move port {parts.port} to "port"'
-        elif port_value.lstrip("+0") != parts.port.lstrip("+0"):
-            edits.append(check.replace(port_pair[1], f'"{parts.port}"'))
-            title += f' and set port to "{parts.port}"'
-            safe = False
-    fix = Fix(title, tuple(edits), safe=safe)
-    check.emit("RM009", message, check.span(node), where, fix)
-
-
-def _registry(check: Check, node: Node, value: str, where: str) -> None:
-    parts = parse_host(value, allow_port=True)
-    if not isinstance(node, ScalarNode) or parts.ok:
-        check.emit(
-            "RM012",
-            f'registry "{value}" must be a bare host or host:port, as in image names',
-            check.span(node),
-            where,
-        )
-        return
-    fix = Fix(
-        f'Use "{parts.host}"',
-        (TextEdit(check.span(node), quote_like(node, parts.host)),),
-        safe=not parts.path.strip("/"),
-    )
-    check.emit(
-        "RM012",
-        f"registry must be a bare host or host:port, without {describe(parts.problems)}: EKS-A "
-        "matches it against the host of each image name, so this entry mirrors nothing",
-        check.span(node),
-        where,
-        fix,
-    )

@@ -25,9 +25,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.findings import Finding, Fix, TextEdit
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.rules.analysis import Analysis
-from eksa_mirror.rules.context import Options
-from eksa_mirror.rules.registry import RULES, rule
+from eksa_mirror.rules.context import Analysis, Options
+from eksa_mirror.rules.registry import INFO, declare, declared_rules, rule
+
+declare(
+    "RM031",
+    "unused-suppression",
+    INFO,
+    "a suppression comment that suppresses nothing",
+    since="v0.6.0",
+)
 
 CODE = "RM031"
 #: The marker every directive starts with (after ``#``); the fast path looks for it.
@@ -220,6 +227,8 @@ def _suppressed(
 
 
 def _unused(found: list[Directive], options: Options, bom: bool) -> list[Finding]:
+    # The catalogue imports this module, so the declared rules are read at call time.
+    known = declared_rules()
     result: list[Finding] = []
     for directive in found:
         if directive.problem:
@@ -228,7 +237,7 @@ def _unused(found: list[Directive], options: Options, bom: bool) -> list[Finding
         idle = [ref for ref in directive.codes if _idle(ref, directive, options)]
         where = "in this file" if directive.file_level else _where(directive)
         whole = len(idle) == len(directive.codes)
-        if whole and idle and all(ref.code in RULES for ref in idle):
+        if whole and idle and all(ref.code in known for ref in idle):
             names = ", ".join(ref.code for ref in idle)
             message = f"unused suppression: no {names} finding {where}"
             fix = Fix("Remove the unused suppression", (TextEdit(directive.removal, ""),))
@@ -236,13 +245,13 @@ def _unused(found: list[Directive], options: Options, bom: bool) -> list[Finding
             continue
         for ref in idle:
             removal = directive.removal if whole and len(idle) == 1 else ref.removal
-            if ref.code in RULES:
+            if ref.code in known:
                 message = f"unused suppression: no {ref.code} finding {where}"
                 fix = Fix(f"Remove {ref.code} from the suppression", (TextEdit(removal, ""),))
             else:
                 message = (
                     f'unknown rule code "{ref.code}" in a suppression: it suppresses nothing '
-                    f"(the codes are RM001-{list(RULES)[-1]})"
+                    f"(the codes are RM001-{list(known)[-1]})"
                 )
                 fix = Fix(f'Remove "{ref.code}"', (TextEdit(removal, ""),), safe=False)
             result.append(_finding(message, ref.span, fix, options, bom))
@@ -253,7 +262,7 @@ def _idle(ref: CodeRef, directive: Directive, options: Options) -> bool:
     """A code that suppressed nothing although its rule ran (or that is no rule at all).
 
     RM031 itself is never suppressed by a comment, so naming it is always idle."""
-    if ref.code not in RULES:
+    if ref.code not in declared_rules():
         return True
     return options.enabled(ref.code) and ref.code not in directive.used
 

@@ -40,6 +40,15 @@ from eksa_mirror.core.positions import Span
 from eksa_mirror.core.source import get_item
 from eksa_mirror.core.uris import uri_to_path
 from eksa_mirror.rules.context import Check, Options, pointer
+from eksa_mirror.rules.registry import INFO, declare
+
+declare(
+    "RM023",
+    "upgrade-change",
+    INFO,
+    "mirror change EKS-A does not support on upgrade",
+    since="v0.6.0",
+)
 
 __all__ = ["GitBaseline", "diff_findings", "editor_findings", "git_head_text"]
 
@@ -100,9 +109,9 @@ def diff_findings(old_text: str, new_text: str, options: Options | None = None) 
         _diff_cluster(check, old, new)
         findings.extend(check.findings)
     if new_text.startswith("\ufeff"):
-        from eksa_mirror.rules.analysis import _shift_bom
+        from eksa_mirror.rules.context import shift_bom
 
-        findings = [_shift_bom(f) for f in findings]
+        findings = [shift_bom(f) for f in findings]
     return sorted(findings, key=Finding.sort_key)
 
 

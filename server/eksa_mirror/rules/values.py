@@ -18,6 +18,48 @@ from eksa_mirror.rules.context import Check, pointer, quote_like
 from eksa_mirror.rules.hosts import parse_host
 from eksa_mirror.rules.node_format import mirror_base
 from eksa_mirror.rules.placeholders import is_placeholder
+from eksa_mirror.rules.registry import INFO, E, W, declare, mirror_check
+
+declare(
+    "RM004",
+    "curated-packages-duplicate",
+    E,
+    "more than one curated-packages registry",
+    since="v0.13.0",
+)
+declare("RM010", "public-ecr-missing", W, "`ociNamespaces` lacks `public.ecr.aws`", since="v0.13.0")
+declare(
+    "RM011",
+    "oci-registry-duplicate",
+    W,
+    "the same upstream registry is mapped twice",
+    since="v0.13.0",
+)
+declare(
+    "RM013",
+    "oci-namespace-format",
+    W,
+    "`namespace` with `..`, edge slashes or spaces",
+    since="v0.13.0",
+)
+declare(
+    "RM016",
+    "authenticate-credentials",
+    INFO,
+    "`authenticate` needs registry credentials",
+    since="v0.12.0",
+)
+declare(
+    "RM019", "insecure-skip-verify", W, "certificate verification is switched off", since="v0.9.0"
+)
+declare(
+    "RM021",
+    "packages-namespace",
+    INFO,
+    "regional packages registry outside `eks-anywhere`",
+    since="v0.13.0",
+)
+declare("RM025", "duplicate-key", E, "a key appears twice in one mapping", since="v0.6.0")
 
 
 def _entries(check: Check) -> tuple[ScalarNode, SequenceNode] | None:
@@ -32,6 +74,7 @@ def _field(entry: Node, name: str) -> ScalarNode | None:
     return pair[1] if pair is not None and isinstance(pair[1], ScalarNode) else None
 
 
+@mirror_check(order=30)
 def check_namespaces(check: Check) -> None:
     found = _entries(check)
     if found is None:
@@ -229,6 +272,7 @@ def _core_mirror_effect(check: Check) -> str:
     return f"; {' and '.join(who)} get an empty mirror endpoint, so no mirror at all"
 
 
+@mirror_check(order=40)
 def check_flags(check: Check) -> None:
     mirror = check.model.mirror
     auth = true_flag(mirror, "authenticate")
@@ -284,6 +328,7 @@ def _authenticate(check: Check, node: ScalarNode) -> None:
     )
 
 
+@mirror_check(order=10)
 def check_duplicate_keys(check: Check) -> None:
     """RM025 in the mirror section, and a second registryMirrorConfiguration in spec."""
     spec = check.model.spec
