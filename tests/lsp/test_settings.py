@@ -207,15 +207,3 @@ async def test_debounce_ms() -> None:
             await doc.diagnostics()
             await asyncio.sleep(0.05)
             assert len(doc.published()) == count + 1
-
-
-def test_null_is_unset_for_the_rule_lists_as_vs_code_sends_them() -> None:
-    """VS Code sends ``"select": null`` (the setting's default): no message, every rule."""
-    from eksa_mirror.lsp.settings import parse_settings
-
-    raw = {"select": None, "ignore": None, "severity": None, "debounceMs": 5}
-    settings, errors = parse_settings({"eksaMirror": raw})
-    assert errors == []
-    assert (settings.options.select, settings.options.ignore) == (None, frozenset())
-    _, errors = parse_settings({"checkEnvironment": None})
-    assert errors == ["must be true or false @ eksaMirror.checkEnvironment"]
