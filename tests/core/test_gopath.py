@@ -68,6 +68,14 @@ def test_join_matches_go(parts: tuple[str, str], expected: str) -> None:
     assert gopath.join(*parts) == expected
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"), [("", "."), ("//a/b", "/a/b"), ("///a", "/a"), ("a/../..", "..")]
+)
+def test_clean_matches_go(path: str, expected: str) -> None:
+    # Go path.Clean("") is "."; a leading "//" (which POSIX normpath keeps) becomes "/".
+    assert gopath.clean(path) == expected
+
+
 @given(st.text(max_size=40), st.text(max_size=40))
 def test_never_raises_and_join_is_clean(base: str, namespace: str) -> None:
     joined = gopath.join(base, namespace)
