@@ -29,6 +29,7 @@ GO_TO_API_ENDPOINT = [
     ("h:443/a%zz", "h:443/a%zz"),  # bad escape: parse error
     ("h:abc/x", "h:abc/x"),  # invalid port: parse error
     ("h:443/a!b(c)", "h:443/v2/a%21b%28c%29"),
+    ("h:443/my%20ns", "h:443/v2/my%20ns"),  # an escape decoded, then escaped again
     ("h:443/%ff", "h:443/v2/%FF"),  # an escape that is no UTF-8 is kept as the byte
     ("h:443/é", "h:443/v2/%C3%A9"),
     ("h:443/x?y", "h:443/v2/x?y"),
@@ -42,6 +43,7 @@ GO_JOIN = [
     (("h:443", "../.."), ".."),
     (("h:443", "/a/./b"), "h:443/a/b"),
     (("h:443", ""), "h:443"),
+    (("", ""), ""),  # Go: Join of empty elements is "", not "."
     (("h:443", "dockerhub/"), "h:443/dockerhub"),
     (
         ("[https://registry.example.com:5000]:443", "mirror"),
