@@ -27,6 +27,7 @@ GO_TO_API_ENDPOINT = [
     ("[fd00::1]:5000/ns", "[fd00::1]:5000/v2/ns"),
     ("h:443/my ns", "h:443/v2/my%20ns"),
     ("h:443/a%zz", "h:443/a%zz"),  # bad escape: parse error
+    ("h:443/a%é", "h:443/a%é"),  # bad escape of a non-ASCII character: parse error too
     ("h:abc/x", "h:abc/x"),  # invalid port: parse error
     ("h:443/a!b(c)", "h:443/v2/a%21b%28c%29"),
     ("h:443/my%20ns", "h:443/v2/my%20ns"),  # an escape decoded, then escaped again
