@@ -1,7 +1,8 @@
 """A minimal LSP client over stdio for benchmarks (standard library only).
 
-It frames JSON-RPC by hand (no typed deserialisation, so a server that sends
-something unexpected is recorded, not crashed on), drains the server's stderr so a
+It reads and writes JSON-RPC through ``lspwire`` (the framing the tests' raw client
+uses too; no typed deserialisation, so a server that sends something unexpected is
+recorded in ``protocol_errors``, not crashed on), drains the server's stderr so a
 chatty server cannot block on a full pipe, answers the few requests a server makes
 of its client (``workspace/configuration`` from a settings dict, capability
 registration, progress creation), and timestamps every message on arrival with
@@ -12,9 +13,6 @@ registration, progress creation), and timestamps every message on arrival with
     init, spawn_to_init_s = await client.initialize(root_uri)
     await client.open(uri, text)
     pub = await client.wait_publish(uri, index=0, timeout=30)
-
-Ideas (framing, settings lookup, stale-publish handling) adapted from
-an LSP probe tool; this is a smaller library, not a CLI.
 """
 
 from __future__ import annotations
@@ -22,20 +20,18 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import json
 import os
 import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+
+from lspwire import MessageParser, frame, lookup_section, norm_uri, rss_kib
+
+__all__ = ["LspClient", "LspError", "LspTimeout", "Publish", "lookup_section", "norm_uri", "now"]
 
 now = time.perf_counter
-
-
-def norm_uri(uri: str) -> str:
-    return unquote(uri or "").rstrip("/")
 
 
 class LspError(Exception):
@@ -95,21 +91,6 @@ def client_capabilities() -> dict:
     }
 
 
-def lookup_section(settings: Any, section: str | None) -> Any:
-    if not section:
-        return settings
-    if not isinstance(settings, dict):
-        return None
-    if section in settings:
-        return settings[section]
-    cur = settings
-    for part in section.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
-
-
 # ----------------------------------------------------------------------------- /proc
 def _children_map() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = collections.defaultdict(list)
@@ -134,16 +115,6 @@ def process_tree(pid: int) -> list[int]:
         out.append(p)
         todo.extend(kids.get(p, ()))
     return out
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -261,8 +232,7 @@ class LspClient:
     # -- messages
     async def _send(self, msg: dict) -> None:
         assert self.proc is not None and self.proc.stdin is not None
-        body = json.dumps(msg, ensure_ascii=False).encode("utf-8")
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.write(frame(msg))
         await self.proc.stdin.drain()
 
     async def notify(self, method: str, params: Any = None) -> None:
@@ -293,32 +263,13 @@ class LspClient:
 
     async def _read(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
-        r = self.proc.stdout
+        parser = MessageParser()
+        self.protocol_errors = parser.errors
         try:
-            while True:
-                length = None
-                while True:
-                    line = await r.readline()
-                    if not line:
-                        return
-                    s = line.strip()
-                    if not s:
-                        if length is not None:
-                            break
-                        continue
-                    key, _, val = s.decode("ascii", "replace").partition(":")
-                    if key.strip().lower() == "content-length":
-                        length = int(val)
-                    elif key.strip().lower() != "content-type":
-                        self.protocol_errors.append(f"non-LSP output on stdout: {s[:200]!r}")
-                body = await r.readexactly(length)
-                t = now()
-                try:
-                    msg = json.loads(body)
-                except ValueError as exc:
-                    self.protocol_errors.append(f"invalid JSON: {exc}")
-                    continue
-                self._dispatch(msg, t)
+            while chunk := await self.proc.stdout.read(1 << 16):
+                t = now()  # every message in a chunk arrived with it
+                for msg in parser.feed(chunk):
+                    self._dispatch(msg, t)
         except (asyncio.IncompleteReadError, ConnectionError):
             return
         finally:

@@ -5,13 +5,13 @@ program): frames JSON-RPC with ``Content-Length`` headers, records every message
 sends (``messages``, and the bytes in ``raw_out``) and all it writes to stderr, answers the
 server's own requests (``workspace/configuration`` from ``settings``, anything else with
 ``null``), and keeps its copy of each open document in step with the edits it sends (LSP
-line model, UTF-16 columns). Unlike a real client it can also send anything: broken JSON,
-wrong headers, unknown methods, out-of-range positions (``write``, ``send``).
+line model, UTF-16 columns). Framing and message parsing are ``benchmarks/lspwire.py``,
+the wire the benchmark client reads with too. Unlike a real client it can also send anything:
+broken JSON, wrong headers, unknown methods, out-of-range positions (``write``, ``send``).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -21,9 +21,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from support import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from lspwire import MessageParser, frame, lookup_section, norm_uri, rss_kib
 
 #: ``eksa-mirror serve`` with the interpreter running the tests.
 SERVE = (sys.executable, "-m", "eksa_mirror", "serve")
@@ -40,17 +42,8 @@ class LspError(RuntimeError):
         super().__init__(f"{method}: {error.get('code')} {error.get('message')}")
 
 
-def frame(message: dict[str, Any] | bytes) -> bytes:
-    body = message if isinstance(message, bytes) else json.dumps(message).encode("utf-8")
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
 def path_to_uri(path: Path) -> str:
     return path.resolve().as_uri()
-
-
-def _norm_uri(uri: str) -> str:
-    return unquote(uri).rstrip("/")
 
 
 def utf16_offset(text: str, line: int, character: int) -> int:
@@ -66,20 +59,6 @@ def utf16_offset(text: str, line: int, character: int) -> int:
             return index
         units += 2 if ord(text[index]) > 0xFFFF else 1
     return end
-
-
-def lookup_section(settings: dict[str, Any], section: str | None) -> Any:
-    """Resolve a dotted configuration section (``"yaml"``, ``"[yaml]"``, ``"yaml.format"``)."""
-    if not section:
-        return settings
-    if section in settings:  # whole sections, and language-specific ones such as "[yaml]"
-        return settings[section]
-    node: Any = settings
-    for part in section.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def default_capabilities() -> dict[str, Any]:
@@ -136,36 +115,26 @@ class _Wire:
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._drain, daemon=True).start()
 
-    def _headers(self) -> dict[str, str] | None:
+    def _read(self) -> None:
         out = self.proc.stdout
         assert out is not None
-        headers: dict[str, str] = {}
-        while True:
-            line = out.readline()
-            if not line:
-                return None
-            self.raw_out += line
-            if line in (b"\r\n", b"\n"):
-                return headers
-            name, _, value = line.decode("ascii").partition(":")
-            headers[name.strip().lower()] = value.strip()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        while (headers := self._headers()) is not None:
-            body = self.proc.stdout.read(int(headers["content-length"]))
-            self.raw_out += body
-            message = json.loads(body)
-            with self._cond:
-                self.messages.append(message)
-                if "id" in message and "method" not in message:
-                    self._responses[message["id"]] = message
-                self._cond.notify_all()
-            if "method" in message and "id" in message:
-                self._answer(message)
+        parser = MessageParser()
+        while chunk := out.read1(1 << 16):
+            self.raw_out += chunk
+            for message in parser.feed(chunk):
+                self._receive(message)
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+
+    def _receive(self, message: dict[str, Any]) -> None:
+        with self._cond:
+            self.messages.append(message)
+            if "id" in message and "method" not in message:
+                self._responses[message["id"]] = message
+            self._cond.notify_all()
+        if "method" in message and "id" in message:
+            self._answer(message)
 
     def _drain(self) -> None:
         err = self.proc.stderr
@@ -311,11 +280,11 @@ class RawLspClient(_Wire):
     # --- published diagnostics --------------------------------------------------------------
 
     def _published(self, uri: str) -> list[dict[str, Any]]:
-        key = _norm_uri(uri)
+        key = norm_uri(uri)
         return [
             m["params"]
             for m in self.messages
-            if m.get("method") == PUBLISH and _norm_uri(m["params"]["uri"]) == key
+            if m.get("method") == PUBLISH and norm_uri(m["params"]["uri"]) == key
         ]
 
     def publications(self, uri: str) -> int:
@@ -369,10 +338,7 @@ class RawLspClient(_Wire):
 
     def rss_kib(self) -> int:
         """Resident memory of the server process (VmRSS), in KiB."""
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise AssertionError("no VmRSS")
+        return rss_kib(self.proc.pid)
 
     def alive(self) -> bool:
         return self.proc.poll() is None

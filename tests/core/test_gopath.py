@@ -27,8 +27,12 @@ GO_TO_API_ENDPOINT = [
     ("[fd00::1]:5000/ns", "[fd00::1]:5000/v2/ns"),
     ("h:443/my ns", "h:443/v2/my%20ns"),
     ("h:443/a%zz", "h:443/a%zz"),  # bad escape: parse error
+    ("h:443/a%é", "h:443/a%é"),  # bad escape of a non-ASCII character: parse error too
     ("h:abc/x", "h:abc/x"),  # invalid port: parse error
     ("h:443/a!b(c)", "h:443/v2/a%21b%28c%29"),
+    ("h:443/my%20ns", "h:443/v2/my%20ns"),  # an escape decoded, then escaped again
+    ("h:443/%ff", "h:443/v2/%FF"),  # an escape that is no UTF-8 is kept as the byte
+    ("h:443/é", "h:443/v2/%C3%A9"),
     ("h:443/x?y", "h:443/v2/x?y"),
     ("..", "../v2"),
     ("h_x:443/ns", "h_x:443/v2/ns"),
@@ -40,6 +44,7 @@ GO_JOIN = [
     (("h:443", "../.."), ".."),
     (("h:443", "/a/./b"), "h:443/a/b"),
     (("h:443", ""), "h:443"),
+    (("", ""), ""),  # Go: Join of empty elements is "", not "."
     (("h:443", "dockerhub/"), "h:443/dockerhub"),
     (
         ("[https://registry.example.com:5000]:443", "mirror"),
@@ -64,6 +69,14 @@ def test_to_api_endpoint_before_v0253_leaves_a_bare_host() -> None:
 @pytest.mark.parametrize(("parts", "expected"), GO_JOIN)
 def test_join_matches_go(parts: tuple[str, str], expected: str) -> None:
     assert gopath.join(*parts) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"), [("", "."), ("//a/b", "/a/b"), ("///a", "/a"), ("a/../..", "..")]
+)
+def test_clean_matches_go(path: str, expected: str) -> None:
+    # Go path.Clean("") is "."; a leading "//" (which POSIX normpath keeps) becomes "/".
+    assert gopath.clean(path) == expected
 
 
 @given(st.text(max_size=40), st.text(max_size=40))

@@ -43,6 +43,8 @@ P = PurePosixPath
         ("file://wsl%24/Ubuntu/home/me/c.yaml", W("//wsl$/Ubuntu/home/me/c.yaml"), None),
         ("file://server/share/c.yaml", W("//server/share/c.yaml"), None),
         ("file://server/", None, None),
+        ("file:////server/share/c.yaml", W("//server/share/c.yaml"), P("//server/share/c.yaml")),
+        ("file:relative/c.yaml", None, None),  # no absolute path: no file
         ("file:///home/me/cluster%20%231.yaml", None, P("/home/me/cluster #1.yaml")),
         ("file://localhost/home/me/c.yaml", None, P("/home/me/c.yaml")),
         ("FILE:///home/me/c.yaml", None, P("/home/me/c.yaml")),
@@ -56,6 +58,17 @@ P = PurePosixPath
 def test_uri_to_path(uri: str, on_windows: W | None, on_posix: P | None) -> None:
     assert uri_to_path(uri, windows=True) == on_windows
     assert uri_to_path(uri, windows=False) == on_posix
+
+
+def test_a_drive_letter_is_printed_in_upper_case() -> None:
+    assert str(uri_to_path("file:///c%3A/Users/me/c.yaml", windows=True)) == "C:\\Users\\me\\c.yaml"
+
+
+def test_the_system_decides_when_not_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    uri = "file:///c%3A/Users/me/c.yaml"
+    assert uri_to_path(uri) is None  # not Windows here
+    monkeypatch.setattr(os, "name", "nt")
+    assert str(uri_to_path(uri)) == "C:\\Users\\me\\c.yaml"
 
 
 def vscode_uri(path: Path) -> str:
