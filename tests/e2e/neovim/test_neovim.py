@@ -96,12 +96,16 @@ def is_python_wrapper(binary: str) -> bool:
 @pytest.fixture(scope="session")
 def system_nvim() -> tuple[str, tuple[int, int, int]]:
     """The distribution's Neovim (Debian 12: 0.7.2), not the 0.11 wheel's wrapper."""
-    venv_bin = str(Path(sys.executable).parent)
-    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p and p != venv_bin]
-    binary = shutil.which("nvim", path=os.pathsep.join(path))
-    if binary is None or is_python_wrapper(binary):
-        missing(f"Debian's nvim on PATH (found: {binary})", APT_HINT)
-    return binary, nvim_version(binary)
+    # Any virtual environment on PATH may carry the wheel's wrapper: skip every wrapper.
+    wrappers: list[str] = []
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        binary = shutil.which("nvim", path=folder) if folder else None
+        if binary is None:
+            continue
+        if not is_python_wrapper(binary):
+            return binary, nvim_version(binary)
+        wrappers.append(binary)
+    missing(f"Debian's nvim on PATH (found only: {wrappers or 'none'})", APT_HINT)
 
 
 @pytest.fixture(scope="session")
