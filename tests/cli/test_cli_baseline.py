@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -52,37 +50,31 @@ def _specs_of_repo() -> list[str]:
     ]
 
 
-def _env() -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "EKSA_", "REGISTRY_"))
-    }
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
-def _validate(cwd: Path, files: list[str], fmt: str) -> str:
-    """One ``validate`` run over all ``files``, as the user would type it."""
-    argv = [sys.executable, "-m", "eksa_mirror", "validate", "--format", fmt, *files]
-    done = subprocess.run(argv, cwd=cwd, env=_env(), capture_output=True, timeout=600, check=False)
-    out = done.stdout.decode("utf-8", "replace")
-    err = done.stderr.decode("utf-8", "replace")
-    return f"=== exit {done.returncode}\n--- stdout\n{out}--- stderr\n{err}"
-
-
-def _explain(cwd: Path, files: list[str], fmt: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """``explain`` of each file, in process (one run per file would take minutes)."""
+def _run(argv: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    """``eksa-mirror ARGV`` in process (so mutation testing sees it), in ``cwd``, with no
+    ``GITHUB_*``, ``EKSA_*`` or ``REGISTRY_*`` variable of the caller's."""
     monkeypatch.chdir(cwd)
     for name in list(os.environ):
         if name.startswith(("GITHUB_", "EKSA_", "REGISTRY_")):
             monkeypatch.delenv(name)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _validate(cwd: Path, files: list[str], fmt: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """One ``validate`` run over all ``files``, as the user would type it."""
+    code, out, err = _run(["validate", "--format", fmt, *files], cwd, monkeypatch)
+    return f"=== exit {code}\n--- stdout\n{out}--- stderr\n{err}"
+
+
+def _explain(cwd: Path, files: list[str], fmt: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``explain`` of each file (one run per file, as ``explain`` takes one)."""
     parts = []
     for name in files:
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["explain", "--format", fmt, name])
-        parts.append(
-            f"=== {name} exit {code}\n--- stdout\n{out.getvalue()}--- stderr\n{err.getvalue()}"
-        )
+        code, out, err = _run(["explain", "--format", fmt, name], cwd, monkeypatch)
+        parts.append(f"=== {name} exit {code}\n--- stdout\n{out}--- stderr\n{err}")
     return "".join(parts)
 
 
@@ -96,12 +88,12 @@ def _compare(group: str, what: str, actual: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("group", ["repo", "corpus"])
-def test_validate_output_unchanged(group: str, fmt: str) -> None:
+def test_validate_output_unchanged(group: str, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     roots = _roots()
     if group not in roots:
         pytest.skip(f"the EKS Anywhere test specs ({CORPUS}) exist only beside the workspace")
     cwd, files = roots[group]
-    _compare(group, f"validate-{fmt}", _validate(cwd, files, fmt))
+    _compare(group, f"validate-{fmt}", _validate(cwd, files, fmt, monkeypatch))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
