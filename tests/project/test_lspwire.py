@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rawlsp import MessageParser, frame, lookup_section, norm_uri  # benchmarks/lspwire.py
+from lspwire import MessageParser, frame, lookup_section, norm_uri
 
 HOVER = {"jsonrpc": "2.0", "id": 7, "result": {"contents": "é 🙂"}}
 PUBLISH = {"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": {}}
