@@ -186,7 +186,19 @@ class LspClient:
         self._parser = MessageParser()
         self.protocol_errors = self._parser.errors
         self.t_spawn = now()
-        self.proc = subprocess.Popen(
+        self.proc = self._spawn(argv, env, cwd)
+        self._threads = [
+            threading.Thread(target=self._read, daemon=True),
+            threading.Thread(target=self._drain, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    @staticmethod
+    def _spawn(
+        argv: Sequence[str], env: dict[str, str] | None, cwd: Path | str | None
+    ) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             list(argv),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -195,12 +207,6 @@ class LspClient:
             env={**os.environ, **(env or {})},
             start_new_session=True,  # its whole tree is stopped (and measured) together
         )
-        self._threads = [
-            threading.Thread(target=self._read, daemon=True),
-            threading.Thread(target=self._drain, daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
 
     # --- the reader and the stderr drain (their own threads) --------------------------------
 
