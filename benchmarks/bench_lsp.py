@@ -29,7 +29,6 @@ Each server's fixed debounce is reported beside its latencies: yaml-language-ser
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
@@ -45,7 +44,16 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import gen_inputs  # noqa: E402  (after sys.path: the scripts run from any folder)
-from lspclient import LspClient, LspError, Publish, now  # noqa: E402
+from lspclient import (  # noqa: E402
+    LspClient,
+    LspError,
+    LspTimeout,
+    Publish,
+    editor_capabilities,
+    norm_uri,
+    now,
+    utf16_offset,
+)
 
 SCHEMA = ROOT / "schema" / "eksa-cluster.schema.json"
 YLS = HERE / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
@@ -99,14 +107,6 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
 
 
-def offset(text: str, pos: dict) -> int:
-    """0-based LSP position -> string offset (ASCII text, so UTF-16 == code points)."""
-    off = 0
-    for _ in range(pos["line"]):
-        off = text.index("\n", off) + 1
-    return off + pos["character"]
-
-
 class ServerConfig:
     def __init__(
         self,
@@ -127,15 +127,17 @@ class Session:
         self.cfg, self.path, self.a = cfg, path, a
         self.uri = path.as_uri()
         self.text = path.read_text(encoding="utf-8")
-        self.client = LspClient(cfg.cmd, cwd=str(ROOT), settings=cfg.settings)
+        self.client = LspClient(cfg.cmd, cwd=ROOT, settings=cfg.settings)
         self.errors: list[str] = []
         self.info: dict = {}
 
-    async def start(self) -> dict:
+    def start(self) -> dict:
         c = self.client
-        await c.start()
-        result, t_init = await c.initialize(
-            self.path.parent, self.cfg.init_options, timeout=self.a.timeout
+        result = c.initialize(
+            editor_capabilities(),
+            root=self.path.parent,
+            timeout=self.a.timeout,
+            **(self.cfg.init_options or {}),
         )
         self.info["server_info"] = result.get("serverInfo")
         caps = result.get("capabilities") or {}
@@ -148,46 +150,43 @@ class Session:
             and now() < t_wait
             and self.cfg.settings
         ):
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)
+            time.sleep(0.01)
+        time.sleep(0.05)
         t0 = now()
-        await c.open(self.uri, self.text)
-        pub, self.index = await c.wait_publish(self.uri, 0, self.a.timeout)
-        if pub is None:
-            raise LspError(f"{self.cfg.label}: no diagnostics within {self.a.timeout}s of didOpen")
+        c.open(self.uri, self.text)
+        pub = c.next_publish(self.uri, 0, self.a.timeout)
+        self.index = pub.n + 1
         return {
-            "spawn_to_initialize_ms": ms(t_init),
+            "spawn_to_initialize_ms": ms(c.initialize_s or 0.0),
             "open_to_first_diagnostics_ms": ms(pub.t - t0),
             "first_diagnostics": len(pub.diagnostics),
         }
 
-    async def settle(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+    def settle(self, seconds: float) -> None:
+        time.sleep(seconds)
         self.index = len(self.client.publishes[self.key])
 
     @property
     def key(self) -> str:
-        from lspclient import norm_uri
-
         return norm_uri(self.uri)
 
     def last_diagnostics(self) -> list[dict]:
         pubs = self.client.publishes[self.key]
         return pubs[-1].diagnostics if pubs else []
 
-    async def timed(self, method: str, params: dict, n: int) -> tuple[dict, object]:
+    def timed(self, method: str, params: dict, n: int) -> tuple[dict, object]:
         lats, result = [], None
         for _ in range(n):
             try:
-                result, lat = await self.client.request(method, params, self.a.timeout)
+                result, lat = self.client.timed(method, params, self.a.timeout)
                 lats.append(ms(lat))
-            except LspError as exc:
+            except (LspError, LspTimeout) as exc:
                 lats.append(None)
                 self.errors.append(str(exc))
         return stats(lats), result
 
-    async def completion(self, pos: dict) -> dict:
-        st, res = await self.timed(
+    def completion(self, pos: dict) -> dict:
+        st, res = self.timed(
             "textDocument/completion",
             {"textDocument": {"uri": self.uri}, "position": pos, "context": {"triggerKind": 1}},
             self.a.repeat,
@@ -200,8 +199,8 @@ class Session:
             "labels": sorted(str(i.get("label")) for i in items)[:30],
         }
 
-    async def hover(self, pos: dict) -> dict:
-        st, res = await self.timed(
+    def hover(self, pos: dict) -> dict:
+        st, res = self.timed(
             "textDocument/hover",
             {"textDocument": {"uri": self.uri}, "position": pos},
             self.a.repeat,
@@ -210,43 +209,48 @@ class Session:
         text = contents.get("value", "") if isinstance(contents, dict) else str(contents or "")
         return {"at": pos, "latency_ms": st, "chars": len(text)}
 
-    async def _publish_after(self, t0: float, version: int) -> Publish | None:
-        pub, self.index = await self.client.wait_publish(
-            self.uri, self.index, self.a.timeout, min_version=version
-        )
+    def _publish_after(self, version: int) -> Publish | None:
+        """The first publish from ``self.index`` on that is not older than ``version``."""
+        c = self.client
+        try:
+            pub = c.next_publish(self.uri, self.index, self.a.timeout, min_version=version)
+        except LspTimeout:
+            self.index = len(c.publishes[self.key])
+            return None
+        self.index = pub.n + 1
         return pub
 
-    async def edits(self, pos: dict, sync: str, n: int, char: str = "x") -> dict:
+    def _edit(self, start: tuple[int, int], end: tuple[int, int], text: str, sync: str) -> int:
+        """One edit sent the ``sync`` way (``full``: the whole new text); its version."""
+        c = self.client
+        if sync == "incremental":
+            return c.change(self.uri, start, end, text)
+        current = c.texts[self.uri]
+        a, b = utf16_offset(current, *start), utf16_offset(current, *end)
+        return c.replace(self.uri, current[:a] + text + current[b:])
+
+    def edits(self, pos: dict, sync: str, n: int, char: str = "x") -> dict:
         """n edits, alternately typing ``char`` at pos and deleting it; each waits for its
         diagnostics (then ``--edit-pause`` ms to catch extra publishes)."""
         c = self.client
-        base = self.text
-        off = offset(base, pos)
-        inserted = base[:off] + char + base[off:]
-        end = {"line": pos["line"], "character": pos["character"] + len(char)}
+        at = (pos["line"], pos["character"])
+        after = (pos["line"], pos["character"] + len(char))
         lats: list[float | None] = []
         extra = 0
         for i in range(n):
             typing = i % 2 == 0
-            new = inserted if typing else base
-            if sync == "full":
-                changes = [{"text": new}]
-            elif typing:
-                changes = [{"range": {"start": pos, "end": pos}, "text": char}]
-            else:
-                changes = [{"range": {"start": pos, "end": end}, "text": ""}]
             self.index = len(c.publishes[self.key])
             t0 = now()
-            v = await c.change(self.uri, changes)
-            pub = await self._publish_after(t0, v)
+            v = self._edit(at, at if typing else after, char if typing else "", sync)
+            pub = self._publish_after(v)
             lats.append(ms(pub.t - t0) if pub else None)
             if pub is None:
                 self.errors.append(f"edit {sync} at {pos}: no diagnostics for version {v}")
-            await asyncio.sleep(self.a.edit_pause / 1000)
+            time.sleep(self.a.edit_pause / 1000)
             extra += max(0, len(c.publishes[self.key]) - self.index)
             self.index = len(c.publishes[self.key])
         if n % 2:
-            await self.restore()
+            self.restore()
         return {
             "at": pos,
             "sync": sync,
@@ -254,15 +258,15 @@ class Session:
             "extra_publishes": extra,
         }
 
-    async def restore(self) -> None:
+    def restore(self) -> None:
         c = self.client
         self.index = len(c.publishes[self.key])
-        v = await c.change(self.uri, [{"text": self.text}])
-        await self._publish_after(now(), v)
-        await asyncio.sleep(self.a.edit_pause / 1000)
+        v = c.replace(self.uri, self.text)
+        self._publish_after(v)
+        time.sleep(self.a.edit_pause / 1000)
         self.index = len(c.publishes[self.key])
 
-    async def burst(self, pos: dict, n: int, interval_ms: float) -> dict:
+    def burst(self, pos: dict, n: int, interval_ms: float) -> dict:
         """Type n characters one after another, interval_ms apart (incremental sync)."""
         c = self.client
         self.index = start_index = len(c.publishes[self.key])
@@ -271,10 +275,10 @@ class Session:
         v = 0
         for k, ch in enumerate(word):
             if k:
-                await asyncio.sleep(max(0.0, t_first + k * interval_ms / 1000 - now()))
-            at = {"line": pos["line"], "character": pos["character"] + k}
+                time.sleep(max(0.0, t_first + k * interval_ms / 1000 - now()))
+            at = (pos["line"], pos["character"] + k)
             t_last = now()
-            v = await c.change(self.uri, [{"range": {"start": at, "end": at}, "text": ch}])
+            v = c.change(self.uri, at, at, ch)
         # The final diagnostics: the publish for the last version (servers that send
         # versions); otherwise the last publish before the server goes quiet for 1 s.
         pub = None
@@ -288,7 +292,7 @@ class Session:
             if after and all(p.version is None for p in after) and now() - after[-1].t > 1.0:
                 pub = after[-1]
                 break
-            await asyncio.sleep(0.002)
+            time.sleep(0.002)
         pubs = c.publishes[self.key][start_index:]
         res = {
             "edits": n,
@@ -300,26 +304,27 @@ class Session:
         }
         if pub is None:
             self.errors.append("burst: no final diagnostics")
-        await self.restore()
+        self.restore()
         return res
 
-    async def close(self) -> bool:
-        return await self.client.shutdown()
+    def close(self) -> bool:
+        """shutdown + exit; True when the server exited by itself with code 0."""
+        return self.client.close(timeout=5) == 0
 
 
-async def startup_round(cfg: ServerConfig, path: Path, a: argparse.Namespace) -> dict:
+def startup_round(cfg: ServerConfig, path: Path, a: argparse.Namespace) -> dict:
     s = Session(cfg, path, a)
     try:
-        res = await s.start()
-        await s.settle(0.2)
+        res = s.start()
+        s.settle(0.2)
         res["rss_kib"] = s.client.rss_kib()
     finally:
-        res_clean = await s.close()
+        res_clean = s.close()
     res["clean_shutdown"] = res_clean
     return res
 
 
-async def main_session(
+def main_session(
     cfg: ServerConfig, files: dict, a: argparse.Namespace, requests: bool = True
 ) -> dict:
     out: dict = {}
@@ -327,38 +332,39 @@ async def main_session(
         path, pos = files[name]
         s = Session(cfg, path, a)
         try:
-            out[f"{name}_open"] = await s.start()
-            await s.settle(a.settle / 1000)
+            out[f"{name}_open"] = s.start()
+            s.settle(a.settle / 1000)
             out[f"{name}_open"]["rss_kib_after_open"] = s.client.rss_kib()
             out.update(s.info)
             if name == "big" and requests:
-                out["completion"] = await s.completion(pos["blank_in_rmc"])
-                out["hover_port"] = await s.hover(pos["port_key"])
-                out["hover_rmc"] = await s.hover(pos["rmc_key"])
+                out["completion"] = s.completion(pos["blank_in_rmc"])
+                out["hover_port"] = s.hover(pos["port_key"])
+                out["hover_rmc"] = s.hover(pos["rmc_key"])
             edits = out.setdefault("edits", {}).setdefault(name, {})
             for sync in ("full", "incremental"):
                 for where in ("mirror", "other"):
-                    edits[f"{sync}_{where}"] = await s.edits(pos[f"{where}_edit"], sync, a.edits)
+                    edits[f"{sync}_{where}"] = s.edits(pos[f"{where}_edit"], sync, a.edits)
             if name == "big" and requests:
-                out["burst"] = await s.burst(pos["mirror_edit"], a.burst, a.burst_interval)
+                out["burst"] = s.burst(pos["mirror_edit"], a.burst, a.burst_interval)
                 out["rss_kib_end"] = s.client.rss_kib()
         finally:
-            clean = await s.close()
+            clean = s.close()
             out.setdefault("clean_shutdown", {})[name] = clean
             if s.errors:
                 out.setdefault("errors", []).extend(f"{name}: {e}" for e in s.errors[:10])
-            out.setdefault("stderr_tail", {})[name] = list(s.client.stderr_tail)[-10:]
+            log = s.client.stderr.decode("utf-8", "replace").splitlines()
+            out.setdefault("stderr_tail", {})[name] = [line.rstrip()[:400] for line in log[-10:]]
     return out
 
 
-async def check_session(cfg: ServerConfig, path: Path, a: argparse.Namespace) -> dict:
+def check_session(cfg: ServerConfig, path: Path, a: argparse.Namespace) -> dict:
     s = Session(cfg, path, a)
     try:
-        await s.start()
-        await s.settle(max(0.5, a.settle / 1000))
+        s.start()
+        s.settle(max(0.5, a.settle / 1000))
         diags = s.last_diagnostics()
     finally:
-        await s.close()
+        s.close()
     return {
         "count": len(diags),
         "diagnostics": [
@@ -401,7 +407,7 @@ def machine() -> dict:
     }
 
 
-async def run(a: argparse.Namespace) -> dict:
+def run(a: argparse.Namespace) -> dict:
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
     files = {}
@@ -452,23 +458,23 @@ async def run(a: argparse.Namespace) -> dict:
     for i in range(a.sessions):
         order = configs if i % 2 == 0 else configs[::-1]
         for cfg in order:
-            r = await startup_round(cfg, files["big"][0], a)
+            r = startup_round(cfg, files["big"][0], a)
             report["servers"][cfg.label]["startup"].append(r)
     # 2. requests, edits, burst, memory
     for cfg in configs:
-        report["servers"][cfg.label]["session"] = await main_session(cfg, files, a)
+        report["servers"][cfg.label]["session"] = main_session(cfg, files, a)
     if default_debounce not in (None, 0):
         report["servers"][nodebounce.label] = {
             "cmd": nodebounce.cmd,
             "debounce_ms": 0,
             "settings": nodebounce.settings,
         }
-        report["servers"][nodebounce.label]["session"] = await main_session(
+        report["servers"][nodebounce.label]["session"] = main_session(
             nodebounce, files, a, requests=False
         )
     # 3. the invalid mirror block: both must flag it
     for cfg in configs:
-        report["servers"][cfg.label]["check"] = await check_session(cfg, bad, a)
+        report["servers"][cfg.label]["check"] = check_session(cfg, bad, a)
     summarize(report)
     return report
 
@@ -550,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.output == str(HERE / "results" / "lsp.json"):
             a.output = str(Path(a.work) / "lsp-tiny.json")
     t0, load0 = time.time(), list(os.getloadavg())
-    report = asyncio.run(run(a))
+    report = run(a)
     report["wall_s"] = round(time.time() - t0, 1)
     report["loadavg_start_end"] = [load0, list(os.getloadavg())]
     Path(a.output).parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,6 @@ paths relative to the repository.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -37,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from lspclient import LspClient  # noqa: E402  (after sys.path: the scripts run from any folder)
+from lspclient import LspClient, LspTimeout, editor_capabilities  # noqa: E402  (after sys.path: the scripts run from any folder)
 
 EXAMPLE = REPO / "examples" / "valid-mirror.yaml"
 EXE = "eksa-mirror.exe" if sys.platform == "win32" else "eksa-mirror"
@@ -53,20 +52,20 @@ def wall(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
-async def serve_once(command: str, workdir: Path) -> tuple[float, float]:
+def serve_once(command: str, workdir: Path) -> tuple[float, float]:
     """Seconds from spawn to the initialize result, and to the first diagnostics."""
-    client = LspClient([command, "serve"], cwd=str(workdir))
-    await client.start()
+    client = LspClient([command, "serve"], cwd=workdir)
     try:
-        _, to_init = await client.initialize(workdir)
+        client.initialize(editor_capabilities(), root=workdir)
         uri = (workdir / "cluster.yaml").as_uri()
-        await client.open(uri, EXAMPLE.read_text(encoding="utf-8"))
-        publish, _ = await client.wait_publish(uri, index=0, timeout=60)
-        if publish is None:
-            raise RuntimeError(f"{command} serve published no diagnostics within 60 s")
-        return to_init, publish.t - client.t_spawn
+        client.open(uri, EXAMPLE.read_text(encoding="utf-8"))
+        try:
+            publish = client.next_publish(uri, after=0, timeout=60)
+        except LspTimeout:
+            raise RuntimeError(f"{command} serve published no diagnostics within 60 s") from None
+        return client.initialize_s or 0.0, publish.t - client.t_spawn
     finally:
-        await client.shutdown()
+        client.close(timeout=5)
 
 
 def median_ms(values: list[float]) -> float:
@@ -84,7 +83,7 @@ def measure(commands: dict[str, str], runs: int) -> dict[str, dict[str, float]]:
                 s = samples[name]
                 s["version"].append(wall([command, "--version"]))
                 s["validate"].append(wall([command, "validate", str(EXAMPLE)]))
-                to_init, to_diag = asyncio.run(serve_once(command, Path(tmp)))
+                to_init, to_diag = serve_once(command, Path(tmp))
                 s["initialize"].append(to_init)
                 s["first_diagnostics"].append(to_diag)
     return {name: {k: median_ms(v) for k, v in s.items()} for name, s in samples.items()}

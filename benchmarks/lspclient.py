@@ -1,56 +1,119 @@
-"""A minimal LSP client over stdio for benchmarks (standard library only).
+"""The one raw LSP client over stdio: the benchmarks', and the tests' where pytest-lsp cannot go.
 
-It reads and writes JSON-RPC through ``lspwire`` (the framing the tests' raw client
-uses too; no typed deserialisation, so a server that sends something unexpected is
-recorded in ``protocol_errors``, not crashed on), drains the server's stderr so a
-chatty server cannot block on a full pipe, answers the few requests a server makes
-of its client (``workspace/configuration`` from a settings dict, capability
-registration, progress creation), and timestamps every message on arrival with
-``time.perf_counter`` so latencies are wire to wire.
+It drives any language server (``eksa-mirror serve``, yaml-language-server, the standalone
+program) in a subprocess, synchronously: a reader thread parses the server's stdout with
+``lspwire.py`` and stamps every chunk on arrival with ``time.perf_counter`` (``now``), so
+latencies are wire to wire; a second thread drains stderr so a chatty server cannot block on a
+full pipe. It records every message the server sends (``messages``, the bytes in ``raw_out``,
+``stderr``), answers the server's own requests (``workspace/configuration`` from ``settings``,
+registrations and progress with ``null``, anything else with "method not found"), and keeps its
+copy of each open document in step with the edits it sends (LSP line model, UTF-16 columns).
+Unlike a real client it can also send anything: broken JSON, wrong headers, unknown methods,
+out-of-range positions (``write``, ``send``).
 
     client = LspClient(["node", "yaml-language-server", "--stdio"], settings={...})
-    await client.start()
-    init, spawn_to_init_s = await client.initialize(root_uri)
-    await client.open(uri, text)
-    pub = await client.wait_publish(uri, index=0, timeout=30)
+    client.initialize(editor_capabilities(), root=workspace)
+    client.open(uri, text)
+    diagnostics = client.diagnostics(uri, version=1)
+    client.close()
+
+Waits end with ``LspTimeout`` (the server's exit code and the tail of its stderr in the
+message); an error answer to ``result``/``timed`` raises ``LspError``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import contextlib
+import io
 import os
+import re
 import signal
+import subprocess
+import sys
+import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lspwire import MessageParser, frame, lookup_section, norm_uri, rss_kib
+from lspwire import MessageParser, frame, lookup_section, norm_uri, tree_rss_kib
 
-__all__ = ["LspClient", "LspError", "LspTimeout", "Publish", "lookup_section", "norm_uri", "now"]
-
+REPO = Path(__file__).resolve().parents[1]
+#: ``eksa-mirror serve`` with the running interpreter.
+SERVE = (sys.executable, "-m", "eksa_mirror", "serve")
+PUBLISH = "textDocument/publishDiagnostics"
+#: Server requests answered with ``null``; any other but ``workspace/configuration`` is refused.
+_NULL_ANSWERED = frozenset(
+    {
+        "client/registerCapability",
+        "client/unregisterCapability",
+        "window/workDoneProgress/create",
+        "workspace/workspaceFolders",
+        "workspace/diagnostic/refresh",
+        "workspace/semanticTokens/refresh",
+        "workspace/codeLens/refresh",
+    }
+)
+_BREAK = re.compile(r"\r\n|\r|\n")
 now = time.perf_counter
 
 
-class LspError(Exception):
-    pass
+class LspError(RuntimeError):
+    """The server answered a request with an error object."""
+
+    def __init__(self, method: str, error: dict[str, Any]) -> None:
+        self.method = method
+        self.error = error
+        super().__init__(f"{method}: {error.get('code')} {error.get('message')}")
 
 
-class LspTimeout(LspError):
-    pass
+class LspTimeout(Exception):
+    """What a wait was for did not come in time, or the server exited first."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Publish:
+    """One ``publishDiagnostics`` of a document: arrival time, version, position in its list."""
+
     t: float
     version: int | None
-    diagnostics: list[dict]
+    diagnostics: list[dict[str, Any]]
+    n: int
 
 
-def client_capabilities() -> dict:
-    """Editor-like capabilities. Push diagnostics only: no ``textDocument.diagnostic``."""
+def path_to_uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def utf16_offset(text: str, line: int, character: int) -> int:
+    """The index in ``text`` of an LSP position (UTF-16 columns), clamped like LSP."""
+    starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+    if line >= len(starts):
+        return len(text)
+    found = _BREAK.search(text, starts[line])
+    end = found.start() if found else len(text)
+    units = 0
+    for index in range(starts[line], end):
+        if units >= character:
+            return index
+        units += 2 if ord(text[index]) > 0xFFFF else 1
+    return end
+
+
+def editor_capabilities() -> dict[str, Any]:
+    """An editor's capabilities: pulled configuration, Markdown, snippets, push diagnostics only."""
+    completion_item = {
+        "snippetSupport": True,
+        "documentationFormat": ["markdown", "plaintext"],
+        "deprecatedSupport": True,
+        "labelDetailsSupport": True,
+    }
+    diagnostics = {"relatedInformation": True, "versionSupport": True,
+                   "codeDescriptionSupport": True, "dataSupport": True,
+                   "tagSupport": {"valueSet": [1, 2]}}  # fmt: skip
+    actions = {"codeActionKind": {"valueSet": ["", "quickfix"]}}
     return {
         "general": {"positionEncodings": ["utf-16"]},
         "workspace": {
@@ -63,307 +126,390 @@ def client_capabilities() -> dict:
         "window": {"workDoneProgress": True, "showMessage": {}},
         "textDocument": {
             "synchronization": {"dynamicRegistration": False, "didSave": True},
-            "publishDiagnostics": {
-                "relatedInformation": True,
-                "versionSupport": True,
-                "codeDescriptionSupport": True,
-                "dataSupport": True,
-                "tagSupport": {"valueSet": [1, 2]},
-            },
+            "publishDiagnostics": diagnostics,
             "completion": {
                 "dynamicRegistration": False,
                 "contextSupport": True,
-                "completionItem": {
-                    "snippetSupport": True,
-                    "documentationFormat": ["markdown", "plaintext"],
-                    "deprecatedSupport": True,
-                    "labelDetailsSupport": True,
-                },
+                "completionItem": completion_item,
                 "completionItemKind": {"valueSet": list(range(1, 26))},
             },
             "hover": {"dynamicRegistration": False, "contentFormat": ["markdown", "plaintext"]},
             "codeAction": {
                 "dynamicRegistration": False,
                 "isPreferredSupport": True,
-                "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["", "quickfix"]}},
+                "codeActionLiteralSupport": actions,
             },
         },
     }
 
 
-# ----------------------------------------------------------------------------- /proc
-def _children_map() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = collections.defaultdict(list)
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may contain spaces and parentheses
-        rest = stat[stat.rfind(")") + 2 :].split()
-        kids[int(rest[1])].append(int(entry))
-    return kids
+def _range(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
+    return {
+        "start": {"line": start[0], "character": start[1]},
+        "end": {"line": end[0], "character": end[1]},
+    }
 
 
-def process_tree(pid: int) -> list[int]:
-    kids = _children_map()
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, ()))
-    return out
+def _sections(request: dict[str, Any]) -> list[str | None]:
+    """The sections a ``workspace/configuration`` request asks for."""
+    return [item.get("section") for item in (request.get("params") or {}).get("items", [])]
 
 
-def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
-    return sum(rss_kib(p) for p in process_tree(pid))
-
-
-# ----------------------------------------------------------------------------- client
 class LspClient:
+    """A language server in a subprocess (its own process group), spoken to over stdin/stdout."""
+
     def __init__(
         self,
-        cmd: list[str],
+        argv: Sequence[str] = SERVE,
         *,
-        cwd: str | None = None,
-        settings: Any = None,
         env: dict[str, str] | None = None,
+        cwd: Path | str | None = REPO,
+        settings: dict[str, Any] | None = None,
     ) -> None:
-        self.cmd = cmd
-        self.cwd = cwd
-        self.settings = settings if settings is not None else {}
-        self.env = env
-        self.next_id = 1
-        self.pending: dict[int, asyncio.Future] = {}
+        self.settings: dict[str, Any] = settings or {}
+        self.raw_out = bytearray()
+        self.stderr = bytearray()
+        self.messages: list[dict[str, Any]] = []
         self.publishes: dict[str, list[Publish]] = collections.defaultdict(list)
-        self._pub_event = asyncio.Event()
         self.server_requests: collections.Counter[str] = collections.Counter()
-        self.notifications: collections.Counter[str] = collections.Counter()
-        self.protocol_errors: list[str] = []
-        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
+        self.config_requests: list[list[str | None]] = []
+        self.sent_at: dict[int, float] = {}
+        self.answered_at: dict[Any, float] = {}
+        self.texts: dict[str, str] = {}
         self.versions: dict[str, int] = {}
-        self.proc: asyncio.subprocess.Process | None = None
-        self.t_spawn = 0.0
-        self._tasks: set[asyncio.Future] = set()
-
-    # -- lifecycle
-    async def start(self) -> None:
+        self.initialize_s: float | None = None  # spawn -> initialize result, in seconds
+        self._responses: dict[Any, dict[str, Any]] = {}
+        self._next_id = 0
+        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._parser = MessageParser()
+        self.protocol_errors = self._parser.errors
         self.t_spawn = now()
-        self.proc = await asyncio.create_subprocess_exec(
-            *self.cmd,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            limit=1 << 26,
-            start_new_session=True,
-            cwd=self.cwd,
-            env=self.env,
+        self.proc = self._spawn(argv, env, cwd)
+        self._threads = [
+            threading.Thread(target=self._read, daemon=True),
+            threading.Thread(target=self._drain, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    @staticmethod
+    def _spawn(
+        argv: Sequence[str], env: dict[str, str] | None, cwd: Path | str | None
+    ) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            list(argv),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,  # its whole tree is stopped (and measured) together
         )
-        self._reader = asyncio.ensure_future(self._read())
-        self._stderr = asyncio.ensure_future(self._drain_stderr())
 
-    async def initialize(
-        self,
-        root: Path,
-        init_options: Any = None,
-        capabilities: dict | None = None,
-        timeout: float = 60,
-    ) -> tuple[dict, float]:
-        """Send initialize + initialized; return (result, seconds from spawn to the result)."""
-        params = {
-            "processId": os.getpid(),
-            "clientInfo": {"name": "eksa-mirror-bench", "version": "1"},
-            "rootUri": root.as_uri(),
-            "rootPath": str(root),
-            "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-            "capabilities": capabilities or client_capabilities(),
-            "trace": "off",
-        }
-        if init_options is not None:
-            params["initializationOptions"] = init_options
-        result, _ = await self.request("initialize", params, timeout)
-        t = now() - self.t_spawn
-        await self.notify("initialized", {})
-        if self.settings:
-            await self.notify("workspace/didChangeConfiguration", {"settings": self.settings})
-        return result or {}, t
+    # --- the reader and the stderr drain (their own threads) --------------------------------
 
-    async def shutdown(self, timeout: float = 5) -> bool:
-        """shutdown + exit; kill the process group if it does not go. True if clean."""
-        assert self.proc is not None
-        clean = False
-        if self.proc.returncode is None:
-            try:
-                await self.request("shutdown", None, timeout)
-                await self.notify("exit")
-                await asyncio.wait_for(self.proc.wait(), timeout)
-                clean = self.proc.returncode == 0
-            except (LspError, asyncio.TimeoutError, ConnectionError, RuntimeError):
-                pass
-        await self.kill()
-        for task in (self._reader, self._stderr):
-            try:
-                await asyncio.wait_for(task, 2)
-            except (asyncio.TimeoutError, Exception):
-                task.cancel()
-        return clean
+    def _read(self) -> None:
+        out = self.proc.stdout
+        assert isinstance(out, io.BufferedReader)
+        while chunk := out.read1(1 << 16):
+            t = now()  # every message in a chunk arrived with it
+            self.raw_out += chunk
+            for message in self._parser.feed(chunk):
+                self._receive(message, t)
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
 
-    async def kill(self) -> None:
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(self.proc.pid, sig)
-            except (ProcessLookupError, PermissionError):
-                return
-            try:
-                await asyncio.wait_for(self.proc.wait(), 2)
-                return
-            except asyncio.TimeoutError:
-                continue
+    def _receive(self, message: dict[str, Any], t: float) -> None:
+        method = message.get("method")
+        with self._cond:
+            self.messages.append(message)
+            if method is None and "id" in message:
+                self._responses[message["id"]] = message
+                self.answered_at[message["id"]] = t
+            elif method == PUBLISH and "id" not in message:
+                self._record_publish(message.get("params") or {}, t)
+            elif method is not None and "id" in message:
+                self.server_requests[method] += 1
+                if method == "workspace/configuration":
+                    self.config_requests.append(_sections(message))
+                # Answered from another thread: this one must keep reading while the
+                # answer waits for a write of the main thread to go through.
+                threading.Thread(target=self._answer, args=(message,), daemon=True).start()
+            self._cond.notify_all()
 
-    def rss_kib(self) -> int:
-        assert self.proc is not None
-        return tree_rss_kib(self.proc.pid)
+    def _record_publish(self, params: dict[str, Any], t: float) -> None:
+        pubs = self.publishes[norm_uri(params.get("uri", ""))]
+        pubs.append(Publish(t, params.get("version"), params.get("diagnostics") or [], len(pubs)))
 
-    # -- messages
-    async def _send(self, msg: dict) -> None:
-        assert self.proc is not None and self.proc.stdin is not None
-        self.proc.stdin.write(frame(msg))
-        await self.proc.stdin.drain()
+    def _drain(self) -> None:
+        err = self.proc.stderr
+        assert err is not None
+        for line in iter(err.readline, b""):
+            self.stderr += line
 
-    async def notify(self, method: str, params: Any = None) -> None:
-        msg: dict = {"jsonrpc": "2.0", "method": method}
-        if params is not None:
-            msg["params"] = params
-        await self._send(msg)
-
-    async def request(self, method: str, params: Any, timeout: float = 30) -> tuple[Any, float]:
-        """Return (result, seconds from send to the response's arrival)."""
-        rid = self.next_id
-        self.next_id += 1
-        fut = asyncio.get_running_loop().create_future()
-        self.pending[rid] = fut
-        msg: dict = {"jsonrpc": "2.0", "id": rid, "method": method}
-        if params is not None:
-            msg["params"] = params
-        t0 = now()
-        await self._send(msg)
-        try:
-            reply, t1 = await asyncio.wait_for(asyncio.shield(fut), timeout)
-        except asyncio.TimeoutError:
-            self.pending.pop(rid, None)
-            raise LspTimeout(f"{method}: no response within {timeout}s") from None
-        if "error" in reply:
-            raise LspError(f"{method}: {reply['error']}")
-        return reply.get("result"), t1 - t0
-
-    async def _read(self) -> None:
-        assert self.proc is not None and self.proc.stdout is not None
-        parser = MessageParser()
-        self.protocol_errors = parser.errors
-        try:
-            while chunk := await self.proc.stdout.read(1 << 16):
-                t = now()  # every message in a chunk arrived with it
-                for msg in parser.feed(chunk):
-                    self._dispatch(msg, t)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            return
-        finally:
-            for fut in self.pending.values():
-                if not fut.done():
-                    fut.set_exception(LspError("server closed its stdout"))
-            self._pub_event.set()
-
-    async def _drain_stderr(self) -> None:
-        assert self.proc is not None and self.proc.stderr is not None
-        while True:
-            line = await self.proc.stderr.readline()
-            if not line:
-                return
-            self.stderr_tail.append(line.decode("utf-8", "replace").rstrip()[:400])
-
-    def _dispatch(self, msg: dict, t: float) -> None:
-        method = msg.get("method")
-        if method is None:
-            fut = self.pending.pop(msg.get("id"), None)  # type: ignore[arg-type]
-            if fut is not None and not fut.done():
-                fut.set_result((msg, t))
-            return
-        if "id" in msg:
-            self.server_requests[method] += 1
-            task = asyncio.ensure_future(self._answer(msg))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-            return
-        self.notifications[method] += 1
-        if method == "textDocument/publishDiagnostics":
-            p = msg.get("params") or {}
-            self.publishes[norm_uri(p.get("uri", ""))].append(
-                Publish(t, p.get("version"), p.get("diagnostics") or [])
-            )
-            self._pub_event.set()
-
-    async def _answer(self, msg: dict) -> None:
-        method, params = msg["method"], msg.get("params") or {}
-        reply: dict = {"jsonrpc": "2.0", "id": msg["id"]}
+    def _answer(self, request: dict[str, Any]) -> None:
+        method = request["method"]
+        reply: dict[str, Any] = {"jsonrpc": "2.0", "id": request["id"]}
         if method == "workspace/configuration":
-            reply["result"] = [
-                lookup_section(self.settings, i.get("section")) for i in params.get("items", [])
-            ]
-        elif method == "workspace/workspaceFolders" or method in (
-            "client/registerCapability",
-            "client/unregisterCapability",
-            "window/workDoneProgress/create",
-            "workspace/diagnostic/refresh",
-            "workspace/semanticTokens/refresh",
-            "workspace/codeLens/refresh",
-        ):
+            reply["result"] = [lookup_section(self.settings, s) for s in _sections(request)]
+        elif method in _NULL_ANSWERED:
             reply["result"] = None
         else:
             reply["error"] = {"code": -32601, "message": f"not supported: {method}"}
-        with contextlib.suppress(ConnectionError, RuntimeError):
-            await self._send(reply)
+        with contextlib.suppress(OSError):  # the server is gone: its exit is what callers see
+            self.send(reply)
 
-    # -- documents
-    async def open(self, uri: str, text: str, language_id: str = "yaml") -> None:
+    # --- writing ----------------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Bytes as they are, framed or not."""
+        stdin = self.proc.stdin
+        assert stdin is not None
+        with self._lock:
+            stdin.write(data)
+            stdin.flush()
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.write(frame(message))
+
+    def notify(self, method: str, params: Any = None) -> None:
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = params
+        self.send(message)
+
+    def request_async(self, method: str, params: Any = None) -> int:
+        """Send a request; its id (``sent_at[id]`` is when it went)."""
+        with self._lock:
+            self._next_id += 1
+            msg_id = self._next_id
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        self.sent_at[msg_id] = now()
+        self.send(message)
+        return msg_id
+
+    # --- waiting and answers ----------------------------------------------------------------
+
+    def wait(self, ready: Callable[[], Any], timeout: float, what: str) -> Any:
+        """The first true value of ``ready()`` (under the lock), or ``LspTimeout``."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while not (found := ready()):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._closed or self.proc.poll() is not None:
+                    raise LspTimeout(
+                        f"{what} (server exit code {self.proc.poll()}); stderr:\n"
+                        + self.stderr.decode(errors="replace")[-4000:]
+                    )
+                self._cond.wait(min(remaining, 0.5))
+            return found
+
+    def response(self, msg_id: Any, timeout: float = 20) -> dict[str, Any]:
+        """The whole response message (``result`` or ``error``) to request ``msg_id``."""
+        answer = self.wait(lambda: self._responses.get(msg_id), timeout, f"no answer to {msg_id!r}")
+        return dict(answer)
+
+    def request(self, method: str, params: Any = None, timeout: float = 20) -> dict[str, Any]:
+        """Send a request; the whole response message."""
+        return self.response(self.request_async(method, params), timeout)
+
+    def result(self, method: str, params: Any = None, timeout: float = 20) -> Any:
+        """Send a request; its result, or ``LspError`` for an error answer."""
+        return self.timed(method, params, timeout)[0]
+
+    def timed(self, method: str, params: Any = None, timeout: float = 20) -> tuple[Any, float]:
+        """Send a request; its result and the seconds from sending to the answer's arrival."""
+        msg_id = self.request_async(method, params)
+        answer = self.response(msg_id, timeout)
+        if "error" in answer:
+            raise LspError(method, answer["error"])
+        return answer.get("result"), self.answered_at[msg_id] - self.sent_at[msg_id]
+
+    # --- session ----------------------------------------------------------------------------
+
+    def initialize(
+        self,
+        capabilities: dict[str, Any] | None = None,
+        *,
+        root: Path | None = None,
+        timeout: float = 60,
+        **options: Any,
+    ) -> Any:
+        """initialize + initialized; with ``settings``, pushes them as an editor does.
+
+        ``options`` are the ``initializationOptions``; ``initialize_s`` is then the seconds
+        from spawning the server to the arrival of the initialize result.
+        """
+        params: dict[str, Any] = {
+            "processId": os.getpid(),
+            "clientInfo": {"name": "eksa-mirror-lspclient", "version": "1"},
+            "rootUri": path_to_uri(root) if root else None,
+            "capabilities": capabilities if capabilities is not None else {},
+            "trace": "off",
+        }
+        if root is not None:
+            params["rootPath"] = str(root)
+            params["workspaceFolders"] = [{"uri": path_to_uri(root), "name": root.name}]
+        if options:
+            params["initializationOptions"] = options
+        msg_id = self.request_async("initialize", params)
+        answer = self.response(msg_id, timeout)
+        if "error" in answer:
+            raise LspError("initialize", answer["error"])
+        self.initialize_s = self.answered_at[msg_id] - self.t_spawn
+        self.notify("initialized", {})
+        if self.settings:
+            self.notify("workspace/didChangeConfiguration", {"settings": self.settings})
+        return answer.get("result")
+
+    def hover(self, uri: str, line: int, character: int) -> Any:
+        position = {"line": line, "character": character}
+        return self.result(
+            "textDocument/hover", {"textDocument": {"uri": uri}, "position": position}
+        )
+
+    # --- documents: the client's copy follows every edit it sends ----------------------------
+
+    def open(self, uri: str, text: str, language_id: str = "yaml") -> None:
+        self.texts[uri] = text
         self.versions[uri] = 1
-        await self.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": language_id, "version": 1, "text": text}},
-        )
+        document = {"uri": uri, "languageId": language_id, "version": 1, "text": text}
+        self.notify("textDocument/didOpen", {"textDocument": document})
 
-    async def change(self, uri: str, changes: list[dict]) -> int:
-        v = self.versions[uri] = self.versions[uri] + 1
-        await self.notify(
-            "textDocument/didChange",
-            {"textDocument": {"uri": uri, "version": v}, "contentChanges": changes},
-        )
-        return v
+    def change(self, uri: str, start: tuple[int, int], end: tuple[int, int], text: str) -> int:
+        """An incremental change, applied to the client's copy the LSP way; the new version."""
+        current = self.texts[uri]
+        a, b = sorted((utf16_offset(current, *start), utf16_offset(current, *end)))
+        self.texts[uri] = current[:a] + text + current[b:]
+        return self._did_change(uri, {"range": _range(start, end), "text": text})
 
-    async def wait_publish(
-        self, uri: str, index: int, timeout: float, min_version: int | None = None
-    ) -> tuple[Publish | None, int]:
-        """First publish for ``uri`` at list position >= ``index`` that is not stale
-        (version >= ``min_version`` when the server sends versions).
-        Returns (publish or None on timeout, position after it)."""
-        key = norm_uri(uri)
-        deadline = now() + timeout
-        while True:
-            pubs = self.publishes[key]
-            while index < len(pubs):
-                p = pubs[index]
-                index += 1
-                if min_version is None or p.version is None or p.version >= min_version:
-                    return p, index
-            remaining = deadline - now()
-            if remaining <= 0 or (self._reader.done()):
-                return None, index
-            self._pub_event.clear()
+    def replace(self, uri: str, text: str) -> int:
+        """A full-text change (full sync); the new version."""
+        self.texts[uri] = text
+        return self._did_change(uri, {"text": text})
+
+    def _did_change(self, uri: str, change: dict[str, Any]) -> int:
+        self.versions[uri] += 1
+        document = {"uri": uri, "version": self.versions[uri]}
+        self.notify(
+            "textDocument/didChange", {"textDocument": document, "contentChanges": [change]}
+        )
+        return self.versions[uri]
+
+    def close_document(self, uri: str) -> None:
+        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+    # --- published diagnostics --------------------------------------------------------------
+
+    def publications(self, uri: str) -> int:
+        """How many times diagnostics of ``uri`` were published so far."""
+        with self._cond:
+            return len(self.publishes[norm_uri(uri)])
+
+    def diagnostics(self, uri: str, version: int | None = None, timeout: float = 20) -> list[Any]:
+        """The latest published diagnostics of ``uri`` (for ``version``, if given)."""
+        pubs = self.publishes[norm_uri(uri)]
+
+        def latest() -> list[Publish]:
+            return [p for p in pubs[::-1] if version is None or p.version == version][:1]
+
+        found: list[Publish] = self.wait(latest, timeout, f"no diagnostics for {uri} {version}")
+        return list(found[0].diagnostics)
+
+    def next_publish(
+        self, uri: str, after: int, timeout: float, min_version: int | None = None
+    ) -> Publish:
+        """The first publication of ``uri`` at list position ``after`` or later that is not
+        stale (version at least ``min_version``, where the server sends versions)."""
+        pubs = self.publishes[norm_uri(uri)]
+
+        def fresh(p: Publish) -> bool:
+            return min_version is None or p.version is None or p.version >= min_version
+
+        def first() -> Publish | None:
+            return next((p for p in pubs[after:] if fresh(p)), None)
+
+        found: Publish = self.wait(first, timeout, f"no diagnostics for {uri} within {timeout}s")
+        return found
+
+    def wait_diagnostics(
+        self,
+        uri: str,
+        after: int = 0,
+        timeout: float = 20.0,
+        settle: float = 0.4,
+        accept: Callable[[list[dict[str, Any]]], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Wait for publication number ``after + 1`` (or later) for ``uri``.
+
+        After the first publication the client waits ``settle`` seconds more and returns the
+        latest one, so a server that publishes twice (an empty list, then the result) is
+        read correctly. ``accept`` can reject a publication and keep waiting.
+        """
+        pubs = self.publishes[norm_uri(uri)]
+
+        def arrived() -> bool:
+            return len(pubs) > after and (accept is None or accept(pubs[-1].diagnostics))
+
+        self.wait(arrived, timeout, f"no diagnostics for {uri} within {timeout}s")
+        with self._cond:
+            seen, end = len(pubs), time.monotonic() + settle
+            while time.monotonic() < end:
+                self._cond.wait(max(0.0, end - time.monotonic()))
+                if len(pubs) > seen:
+                    seen, end = len(pubs), time.monotonic() + settle
+            return list(pubs[-1].diagnostics)
+
+    # --- the process --------------------------------------------------------------------------
+
+    def rss_kib(self) -> int:
+        """Resident memory of the server's process tree (VmRSS), in KiB."""
+        return tree_rss_kib(self.proc.pid)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self, timeout: float = 10) -> int:
+        """shutdown + exit, then the process group stopped if it lingers; the exit code."""
+        if self.alive():
             try:
-                await asyncio.wait_for(self._pub_event.wait(), remaining)
-            except asyncio.TimeoutError:
-                return None, index
+                self.request("shutdown", timeout=timeout)
+                self.notify("exit")
+            except (LspTimeout, OSError):
+                pass
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            code = self.kill()
+        self._signal_group(getattr(signal, "SIGKILL", signal.SIGTERM))  # what it left behind
+        for thread in self._threads:  # all the output read: raw_out, messages, stderr
+            thread.join(timeout=5)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):  # unflushed bytes for a server that is gone
+                    stream.close()
+        return code
+
+    def kill(self) -> int:
+        """SIGTERM, then SIGKILL, to the server's process group; the exit code."""
+        for sig in (signal.SIGTERM, getattr(signal, "SIGKILL", signal.SIGTERM)):
+            self._signal_group(sig)
+            try:
+                return self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                continue
+        return self.proc.wait()
+
+    def _signal_group(self, sig: int) -> None:
+        try:
+            if hasattr(os, "killpg"):
+                os.killpg(self.proc.pid, sig)
+            elif self.proc.poll() is None:
+                self.proc.kill()
+        except (ProcessLookupError, PermissionError):
+            pass  # the group is gone already

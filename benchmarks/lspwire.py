@@ -1,16 +1,17 @@
-"""The LSP wire, shared by the benchmark client and the tests' raw client (standard library only).
+"""The LSP wire under ``lspclient.py``, the raw client of the benchmarks and tests (stdlib only).
 
-It holds what both clients speak: ``Content-Length`` framing (``frame``), a parser that is fed
-the bytes read from a server's stdout and returns whole JSON-RPC messages (``MessageParser``; it
-does no I/O, so the asyncio client of the benchmarks and the threaded client of the tests read
-with it alike), URI normalisation, dotted ``workspace/configuration`` section lookup, and the
-resident memory of a process. Timestamping is the caller's: the benchmark client stamps each
-message the parser returns, the tests' client does not.
+It holds what a client speaks and measures, apart from the session: ``Content-Length`` framing
+(``frame``), a parser that is fed the bytes read from a server's stdout and returns whole
+JSON-RPC messages (``MessageParser``; it does no I/O and stamps nothing: the client stamps each
+chunk on arrival), URI normalisation, dotted ``workspace/configuration`` section lookup, and the
+resident memory of a process and of a process tree (Linux ``/proc``; 0 elsewhere).
 """
 
 from __future__ import annotations
 
+import collections
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -114,3 +115,36 @@ def rss_kib(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from ``/proc/*/stat`` (empty where there is no ``/proc``)."""
+    kids: dict[int, list[int]] = collections.defaultdict(list)
+    entries = os.listdir("/proc") if os.path.isdir("/proc") else []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...; comm may contain spaces and parentheses
+        rest = stat[stat.rfind(")") + 2 :].split()
+        kids[int(rest[1])].append(int(entry))
+    return kids
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
+    kids = _children()
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, ()))
+    return out
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB."""
+    return sum(rss_kib(p) for p in process_tree(pid))

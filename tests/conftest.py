@@ -5,14 +5,20 @@ The CI (``CI=true`` on Linux as root, as ``.ci/run`` and the Linux job of
 a skipped ``e2e`` test there means a broken install step: the run fails and lists them.
 ``EKSA_MIRROR_REQUIRE_E2E=1`` (or ``0``) forces the rule on (or off) anywhere. Tests skipped
 for other reasons (the EKS-A corpus beside the repository is absent) are not ``e2e`` tests.
+
+The raw LSP client of the tests where pytest-lsp cannot be used is the benchmarks' client
+(``benchmarks/lspclient.py`` on its wire ``benchmarks/lspwire.py``): that folder is importable.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.append(str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 
 def e2e_required() -> bool:

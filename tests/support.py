@@ -78,6 +78,30 @@ spec:
 #: four spaces, from line 7 (1-based).
 MIRROR_HEAD = CLUSTER_HEAD + "  registryMirrorConfiguration:\n"
 
+#: The registry mirror example of the EKS Anywhere documentation pasted as it is there, its
+#: ``...`` lines and ``<placeholders>`` included (what a user starts from).
+DOCS_PASTE = """\
+apiVersion: anywhere.eks.amazonaws.com/v1alpha1
+kind: Cluster
+metadata:
+  name: my-cluster-name
+spec:
+  ...
+  registryMirrorConfiguration:
+    endpoint: https://registry.example.com:5000
+    port: <private registry port>
+    ociNamespaces:
+      - registry: <upstream registry IP or hostname>
+        namespace: <namespace in private registry>
+      ...
+    caCertContent: |
+      -----BEGIN CERTIFICATE-----
+      MIIF1DCCA...
+      ...
+      es6RXmsCj...
+      -----END CERTIFICATE-----
+"""
+
 PROVIDERS = {
     "vsphere": ("VSphereDatacenterConfig", "VSphereMachineConfig"),
     "tinkerbell": ("TinkerbellDatacenterConfig", "TinkerbellMachineConfig"),

@@ -9,15 +9,14 @@ closed. Every request is recorded, so a test can tell what ``check`` sent and wh
 from __future__ import annotations
 
 import contextlib
-import socket
 import socketserver
 import ssl
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
+
+from tlsserve import TlsServing, tls_context
 
 from support import Cert
 
@@ -104,47 +103,22 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, state: _State, context: ssl.SSLContext) -> None:
+    def __init__(self, state: _State) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = state
-        self.context = context
-
-    def get_request(self) -> tuple[socket.socket, object]:
-        sock, address = super().get_request()
-        return self.context.wrap_socket(sock, server_side=True), address
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # a client that gave up is normal here
 
 
-class HostileRegistry:
+class HostileRegistry(TlsServing):
     """The scripted server, as a context manager."""
 
     def __init__(self, script: Script, tls: Cert, workdir: Path) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
-        crt, key = workdir / "hostile.crt", workdir / "hostile.key"
-        crt.write_text(tls.pem)
-        key.write_text(tls.key_pem)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(crt, key)
         self._state = _State(script)
-        self._server = _Server(self._state, context)
-        self.port: int = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(_Server(self._state), tls_context(*tls.write(workdir, "hostile")))
 
     @property
     def requests(self) -> list[Request]:
         return self._state.requests
-
-    def __enter__(self) -> HostileRegistry:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()

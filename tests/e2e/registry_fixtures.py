@@ -27,14 +27,14 @@ import shutil
 import socket
 import ssl
 import subprocess
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
 import pytest
+from tlsserve import RegistryHandler, TlsServing, tls_context
 
 from e2e_support import missing
 from support import Cert
@@ -279,7 +279,7 @@ class SilentListener:
 # --------------------------------------------------------------------------- token registry
 
 
-class TokenRegistry:
+class TokenRegistry(TlsServing):
     """HTTPS on 127.0.0.1 answering /v2/, /token and /v2/_catalog like a token-auth registry."""
 
     TOKEN = "fake-bearer-token-0123456789"
@@ -298,21 +298,7 @@ class TokenRegistry:
         self.requests: list[str] = []
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-            def _send(self, status: int, body: dict[str, object], **headers: str) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Docker-Distribution-API-Version", "registry/2.0")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name.replace("_", "-"), value)
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(RegistryHandler):
             def do_GET(self) -> None:
                 owner.requests.append(self.path)
                 auth = self.headers.get("Authorization", "")
@@ -320,44 +306,26 @@ class TokenRegistry:
                 if path == "/token":
                     expected = base64.b64encode(":".join(owner.credentials).encode()).decode()
                     if auth != f"Basic {expected}":
-                        self._send(401, {"errors": [{"code": "UNAUTHORIZED"}]})
+                        self.send_json(401, {"errors": [{"code": "UNAUTHORIZED"}]})
                         return
-                    self._send(200, {"token": owner.TOKEN})
+                    self.send_json(200, {"token": owner.TOKEN})
                     return
                 if auth != f"Bearer {owner.TOKEN}":
                     challenge = (
                         f'Bearer realm="{owner.realm}",service="fake-registry",'
                         'scope="registry:catalog:*"'
                     )
-                    self._send(
+                    self.send_json(
                         401, {"errors": [{"code": "UNAUTHORIZED"}]}, WWW_Authenticate=challenge
                     )
                     return
                 if path == "/v2/":
-                    self._send(200, {})
+                    self.send_json(200, {})
                 elif path == "/v2/_catalog":
-                    self._send(200, {"repositories": list(owner.repositories)})
+                    self.send_json(200, {"repositories": list(owner.repositories)})
                 else:
-                    self._send(404, {"errors": [{"code": "NOT_FOUND"}]})
+                    self.send_json(404, {"errors": [{"code": "NOT_FOUND"}]})
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port: int = self._server.server_address[1]
+        context = tls_context(*tls.write(workdir, "token-registry"))
+        super().__init__(ThreadingHTTPServer(("127.0.0.1", 0), Handler), context)
         self.realm = realm or f"https://127.0.0.1:{self.port}/token"
-        crt, key = tls.write(workdir, "token-registry")
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(crt, key)
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> TokenRegistry:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from rawlsp import RawLspClient, default_capabilities, path_to_uri
+from lspclient import LspClient, editor_capabilities, path_to_uri
 
 pytestmark = pytest.mark.e2e
 
@@ -115,9 +115,9 @@ def test_same_check_of_a_registry_that_is_not_there(binary: list[str], tmp_path:
 
 
 def _serve_diagnostics(command: list[str], tmp_path: Path) -> list[tuple[object, ...]]:
-    client = RawLspClient([*command, "serve"], cwd=tmp_path)
+    client = LspClient([*command, "serve"], cwd=tmp_path)
     try:
-        init = client.initialize(default_capabilities(), root=tmp_path)
+        init = client.initialize(editor_capabilities(), root=tmp_path)
         assert init["serverInfo"]["name"] == "eksa-mirror"
         uri = path_to_uri(EXAMPLES / "invalid-mirror.yaml")
         client.open(uri, (EXAMPLES / "invalid-mirror.yaml").read_text(encoding="utf-8"))

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from rawlsp import RawLspClient, default_capabilities, path_to_uri
+from lspclient import LspClient, editor_capabilities, path_to_uri
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def yls(yls_command: list[str], workspace: Path) -> Iterator[RawLspClient]:
+def yls(yls_command: list[str], workspace: Path) -> Iterator[LspClient]:
     settings: dict[str, Any] = {
         "yaml": {
             "validate": True,
@@ -97,16 +97,16 @@ def yls(yls_command: list[str], workspace: Path) -> Iterator[RawLspClient]:
         "[yaml]": {"yaml.validate": True},
         "editor": {"tabSize": 2, "insertSpaces": True},
     }
-    client = RawLspClient(yls_command, settings=settings, cwd=workspace)
+    client = LspClient(yls_command, settings=settings, cwd=workspace)
     try:
-        info = client.initialize(default_capabilities(), root=workspace)
+        info = client.initialize(editor_capabilities(), root=workspace)
         assert info["serverInfo"]["name"] == "yaml-language-server"
         yield client
     finally:
         client.close()
 
 
-def diagnose(client: RawLspClient, path: Path, text: str | None = None) -> list[dict[str, Any]]:
+def diagnose(client: LspClient, path: Path, text: str | None = None) -> list[dict[str, Any]]:
     uri = path_to_uri(path)
     before = client.publications(uri)
     client.open(uri, path.read_text(encoding="utf-8") if text is None else text)
@@ -129,18 +129,18 @@ def check_fixture(diagnostics: list[dict[str, Any]], text: str) -> None:
         assert d.get("source", "").startswith("yaml-schema:"), d  # no YAML syntax errors
 
 
-def test_workspace_configuration_is_pulled(yls: RawLspClient, workspace: Path) -> None:
+def test_workspace_configuration_is_pulled(yls: LspClient, workspace: Path) -> None:
     diagnose(yls, FIXTURES[0])
     assert any("[yaml]" in sections for sections in yls.config_requests)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
-def test_relative_modeline(yls: RawLspClient, fixture: Path) -> None:
+def test_relative_modeline(yls: LspClient, fixture: Path) -> None:
     check_fixture(diagnose(yls, fixture), fixture.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
-def test_absolute_modeline(yls: RawLspClient, workspace: Path, fixture: Path) -> None:
+def test_absolute_modeline(yls: LspClient, workspace: Path, fixture: Path) -> None:
     copy = workspace / fixture.name.replace(".eksa.yaml", ".absolute.yaml")
     text = copy.read_text(encoding="utf-8")
     assert f"$schema={CLUSTER_SCHEMA}" in text
@@ -148,14 +148,14 @@ def test_absolute_modeline(yls: RawLspClient, workspace: Path, fixture: Path) ->
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
-def test_yaml_schemas_setting(yls: RawLspClient, workspace: Path, fixture: Path) -> None:
+def test_yaml_schemas_setting(yls: LspClient, workspace: Path, fixture: Path) -> None:
     copy = workspace / fixture.name.replace(".eksa.yaml", ".assoc.yaml")
     text = copy.read_text(encoding="utf-8")
     assert "yaml-language-server:" not in text
     check_fixture(diagnose(yls, copy), text)
 
 
-def test_messages_come_from_the_schema(yls: RawLspClient) -> None:
+def test_messages_come_from_the_schema(yls: LspClient) -> None:
     fixture = next(f for f in FIXTURES if f.name == "invalid-structural.eksa.yaml")
     text = fixture.read_text(encoding="utf-8")
     by_line: dict[int, list[str]] = {}
@@ -177,7 +177,7 @@ def test_messages_come_from_the_schema(yls: RawLspClient) -> None:
 
 @pytest.mark.parametrize("route", ["modeline", "yaml.schemas"])
 def test_relative_ref_resolves_offline_to_the_sibling_file(
-    yls: RawLspClient, workspace: Path, route: str
+    yls: LspClient, workspace: Path, route: str
 ) -> None:
     body = (
         "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\n"
@@ -208,7 +208,7 @@ CLUSTER_HEAD = (
 
 
 def complete(
-    client: RawLspClient, path: Path, text: str, line: int, character: int
+    client: LspClient, path: Path, text: str, line: int, character: int
 ) -> list[dict[str, Any]]:
     uri = path_to_uri(path)
     before = client.publications(uri)
@@ -225,9 +225,7 @@ def complete(
     return items
 
 
-def test_completion_through_if_then_offers_the_mirror_keys(
-    yls: RawLspClient, workspace: Path
-) -> None:
+def test_completion_through_if_then_offers_the_mirror_keys(yls: LspClient, workspace: Path) -> None:
     text = CLUSTER_HEAD.format(schema=CLUSTER_SCHEMA) + (
         "  registryMirrorConfiguration:\n    endpoint: registry.example.com\n    \n"
     )
@@ -249,7 +247,7 @@ def test_completion_through_if_then_offers_the_mirror_keys(
     assert "registry: public.ecr.aws" in snippet["insertText"]
 
 
-def test_completion_of_an_empty_mirror_block(yls: RawLspClient, workspace: Path) -> None:
+def test_completion_of_an_empty_mirror_block(yls: LspClient, workspace: Path) -> None:
     text = CLUSTER_HEAD.format(schema=CLUSTER_SCHEMA) + "  registryMirrorConfiguration:\n    \n"
     items = complete(yls, workspace / "complete-empty.yaml", text, line=7, character=4)
     labels = {i["label"] for i in items}
@@ -257,7 +255,7 @@ def test_completion_of_an_empty_mirror_block(yls: RawLspClient, workspace: Path)
     assert {"registry mirror", "registry mirror (authenticated)"} <= labels
 
 
-def test_completion_inside_an_oci_namespace_entry(yls: RawLspClient, workspace: Path) -> None:
+def test_completion_inside_an_oci_namespace_entry(yls: LspClient, workspace: Path) -> None:
     text = CLUSTER_HEAD.format(schema=CLUSTER_SCHEMA) + (
         "  registryMirrorConfiguration:\n"
         "    endpoint: registry.example.com\n"
@@ -271,7 +269,7 @@ def test_completion_inside_an_oci_namespace_entry(yls: RawLspClient, workspace: 
     assert entry["insertText"] == 'registry: ${1:public.ecr.aws}\n  namespace: "${2}"'
 
 
-def test_port_value_completion_is_quoted(yls: RawLspClient, workspace: Path) -> None:
+def test_port_value_completion_is_quoted(yls: LspClient, workspace: Path) -> None:
     text = CLUSTER_HEAD.format(schema=CLUSTER_SCHEMA) + (
         "  registryMirrorConfiguration:\n    endpoint: registry.example.com\n    port: \n"
     )
@@ -279,7 +277,7 @@ def test_port_value_completion_is_quoted(yls: RawLspClient, workspace: Path) -> 
     assert {i["insertText"] for i in items} >= {'"443"', '"5000"'}
 
 
-def test_no_mirror_completion_outside_an_eksa_cluster(yls: RawLspClient, workspace: Path) -> None:
+def test_no_mirror_completion_outside_an_eksa_cluster(yls: LspClient, workspace: Path) -> None:
     text = (
         f"# yaml-language-server: $schema={CLUSTER_SCHEMA}\n"
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  \n"
@@ -288,7 +286,7 @@ def test_no_mirror_completion_outside_an_eksa_cluster(yls: RawLspClient, workspa
     assert "registryMirrorConfiguration" not in {i["label"] for i in items}
 
 
-def test_hover_shows_the_markdown_description(yls: RawLspClient, workspace: Path) -> None:
+def test_hover_shows_the_markdown_description(yls: LspClient, workspace: Path) -> None:
     text = CLUSTER_HEAD.format(schema=CLUSTER_SCHEMA) + (
         '  registryMirrorConfiguration:\n    endpoint: registry.example.com\n    port: "443"\n'
     )
@@ -328,7 +326,7 @@ def run_validate(path: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
-def test_validate_reports_the_same_structural_lines(yls: RawLspClient, fixture: Path) -> None:
+def test_validate_reports_the_same_structural_lines(yls: LspClient, fixture: Path) -> None:
     text = fixture.read_text(encoding="utf-8")
     yls_lines = diag_lines(diagnose(yls, fixture))
     findings = [f for f in run_validate(fixture) if f["code"] in STRUCTURAL_CODES]
@@ -338,7 +336,7 @@ def test_validate_reports_the_same_structural_lines(yls: RawLspClient, fixture: 
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
-def test_examples_agree_with_validate(yls: RawLspClient, workspace: Path, example: Path) -> None:
+def test_examples_agree_with_validate(yls: LspClient, workspace: Path, example: Path) -> None:
     """The README examples, through yaml.schemas: same structural lines as validate."""
     copy = workspace / f"example-{example.stem}.assoc.yaml"
     yls_lines = diag_lines(diagnose(yls, copy))

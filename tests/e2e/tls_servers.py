@@ -11,22 +11,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import ssl
 import subprocess
 import sys
-import threading
 import warnings
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pytest
+from tlsserve import RegistryHandler, TlsServing
 
 from support import Cert
 
@@ -60,7 +58,7 @@ class TlsSetup:
     dh: bool = False
 
 
-class TlsRegistry:
+class TlsRegistry(TlsServing):
     """HTTPS on 127.0.0.1 with a chosen chain, versions and ciphers; an anonymous registry."""
 
     REPOSITORIES = ("bottlerocket/a", "eks-anywhere/a", "eks-distro/a", "eks/a", "cilium-chart/a")
@@ -83,45 +81,16 @@ class TlsRegistry:
             params.write_text(FFDHE2048)
             context.load_dh_params(str(params))
         context.load_cert_chain(chain, key)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
-        self.port: int = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> TlsRegistry:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(ThreadingHTTPServer(("127.0.0.1", 0), _Handler), context)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def handle(self) -> None:
-        with contextlib.suppress(OSError, ssl.SSLError):
-            super().handle()
-
+class _Handler(RegistryHandler):
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
-        body: dict[str, Any] = {}
+        body: dict[str, object] = {}
         if path == "/v2/_catalog":
             body = {"repositories": list(TlsRegistry.REPOSITORIES)}
-        data = json.dumps(body).encode()
-        self.send_response(200 if path in ("/v2/", "/v2/_catalog") else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Docker-Distribution-API-Version", "registry/2.0")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_json(200 if path in ("/v2/", "/v2/_catalog") else 404, body)
 
 
 # --------------------------------------------------------------------------- Go oracle

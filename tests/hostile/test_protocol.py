@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from eksa_mirror.lsp.documents import LspTextDocument
-from rawlsp import RawLspClient, frame
+from lspclient import LspClient
+from lspwire import frame
 from support import REPO
 
 pytestmark = pytest.mark.e2e
@@ -31,8 +32,8 @@ INVALID_REQUEST = {"code": -32600, "message": "Invalid Request"}
 
 
 @pytest.fixture
-def server() -> Iterator[RawLspClient]:
-    s = RawLspClient()
+def server() -> Iterator[LspClient]:
+    s = LspClient()
     s.initialize()
     s.open(URI, TEXT)
     s.diagnostics(URI, version=1)
@@ -44,7 +45,7 @@ def server() -> Iterator[RawLspClient]:
     assert b"Traceback" not in s.stderr, s.stderr.decode(errors="replace")
 
 
-def served(s: RawLspClient) -> None:
+def served(s: LspClient) -> None:
     """The server still answers: a hover on the endpoint key."""
     answer = s.hover(URI, ENDPOINT_LINE, 6)
     assert "registryMirrorConfiguration.endpoint" in answer["contents"]["value"]
@@ -61,7 +62,7 @@ def hover_body(msg_id: int, line: int = ENDPOINT_LINE) -> bytes:
     ).encode()
 
 
-def wait_for(s: RawLspClient, predicate: Any, timeout: float = 10) -> dict[str, Any]:
+def wait_for(s: LspClient, predicate: Any, timeout: float = 10) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for message in list(s.messages):
@@ -71,26 +72,26 @@ def wait_for(s: RawLspClient, predicate: Any, timeout: float = 10) -> dict[str, 
     raise AssertionError("expected message not received")
 
 
-def errors_without_id(s: RawLspClient) -> list[dict[str, Any]]:
+def errors_without_id(s: LspClient) -> list[dict[str, Any]]:
     return [m for m in s.messages if "error" in m and m.get("id") is None]
 
 
 # --- framing and JSON ----------------------------------------------------------------------
 
 
-def test_malformed_json_gets_a_parse_error(server: RawLspClient) -> None:
+def test_malformed_json_gets_a_parse_error(server: LspClient) -> None:
     server.write(frame(b'{"jsonrpc": "2.0", "id": 50, "method": "textDocument/hover", '))
     assert wait_for(server, lambda m: m.get("id", 0) is None) == PARSE_ERROR
     served(server)
 
 
-def test_body_that_is_not_utf8_gets_a_parse_error(server: RawLspClient) -> None:
+def test_body_that_is_not_utf8_gets_a_parse_error(server: LspClient) -> None:
     server.write(frame(b'{"jsonrpc": "2.0", "method": "x\xff\xfe"}'))
     assert wait_for(server, lambda m: m.get("id", 0) is None) == PARSE_ERROR
     served(server)
 
 
-def test_content_length_too_short(server: RawLspClient) -> None:
+def test_content_length_too_short(server: LspClient) -> None:
     """The truncated message gets a Parse error; the next one is served (pygls alone would
     never understand another message: ``ResyncingReader``)."""
     body = hover_body(60)
@@ -102,7 +103,7 @@ def test_content_length_too_short(server: RawLspClient) -> None:
     served(server)
 
 
-def test_content_length_too_long(server: RawLspClient) -> None:
+def test_content_length_too_long(server: LspClient) -> None:
     """The body swallows the start of the next message: both are lost (one Parse error),
     and the stream resynchronises at the message after."""
     body = hover_body(70)
@@ -116,20 +117,20 @@ def test_content_length_too_long(server: RawLspClient) -> None:
 
 
 @pytest.mark.parametrize("body", [b"[1, 2]", b"42", b'"text"', b"null"])
-def test_json_that_is_not_a_message(server: RawLspClient, body: bytes) -> None:
+def test_json_that_is_not_a_message(server: LspClient, body: bytes) -> None:
     server.write(frame(body))
     expected = {"jsonrpc": "2.0", "id": None, "error": INVALID_REQUEST}
     assert wait_for(server, lambda m: m.get("id", 0) is None) == expected
     served(server)
 
 
-def test_request_without_jsonrpc_member(server: RawLspClient) -> None:
+def test_request_without_jsonrpc_member(server: LspClient) -> None:
     server.write(frame(b'{"id": 80, "method": "textDocument/hover", "params": {}}'))
     assert server.response(80) == {"jsonrpc": "2.0", "id": 80, "error": INVALID_REQUEST}
     served(server)
 
 
-def test_response_to_nothing_is_ignored(server: RawLspClient) -> None:
+def test_response_to_nothing_is_ignored(server: LspClient) -> None:
     server.send({"jsonrpc": "2.0", "id": 81})
     server.send({"jsonrpc": "2.0", "id": "never-sent", "result": 1})
     served(server)
@@ -139,14 +140,14 @@ def test_response_to_nothing_is_ignored(server: RawLspClient) -> None:
 # --- methods -------------------------------------------------------------------------------
 
 
-def test_unknown_request_is_method_not_found(server: RawLspClient) -> None:
+def test_unknown_request_is_method_not_found(server: LspClient) -> None:
     answer = server.request("eksaMirror/noSuchThing", {"a": 1})
     assert answer["error"]["code"] == -32601
     served(server)
 
 
 @pytest.mark.parametrize("method", ["eksaMirror/noSuchThing", "$/noSuchThing", "$/setTrace"])
-def test_notifications_that_are_not_ours_are_ignored(server: RawLspClient, method: str) -> None:
+def test_notifications_that_are_not_ours_are_ignored(server: LspClient, method: str) -> None:
     before = len(server.messages)
     server.notify(method, {"value": "verbose"})
     served(server)
@@ -164,13 +165,13 @@ def test_notifications_that_are_not_ours_are_ignored(server: RawLspClient, metho
         {"textDocument": {"uri": URI}, "position": {"line": "zero", "character": 0}},
     ],
 )
-def test_request_with_invalid_params(server: RawLspClient, params: dict[str, Any]) -> None:
+def test_request_with_invalid_params(server: LspClient, params: dict[str, Any]) -> None:
     answer = server.request("textDocument/hover", params)
     assert answer["error"] == {"code": -32602, "message": "Invalid params for textDocument/hover"}
     served(server)
 
 
-def test_requests_for_documents_never_opened(server: RawLspClient, tmp_path: Path) -> None:
+def test_requests_for_documents_never_opened(server: LspClient, tmp_path: Path) -> None:
     on_disk = tmp_path / "on-disk.yaml"
     on_disk.write_text(TEXT)
     for uri in ("file:///nowhere/x.yaml", on_disk.as_uri(), "file:///dev/zero", "untitled:1"):
@@ -194,7 +195,7 @@ def test_requests_for_documents_never_opened(server: RawLspClient, tmp_path: Pat
 @pytest.mark.parametrize(
     ("line", "character"), [(ENDPOINT_LINE, 500), (ENDPOINT_LINE, 2**31 - 1), (10_000, 3)]
 )
-def test_positions_past_the_end(server: RawLspClient, line: int, character: int) -> None:
+def test_positions_past_the_end(server: LspClient, line: int, character: int) -> None:
     where = {"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}
     hover = server.request("textDocument/hover", where)
     completion = server.request("textDocument/completion", where)
@@ -202,7 +203,7 @@ def test_positions_past_the_end(server: RawLspClient, line: int, character: int)
     served(server)
 
 
-def test_cancel_a_request_in_flight(server: RawLspClient) -> None:
+def test_cancel_a_request_in_flight(server: LspClient) -> None:
     """Sent in one write: the answer is RequestCancelled or the normal result."""
     request = {
         "jsonrpc": "2.0",
@@ -225,7 +226,7 @@ def test_cancel_a_request_in_flight(server: RawLspClient) -> None:
 # --- changes out of bounds -----------------------------------------------------------------
 
 
-def test_did_change_out_of_bounds_is_clamped(server: RawLspClient) -> None:
+def test_did_change_out_of_bounds_is_clamped(server: LspClient) -> None:
     """A range past the end of a line or of the text is clamped as LSP says, so the server's
     copy stays the client's (checked through the diagnostics of the result)."""
     last = len(TEXT.split("\n")) - 1
@@ -273,7 +274,7 @@ def test_document_changes_follow_lsp(
     assert doc.source == expected
 
 
-def test_document_over_the_size_limit(server: RawLspClient) -> None:
+def test_document_over_the_size_limit(server: LspClient) -> None:
     """A 6 MB document: one RM024 on line 0, quickly, and the server goes on serving."""
     uri = "file:///srv/clusters/huge.yaml"
     began = time.monotonic()

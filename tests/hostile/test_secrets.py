@@ -23,7 +23,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from rawlsp import SERVE, RawLspClient
+from lspclient import SERVE, LspClient
 from support import REPO
 
 pytestmark = pytest.mark.e2e
@@ -153,13 +153,13 @@ def test_cli_crash_output(spec: Path, env: dict[str, str], secrets: list[str]) -
 
 
 @pytest.fixture
-def server(env: dict[str, str]) -> Iterator[RawLspClient]:
-    s = RawLspClient([*SERVE, "--log-level", "DEBUG"], env=env)
+def server(env: dict[str, str]) -> Iterator[LspClient]:
+    s = LspClient([*SERVE, "--log-level", "DEBUG"], env=env)
     yield s
     s.close()
 
 
-def exercise(s: RawLspClient, uri: str, text: str) -> None:
+def exercise(s: LspClient, uri: str, text: str) -> None:
     """Every feature, everywhere in the mirror section."""
     s.initialize(
         {
@@ -204,9 +204,7 @@ def exercise(s: RawLspClient, uri: str, text: str) -> None:
                                     "position": {"line": 13, "character": 16}})  # fmt: skip
 
 
-def test_language_server_outputs_and_log(
-    server: RawLspClient, spec: Path, secrets: list[str]
-) -> None:
+def test_language_server_outputs_and_log(server: LspClient, spec: Path, secrets: list[str]) -> None:
     exercise(server, spec.as_uri(), spec.read_text(encoding="utf-8"))
     assert server.close() == 0
     # The server's messages: everything it wrote to stdout, raw and decoded.
@@ -229,7 +227,7 @@ def test_language_server_crash_output(env: dict[str, str], spec: Path, secrets: 
     )
     serve = "from eksa_mirror.cli.main import main\nraise SystemExit(main(%r))"
     code = crash + serve % ["serve", "--log-level", "DEBUG"]
-    s = RawLspClient([sys.executable, "-c", code], env=env)
+    s = LspClient([sys.executable, "-c", code], env=env)
     try:
         uri = spec.as_uri()
         s.initialize(checkEnvironment=True)

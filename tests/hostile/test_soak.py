@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from rawlsp import RawLspClient
+from lspclient import LspClient
 from support import REPO
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +55,7 @@ def _random_position(rng: random.Random, text: str) -> tuple[int, int]:
     return line, _units(chars[:cut])
 
 
-def _edit(rng: random.Random, server: RawLspClient, uri: str, base: str) -> None:
+def _edit(rng: random.Random, server: LspClient, uri: str, base: str) -> None:
     text = server.texts[uri]
     roll = rng.random()
     if roll < 0.03:  # back to the real spec, so the text stays close to a real one
@@ -74,7 +74,7 @@ def _edit(rng: random.Random, server: RawLspClient, uri: str, base: str) -> None
     server.change(uri, start, end, "" if roll < 0.85 else rng.choice(SNIPPETS))
 
 
-def _request(rng: random.Random, server: RawLspClient, uri: str, published: list[Any]) -> int:
+def _request(rng: random.Random, server: LspClient, uri: str, published: list[Any]) -> int:
     line, character = _random_position(rng, server.texts[uri])
     where = {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
     kind = rng.choice(["hover", "completion", "codeAction", "fixAll"])
@@ -119,7 +119,7 @@ def test_soak(tmp_path: Path) -> None:
     rng = random.Random(SEED)
     base = _corpus_spec()
     uri = (tmp_path / "cluster.yaml").as_uri()
-    server = RawLspClient()
+    server = LspClient()
     began = time.monotonic()
     try:
         server.initialize(

@@ -6,24 +6,13 @@ from __future__ import annotations
 import pytest
 
 from eksa_mirror.rules.analysis import analyze
+from support import DOCS_PASTE
 
 from .support import EXAMPLES, RecordingClient, opened, summary
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 INVALID = (EXAMPLES / "invalid-mirror.yaml").read_text()
-
-DOCS_PASTE = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: my-cluster-name
-spec:
-  ...
-  registryMirrorConfiguration:
-    endpoint: https://registry.example.com:5000
-    port: <private registry port>
-"""
 
 
 def core(text: str) -> list[tuple[str, tuple[int, int, int, int]]]:
@@ -58,9 +47,13 @@ async def test_a_pasted_documentation_example_is_linted_below_its_dots(
     async with opened(client, "docs-paste.yaml", DOCS_PASTE) as doc:
         diagnostics = await doc.diagnostics()
     assert summary(diagnostics) == [
-        ("RM009", (7, 14, 7, 47)),
-        ("RM024", (5, 2, 5, 5)),
-        ("RM032", (8, 10, 8, 33)),
+        ("RM009", (7, 14, 7, 47)),  # the endpoint is still checked below the "..."
+        ("RM024", (5, 2, 5, 5)),  # "..." under spec
+        ("RM024", (12, 6, 12, 9)),  # "..." in the list
+        ("RM032", (8, 10, 8, 33)),  # <private registry port>
+        ("RM032", (10, 18, 10, 52)),  # <upstream registry IP or hostname>
+        ("RM032", (11, 19, 11, 50)),  # <namespace in private registry>
+        ("RM032", (13, 19, 18, 31)),  # the shortened certificate, the whole block
     ]
     assert summary(diagnostics) == core(DOCS_PASTE)
     rm024 = next(d for d in diagnostics if d.code == "RM024")

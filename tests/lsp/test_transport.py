@@ -1,5 +1,8 @@
 """The wire: stdout carries nothing but Content-Length frames, ``--tcp`` serves one client,
-and both ``python -m eksa_mirror serve`` and the ``eksa-mirror`` script start the server."""
+and both ``python -m eksa_mirror serve`` and the ``eksa-mirror`` script start the server.
+
+Over stdio the suite's raw client (``benchmarks/lspclient.py``) drives the server; what it
+read is checked again by a strict parser of its own here (``parse_frames``)."""
 
 from __future__ import annotations
 
@@ -15,15 +18,13 @@ from typing import Any
 
 import pytest
 
+from lspclient import LspClient
+from lspwire import MessageParser, frame
+
 from .support import EXAMPLES, REPO
 
 INVALID = (EXAMPLES / "invalid-mirror.yaml").read_text()
 URI = (EXAMPLES / "invalid-mirror.yaml").resolve().as_uri()
-
-
-def frame(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message).encode("utf-8")
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
 def parse_frames(data: bytes) -> list[dict[str, Any]]:
@@ -55,30 +56,6 @@ SESSION = [
         "params": {"processId": None, "rootUri": None, "capabilities": {}},
     },
     {"jsonrpc": "2.0", "method": "initialized", "params": {}},
-    {
-        "jsonrpc": "2.0",
-        "method": "textDocument/didOpen",
-        "params": {
-            "textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": INVALID}
-        },
-    },
-    {
-        "jsonrpc": "2.0",
-        "id": 2,
-        "method": "textDocument/hover",
-        "params": {"textDocument": {"uri": URI}, "position": {"line": 26, "character": 5}},
-    },
-    # Something that fails: an unknown method and a document nobody opened.
-    {"jsonrpc": "2.0", "id": 3, "method": "eksa/unknown", "params": {}},
-    {
-        "jsonrpc": "2.0",
-        "id": 4,
-        "method": "textDocument/completion",
-        "params": {
-            "textDocument": {"uri": "file:///nowhere.yaml"},
-            "position": {"line": 0, "character": 0},
-        },
-    },
 ]
 SHUTDOWN = [
     {"jsonrpc": "2.0", "id": 5, "method": "shutdown", "params": None},
@@ -95,33 +72,32 @@ def _commands() -> list[list[str]]:
     return commands
 
 
+NOWHERE = {"textDocument": {"uri": "file:///nowhere.yaml"}, "position": {"line": 0, "character": 0}}
+
+
 @pytest.mark.parametrize("command", _commands(), ids=lambda c: Path(c[0]).name)
 def test_stdout_is_only_protocol(command: list[str]) -> None:
-    proc = subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=REPO,
-    )
-    assert proc.stdin is not None
-    proc.stdin.write(b"".join(frame(m) for m in SESSION))
-    proc.stdin.flush()
-    time.sleep(0.3)  # let the debounced diagnostics go out before shutting down
-    proc.stdin.write(b"".join(frame(m) for m in SHUTDOWN))
-    proc.stdin.flush()
-    stdout, stderr = proc.communicate(timeout=20)
-    assert proc.returncode == 0, stderr.decode(errors="replace")
-    messages = parse_frames(stdout)
-    by_id = {m["id"]: m for m in messages if "id" in m and "method" not in m}
-    assert by_id[1]["result"]["serverInfo"]["name"] == "eksa-mirror"
-    assert "hover" in json.dumps(by_id[1]["result"]["capabilities"]).lower()
-    assert "port" in by_id[2]["result"]["contents"]["value"]
-    assert by_id[3]["error"]["code"] == -32601
-    assert by_id[4].get("result") is None
-    assert by_id[5]["result"] is None
-    published = [m for m in messages if m.get("method") == "textDocument/publishDiagnostics"]
-    assert published and len(published[-1]["params"]["diagnostics"]) == 7
+    client = LspClient(command)
+    try:
+        init = client.initialize()
+        client.open(URI, INVALID)
+        hover = client.hover(URI, 26, 5)
+        # Something that fails: an unknown method and a document nobody opened.
+        unknown = client.request("eksa/unknown", {})
+        nowhere = client.request("textDocument/completion", NOWHERE)
+        diagnostics = client.diagnostics(URI, version=1)
+    finally:
+        code = client.close()
+    assert code == 0, client.stderr.decode(errors="replace")
+    assert init["serverInfo"]["name"] == "eksa-mirror"
+    assert "hover" in json.dumps(init["capabilities"]).lower()
+    assert "port" in hover["contents"]["value"]
+    assert unknown["error"]["code"] == -32601
+    assert nowhere.get("result") is None and "error" not in nowhere
+    assert len(diagnostics) == 7
+    # Every byte of stdout is in a frame, and the frames are the messages the client read.
+    assert parse_frames(bytes(client.raw_out)) == client.messages
+    assert {"jsonrpc": "2.0", "id": 5, "result": None} in client.messages  # shutdown
 
 
 def _free_port() -> int:
@@ -130,19 +106,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _read_frame(sock: socket.socket, buffer: bytearray) -> dict[str, Any]:
-    while b"\r\n\r\n" not in buffer:
+def _read_message(sock: socket.socket, parser: MessageParser, ready: list[dict[str, Any]]) -> Any:
+    """The next whole message from the socket (``ready`` keeps those read ahead)."""
+    while not ready:
         chunk = sock.recv(65536)
         assert chunk, "connection closed"
-        buffer += chunk
-    head, _, rest = bytes(buffer).partition(b"\r\n\r\n")
-    length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
-    while len(rest) < length:
-        chunk = sock.recv(65536)
-        assert chunk, "connection closed"
-        rest += chunk
-    buffer[:] = rest[length:]
-    return dict(json.loads(rest[:length]))
+        ready += parser.feed(chunk)
+    return ready.pop(0)
 
 
 def test_tcp_initialize_round_trip() -> None:
@@ -164,14 +134,15 @@ def test_tcp_initialize_round_trip() -> None:
                 assert time.monotonic() < deadline, "the server never listened"
                 time.sleep(0.05)
         with sock:
-            buffer = bytearray()
+            parser, ready = MessageParser(), []
             sock.sendall(frame(SESSION[0]))
-            reply = _read_frame(sock, buffer)
+            reply = _read_message(sock, parser, ready)
             assert reply["id"] == 1
             assert reply["result"]["serverInfo"]["name"] == "eksa-mirror"
             sock.sendall(frame(SESSION[1]) + frame(SHUTDOWN[0]))
-            assert _read_frame(sock, buffer) == {"jsonrpc": "2.0", "id": 5, "result": None}
+            assert _read_message(sock, parser, ready) == {"jsonrpc": "2.0", "id": 5, "result": None}
             sock.sendall(frame(SHUTDOWN[1]))
+            assert parser.errors == []
         proc.wait(timeout=10)
         assert proc.returncode == 0
     finally:
@@ -198,25 +169,17 @@ def test_cancel_of_an_answered_request_is_not_a_warning() -> None:
     """VS Code cancels hover and code-lens requests when the text changes, often after the
     answer left: a clean session like that logs no warning (pygls logs "Cancel notification
     for unknown message id" for each)."""
-    cancel = [
-        {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 2}},  # answered
-        {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 99}},  # never sent
-    ]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eksa_mirror", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=REPO,
-    )
-    assert proc.stdin is not None
-    proc.stdin.write(b"".join(frame(m) for m in SESSION[:4]))
-    proc.stdin.flush()
-    time.sleep(0.3)  # the hover (id 2) is answered before its cancel arrives
-    proc.stdin.write(b"".join(frame(m) for m in [*cancel, *SHUTDOWN]))
-    proc.stdin.flush()
-    stdout, stderr = proc.communicate(timeout=20)
-    assert proc.returncode == 0
-    by_id = {m["id"]: m for m in parse_frames(stdout) if "id" in m and "method" not in m}
-    assert "port" in by_id[2]["result"]["contents"]["value"]
-    assert stderr.decode(errors="replace") == ""
+    client = LspClient()
+    try:
+        client.initialize()
+        client.open(URI, INVALID)
+        where = {"textDocument": {"uri": URI}, "position": {"line": 26, "character": 5}}
+        hover = client.request_async("textDocument/hover", where)
+        answer = client.response(hover)  # answered before its cancel is sent
+        client.notify("$/cancelRequest", {"id": hover})
+        client.notify("$/cancelRequest", {"id": 99})  # never sent
+    finally:
+        code = client.close()
+    assert code == 0
+    assert "port" in answer["result"]["contents"]["value"]
+    assert client.stderr.decode(errors="replace") == ""

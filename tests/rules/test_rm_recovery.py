@@ -10,7 +10,7 @@ import pytest
 from eksa_mirror.core import recovery
 from eksa_mirror.core.source import PARSE_CACHE
 from eksa_mirror.rules.analysis import analyze
-from support import cluster
+from support import DOCS_PASTE, cluster
 
 from .helpers import MIRROR_KEY, E, W, at, expect, one, options
 
@@ -90,29 +90,6 @@ def test_a_broken_value_in_the_mirror_hides_what_it_held() -> None:
         cluster('endpoint: \'registry.example.com\nport: "443"'), [("RM024", E, at(0, 10, 11))]
     )
     assert one(found, "RM024").message.startswith("the YAML cannot be parsed: ")
-
-
-DOCS_PASTE = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: my-cluster-name
-spec:
-  ...
-  registryMirrorConfiguration:
-    endpoint: https://registry.example.com:5000
-    port: <private registry port>
-    ociNamespaces:
-      - registry: <upstream registry IP or hostname>
-        namespace: <namespace in private registry>
-      ...
-    caCertContent: |
-      -----BEGIN CERTIFICATE-----
-      MIIF1DCCA...
-      ...
-      es6RXmsCj...
-      -----END CERTIFICATE-----
-"""
 
 
 def test_the_documentation_example_pasted_as_it_is() -> None:
