@@ -9,7 +9,7 @@ follows, and ``releases`` holds the boundaries with their evidence:
 * ``bottlerocket``: kubeadm ``registryMirror`` and the Bottlerocket settings the Cluster
   API bootstrap writes (mirrors, CA, credentials).
 * ``etcd``: external etcd machines, only when ``externalEtcdConfiguration`` is set.
-* ``core``: ``explain()``, the image rewrite table, the notes, the hover lines.
+* ``node_view``: ``explain()``, the image rewrite table, the notes, the hover lines.
 * ``render``: text and JSON output. Credentials are always placeholders.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from eksa_mirror.explain.bottlerocket import bottlerocket_settings
 from eksa_mirror.explain.containerd import auth_header_rendered, containerd_files, hosts_toml
-from eksa_mirror.explain.core import credentials_secret, explain, mirror_mapping_lines, rewrites
 from eksa_mirror.explain.etcd import etcd_nodes
 from eksa_mirror.explain.model import (
     AUTH_PLACEHOLDER,
@@ -26,6 +25,12 @@ from eksa_mirror.explain.model import (
     Explanation,
     NodeFile,
     Rewrite,
+)
+from eksa_mirror.explain.node_view import (
+    credentials_secret,
+    explain,
+    mirror_mapping_lines,
+    rewrites,
 )
 from eksa_mirror.explain.render import render_text, to_dict
 
