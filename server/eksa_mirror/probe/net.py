@@ -181,24 +181,26 @@ def probe_handshake(
                 incoming.write_eof()
             received += len(chunk)
             incoming.write(chunk)
-    except ssl.SSLEOFError:
-        raise NetError("reset", "the connection was closed during the TLS handshake") from None
-    except ssl.SSLError as exc:
-        raise NetError("tls", str(exc.reason or exc)) from None
     except NetError as exc:
         if exc.kind not in ("timeout", "deadline"):
             raise
         raise (_slow_handshake(budget, received) if received else exc) from None
     except TimeoutError:
-        if received:
-            raise _slow_handshake(budget, received) from None
-        raise budget.timeout_error() from None
-    except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
-        raise NetError("reset", "the connection was closed during the TLS handshake") from None
-    except OSError as exc:
-        raise NetError("os", exc.strerror or type(exc).__name__) from None
+        raise (_slow_handshake(budget, received) if received else budget.timeout_error()) from None
+    except OSError as exc:  # TLS errors and closed connections too
+        raise _handshake_failure(exc) from None
     finally:
         sock.close()
+
+
+def _handshake_failure(exc: OSError) -> NetError:
+    """A TLS or OS error during the handshake, named (a closed connection is ``reset``)."""
+    closed = (ssl.SSLEOFError, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+    if isinstance(exc, closed):
+        return NetError("reset", "the connection was closed during the TLS handshake")
+    if isinstance(exc, ssl.SSLError):
+        return NetError("tls", str(exc.reason or exc))
+    return NetError("os", exc.strerror or type(exc).__name__)
 
 
 def _slow_handshake(budget: Budget, received: int) -> NetError:
