@@ -27,6 +27,7 @@ from eksa_mirror.rules.suppress import suppress_in
 #: at most ``MAX_WORKERS``); below it, starting workers costs more than it saves.
 PARALLEL_FROM = 32
 MAX_WORKERS = 8
+_MARKERS = ("---", "...")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -232,15 +233,7 @@ def _has_content(text: str) -> bool:
     libyaml may refuse, e.g. a line of only a tab, but which hold nothing to check)."""
     for line in text.splitlines():
         stripped = line.strip()
-        if (
-            stripped
-            and not stripped.startswith("#")
-            and stripped.split(" #")[0]
-            not in (
-                "---",
-                "...",
-            )
-        ):
+        if stripped and not stripped.startswith("#") and stripped.split(" #")[0] not in _MARKERS:
             return True
     return False
 

@@ -1,16 +1,9 @@
 """What EKS Anywhere will configure on the nodes for a registry mirror (``eksa-mirror explain``).
 
 Pure functions of a ``MirrorConfig`` and a target release; nothing is read from the
-environment or the network. Each part names the EKS-A, Cluster API or etcdadm source it
-follows, and ``releases`` holds the boundaries with their evidence:
-
-* ``containerd``: Ubuntu/RHEL files, in the release's format (legacy ``registry.mirrors``
-  before v0.24.0, ``hosts.toml`` without ``override_path`` to v0.25.2, today's form).
-* ``bottlerocket``: kubeadm ``registryMirror`` and the Bottlerocket settings the Cluster
-  API bootstrap writes (mirrors, CA, credentials).
-* ``etcd``: external etcd machines, only when ``externalEtcdConfiguration`` is set.
-* ``node_view``: ``explain()``, the image rewrite table, the notes, the hover lines.
-* ``render``: text and JSON output. Credentials are always placeholders.
+environment or the network, and credentials are always placeholders. The modules
+(``node_view``, ``containerd``, ``bottlerocket``, ``etcd``, ``model``, ``render``):
+docs/architecture.md; the EKS-A sources each follows: docs/check.md.
 """
 
 from __future__ import annotations

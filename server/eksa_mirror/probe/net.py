@@ -1,15 +1,9 @@
 """Time-bounded TCP, TLS and HTTP(S) to the one configured registry endpoint.
 
-Only the standard library (``socket``, ``ssl``, ``http.client``) is used. Each network
-operation (a TCP connect, a TLS handshake, one whole HTTP request and its response) gets
-a hard budget: ``min(step timeout, time left before the whole-check deadline)``. HTTP
-requests are sent with ``Connection: close`` and the response is read until the server
-closes, with the budget re-checked before every ``recv``; ``http.client`` then parses the
-bytes (status line, headers, chunked bodies). A server that accepts and never answers, or
-that drips bytes, therefore cannot hold the check past its deadline.
-
-Errors are raised as ``NetError`` with a ``kind`` the caller turns into a message; they
-never carry request headers, so credentials cannot leak through exception text.
+Only the standard library. Each operation (a connect, a handshake, one whole request and its
+response) gets ``min(step timeout, time left before the deadline)``, re-checked before every
+``recv``; failures are ``NetError`` with a ``kind`` and never carry request headers. How a
+silent or dripping server is bounded: docs/check.md ("How check is built").
 """
 
 from __future__ import annotations

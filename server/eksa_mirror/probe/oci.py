@@ -1,14 +1,9 @@
 """The OCI distribution API as ``check`` uses it: ``/v2/``, login, ``/v2/_catalog``.
 
-Login follows the scheme the registry announces in ``WWW-Authenticate``:
-
-* ``Basic``: the credentials go in an ``Authorization: Basic`` header.
-* ``Bearer realm=…``: a token is fetched from the realm with the credentials, but only
-  when the realm is on the same ``https://endpoint:port`` as the mirror — ``check``
-  contacts nothing but the configured endpoint.
-
-Credentials live only in ``Credentials`` (whose ``repr`` hides them) and in request
-headers; no message, exception or JSON built here contains them, or a token.
+Login follows the scheme the registry announces in ``WWW-Authenticate`` (Basic, or a Bearer
+token from the realm: docs/check.md, the ``auth`` step). Credentials live only in
+``Credentials`` (whose ``repr`` hides them) and in request headers; no message, exception or
+JSON built here contains them, or a token.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Structural rules: the published JSON Schema run over the mirror section.
 
 Every schema failure is named with its rule (RM001, RM002, RM003, RM006, RM007, RM008,
-RM026, RM029; RM009 and RM012 in ``host_shape``) and a message in EKS-A's words where
-EKS-A has them.
-Keys are matched case-insensitively first, like the ``eksctl anywhere`` decoder, so a
-wrongly cased key is reported once (RM006) and its value is still checked.
+RM026, RM029; RM009 and RM012 in ``host_shape``), in EKS-A's words where it has them. Keys
+match case-insensitively first, as the ``eksctl anywhere`` decoder does, so a wrongly cased
+key is reported once (RM006) and its value is still checked.
 """
 
 from __future__ import annotations
