@@ -2,7 +2,7 @@
 
 The target release is the Cluster's ``spec.eksaVersion``, else ``Options.eksa_version``,
 else the latest release known (``releases.LATEST``). Boundaries and where they were
-verified: ``releases`` module docstring.
+verified: docs/releases.md.
 """
 
 from __future__ import annotations

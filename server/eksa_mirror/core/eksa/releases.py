@@ -76,7 +76,7 @@ def v(text: str) -> Version:
 
 LATEST = v("v0.26.1")
 
-# --- boundaries (see the module docstring for where each was verified) --------------------
+# --- boundaries (where each was verified: docs/releases.md) ----------------------------------
 
 MIRROR_SINCE = v("v0.6.0")
 PORT_SINCE = v("v0.7.0")
