@@ -1,10 +1,9 @@
 """``eksa-mirror check``: contact the registry mirror of CLUSTER.yaml for real.
 
-Reads ``CLUSTER.yaml`` through the core (``eksa_mirror.core.model.load_mirror_config``:
-first EKS-A Cluster with a mirror section, EKS-A defaults applied, OS families resolved
-from the referenced machine configs). Exit codes: 0 no problem found (warnings allowed),
-1 a problem found, 2 could not run (unreadable file, no mirror section, invalid
-endpoint/port, bad option). Failures are one line on stderr, never a traceback.
+Reads the first Cluster with a mirror section through the core (``load_mirror_config``:
+EKS-A defaults applied, OS families resolved). Exit codes: 0 no problem found (warnings
+allowed), 1 a problem found, 2 could not run; failures are one line on stderr, never a
+traceback (docs/check.md).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from eksa_mirror.rules.suppress import suppress_in
 #: at most ``MAX_WORKERS``); below it, starting workers costs more than it saves.
 PARALLEL_FROM = 32
 MAX_WORKERS = 8
+_MARKERS = ("---", "...")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -232,15 +233,7 @@ def _has_content(text: str) -> bool:
     libyaml may refuse, e.g. a line of only a tab, but which hold nothing to check)."""
     for line in text.splitlines():
         stripped = line.strip()
-        if (
-            stripped
-            and not stripped.startswith("#")
-            and stripped.split(" #")[0]
-            not in (
-                "---",
-                "...",
-            )
-        ):
+        if stripped and not stripped.startswith("#") and stripped.split(" #")[0] not in _MARKERS:
             return True
     return False
 
@@ -258,6 +251,39 @@ def _check_all(job: _Job, names: list[str], options: list[Options]) -> Iterator[
         yield from pool.map(_check_file, [job] * len(names), names, options, chunksize=chunk)
 
 
+@dataclass
+class _Tally:
+    """What the checked files add up to, in the order they were checked."""
+
+    fmt: str
+    explicit: set[str]
+    problems: int = 0
+    files: int = 0
+    results: list[FileFinding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)
+    targets: set[Target] = field(default_factory=set)
+
+    def add(self, checked: _FileResult) -> None:
+        """One file: its error on stderr at once, its parse failure noted, or its findings."""
+        if checked.error is not None:
+            _error(checked.error)
+            self.problems += 1
+        elif checked.unparsed is not None:
+            line = (
+                f"{checked.display}: could not be parsed as YAML ({checked.unparsed}); not checked"
+            )
+            if checked.display in self.explicit:
+                _say(line, self.fmt, self.notes)
+            else:
+                self.unparsed.append(line)
+        else:
+            self.files += 1
+            self.notes.extend(checked.notes)
+            self.targets.update(checked.targets)
+            self.results.extend(FileFinding(checked.display, f) for f in checked.findings)
+
+
 def _validate(args: argparse.Namespace) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     options = Options(
@@ -267,46 +293,32 @@ def _validate(args: argparse.Namespace) -> int:
         eksa_version=_release_option(args),
     )
     job = _Job(options, args.fix, args.against_text)
-    results: list[FileFinding] = []
-    notes: list[str] = []
-    files = 0
     names, explicit, problems = _expand_all(args.paths)
-    unparsed: list[str] = []
     names, per_file, bad = _configured(names, options)
-    problems += bad
+    tally = _Tally(fmt, explicit, problems + bad)
     for checked in _check_all(job, names, per_file):
-        if checked.error is not None:
-            _error(checked.error)
-            problems += 1
-            continue
-        if checked.unparsed is not None:
-            line = (
-                f"{checked.display}: could not be parsed as YAML ({checked.unparsed}); not checked"
-            )
-            if checked.display in explicit:
-                _say(line, fmt, notes)
-            else:
-                unparsed.append(line)
-            continue
-        files += 1
-        notes.extend(checked.notes)
-        args.targets.update(checked.targets)
-        results.extend(FileFinding(checked.display, f) for f in checked.findings)
-    sys.stdout.write(FORMATTERS[fmt](results))
-    errors = sum(r.finding.severity is Severity.ERROR for r in results)
-    warnings = sum(r.finding.severity is Severity.WARNING for r in results)
+        tally.add(checked)
+    args.targets.update(tally.targets)
+    return _report(args, tally)
+
+
+def _report(args: argparse.Namespace, tally: _Tally) -> int:
+    """The findings in the chosen format (as text, the notes and the summary too); the exit
+    code."""
+    sys.stdout.write(FORMATTERS[tally.fmt](tally.results))
     if args.verbose:
-        for line in unparsed:
-            _say(line, fmt, notes)
-    if fmt == "text" and not args.quiet:
-        for note in notes:
+        for line in tally.unparsed:
+            _say(line, tally.fmt, tally.notes)
+    if tally.fmt == "text" and not args.quiet:
+        for note in tally.notes:
             print(note)
-        print(_summary(args, files, results, unparsed))
+        print(_summary(args, tally.files, tally.results, tally.unparsed))
     sys.stdout.flush()
-    if problems:
+    if tally.problems:
         return 2
-    failed = errors > 0 or (args.strict and warnings > 0)
-    return 1 if failed else 0
+    errors = sum(r.finding.severity is Severity.ERROR for r in tally.results)
+    warnings = sum(r.finding.severity is Severity.WARNING for r in tally.results)
+    return 1 if errors > 0 or (args.strict and warnings > 0) else 0
 
 
 def _expand_all(paths: list[str]) -> tuple[list[str], set[str], int]:

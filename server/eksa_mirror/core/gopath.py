@@ -2,10 +2,7 @@
 uses them to build mirror endpoints (``registrymirror.go`` and ``containerd/utils.go``).
 
 Only what those two call sites can reach is modelled: a scheme-less ``host[:port][/path]``
-string (``ToAPIEndpoint`` prefixes ``//`` when the input has none), Go's parse errors
-(invalid port, a colon in the first path segment, a bad ``%`` escape, a control
-character, a character not allowed in a host name), and the path re-escaping of
-``URL.String``.
+(see ``to_api_endpoint``), Go's parse errors, and the path re-escaping of ``URL.String``.
 """
 
 from __future__ import annotations
@@ -91,7 +88,10 @@ def to_api_endpoint(url: str, *, bare_v2: bool = True) -> str:
 
     ``bare_v2`` is the v0.25.3/v0.26.0 behaviour (aws/eks-anywhere#10765): a URL without a
     path also gets ``/v2`` (and ``""`` becomes ``v2``); before, such a URL was returned as
-    is. When Go's ``url.Parse`` fails the input is returned unchanged.
+    is. A scheme-less input is prefixed with ``//`` first, as EKS-A does. When Go's
+    ``url.Parse`` fails (an invalid port, a colon in the first path segment, a bad ``%``
+    escape, a control character, a character not allowed in a host name) the input is
+    returned unchanged.
     """
     try:
         return _to_api_endpoint(url, bare_v2)

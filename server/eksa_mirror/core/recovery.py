@@ -1,12 +1,9 @@
 """Recovery from YAML syntax errors: find the line at fault, mask it, parse again.
 
-Used only when a document fails to parse (a document that parses never comes here). Each
-round blanks one line with spaces, so every other line and column stays where it was and
-the findings of the recovered parse are at the file's real positions. The line chosen is
-the cause, not the symptom: a documentation placeholder (``...``) above the error, the
-start of an unclosed quote or bracket, a half-typed key whose text runs into the next
-line, or the line of the error itself, whichever lets the parser get further. Rounds and
-parses are bounded; when the budget runs out the document counts as unparsed, as before.
+Used only when a document fails to parse. Each round blanks one line with spaces, so every
+other line and column stays where it was and the findings of the recovered parse are at the
+file's real positions. Rounds and parses are bounded; when the budget runs out the document
+counts as unparsed.
 """
 
 from __future__ import annotations
@@ -194,7 +191,10 @@ def _masks(lines: list[str], n: int, error: _Error) -> list[list[str]]:
 def _candidates(
     lines: list[str], error: _Error, placeholders: dict[int, tuple[int, int]]
 ) -> list[int]:
-    """Lines that may cause ``error``, most likely first."""
+    """Lines that may cause ``error``, most likely first: the cause, not the symptom (a
+    documentation placeholder ``...`` above the error, the start of an unclosed quote or
+    bracket, a half-typed key whose text runs into the next line), then the error's own line.
+    ``_best_mask`` takes the first whose mask parses, else the one that gets furthest."""
     above = run_above(lines, error.line)
     ordered = [n for n in placeholders if n <= error.line and is_live(lines, n)]
     ordered.sort(key=lambda n: error.line - n)

@@ -1,12 +1,6 @@
-"""The local file a document URI names, for the URI forms VS Code and other clients send.
-
-- ``file:///home/me/cluster.yaml``: Linux and macOS (also inside a Remote-SSH or WSL window,
-  where the server runs on the remote machine and gets that machine's paths);
-- ``file:///c%3A/Users/me/cluster.yaml``: VS Code on Windows (drive letter in lower case,
-  the colon percent-encoded); ``file:///C:/Users/me/cluster.yaml`` from other clients;
-- ``file://wsl.localhost/Ubuntu/home/me/cluster.yaml`` (or ``file://wsl$/...``), and any
-  ``file://host/share/...``: a UNC path, a file of WSL or of a share seen from Windows;
-- ``vscode-remote://...``, ``untitled:...``, ``git:...``: no local file.
+"""The local file a document URI names, for the URI forms VS Code and other clients send
+(Linux and macOS paths, Windows drive letters, UNC and WSL hosts; ``uri_to_path`` lists
+them). Other schemes (``vscode-remote:``, ``untitled:``, ``git:``) name no local file.
 """
 
 from __future__ import annotations
@@ -21,6 +15,13 @@ _DRIVE = re.compile(r"^/[A-Za-z]:(/|$)")
 
 def uri_to_path(uri: str, windows: bool | None = None) -> PurePath | None:
     """The path of a ``file:`` URI on this system (or on Windows when ``windows``), else None.
+
+    - ``file:///home/me/cluster.yaml``: Linux and macOS (also inside a Remote-SSH or WSL
+      window, where the server runs on the remote machine and gets that machine's paths);
+    - ``file:///c%3A/Users/me/cluster.yaml``: VS Code on Windows (drive letter in lower case,
+      the colon percent-encoded); ``file:///C:/Users/me/cluster.yaml`` from other clients;
+    - ``file://wsl.localhost/Ubuntu/home/me/cluster.yaml`` (or ``file://wsl$/...``), and any
+      ``file://host/share/...``: a UNC path, a file of WSL or of a share seen from Windows.
 
     A UNC URI (a host in the authority) and a drive-letter URI are Windows paths: on Linux
     and macOS they name no local file, so the answer there is None.

@@ -66,7 +66,17 @@ def hover(
     if not docs:
         return None
     title = ".".join([MIRROR, *field])
-    parts = [f"**`{title}`**", docs]
+    parts = [f"**`{title}`**", docs, *_spec_facts(models, line, field, eksa_version)]
+    span = Span(Position(line, key_start), Position(line, match.end("key")))
+    return HoverText("\n\n---\n\n".join(parts), span)
+
+
+def _spec_facts(
+    models: list[ClusterModel], line: int, field: tuple[str, ...], eksa_version: str
+) -> list[str]:
+    """What this spec adds to the field's docs: an entry's node mapping, the CA certificate,
+    the release that brought the field (when the target release predates it)."""
+    parts = []
     model = _model_at(models, line)
     config = mirror_config(model) if model is not None else None
     if field in (("ociNamespaces", "registry"), ("ociNamespaces", "namespace")) and config:
@@ -79,8 +89,7 @@ def hover(
     since = releases.since_markdown(field, target)
     if since:
         parts.append(since)
-    span = Span(Position(line, key_start), Position(line, match.end("key")))
-    return HoverText("\n\n---\n\n".join(parts), span)
+    return parts
 
 
 def _canonical_field(field: tuple[str, ...]) -> tuple[str, ...]:

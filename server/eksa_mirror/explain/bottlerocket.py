@@ -1,20 +1,9 @@
 """Bottlerocket nodes: the kubeadm ``registryMirror`` EKS-A renders, and the user-data
-settings the Cluster API bootstrap EKS-A builds turns it into.
+settings the Cluster API bootstrap EKS-A builds turns it into (mirrors, CA, credentials).
 
-EKS-A side: vSphere renders a single ``endpoint`` when the only mapping is
-``public.ecr.aws`` and a sorted ``mirrors`` list otherwise (from v0.20.0); Tinkerbell,
-Snow and every provider before v0.20.0 render only ``endpoint: <public.ecr.aws mirror>``,
-which is ``ToAPIEndpoint("")`` without such a mapping (``v2`` from v0.25.3, ``""`` before).
-
-CAPI side (eks-anywhere-build-tooling, cluster-api patches 0005, 0017, 0029): one
-``[[settings.container-registry.mirrors]]`` per registry with the endpoint as rendered (no
-scheme), ``[settings.pki.registry-mirror-ca]`` with the base64 CA and ``trusted=true``, and
-with credentials from the ``registry-credentials`` Secret (``authenticate``, v0.14.1 on)
-``[[settings.container-registry.credentials]]`` for ``public.ecr.aws`` (when mirrored) and
-for the ``host:port`` the regex ``^(https?://)?[\\w.:-]+`` takes from the first endpoint.
-Before patch 0029 (targets before v0.20.0) the mirror is one
-``[settings.container-registry.mirrors]`` table ``"public.ecr.aws" = ["https://<endpoint>"]``
-and the second credentials entry names the whole endpoint.
+Both depend on the provider and the target release; what each renders, and the EKS-A and
+eks-anywhere-build-tooling sources followed: docs/check.md ("Where explain's files come
+from") and docs/releases.md.
 """
 
 from __future__ import annotations

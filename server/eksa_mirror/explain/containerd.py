@@ -1,15 +1,9 @@
 """Ubuntu/RHEL containerd files, per release (see ``releases.node_format``).
 
-* ``current`` (v0.25.3/v0.26.0 on): ``config_append.toml`` with ``config_path``, the CA,
-  one ``hosts.toml`` for the mirror and one per upstream registry, every host
-  ``https://<endpoint>:<port>/v2[/<namespace>]`` with ``override_path = true``
-  (``pkg/clusterapi/config/hosts.toml`` and the provider templates).
-* ``hosts-toml`` (v0.24.0-v0.25.2): the same files without ``override_path``; the mirror's
-  own host and un-namespaced hosts have no ``/v2``.
-* ``legacy`` (before v0.24.0): only ``config_append.toml`` with
-  ``registry.mirrors."<registry>" endpoint = ["https://<api endpoint>"]`` and the
-  ``registry.configs."<endpoint>:<port>"`` ``tls``/``auth`` tables (vSphere
-  ``template-cp.yaml`` at v0.23.0, lines 345-367), plus the CA file.
+``current`` (v0.25.3/v0.26.0 on): ``hosts.toml`` files with ``override_path = true``;
+``hosts-toml`` (v0.24.0-v0.25.2): the same without ``override_path``; ``legacy`` (before
+v0.24.0): ``registry.mirrors`` and ``registry.configs`` in ``config_append.toml``. The files
+of each, and the EKS-A templates followed: docs/check.md, docs/releases.md.
 """
 
 from __future__ import annotations

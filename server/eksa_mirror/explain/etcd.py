@@ -1,15 +1,9 @@
 """External etcd machines: what EKS-A renders into the ``EtcdadmCluster`` and what
 etcdadm-bootstrap-provider writes on the machines from it.
 
-EKS-A renders ``registryMirror: {endpoint: ToAPIEndpoint(<public.ecr.aws mirror>),
-caCert}`` only when ``externalEtcdConfiguration`` is set (vSphere ``template-cp.yaml``
-``{{- if .externalEtcd }}``; ``pkg/clusterapi/apibuilder.go``).
-
-The node side is etcdadm-bootstrap-provider v1.0.19 as read (``pkg/userdata/cloudinit/
-cloudinit.go`` ``registryMirrorConf`` and ``setRegistryMirror``;
-``pkg/userdata/bottlerocket/node_userdata.go``). EKS-A v0.26 ships v1.0.22, which includes
-the change "hosts.toml double /v2/" (etcdadm-bootstrap-provider PR #58); v1.0.20-v1.0.22
-were not available to compare, so ``CAVEAT`` is shown with these files.
+Rendered only when ``externalEtcdConfiguration`` is set. The node files are those of
+etcdadm-bootstrap-provider v1.0.19 (EKS-A v0.26 ships v1.0.22, not compared: ``CAVEAT``);
+the sources followed: docs/check.md ("Where explain's files come from").
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Open documents whose lines end where LSP says they do: at CR LF, CR or LF only.
 
-Upstream behaviour corrected (pygls 2.1, ``TextDocument.lines`` and
-``_apply_incremental_change``, ``Workspace._create_text_document``): pygls splits a
-document with ``str.splitlines``, which also breaks at U+2028, U+2029, NEL, form feed and
-a few control characters. An incremental change after such a character then lands on the
-wrong line and the server's copy drifts from the editor's.
+pygls 2.1 (``TextDocument.lines``, ``_apply_incremental_change``,
+``Workspace._create_text_document``) splits with ``str.splitlines``, which also breaks at
+U+2028, NEL, form feed and more, so an incremental change after one landed on the wrong
+line (docs/security.md, "Line breaks").
 """
 
 from __future__ import annotations

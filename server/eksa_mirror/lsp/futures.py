@@ -1,10 +1,9 @@
 """The request futures of pygls' protocol, swept and cancelled quietly.
 
-Upstream behaviour corrected (pygls 2.1, ``JsonRPCProtocol._execute_handler`` and
-``_handle_cancel_notification``): the future of every generator or async handler is
-filed under its message id and only a request's answer removes it, so each
-``didChange`` left one behind; and a ``$/cancelRequest`` for a request already answered
-(VS Code sends many) is logged as a warning.
+pygls 2.1 (``JsonRPCProtocol._execute_handler``, ``_handle_cancel_notification``) keeps the
+future of every generator or async handler until a request's answer removes it, so each
+``didChange`` left one behind, and logs a warning for a ``$/cancelRequest`` of a request
+already answered (VS Code sends many).
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """Filters on pygls' own log records: no document text in the log, no traceback twice.
 
-Upstream behaviour corrected (pygls 2.1, ``pygls.protocol.json_rpc`` and ``pygls.io_``):
-a failed handler's params (the document's text) are logged, and a body that is not JSON
-is logged with a traceback although ``lsp/protocol.py`` answers it with a Parse error.
-The filters match pygls' message templates; ``tests/lsp/test_pygls_overrides.py`` fails
-when an upgrade changes them.
+pygls 2.1 logs a failed handler's params (the document's text), and a traceback for a body
+that is not JSON although ``lsp/protocol.py`` answers it. The filters match pygls' message
+templates; ``tests/lsp/test_pygls_overrides.py`` fails when an upgrade changes them.
 """
 
 from __future__ import annotations

@@ -1,17 +1,10 @@
 """The project configuration (``.eksa-mirror.toml``) as the language server uses it.
 
-The file is found from the document's path (``file://`` URIs only; an untitled buffer has
-none), nearest folder first, and read again when its mtime or size changes: each analysis
-costs one ``stat`` of it (the search up the folders is remembered for two seconds), and
-the analysis cache is keyed by the file's stamp.
-
-A ``workspace/didChangeWatchedFiles`` notification about a ``.eksa-mirror.toml`` (the VS Code
-extension sends them) makes the server search again and analyse the open documents at once.
-The server does not register a watcher itself (``client/registerCapability``): a client that
-cannot answer that request fails, and the mtime check finds every change anyway.
-
-The editor's settings win over the file (``config.layered``). A bad file is shown once
-(``window/showMessage``) and ignored."""
+Found from a ``file://`` document's path, nearest folder first, and read again when its
+mtime or size changes; the key of the analysis cache changes with it. A bad file is shown
+once (``window/showMessage``) and ignored; the editor's settings win over the file. See
+docs/configuration.md ("In the language server").
+"""
 
 from __future__ import annotations
 

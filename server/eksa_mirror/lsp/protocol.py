@@ -1,12 +1,9 @@
 """JSON-RPC faults answered as the specification asks, where pygls 2.1 does not.
 
-Upstream behaviour corrected (``JsonRPCProtocol.structure_message`` and
-``handle_message``): a message that cannot be structured loses its request id, so the
-client waits forever, and the user sees a ``window/showMessage`` pop-up. Here text that
-is not JSON gets ``-32700`` with ``"id": null``; a request whose params do not fit gets
-``-32602`` with its own id; JSON that is not a JSON-RPC 2.0 request gets ``-32600``; an
-unreadable notification or response is logged and dropped. The futures and the log
-filters are in ``futures.py`` and ``log_filters.py``.
+Text that is not JSON gets ``-32700`` with ``"id": null``, params that do not fit ``-32602``
+with the request's id, JSON that is not JSON-RPC 2.0 ``-32600``; an unreadable notification
+or response is logged and dropped. What pygls does instead: docs/security.md ("Language
+server protocol faults").
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
 """The "Check registry" code lens and the ``eksaMirror.checkRegistry`` command.
 
-The check contacts the configured registry (``registry.check.run_check``) in a worker
-thread, so typing is never blocked; its failed steps become diagnostics with source
-``eksa-mirror-check`` on the key each step is about, until the next check or
-``eksaMirror.clearRegistryCheck``. When the results come or go, the server asks the client
-to refresh its code lenses (``workspace/codeLens/refresh``), so that "Clear check results"
-appears and goes without an edit of the file.
-
-The network code is imported when a check runs, not when the server starts.
+The check runs in a worker thread (the network code is imported then, not at start-up); its
+failed steps become diagnostics (source ``eksa-mirror-check``) on the keys they are about,
+until the next check or ``eksaMirror.clearRegistryCheck``. How it behaves in the editor:
+docs/check.md ("From an editor").
 """
 
 from __future__ import annotations

@@ -1,21 +1,9 @@
-"""Checking a registry mirror for real (``eksa-mirror check``).
+"""Checking a registry mirror for real (``eksa-mirror check`` and the editor's code lens).
 
-Public API, used by the command line and by the language server's code lens:
-
-* ``run_check(cfg, *, timeout, deadline, env, allow_token_service) -> CheckReport`` —
-  contact the configured endpoint only (and a token service elsewhere only if allowed),
-  bounded in time, judging TLS as Go does; returns plain data with every message
-  redacted (no printing, no exceptions for network, certificate or registry problems).
-
-The modules: ``check`` (the steps), ``gotls`` (Go's client settings), ``chain`` (the
-served chain), ``why`` (naming a verification failure), ``certs`` (certificate facts),
-``run`` (the state of one check), ``registry_steps`` (api, auth, projects),
-``net`` (bounded TCP/TLS/HTTP), ``oci`` (login, catalog), ``parse`` (untrusted answers),
-``redact`` (secrets out of messages), ``report`` (the result and its renderings).
-* ``CheckReport`` / ``CheckStep`` / ``ProjectResult`` / ``Status`` / ``ProjectState`` —
-  the result; each step names the mirror key it relates to.
-* ``render_text(report)`` and ``CheckReport.to_dict()`` — the two output formats.
-* ``required_projects(eksa_version)`` and ``parse_eksa_version(text)``.
+``run_check`` contacts the configured endpoint only, bounded in time, judging TLS as Go
+does, and returns a ``CheckReport``: plain data, every message redacted, no exception for a
+network, certificate or registry problem. The names below load their module on first use.
+The API: docs/check.md ("From an editor"); the modules: docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
-"""Certificate facts for ``check``: parse ``caCertContent`` the way EKS-A does, describe
-the server certificate (``core.pki.CertSummary``), and name verification failures
-precisely.
-
-EKS-A (``pkg/crypto/validator.go``) PEM-decodes only the *first* block of
-``caCertContent``, parses it as one x509 certificate and uses it as the only root; Go's
-verifier rejects SHA-1 signatures, expired certificates and name mismatches. The OpenSSL
-verification code tells us which check failed; ``cryptography`` gives the details
-(names, dates, signature algorithm) for the message.
+"""Certificate facts for ``check``: parse ``caCertContent`` the way EKS-A does (the first
+PEM block, as the only root), describe the server certificate (``core.pki.CertSummary``),
+and name verification failures precisely: OpenSSL's verification code says which check
+failed, ``cryptography`` gives the names, dates and signature algorithm for the message.
+EKS-A's source followed: docs/check.md ("How check is built").
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
 """The certificate chain a registry serves, read from a TLS 1.2 handshake.
 
-Python's ``ssl`` (before 3.13) shows only the server's own certificate, but a failed
-verification is explained by the whole served chain: which intermediate is missing,
-expired or signed with SHA-1. In TLS 1.2 the server's ``Certificate`` message travels in
-clear, so ``served_chain`` runs a handshake through memory buffers, limited to TLS 1.2,
-and parses the records the server sends until that message is complete. Nothing is
-verified here and the handshake is never finished. A server that speaks only TLS 1.3
-(whose ``Certificate`` is encrypted) gives ``None``.
-
-The parser is bounded: at most ``MAX_BYTES`` are read, and malformed records end it.
+``served_chain`` runs a handshake through memory buffers and parses the server's clear-text
+``Certificate`` message, so a failed verification can name the intermediate at fault. Nothing
+is verified, the handshake is never finished, at most ``MAX_BYTES`` are read; a TLS 1.3-only
+server gives ``None``. Why: docs/check.md ("How check is built").
 """
 
 from __future__ import annotations

@@ -281,37 +281,45 @@ def _what_go_refuses(run: Run) -> str | None:
 def _certificate_step(run: Run) -> bool:
     """Verify the server certificate as Go does; ``False`` when later steps must not run."""
     cfg = run.cfg
-    verify_error: NetError | None = None
     try:
         sock = connect(cfg.endpoint, run.port, run.deadline.budget())
         tls_wrap(sock, _verify_context(run), cfg.endpoint, run.deadline.budget()).close()
     except NetError as exc:
-        if exc.kind != "verify":
-            then = "the server certificate could not be verified"
-            run.failure("certificate", exc, "verifying TLS connection", "endpoint", then)
-            return False
-        verify_error = exc
+        if exc.kind == "verify":
+            return _unverified(run, exc)
+        then = "the server certificate could not be verified"
+        run.failure("certificate", exc, "verifying TLS connection", "endpoint", then)
+        return False
+    return _verified(run)
+
+
+def _verified(run: Run) -> bool:
+    """The certificate verified: OK, or a warning that ``insecureSkipVerify`` is not needed."""
     trust = run.ca_label or "the system trust store"
-    if verify_error is None:
-        names = certs.names(run.leaf) if run.leaf else cfg.endpoint
-        if cfg.insecure_skip_verify:
-            run.add(
-                "certificate",
-                Status.WARN,
-                "insecureSkipVerify is set: certificates are not verified (it would verify"
-                f" with {trust}; consider removing insecureSkipVerify)",
-                "insecureSkipVerify",
-            )
-            return True
+    if run.cfg.insecure_skip_verify:
         run.add(
             "certificate",
-            Status.OK,
-            f"server certificate for {names} verified with {trust}",
-            "caCertContent" if run.ca_label else "endpoint",
+            Status.WARN,
+            "insecureSkipVerify is set: certificates are not verified (it would verify"
+            f" with {trust}; consider removing insecureSkipVerify)",
+            "insecureSkipVerify",
         )
         return True
-    key, message, details = _name_failure(run, verify_error)
-    if cfg.insecure_skip_verify:
+    names = certs.names(run.leaf) if run.leaf else run.cfg.endpoint
+    run.add(
+        "certificate",
+        Status.OK,
+        f"server certificate for {names} verified with {trust}",
+        "caCertContent" if run.ca_label else "endpoint",
+    )
+    return True
+
+
+def _unverified(run: Run, error: NetError) -> bool:
+    """The certificate failed verification: a failure that stops the check, or a warning
+    under ``insecureSkipVerify``."""
+    key, message, details = _name_failure(run, error)
+    if run.cfg.insecure_skip_verify:
         run.add(
             "certificate",
             Status.WARN,

@@ -1,22 +1,9 @@
 """TLS client settings that reach Go's verdict, since EKS Anywhere and containerd are Go.
 
-EKS Anywhere v0.26 (``go 1.25`` in its ``go.mod``) and containerd 2.x are built with
-Go 1.25, whose ``crypto/tls`` client, by default:
-
-* speaks TLS 1.2 and 1.3 only (TLS 1.0/1.1 left the client default in Go 1.22);
-* offers, for TLS 1.2, ECDHE suites only: no DHE at all, no RSA key exchange (removed
-  from the default list in Go 1.22), no 3DES (Go 1.23), no CBC-SHA256 suites, but the
-  CBC-SHA ones (``ECDHE-RSA-AES128-SHA`` ...) are still offered;
-* accepts RSA keys of 1024 bits and more (Go 1.24 rejects smaller ones);
-* rejects SHA-1 signatures on every certificate it has to verify (not on a root, whose
-  own signature is never checked; a certificate that is itself in the root pool is its
-  own chain).
-
-Python's default context differs on each point (security level 2 refuses 1024-bit keys,
-its cipher string offers DHE and drops the SHA-1 MAC suites), so ``check`` uses the
-context built here. OpenSSL at security level 1 refuses SHA-1 signatures below the trust
-anchor and RSA keys under 1024 bits, as Go does; ``VERIFY_X509_PARTIAL_CHAIN`` makes any
-certificate of the pool an anchor, as Go's ``CertPool`` does.
+``check`` uses the context built here instead of Python's default one: Go 1.25's client
+defaults (versions, cipher suites, key sizes, SHA-1, a pool certificate as its own anchor),
+and the names of a handshake Go would refuse. Which defaults, and why each OpenSSL setting
+matches them: docs/check.md ("How TLS is judged", "How check is built").
 """
 
 from __future__ import annotations

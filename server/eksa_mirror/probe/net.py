@@ -1,15 +1,9 @@
 """Time-bounded TCP, TLS and HTTP(S) to the one configured registry endpoint.
 
-Only the standard library (``socket``, ``ssl``, ``http.client``) is used. Each network
-operation (a TCP connect, a TLS handshake, one whole HTTP request and its response) gets
-a hard budget: ``min(step timeout, time left before the whole-check deadline)``. HTTP
-requests are sent with ``Connection: close`` and the response is read until the server
-closes, with the budget re-checked before every ``recv``; ``http.client`` then parses the
-bytes (status line, headers, chunked bodies). A server that accepts and never answers, or
-that drips bytes, therefore cannot hold the check past its deadline.
-
-Errors are raised as ``NetError`` with a ``kind`` the caller turns into a message; they
-never carry request headers, so credentials cannot leak through exception text.
+Only the standard library. Each operation (a connect, a handshake, one whole request and its
+response) gets ``min(step timeout, time left before the deadline)``, re-checked before every
+``recv``; failures are ``NetError`` with a ``kind`` and never carry request headers. How a
+silent or dripping server is bounded: docs/check.md ("How check is built").
 """
 
 from __future__ import annotations
@@ -181,24 +175,26 @@ def probe_handshake(
                 incoming.write_eof()
             received += len(chunk)
             incoming.write(chunk)
-    except ssl.SSLEOFError:
-        raise NetError("reset", "the connection was closed during the TLS handshake") from None
-    except ssl.SSLError as exc:
-        raise NetError("tls", str(exc.reason or exc)) from None
     except NetError as exc:
         if exc.kind not in ("timeout", "deadline"):
             raise
         raise (_slow_handshake(budget, received) if received else exc) from None
     except TimeoutError:
-        if received:
-            raise _slow_handshake(budget, received) from None
-        raise budget.timeout_error() from None
-    except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
-        raise NetError("reset", "the connection was closed during the TLS handshake") from None
-    except OSError as exc:
-        raise NetError("os", exc.strerror or type(exc).__name__) from None
+        raise (_slow_handshake(budget, received) if received else budget.timeout_error()) from None
+    except OSError as exc:  # TLS errors and closed connections too
+        raise _handshake_failure(exc) from None
     finally:
         sock.close()
+
+
+def _handshake_failure(exc: OSError) -> NetError:
+    """A TLS or OS error during the handshake, named (a closed connection is ``reset``)."""
+    closed = (ssl.SSLEOFError, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+    if isinstance(exc, closed):
+        return NetError("reset", "the connection was closed during the TLS handshake")
+    if isinstance(exc, ssl.SSLError):
+        return NetError("tls", str(exc.reason or exc))
+    return NetError("os", exc.strerror or type(exc).__name__)
 
 
 def _slow_handshake(budget: Budget, received: int) -> NetError:

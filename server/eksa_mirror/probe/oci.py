@@ -1,14 +1,9 @@
 """The OCI distribution API as ``check`` uses it: ``/v2/``, login, ``/v2/_catalog``.
 
-Login follows the scheme the registry announces in ``WWW-Authenticate``:
-
-* ``Basic``: the credentials go in an ``Authorization: Basic`` header.
-* ``Bearer realm=…``: a token is fetched from the realm with the credentials, but only
-  when the realm is on the same ``https://endpoint:port`` as the mirror — ``check``
-  contacts nothing but the configured endpoint.
-
-Credentials live only in ``Credentials`` (whose ``repr`` hides them) and in request
-headers; no message, exception or JSON built here contains them, or a token.
+Login follows the scheme the registry announces in ``WWW-Authenticate`` (Basic, or a Bearer
+token from the realm: docs/check.md, the ``auth`` step). Credentials live only in
+``Credentials`` (whose ``repr`` hides them) and in request headers; no message, exception or
+JSON built here contains them, or a token.
 """
 
 from __future__ import annotations
@@ -132,7 +127,40 @@ class Session:
         )
 
     def _token(self, challenge: Challenge, credentials: Credentials, scope: str) -> str:
+        """A Bearer token from the challenge's realm, fetched with the credentials."""
         realm = challenge.realm
+        parts, realm_port, here = self._token_service(realm)
+        query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if "service" in challenge.params:
+            query.append(("service", challenge.params["service"]))
+        query.append(("scope", scope))
+        path = (parts.path or "/") + "?" + urllib.parse.urlencode(query)
+        if here or self.realm_context is None:
+            response = self.get(path, credentials.basic())
+        else:
+            headers = {"Authorization": credentials.basic()}
+            host = parts.hostname or ""
+            response = https_get(host, realm_port, self.realm_context, path, self.deadline, headers)
+        if response.status in (401, 403):
+            raise LoginError(
+                "rejected",
+                "the registry rejected the credentials in REGISTRY_USERNAME/REGISTRY_PASSWORD"
+                f" (HTTP {response.status} from the token service {clean(realm)})",
+            )
+        if response.status != 200:
+            raise LoginError(
+                "protocol", f"the token service {clean(realm)} answered {_status(response)}"
+            )
+        try:
+            token = bearer_token(response.body, realm)
+        except Broken as exc:
+            raise LoginError("protocol", str(exc)) from None
+        self.tokens.append(token)
+        return token
+
+    def _token_service(self, realm: str) -> tuple[urllib.parse.SplitResult, int, bool]:
+        """The realm's URL and port, and whether it is on the mirror itself; a ``LoginError``
+        when it is no https URL, or elsewhere without ``--allow-token-service``."""
         if not realm:
             raise LoginError("protocol", "the Bearer challenge has no realm")
         here = same_origin(realm, self.endpoint, self.port)
@@ -153,33 +181,7 @@ class Session:
                 "protocol",
                 f"the token service {clean(realm)} is not an https:// URL: not contacted",
             )
-        query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-        if "service" in challenge.params:
-            query.append(("service", challenge.params["service"]))
-        query.append(("scope", scope))
-        path = (parts.path or "/") + "?" + urllib.parse.urlencode(query)
-        if here or self.realm_context is None:
-            response = self.get(path, credentials.basic())
-        else:
-            headers = {"Authorization": credentials.basic()}
-            host = parts.hostname
-            response = https_get(host, realm_port, self.realm_context, path, self.deadline, headers)
-        if response.status in (401, 403):
-            raise LoginError(
-                "rejected",
-                "the registry rejected the credentials in REGISTRY_USERNAME/REGISTRY_PASSWORD"
-                f" (HTTP {response.status} from the token service {clean(realm)})",
-            )
-        if response.status != 200:
-            raise LoginError(
-                "protocol", f"the token service {clean(realm)} answered {_status(response)}"
-            )
-        try:
-            token = bearer_token(response.body, realm)
-        except Broken as exc:
-            raise LoginError("protocol", str(exc)) from None
-        self.tokens.append(token)
-        return token
+        return parts, realm_port, here
 
     def catalog(self, page_size: int, wanted: list[str]) -> Catalog:
         """Which ``wanted`` repository prefixes exist, page by page through ``/v2/_catalog``.

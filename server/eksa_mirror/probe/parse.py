@@ -1,15 +1,9 @@
 """Parsers for what a registry sends back: every byte of it is untrusted.
 
-Each parser runs in time linear in its input (no regular expressions that can
-backtrack), caps the size it looks at, and either returns data of the expected shape or
-raises ``Broken`` with a sentence saying what was wrong. Nothing here raises anything
-else, whatever the input: ``tests/probe/test_parse.py`` fuzzes them.
-
-* ``parse_challenge``: a ``WWW-Authenticate`` header (RFC 9110 challenge).
-* ``next_link``: the ``rel="next"`` target of ``Link`` headers (RFC 8288).
-* ``catalog_names``: the repository names of one ``/v2/_catalog`` page.
-* ``bearer_token``: the token of a token-service answer.
-* ``clean``: a server-sent string made safe to print (one line, printable, bounded).
+``parse_challenge`` (``WWW-Authenticate``), ``next_link`` (``Link``), ``catalog_names``,
+``bearer_token`` and ``clean`` (a server-sent string made safe to print). Each runs in time
+linear in its input, caps what it reads, and returns the expected shape or raises
+``Broken`` with a sentence, never anything else (``tests/probe/test_parse.py`` fuzzes them).
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """Secrets out of every message ``check`` prints, whoever put them there.
 
-A registry may echo what it receives (the ``Authorization`` header into a ``Link`` or
-``Location`` header, a realm, a reason phrase), so messages built from its answers can
-carry the password, ``base64(user:pass)`` or a bearer token it was sent. ``Redactor``
-knows those values and replaces each, in the forms an echo can take (as is, URL-encoded,
-JSON-escaped, base64 with or without padding), by ``[REDACTED]``; a secret cut short by
-a message's length limit (``…``) is caught by its prefix.
+A registry may echo what it receives into a header, a realm or a reason phrase. ``Redactor``
+knows the password, ``base64(user:pass)`` and the tokens sent, and replaces each, as is,
+URL-encoded, JSON-escaped or base64 (padded or not), even cut short (``…``), by
+``[REDACTED]``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig
 from eksa_mirror.probe.net import NetError, Response
 from eksa_mirror.probe.oci import Catalog, Credentials, LoginError, Session
-from eksa_mirror.probe.parse import Broken, clean, parse_challenge
+from eksa_mirror.probe.parse import Broken, Challenge, clean, parse_challenge
 from eksa_mirror.probe.report import ProjectResult, ProjectState, Status
 from eksa_mirror.probe.run import Run
 
@@ -138,6 +138,11 @@ def _auth_step(run: Run, session: Session, response: Response) -> bool:
         )
         run.skip_rest("not logged in")
         return False
+    return _login(run, session, challenge, credentials)
+
+
+def _login(run: Run, session: Session, challenge: Challenge, credentials: Credentials) -> bool:
+    """The login the challenge asks for; whether the next steps can run."""
     try:
         session.login(challenge, credentials)
     except NetError as exc:

@@ -1,12 +1,9 @@
 """The result of ``eksa-mirror check``: plain data, plus its text and JSON renderings.
 
-A ``CheckReport`` is a sequence of ``CheckStep`` (one per thing checked, in order) and
-the ``ProjectResult`` of each project looked up in the registry. Every step names the
-``registryMirrorConfiguration`` key it relates to (``endpoint``, ``port``,
-``caCertContent``, ``insecureSkipVerify``, ``authenticate``, ``ociNamespaces``), so an
-editor can turn failed steps into diagnostics on those keys.
-
-Nothing here touches the network; nothing here ever holds a credential.
+A ``CheckReport`` is the ``CheckStep`` of each thing checked, in order, and the
+``ProjectResult`` of each project looked up; every step names the mirror key it relates to
+(``MIRROR_KEYS``), so an editor can put it there. Nothing here touches the network or ever
+holds a credential.
 """
 
 from __future__ import annotations

@@ -1,19 +1,9 @@
 """The project configuration file ``.eksa-mirror.toml``: found, parsed, validated, layered.
 
-The file is looked for in the checked file's folder and then each folder above it; the
-nearest one wins (files are not merged). Keys (all optional)::
-
-    select = ["RM001", "RM009"]     # only these rules
-    ignore = ["RM008"]              # not these
-    eksa-version = "v0.20.0"        # target release when a Cluster has no spec.eksaVersion
-    [severity]
-    RM019 = "error"
-    [per-file-ignores]
-    "clusters/dev/**" = ["RM019"]   # globs relative to this file's folder
-
-The command line and the editor settings win over the file: a ``select`` there replaces
-the file's selection, an ``ignore`` there adds to it, a severity or release there wins for
-what it names. See docs/configuration.md.
+The nearest file in the checked file's folder or above wins (files are not merged); its
+keys are ``select``, ``ignore``, ``eksa-version``, ``[severity]`` and ``[per-file-ignores]``;
+the command line and the editor settings win over it (``layered``). See
+docs/configuration.md.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
-"""Which unknown keys of the mirror section are credentials, by the words of their name.
+"""Which unknown keys of the mirror section are credentials, by the words of their name (RM026:
+``authUserName``, ``regPassword``, ``pullSecret``, ``registry_token`` ...).
 
-People write ``authUserName``, ``authPassWord``, ``regPassword``, ``pullSecret`` or
-``registry_token`` where no such field exists (RM026). A key name is split into words at
-case changes, digits, ``_``, ``-`` and ``.``; it is a credential when a word is one of
-``CREDENTIAL_WORDS``, two words make one (``api`` + ``key``), or, for a name written in one
-lower-case piece, it contains an unambiguous credential word (``regpassword``).
-``authenticate`` is a word of its own and never matches.
+A key name is split into words at case changes, digits, ``_``, ``-`` and ``.``; the rule of
+the match is on ``is_credential_key``. ``authenticate`` is a word of its own and never
+matches.
 """
 
 from __future__ import annotations
@@ -36,6 +34,9 @@ def words(name: str) -> list[str]:
 
 
 def is_credential_key(name: str) -> bool:
+    """A credential when a word of ``name`` is one of ``CREDENTIAL_WORDS``, two words make one
+    (``api`` + ``key``), or, for a name written in one lower-case piece, it contains an
+    unambiguous credential word (``regpassword``)."""
     parts = words(name)
     if not parts:
         return False

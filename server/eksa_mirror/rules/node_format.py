@@ -1,12 +1,7 @@
 """RM033: the target release writes ``hosts.toml`` without ``override_path`` (v0.24.0 to
-v0.25.2), so every namespaced mirror host fails on Ubuntu/RHEL nodes.
-
-EKS-A v0.24.0 (aws/eks-anywhere#10212) moved the mirror to containerd ``hosts.toml`` files
-with hosts ``https://<endpoint>:<port>/v2/<namespace>``; containerd appends ``/v2`` to a
-host path that does not end in ``/v2``, so the node asks the mirror for
-``/v2/<namespace>/v2/<repo>/manifests/<tag>`` and gets 404. v0.25.3 (#10779) and v0.26.0
-(#10765) add ``override_path = true``. Bottlerocket nodes use their own settings and are
-not affected; ``releases`` holds the boundaries.
+v0.25.2), so every namespaced mirror host fails on Ubuntu/RHEL nodes: containerd asks
+``/v2/<namespace>/v2/<repo>/...`` and gets 404. Bottlerocket nodes are not affected. The EKS-A
+pull requests and tags: docs/rules.md (RM033) and docs/releases.md.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """How a rule is declared: the ``Rule`` type, ``declare`` and the ``mirror_check`` decorator.
 
-Each rule family module declares its rules (code, name, default severity, first release,
-docs summary) beside the check that emits them, as ruff declares a rule beside its
-violation. This module only collects the declarations; ``rules.catalogue`` imports every
-family and is the one place that reads the collection. Codes are stable: once given, a
-code keeps its meaning, and each has a section in ``docs/rules.md`` (anchor ``#rm001`` …).
+Each rule family declares its rules (code, name, default severity, first release, summary)
+beside the check that emits them, as ruff does. This module only collects them;
+``rules.catalogue`` imports every family and reads the collection. A code once given keeps
+its meaning and has a section in docs/rules.md (anchor ``#rm001`` …).
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Structural rules: the published JSON Schema run over the mirror section.
 
 Every schema failure is named with its rule (RM001, RM002, RM003, RM006, RM007, RM008,
-RM026, RM029; RM009 and RM012 in ``host_shape``) and a message in EKS-A's words where
-EKS-A has them.
-Keys are matched case-insensitively first, like the ``eksctl anywhere`` decoder, so a
-wrongly cased key is reported once (RM006) and its value is still checked.
+RM026, RM029; RM009 and RM012 in ``host_shape``), in EKS-A's words where it has them. Keys
+match case-insensitively first, as the ``eksctl anywhere`` decoder does, so a wrongly cased
+key is reported once (RM006) and its value is still checked.
 """
 
 from __future__ import annotations
@@ -117,7 +116,6 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
         if name in known:
             continue
         where = pointer(*path, name)
-        fix: Fix | None
         if name.lower() in lowered:
             right = lowered[name.lower()]
             fix = Fix(f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True)
@@ -130,31 +128,43 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
                 fix,
             )
         elif is_credential_key(name):
-            last = check.span(value).end.line if not is_null(value) else check.span(key).end.line
-            fix = Fix(
-                f'Remove the "{name}" key',
-                (check.delete_lines(check.span(key).start.line, last),),
-                safe=False,
-            )
-            check.emit(
-                "RM026",
-                f'"{name}" looks like a credential and is not a field of the mirror '
-                "configuration: set REGISTRY_USERNAME and REGISTRY_PASSWORD in the environment "
-                "of eksctl anywhere (the controller reads the eksa-system/registry-credentials "
-                "Secret) and use authenticate: true",
-                check.span(key),
-                where,
-                fix,
-            )
+            _credential_key(check, key, value, where)
         else:
-            guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            hint = f' (did you mean "{guess[0]}"?)' if guess else ""
-            fix = (
-                Fix(f'Rename "{name}" to "{guess[0]}"', (check.replace(key, guess[0]),), safe=False)
-                if guess
-                else None
-            )
-            check.emit("RM006", f'json: unknown field "{name}"{hint}', check.span(key), where, fix)
+            _unknown_key(check, key, known, where)
+
+
+def _credential_key(check: Check, key: ScalarNode, value: Node, where: str) -> None:
+    """RM026: an unknown key named like a credential; the fix removes it with its value."""
+    name = key.value
+    last = check.span(value).end.line if not is_null(value) else check.span(key).end.line
+    fix = Fix(
+        f'Remove the "{name}" key',
+        (check.delete_lines(check.span(key).start.line, last),),
+        safe=False,
+    )
+    check.emit(
+        "RM026",
+        f'"{name}" looks like a credential and is not a field of the mirror '
+        "configuration: set REGISTRY_USERNAME and REGISTRY_PASSWORD in the environment "
+        "of eksctl anywhere (the controller reads the eksa-system/registry-credentials "
+        "Secret) and use authenticate: true",
+        check.span(key),
+        where,
+        fix,
+    )
+
+
+def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) -> None:
+    """RM006: an unknown key, with the closest known name as a hint and an unsafe fix."""
+    name = key.value
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f' (did you mean "{guess[0]}"?)' if guess else ""
+    fix = (
+        Fix(f'Rename "{name}" to "{guess[0]}"', (check.replace(key, guess[0]),), safe=False)
+        if guess
+        else None
+    )
+    check.emit("RM006", f'json: unknown field "{name}"{hint}', check.span(key), where, fix)
 
 
 def _report(check: Check, error: ValidationError) -> None:

@@ -1,18 +1,9 @@
 """Inline suppressions: ``# eksa-mirror: ignore[RM008]`` comments, applied to the findings.
 
-- ``# eksa-mirror: ignore[RM008,RM019] why`` at the end of a line suppresses those codes for
-  findings that start on that line; on a line of its own it covers the next line with
-  content (blank and comment-only lines in between are skipped), as yamllint's
-  ``disable-line`` does.
-- ``# eksa-mirror: ignore-file[RM008]`` on a line of its own, anywhere in the file,
-  suppresses the codes in the whole file (every YAML document of it).
-- Text after the closing ``]`` is the reason; it is kept and never read.
-
-A suppression that suppresses nothing is RM031 (like ruff's RUF100): a code with no finding
-on the line it covers, an unknown code, an empty list, a ``# eksa-mirror:`` comment that is
-not a suppression. A code whose rule is not enabled in this run (``--select``/``--ignore``,
-configuration) is not reported: whether it is used cannot be known. The fix removes the
-unused code, or the whole comment when nothing in it is used. See docs/configuration.md.
+``ignore[...]`` covers its own line, or the next line with content when it stands alone;
+``ignore-file[...]`` covers the whole file. A suppression that suppresses nothing is RM031,
+with a fix that removes what is unused; the quick fix that writes one is here too. See
+docs/configuration.md.
 """
 
 from __future__ import annotations

@@ -1,25 +1,9 @@
 """RM023: what an upgrade from an old cluster spec to a new one changes in the mirror section,
 and which of those changes EKS Anywhere does not support on upgrade.
 
-EKS-A's code lets every mirror field change (no webhook immutability rule), but the upgrade
-docs (``clustermgmt/cluster-upgrades/vsphere-upgrades.md``, "Upgradeable Attributes") list
-only ``endpoint``, ``port``, ``caCertContent`` and ``insecureSkipVerify``, and only "for
-non-authenticated registry mirror". So (docs/rules.md, RM023):
-
-- ``ociNamespaces`` changed (compared as a multiset of registry/namespace pairs, as EKS-A's
-  ``OCINamespacesSliceEqual`` does) or ``authenticate`` changed: information;
-- any mirror field changed while ``authenticate: true``: warning;
-- credentials are not in the spec: on a running cluster they live in the Secret
-  ``eksa-system/registry-credentials`` (``kubectl edit secret -n eksa-system
-  registry-credentials``), which the messages point at.
-
-Each finding sits on the changed key in the NEW file; a removed key is reported on
-``registryMirrorConfiguration`` (or on ``spec`` when the whole section was removed).
-
-``diff_findings`` is pure. ``editor_findings`` adds the editor's opt-in mode
-(``eksaMirror.upgradeDiff: "git"``): the baseline is the file's last committed version,
-``git show HEAD:./<name>`` run in the file's folder with a timeout; without git, outside a
-repository or for an uncommitted file it silently does nothing.
+``diff_findings`` compares two specs (``validate --against``); ``editor_findings`` is the
+editor's opt-in mode (``eksaMirror.upgradeDiff: "git"``) against the file's last committed
+version. What is reported, and EKS-A's evidence: docs/rules.md, RM023.
 """
 
 from __future__ import annotations

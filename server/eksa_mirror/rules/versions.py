@@ -2,12 +2,12 @@
 
 The target release is the Cluster's ``spec.eksaVersion``, else ``Options.eksa_version``,
 else the latest release known (``releases.LATEST``). Boundaries and where they were
-verified: ``releases`` module docstring.
+verified: docs/releases.md.
 """
 
 from __future__ import annotations
 
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.eksa.releases import Target, Version
@@ -124,6 +124,9 @@ def _authenticate(check: Check, target: Target) -> None:
         )
 
 
+_Entry = tuple[str, tuple[ScalarNode, Node] | None]
+
+
 def _bottlerocket_namespaces(check: Check, target: Target) -> None:
     version = target.version
     if not (releases.OCI_NAMESPACES_SINCE <= version < releases.BOTTLEROCKET_MULTIPLE_OCI):
@@ -132,7 +135,7 @@ def _bottlerocket_namespaces(check: Check, target: Target) -> None:
     pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
     if not bottlerocket or pair is None or not isinstance(pair[1], SequenceNode):
         return
-    entries = []
+    entries: list[_Entry] = []
     for entry in pair[1].value:
         reg = get_item(entry, "registry", fold_case=True)
         entries.append((scalar_text(reg[1]) if reg else "", reg))
@@ -141,31 +144,39 @@ def _bottlerocket_namespaces(check: Check, target: Target) -> None:
     first = bottlerocket[0]
     machine = f"{first.kind} {first.name} is bottlerocket"
     if version >= releases.BOTTLEROCKET_OCI_RULE:
-        # v0.19.x: ValidateOSForRegistryMirror (#7257), removed by #7876 in v0.20.0.
-        if len(entries) == 1 and entries[0][0] == PUBLIC_ECR:
-            return
-        check.emit(
-            "RM028",
-            "public.ecr.aws is the only registry supported in ociNamespaces for bottlerocket"
-            f" ({machine}; v0.19.x only, several registries from "
-            f"{releases.BOTTLEROCKET_MULTIPLE_OCI}; the target release is {target.label})",
-            check.span(pair[0]),
-            pointer("ociNamespaces"),
-        )
+        _bottlerocket_refused(check, target, entries, machine, pair[0])
+    elif check.model.datacenter_kind == "VSphereDatacenterConfig":
+        # Tinkerbell and Snow never mirror other registries (RM018); this is about vSphere.
+        _bottlerocket_unmirrored(check, target, entries, machine)
+
+
+def _bottlerocket_refused(
+    check: Check, target: Target, entries: list[_Entry], machine: str, key: Node
+) -> None:
+    """v0.19.x: ValidateOSForRegistryMirror (#7257), removed by #7876 in v0.20.0."""
+    if len(entries) == 1 and entries[0][0] == PUBLIC_ECR:
         return
-    # Before v0.19 nothing refused other registries on Bottlerocket: they were not mirrored.
-    # Tinkerbell and Snow never mirror them (RM018); this is about vSphere.
-    if check.model.datacenter_kind != "VSphereDatacenterConfig":
-        return
+    check.emit(
+        "RM028",
+        "public.ecr.aws is the only registry supported in ociNamespaces for bottlerocket"
+        f" ({machine}; v0.19.x only, several registries from "
+        f"{releases.BOTTLEROCKET_MULTIPLE_OCI}; the target release is {target.label})",
+        check.span(key),
+        pointer("ociNamespaces"),
+    )
+
+
+def _bottlerocket_unmirrored(
+    check: Check, target: Target, entries: list[_Entry], machine: str
+) -> None:
+    """Before v0.19 nothing refused other registries on Bottlerocket: they were not mirrored."""
     has_public = any(registry == PUBLIC_ECR for registry, _ in entries)
+    lost = f"; without a {PUBLIC_ECR} entry no mirror reaches Bottlerocket nodes at all"
+    if has_public:
+        lost = ""
     for index, (registry, reg) in enumerate(entries):
         if registry == PUBLIC_ECR or not registry or reg is None:
             continue
-        lost = (
-            ""
-            if has_public
-            else f"; without a {PUBLIC_ECR} entry no mirror reaches Bottlerocket nodes at all"
-        )
         check.emit(
             "RM028",
             f"{registry} is not mirrored on Bottlerocket nodes before "

@@ -1,11 +1,6 @@
-"""EKS Anywhere release history for the mirror section: versions, the target release, and
-which key or value each release understands.
-
-The *target release* of a Cluster is, in order: its ``spec.eksaVersion``; else the version
-given on the command line (``--eksa-version``) or in the editor (``eksaMirror.eksaVersion``);
-else the latest release this project knows (``LATEST``).
-
-Where each release fact was verified in aws/eks-anywhere is in ``docs/releases.md``.
+"""EKS Anywhere release history for the mirror section: versions, the target release
+(``target_release``), and which key or value each release understands, which node format it
+writes and which projects it needs. Where each fact was verified: docs/releases.md.
 """
 
 from __future__ import annotations
@@ -81,7 +76,7 @@ def v(text: str) -> Version:
 
 LATEST = v("v0.26.1")
 
-# --- boundaries (see the module docstring for where each was verified) --------------------
+# --- boundaries (where each was verified: docs/releases.md) ----------------------------------
 
 MIRROR_SINCE = v("v0.6.0")
 PORT_SINCE = v("v0.7.0")
