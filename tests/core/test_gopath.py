@@ -14,6 +14,18 @@ from hypothesis import strategies as st
 from eksa_mirror.core import gopath
 
 GO_TO_API_ENDPOINT = [
+    # a "#" in a namespace starts Go's fragment: dropped when empty, escaped when it must be,
+    # a parse error (input kept) on a bad escape; an empty query "?" is kept
+    ("harbor:443/ns#", "harbor:443/v2/ns"),
+    ("harbor:443/ns#a b", "harbor:443/v2/ns#a%20b"),
+    ("harbor:443/ns#é", "harbor:443/v2/ns#%C3%A9"),
+    ("harbor:443/ns#a#b", "harbor:443/v2/ns#a%23b"),
+    ("harbor:443/ns#%zz", "harbor:443/ns#%zz"),
+    ("harbor:443/a%20b#x%41", "harbor:443/v2/a%20b#x%41"),
+    ("harbor:443/ns?", "harbor:443/v2/ns?"),
+    ("harbor:443/ns?#", "harbor:443/v2/ns?"),
+    ("h/ns#x?y", "h/v2/ns#x?y"),
+    ("harbor:443#frag", "harbor:443/v2#frag"),
     ("harbor.lab.internal:443", "harbor.lab.internal:443/v2"),
     ("harbor:443/eks-anywhere", "harbor:443/v2/eks-anywhere"),
     ("", "v2"),

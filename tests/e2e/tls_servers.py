@@ -108,33 +108,39 @@ def go_binary() -> str:
     return found
 
 
+def go_build(source: Path, workdir: Path) -> tuple[Path, str]:
+    """Compile the Go program in ``source`` offline (standard library only) into
+    ``workdir``; the binary and ``go version``."""
+    go = go_binary()
+    binary = workdir / source.name
+    env = {
+        **os.environ,
+        "GOTOOLCHAIN": "local",
+        "GOPROXY": "off",
+        "GOFLAGS": "",
+        "GOCACHE": str(workdir / "gocache"),
+        "GOPATH": str(workdir / "gopath"),
+        "CGO_ENABLED": "0",
+    }
+    result = subprocess.run(
+        [go, "build", "-o", str(binary), "."],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"building {source.name} failed:\n{result.stderr}", pytrace=False)
+    version = subprocess.run([go, "version"], capture_output=True, text=True, env=env)
+    return binary, version.stdout.strip()
+
+
 class GoVerify:
     """The compiled Go oracle."""
 
     def __init__(self, workdir: Path) -> None:
-        go = go_binary()
-        self.binary = workdir / "goverify"
-        env = {
-            **os.environ,
-            "GOTOOLCHAIN": "local",
-            "GOPROXY": "off",
-            "GOFLAGS": "",
-            "GOCACHE": str(workdir / "gocache"),
-            "GOPATH": str(workdir / "gopath"),
-            "CGO_ENABLED": "0",
-        }
-        result = subprocess.run(
-            [go, "build", "-o", str(self.binary), "."],
-            cwd=GOVERIFY_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if result.returncode != 0:
-            pytest.fail(f"building goverify failed:\n{result.stderr}", pytrace=False)
-        version = subprocess.run([go, "version"], capture_output=True, text=True, env=env)
-        self.go_version = version.stdout.strip()
+        self.binary, self.go_version = go_build(GOVERIFY_DIR, workdir)
 
     def verdict(self, port: int, ca_pem: str, workdir: Path) -> dict[str, Any]:
         """Go's verdict on ``127.0.0.1:port`` with ``ca_pem`` as the only root.

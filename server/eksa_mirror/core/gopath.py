@@ -15,6 +15,12 @@ _HEX = "0123456789ABCDEF"
 _PATH_SAFE = frozenset(
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+,/:;=@"
 )
+#: Bytes ``URL.EscapedFragment`` leaves alone (``shouldEscape`` in ``encodeFragment`` mode).
+_FRAGMENT_SAFE = frozenset(
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+,/:;=?@!()*"
+)
+#: Bytes a fragment as written may hold and still be printed as written (Go ``validEncoded``).
+_FRAGMENT_AS_WRITTEN = _FRAGMENT_SAFE | frozenset(b"'[]%")
 #: ASCII bytes Go accepts in a host name (besides letters and digits).
 _HOST_SAFE = frozenset(b"-_.~!$&'()*+,;=:[]<>\"%")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -58,11 +64,20 @@ def _unescape(text: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
-def _escape_path(path: str) -> str:
-    encoded = path.encode("utf-8", "surrogateescape")
-    return "".join(
-        chr(b) if b in _PATH_SAFE else "%" + _HEX[b >> 4] + _HEX[b & 15] for b in encoded
-    )
+def _escape(text: str, safe: frozenset[int]) -> str:
+    encoded = text.encode("utf-8", "surrogateescape")
+    return "".join(chr(b) if b in safe else "%" + _HEX[b >> 4] + _HEX[b & 15] for b in encoded)
+
+
+def _fragment(raw: str) -> str:
+    """``#fragment`` as ``URL.String`` prints it: nothing when it is empty, as written when
+    that is a valid encoding, else escaped again; a bad ``%`` escape is a parse error."""
+    decoded = _unescape(raw)
+    if not decoded:
+        return ""
+    if all(b in _FRAGMENT_AS_WRITTEN for b in raw.encode("utf-8", "surrogateescape")):
+        return "#" + raw
+    return "#" + _escape(decoded, _FRAGMENT_SAFE)
 
 
 def _check_host(host: str) -> None:
@@ -103,7 +118,8 @@ def _to_api_endpoint(url: str, bare_v2: bool) -> str:
     text = url if "//" in url else "//" + url
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
         raise ParseError("invalid control character in URL")
-    text, hash_sign, fragment = text.partition("#")
+    text, _, fragment = text.partition("#")
+    fragment = _fragment(fragment)
     text, question, query = text.partition("?")
     scheme = ""
     match = _SCHEME.match(text)
@@ -127,9 +143,7 @@ def _to_api_endpoint(url: str, bare_v2: bool) -> str:
         out += "//" + authority
     if path and authority and not path.startswith("/"):
         out += "/"
-    out += _escape_path(path)
+    out += _escape(path, _PATH_SAFE)
     if question:
         out += "?" + query
-    if hash_sign:
-        out += "#" + fragment
-    return out.removeprefix("//")
+    return (out + fragment).removeprefix("//")

@@ -1,0 +1,3 @@
+module eksa-mirror/goendpoint
+
+go 1.25
