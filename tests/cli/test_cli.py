@@ -323,6 +323,15 @@ def test_unknown_rule_code_is_one_line_exit_2(capsys: Any, tmp_path: Path, flag:
     assert err.splitlines() == [f"eksa-mirror: {flag}: unknown rule code RM999"]
 
 
+def test_a_release_that_is_none_is_one_line_exit_2(capsys: Any, tmp_path: Path) -> None:
+    path = str(write(tmp_path, "f.yaml", BAD))
+    code, out, err = run(capsys, "validate", "--eksa-version", "latest", path)
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "eksa-mirror: --eksa-version: 'latest' is not a release like \"v0.20.0\""
+    ]
+
+
 def test_usage_error_exit_2(capsys: Any) -> None:
     code, _, err = run(capsys, "validate")
     assert code == 2 and "PATH" in err

@@ -8,6 +8,7 @@ from eksa_mirror.rules import registry
 from eksa_mirror.rules.catalogue import MIRROR_CHECKS, RULES
 from eksa_mirror.rules.certificates import check_ca
 from eksa_mirror.rules.node_format import check_node_format
+from eksa_mirror.rules.placeholders import check_placeholders
 from eksa_mirror.rules.providers import check_providers
 from eksa_mirror.rules.structure import check_structure
 from eksa_mirror.rules.values import check_duplicate_keys, check_flags, check_namespaces
@@ -41,4 +42,5 @@ def test_mirror_checks_run_in_their_declared_order() -> None:
         check_providers,
         check_node_format,
         check_versions,
+        check_placeholders,
     ) == MIRROR_CHECKS

@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from eksa_mirror.cli.common import (
     EXIT_CANNOT_RUN,
@@ -21,9 +22,12 @@ from eksa_mirror.cli.common import (
     can_encode,
     eksa_version_option,
     fail,
-    load_config,
+    on_spec,
     print_json,
 )
+
+if TYPE_CHECKING:
+    from eksa_mirror.core.mirror import MirrorConfig
 
 
 def _positive_seconds(text: str) -> float:
@@ -82,19 +86,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     check.set_defaults(run=run_check_command)
 
 
-def run_check_command(args: argparse.Namespace) -> int:
-    """``eksa-mirror check``."""
+def _check(args: argparse.Namespace, cfg: MirrorConfig) -> int:
+    """``eksa-mirror check`` on the mirror settings of ``args.file``."""
     from eksa_mirror.probe import config_problem, render_text, run_check
 
-    try:
-        cfg = load_config(args.file)
-    except CliError as exc:
-        return fail("check", str(exc))
     if args.eksa_version:
         cfg = replace(cfg, eksa_version=args.eksa_version)
     problem = config_problem(cfg)
     if problem is not None:
-        return fail("check", f"{args.file}: {problem[1]}")
+        raise CliError(f"{args.file}: {problem[1]}")
     try:
         report = run_check(
             cfg,
@@ -119,3 +119,6 @@ def run_check_command(args: argparse.Namespace) -> int:
     if not report.ran:
         return EXIT_CANNOT_RUN
     return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
+run_check_command = on_spec("check", _check)

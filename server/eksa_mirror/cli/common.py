@@ -1,5 +1,6 @@
 """What ``check`` and ``explain`` share: reading CLUSTER.yaml into its defaulted mirror
-settings through the core, the exit codes, one-line failures and the JSON printer.
+settings through the core (``on_spec``: one line on stderr when it cannot be read), the exit
+codes, one-line failures and the JSON printer.
 """
 
 from __future__ import annotations
@@ -8,12 +9,11 @@ import argparse
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from eksa_mirror.core.mirror import MirrorConfig
 
 EXIT_OK = 0
@@ -59,6 +59,24 @@ def load_config(path: str) -> MirrorConfig:
     if cfg is None:
         raise CliError(f"{path}: no EKS Anywhere Cluster with a registryMirrorConfiguration")
     return cfg
+
+
+def on_spec(
+    command: str, body: Callable[[argparse.Namespace, MirrorConfig], int]
+) -> Callable[[argparse.Namespace], int]:
+    """The sub-command ``command``: ``body`` with the mirror settings of ``args.file``.
+
+    A spec that cannot be read, or a ``CliError`` raised by ``body``, is one line on stderr
+    (``eksa-mirror COMMAND: ...``) and exit 2.
+    """
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return body(args, load_config(args.file))
+        except CliError as exc:
+            return fail(command, str(exc))
+
+    return run
 
 
 def fail(command: str, message: str) -> int:

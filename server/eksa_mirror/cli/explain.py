@@ -15,11 +15,10 @@ from eksa_mirror.cli.common import (
     CliError,
     can_encode,
     eksa_version_option,
-    fail,
-    load_config,
+    on_spec,
     print_json,
 )
-from eksa_mirror.core.mirror import CA_ENV, ca_from_env
+from eksa_mirror.core.mirror import CA_ENV, MirrorConfig, ca_from_env
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,20 +45,16 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     explain.set_defaults(run=run_explain_command)
 
 
-def run_explain_command(args: argparse.Namespace) -> int:
-    """``eksa-mirror explain``."""
+def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
+    """``eksa-mirror explain`` on the mirror settings of ``args.file``."""
     from eksa_mirror import explain
 
-    try:
-        cfg = load_config(args.file)
-    except CliError as exc:
-        return fail("explain", str(exc))
     ca_from = ""
     env_ca = None if cfg.ca_cert_content else ca_from_env(os.environ)
     if env_ca is not None:
         # EKS-A's defaulting: the variable names a file whose content becomes caCertContent.
         if env_ca.error:
-            return fail("explain", f"reading the cert file {env_ca.path}: {env_ca.error}")
+            raise CliError(f"reading the cert file {env_ca.path}: {env_ca.error}")
         cfg = replace(cfg, ca_cert_content=env_ca.content)
         ca_from = f"{CA_ENV}={env_ca.path}"
     from eksa_mirror.core.eksa.releases import target_release
@@ -74,3 +69,6 @@ def run_explain_command(args: argparse.Namespace) -> int:
             text = text.replace("→", "->")
         sys.stdout.write(text)
     return EXIT_OK
+
+
+run_explain_command = on_spec("explain", _explain)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from eksa_mirror.cli.files import UsageError, expand, read_text, write_atomic
 from eksa_mirror.cli.formatters import FORMATTERS, FileFinding
-from eksa_mirror.core.eksa.releases import LATEST, Target, parse_version, target_release
+from eksa_mirror.core.eksa.releases import LATEST, Target, target_release
 from eksa_mirror.core.findings import Finding, Severity
 from eksa_mirror.core.fixes import apply_edits, safe_edits
 from eksa_mirror.rules.analysis import Analysis, Options, analyze
-from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.config import ConfigCache, ConfigError, layered
+from eksa_mirror.rules.option_values import BadRelease, UnknownCode, release, rule_codes
 from eksa_mirror.rules.suppress import suppress_in
 
 #: From this many files on, files are checked in parallel worker processes (one per core,
@@ -78,8 +78,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _release_option(args: argparse.Namespace) -> str:
     """Check ``--eksa-version`` and ``--against`` (whose OLD file is read once, here)."""
-    if args.eksa_version and parse_version(args.eksa_version) is None:
-        raise UsageError(f'--eksa-version: {args.eksa_version!r} is not a release like "v0.20.0"')
+    try:
+        release(args.eksa_version)
+    except BadRelease as exc:
+        raise UsageError(f"--eksa-version: {exc}") from None
     args.against_text = None
     if args.against is not None:
         if len(args.paths) != 1 or args.paths[0] == args.against or Path(args.paths[0]).is_dir():
@@ -108,14 +110,12 @@ def _target_text(args: argparse.Namespace) -> str:
 
 
 def _codes(value: str, flag: str) -> frozenset[str]:
-    codes = frozenset(c.strip().upper() for c in value.split(",") if c.strip())
-    unknown = sorted(codes - set(RULES))
-    if unknown:
-        raise UsageError(f"{flag}: unknown rule code {', '.join(unknown)}")
-    return codes
+    try:
+        return rule_codes([c for c in value.split(",") if c.strip()])
+    except UnknownCode as exc:
+        raise UsageError(f"{flag}: {exc}") from None
 
 
-#: Folders never searched when a folder is given (version control, dependencies, caches).
 #: Rounds of ``--fix``: a fix skipped because it overlapped another is applied next round.
 FIX_ROUNDS = 5
 

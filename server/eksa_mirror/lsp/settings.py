@@ -17,15 +17,20 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import format_exception, transform_error
 
-from eksa_mirror.core.eksa.releases import parse_version
 from eksa_mirror.core.findings import Severity
-from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.context import Options
+from eksa_mirror.rules.option_values import (
+    BadLevel,
+    WrongShape,
+    is_code_list,
+    release,
+    rule_codes,
+    severities,
+)
 
 #: Delay before analysing after a change, in milliseconds. Analysis of a 5,000-line
 #: file takes a few milliseconds, so the delay only merges keystrokes typed together.
 DEFAULT_DEBOUNCE_MS = 5
-_LEVELS = ", ".join(level.value for level in Severity)
 
 
 @attrs.frozen
@@ -39,13 +44,10 @@ class Settings:
 
 
 def _codes(value: Any, _: type) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError('must be a list of rule codes like ["RM019"]')
-    codes = frozenset(v.strip().upper() for v in value)
-    unknown = sorted(codes - set(RULES))
-    if unknown:
-        raise ValueError(f"unknown rule code {', '.join(unknown)}")
-    return codes
+    try:
+        return rule_codes(value)
+    except WrongShape:
+        raise ValueError('must be a list of rule codes like ["RM019"]') from None
 
 
 def _selected(value: Any, kind: type) -> frozenset[str] | None:
@@ -53,17 +55,12 @@ def _selected(value: Any, kind: type) -> frozenset[str] | None:
 
 
 def _severity(value: Any, _: type) -> Mapping[str, Severity]:
-    if not isinstance(value, dict):
-        raise ValueError('must be an object like {"RM019": "error"}')
-    levels: dict[str, Severity] = {}
-    for code, level in value.items():
-        if str(code).upper() not in RULES:
-            raise ValueError(f"unknown rule code {code}")
-        try:
-            levels[str(code).upper()] = Severity(str(level).lower())
-        except ValueError:
-            raise ValueError(f"{code}: {level!r} is not one of {_LEVELS}") from None
-    return levels
+    try:
+        return severities(value)
+    except WrongShape:
+        raise ValueError('must be an object like {"RM019": "error"}') from None
+    except BadLevel as exc:
+        raise ValueError(f"{exc.key}: {exc}") from None
 
 
 def _flag(value: Any, _: type) -> bool:
@@ -73,11 +70,10 @@ def _flag(value: Any, _: type) -> bool:
 
 
 def _release(value: Any, _: type) -> str:
-    if not isinstance(value, str):
-        raise ValueError('must be a string like "v0.20.0"')
-    if value and parse_version(value) is None:
-        raise ValueError(f'{value!r} is not a release like "v0.20.0"')
-    return value
+    try:
+        return release(value)
+    except WrongShape:
+        raise ValueError('must be a string like "v0.20.0"') from None
 
 
 def _debounce(value: Any, _: type) -> int:
@@ -151,21 +147,24 @@ def _structure(raw: dict[str, Any], kind: type, errors: list[str]) -> Any:
         return _converter.structure({k: v for k, v in kept.items() if v is not None}, kind)
 
 
+def _accepted(check: Callable[[Any], object], value: Any) -> bool:
+    try:
+        check(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _known_codes(value: Any) -> Any:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return [v for v in value if v.strip().upper() in RULES]
+    if is_code_list(value):
+        return [v for v in value if _accepted(rule_codes, [v])]
     return None
 
 
 def _known_levels(value: Any) -> Any:
     if not isinstance(value, dict):
         return None
-    levels = {level.value for level in Severity}
-    return {
-        code: level
-        for code, level in value.items()
-        if str(code).upper() in RULES and str(level).lower() in levels
-    }
+    return {code: level for code, level in value.items() if _accepted(severities, {code: level})}
 
 
 #: The keys whose good parts stay when some are wrong (known codes, valid levels).

@@ -1,7 +1,8 @@
-"""The one analysis entry point: text in, findings out.
+"""The one analysis entry point: text in, findings out. Both faces call ``analyze``.
 
-Both faces call ``analyze``: the command line formats its findings, the language
-server turns them into diagnostics and code actions. Nothing here imports pygls.
+It runs the stages the families registered (``rules/registry.py``) without naming a family;
+only the analysis's own limits stay here: a text too large to parse, and the safety net of
+an alias expansion, which both report RM024.
 """
 
 from __future__ import annotations
@@ -11,17 +12,15 @@ from eksa_mirror.core.findings import Finding
 from eksa_mirror.core.graph import NODE_BUDGET
 from eksa_mirror.core.model import ClusterModel, ExpansionError, clusters, load_source
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.core.source import (
-    EKSA_GROUP,
-    Document,
-    SourceFile,
-    normalize,
+from eksa_mirror.core.source import EKSA_GROUP, SourceFile, normalize
+from eksa_mirror.rules.catalogue import (
+    CLUSTER_CHECKS,
+    FILE_CHECKS,
+    MIRROR_CHECKS,
+    MIRROR_GUARDS,
+    rule,
 )
-from eksa_mirror.rules.catalogue import MIRROR_CHECKS, rule
 from eksa_mirror.rules.context import Analysis, Check, Options, shift_bom
-from eksa_mirror.rules.graph import graph_guard, point_span
-from eksa_mirror.rules.placeholders import check_placeholders
-from eksa_mirror.rules.spec import check_later_clusters, check_spec_key
 
 __all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
 
@@ -44,69 +43,51 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
 
 
 def _analyze(text: str, options: Options) -> Analysis:
+    """The stages the families registered (docs/architecture.md, "The flow")."""
     bom = text.startswith("\ufeff")
     if len(text) > MAX_TEXT_CHARS or text.count("\n") >= MAX_LINES:
         return _too_large(text, options, bom)
     source = load_source(text)
-    models = clusters(source)
-    result = Analysis(source, models, bom=bom)
-    findings = result.findings
-    for doc in source.documents:
-        if doc.parsed.problem is not None and doc.parsed.looks_like_eksa:
-            _syntax(source, doc, options, findings)
-    for model in models:
-        check = Check(model, options)
-        check_spec_key(check)
-        if graph_guard(check) and model.mirror_item is not None and _mirror_intact(model):
-            try:
-                for run in MIRROR_CHECKS:
-                    run(check)
-                _one_finding_per_placeholder(check)
-            except ExpansionError:  # not reached: _graph_guard measured the section first
-                key = model.mirror_key
-                assert key is not None
-                check.findings = [f for f in check.findings if f.code == "RM006"]
-                check.emit(
-                    "RM024",
-                    f"the mirror section expands through YAML aliases into more than "
-                    f"{NODE_BUDGET:,} nodes (an alias bomb?); it is not analysed further",
-                    model.doc.span(key),
-                    "/spec/registryMirrorConfiguration",
-                )
-        findings.extend(check.findings)
-    check_later_clusters(models, options, findings)
-    findings.sort(key=Finding.sort_key)
-    findings[:] = _unique(findings)
+    result = Analysis(source, clusters(source), bom=bom)
+    for run_file in FILE_CHECKS:
+        run_file(result, options)
+    for model in result.clusters:
+        result.findings.extend(_cluster(Check(model, options)))
+    findings = sorted(result.findings, key=Finding.sort_key)
+    result.findings = _unique(findings)
     if bom:
-        result.findings = [shift_bom(f) for f in findings]
+        result.findings = [shift_bom(f) for f in result.findings]
     return result
 
 
-def _syntax(source: SourceFile, doc: Document, options: Options, found: list[Finding]) -> None:
-    """RM024 at each syntax problem of a document (several when its parse was recovered)."""
-    if not options.enabled("RM024"):
-        return
-    parsed = doc.parsed
-    for problem in parsed.problems or (parsed.problem,):
-        if problem is None:
-            continue
-        message = problem.message
-        if not message.startswith('"'):  # a placeholder's message stands alone
-            message = f"the YAML cannot be parsed: {message}"
-        span = point_span(source, problem.line + doc.line_offset, problem.column)
-        if problem.width > 1:
-            end = Position(span.start.line, span.start.column + problem.width)
-            span = Span(span.start, end)
-        found.append(
-            Finding(
-                "RM024",
-                options.severity.get("RM024") or rule("RM024").severity,
-                message,
-                span,
-                "",
-                document=doc.index,
-            )
+def _cluster(check: Check) -> list[Finding]:
+    """The findings of one Cluster: its cluster checks, its guards, and when they all pass
+    and the section is intact, the mirror checks."""
+    for run in CLUSTER_CHECKS:
+        run(check)
+    before_guards = len(check.findings)
+    passed = [guard(check) for guard in MIRROR_GUARDS]  # every guard runs: they report
+    model = check.model
+    if not all(passed) or model.mirror_item is None or not _mirror_intact(model):
+        return check.findings
+    try:
+        for run in MIRROR_CHECKS:
+            run(check)
+    except ExpansionError:  # not reached: the guards measured the section first
+        # The analysis's own safety net (its RM024 is written here, not in a family): only
+        # what the cluster checks found is kept.
+        key = model.mirror_key
+        assert key is not None
+        check.findings = check.findings[:before_guards]
+        check.emit(
+            "RM024",
+            f"the mirror section expands through YAML aliases into more than "
+            f"{NODE_BUDGET:,} nodes (an alias bomb?); it is not analysed further",
+            model.doc.span(key),
+            "/spec/registryMirrorConfiguration",
         )
+        return check.findings
+    return _exclusive(check.findings)
 
 
 def _too_large(text: str, options: Options, bom: bool) -> Analysis:
@@ -160,13 +141,13 @@ def _mirror_intact(model: ClusterModel) -> bool:
     )
 
 
-def _one_finding_per_placeholder(check: Check) -> None:
-    """RM032 for each documentation placeholder, and no other finding on that value: the
-    others would only describe the placeholder (docs/rules.md, RM032)."""
-    spans = check_placeholders(check)
-    if spans and check.options.enabled("RM032"):
-        held = set(spans)
-        check.findings = [f for f in check.findings if f.code == "RM032" or f.span not in held]
+def _exclusive(findings: list[Finding]) -> list[Finding]:
+    """Only the finding of an ``exclusive`` rule on its span (RM032: the others would only
+    describe the placeholder, docs/rules.md)."""
+    held = {f.span for f in findings if rule(f.code).exclusive}
+    if not held:
+        return findings
+    return [f for f in findings if rule(f.code).exclusive or f.span not in held]
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

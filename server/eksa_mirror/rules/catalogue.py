@@ -1,8 +1,9 @@
 """The rule catalogue: every family imported in one place, their declarations collected.
 
-``RULES`` maps each code to its ``Rule`` (ordered by code); ``MIRROR_CHECKS`` are the
-families' checks of a mirror section in run order. A new family module is added to the
-import below; a new rule in an existing family needs no change here (docs/architecture.md).
+``RULES`` maps each code to its ``Rule`` (ordered by code); ``FILE_CHECKS``,
+``CLUSTER_CHECKS``, ``MIRROR_GUARDS`` and ``MIRROR_CHECKS`` are the families' checks of each
+stage in run order. A new family module is added to the import below; a new rule or check in
+an existing family needs no change here (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -23,11 +24,30 @@ from eksa_mirror.rules import (  # noqa: F401  (imported for their declarations)
     values,
     versions,
 )
-from eksa_mirror.rules.context import Check
-from eksa_mirror.rules.registry import Rule, declared_rules, mirror_checks, rule
+from eksa_mirror.rules.context import Analysis, Check, Options
+from eksa_mirror.rules.registry import (
+    Rule,
+    cluster_checks,
+    declared_rules,
+    file_checks,
+    mirror_checks,
+    mirror_guards,
+    rule,
+)
 
-__all__ = ["MIRROR_CHECKS", "RULES", "Rule", "rule"]
+__all__ = [
+    "CLUSTER_CHECKS",
+    "FILE_CHECKS",
+    "MIRROR_CHECKS",
+    "MIRROR_GUARDS",
+    "RULES",
+    "Rule",
+    "rule",
+]
 
 RULES: dict[str, Rule] = declared_rules()
 
+FILE_CHECKS: tuple[Callable[[Analysis, Options], object], ...] = file_checks()
+CLUSTER_CHECKS: tuple[Callable[[Check], object], ...] = cluster_checks()
+MIRROR_GUARDS: tuple[Callable[[Check], bool], ...] = mirror_guards()
 MIRROR_CHECKS: tuple[Callable[[Check], object], ...] = mirror_checks()

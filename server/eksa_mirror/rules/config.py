@@ -16,10 +16,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from eksa_mirror.core.eksa.releases import parse_version
 from eksa_mirror.core.findings import Severity
-from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.context import Options
+from eksa_mirror.rules.option_values import (
+    BadLevel,
+    UnknownCode,
+    WrongShape,
+    release,
+    rule_codes,
+    severities,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -188,9 +194,11 @@ class _Validator:
         for key in data:
             if key not in _KEYS:
                 raise self.fail((key,), f'unknown key "{key}" (the keys are {", ".join(_KEYS)})')
-        version = data.get("eksa-version", "")
-        if not isinstance(version, str) or (version and parse_version(version) is None):
-            raise self.fail(("eksa-version",), 'eksa-version must be a release like "v0.20.0"')
+        try:
+            version = release(data.get("eksa-version", ""))
+        except ValueError:
+            message = 'eksa-version must be a release like "v0.20.0"'
+            raise self.fail(("eksa-version",), message) from None
         # An empty list selects every rule, as on the command line.
         select = self.codes(("select",), data["select"]) if "select" in data else None
         return ProjectConfig(
@@ -204,29 +212,23 @@ class _Validator:
 
     def codes(self, keys: tuple[str, ...], value: Any) -> frozenset[str]:
         name = ".".join(keys)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(keys, f'{name} must be a list of rule codes like ["RM008"]')
-        codes = frozenset(v.strip().upper() for v in value)
-        unknown = sorted(codes - set(RULES))
-        if unknown:
-            raise self.fail(keys, f"{name}: unknown rule code {', '.join(unknown)}")
-        return codes
+        try:
+            return rule_codes(value)
+        except WrongShape:
+            raise self.fail(keys, f'{name} must be a list of rule codes like ["RM008"]') from None
+        except UnknownCode as exc:
+            raise self.fail(keys, f"{name}: {exc}") from None
 
     def severity(self, value: Any) -> dict[str, Severity]:
-        if not isinstance(value, dict):
-            raise self.fail(("severity",), 'severity must be a table like RM019 = "error"')
-        result = {}
-        for code, level in value.items():
-            keys = ("severity", code)
-            if code.upper() not in RULES:
-                raise self.fail(keys, f"severity: unknown rule code {code}")
-            try:
-                result[code.upper()] = Severity(str(level).lower())
-            except ValueError:
-                choices = "error, warning, information, hint"
-                message = f"severity.{code}: {level!r} is not one of {choices}"
-                raise self.fail(keys, message) from None
-        return result
+        try:
+            return severities(value)
+        except WrongShape:
+            message = 'severity must be a table like RM019 = "error"'
+            raise self.fail(("severity",), message) from None
+        except UnknownCode as exc:
+            raise self.fail(("severity", exc.key), f"severity: {exc}") from None
+        except BadLevel as exc:
+            raise self.fail(("severity", exc.key), f"severity.{exc.key}: {exc}") from None
 
     def per_file(self, value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
         if not isinstance(value, dict):

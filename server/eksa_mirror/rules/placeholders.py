@@ -3,7 +3,7 @@
 EKS Anywhere's docs write ``endpoint: <private registry IP or hostname>`` and shorten the CA
 to ``MIIF1DCCA...`` / ``...``; users paste that. Each such value is one finding that says
 what belongs there; the analysis drops other findings on the same value (a port that is
-not a number, a host with spaces), which would only describe the placeholder.
+not a number, a host with spaces), which would only describe it (``exclusive``).
 """
 
 from __future__ import annotations
@@ -15,10 +15,15 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from eksa_mirror.core.positions import Span
 from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
-from eksa_mirror.rules.registry import E, declare
+from eksa_mirror.rules.registry import E, declare, mirror_check
 
 declare(
-    "RM032", "placeholder-value", E, "a documentation placeholder left as a value", since="v0.6.0"
+    "RM032",
+    "placeholder-value",
+    E,
+    "a documentation placeholder left as a value",
+    since="v0.6.0",
+    exclusive=True,  # the other findings on a placeholder would only describe it
 )
 
 #: A whole value in angle brackets, as the docs write them: ``<private registry port>``.
@@ -74,8 +79,9 @@ def _scalar(
         found.append((check.span(pair[1]), name, where))
 
 
-def check_placeholders(check: Check) -> list[Span]:
-    """RM032 for each placeholder value; returns their spans."""
+@mirror_check(order=90)
+def check_placeholders(check: Check) -> None:
+    """RM032 for each placeholder value."""
     spans = placeholder_spans(check)
     for span, name, where in spans:
         written = check.line(span.start.line)[span.start.column : span.end.column]
@@ -96,4 +102,3 @@ def check_placeholders(check: Check) -> list[Span]:
                 f"{_WHAT[name]}"
             )
         check.emit("RM032", message, span, where)
-    return [span for span, _, _ in spans]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import difflib
 
-from eksa_mirror.core.findings import Finding, Fix
-from eksa_mirror.core.model import MIRROR_KEY, ClusterModel
+from eksa_mirror.core.findings import Fix
+from eksa_mirror.core.model import MIRROR_KEY
 from eksa_mirror.core.source import items
-from eksa_mirror.rules.context import Check, Options
-from eksa_mirror.rules.registry import INFO, declare
+from eksa_mirror.rules.context import Analysis, Check, Options
+from eksa_mirror.rules.registry import INFO, cluster_check, declare, file_check
 
 declare(
     "RM030",
@@ -22,11 +22,11 @@ declare(
 )
 
 
-def check_later_clusters(
-    models: list[ClusterModel], options: Options, findings: list[Finding]
-) -> None:
+@file_check(order=20)
+def check_later_clusters(analysis: Analysis, options: Options) -> None:
     """RM030 on the mirror section of every Cluster after the first: ``eksctl anywhere``
     (``ParseClusterConfigFromContent``) uses the first document of kind Cluster only."""
+    models = analysis.clusters
     first = models[0] if models else None
     for model in models[1:]:
         key = model.mirror_key
@@ -43,9 +43,10 @@ def check_later_clusters(
             model.doc.span(key),
             "/spec/registryMirrorConfiguration",
         )
-        findings.extend(check.findings)
+        analysis.findings.extend(check.findings)
 
 
+@cluster_check(order=10)
 def check_spec_key(check: Check) -> None:
     """RM006 for a near miss of ``registryMirrorConfiguration`` under ``spec``."""
     for key, _ in items(check.model.spec):
