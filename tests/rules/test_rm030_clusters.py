@@ -17,6 +17,7 @@ def test_second_cluster_with_a_mirror() -> None:
     findings = analyze(text).findings
     assert [(f.code, f.severity, f.span.start.line, f.span.start.column, f.span.end.column)
             for f in findings] == [("RM030", Severity.INFORMATION, 13, 2, 29)]  # fmt: skip
+    assert findings[0].pointer == "/spec/registryMirrorConfiguration"
     assert findings[0].message.startswith(
         'eksctl anywhere reads only the first Cluster of a file ("mgmt" at line 1): '
         'this Cluster ("w1")'
@@ -36,3 +37,17 @@ def test_single_cluster_or_later_cluster_without_mirror() -> None:
     assert analyze(ONE.format(name="a", mirror=MIRROR)).findings == []
     text = ONE.format(name="a", mirror=MIRROR) + "---\n" + ONE.format(name="b", mirror="")
     assert analyze(text).findings == []
+
+
+def test_a_mirror_key_in_another_case_is_still_checked() -> None:
+    # Go's encoding/json (under sigs.k8s.io/yaml) matches field names in any case, so eksctl
+    # anywhere reads this section; kubectl does not (RM006): both are reported.
+    bad = "  RegistryMirrorConfiguration:\n    endpoint: https://10.0.0.5\n"
+    found = [
+        (f.code, f.span.start.line, f.pointer)
+        for f in analyze(ONE.format(name="a", mirror=bad)).findings
+    ]
+    assert found == [
+        ("RM006", 5, "/spec/RegistryMirrorConfiguration"),
+        ("RM009", 6, "/spec/registryMirrorConfiguration/endpoint"),
+    ]
