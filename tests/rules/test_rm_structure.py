@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import cluster
+from support import MIRROR_HEAD, cluster
 
 from .helpers import (
     BODY_LINE,
@@ -474,8 +474,13 @@ def test_syntax_error_in_another_document_keeps_cluster_checks() -> None:
         cluster("endpoint: https://x")
         + "---\napiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: X\nspec: [\n"
     )
-    codes = [f.code for f in findings(text)]
-    assert codes == ["RM009", "RM024"]
+    found = findings(text)
+    assert [(f.code, f.document) for f in found] == [("RM009", 0), ("RM024", 4)]
+
+
+def test_syntax_error_on_a_last_line_without_a_line_break() -> None:
+    """The span stays at the error's column on the text's last line."""
+    expect(MIRROR_HEAD + "    endpoint: a: b", [("RM024", E, (6, 15, 6, 16))])
 
 
 def test_syntax_error_in_non_eksa_yaml_is_not_ours() -> None:
