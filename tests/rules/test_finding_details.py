@@ -427,6 +427,26 @@ FIXES: list[Any] = [
         MIRROR_HEAD + "    endpoint: r.local",
         id="credential-on-the-last-line",
     ),
+    # A credential key that shares its line with other keys has no fix: deleting the line
+    # would delete the whole Cluster (flow style) or the ociNamespaces entry's "- ".
+    pytest.param(
+        "{apiVersion: anywhere.eks.amazonaws.com/v1alpha1, kind: Cluster, metadata: {name: c}, "
+        "spec: {registryMirrorConfiguration: {endpoint: x, password: y}}}",
+        "RM026",
+        None,
+        None,
+        id="credential-in-a-flow-mapping-has-no-fix",
+    ),
+    pytest.param(
+        cluster(
+            "endpoint: x\nociNamespaces:\n  - password: y\n    registry: public.ecr.aws\n"
+            '    namespace: ""'
+        ),
+        "RM026",
+        None,
+        None,
+        id="credential-after-a-sequence-dash-has-no-fix",
+    ),
     pytest.param(
         cluster('endpoint: r.local\ninsecureSkipVerify: "True"'),
         "RM007",
