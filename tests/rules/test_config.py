@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,10 @@ def test_an_empty_file_and_an_empty_select_change_nothing() -> None:
         ('eksa-version = "latest"\n', '1:1: error eksa-version must be a release like "v0.20.0"'),
         ("eksa-version = 20\n", '1:1: error eksa-version must be a release like "v0.20.0"'),
         (
+            'ignore = []\n\neksa-version = "0.x"\n',
+            '3:1: error eksa-version must be a release like "v0.20.0"',
+        ),
+        (
             'select = ["RM008"]\n[severity]\nRM008 = "fatal"\n',
             "3:1: error severity.RM008: 'fatal' is not one of error, warning, information, hint",
         ),
@@ -85,6 +90,10 @@ def test_an_empty_file_and_an_empty_select_change_nothing() -> None:
         (
             'per-file-ignores = ["dev"]\n',
             '1:1: error per-file-ignores must be a table like "dev/*.yaml" = [...]',
+        ),
+        (
+            'ignore = []\nper-file-ignores = "dev"\n',
+            '2:1: error per-file-ignores must be a table like "dev/*.yaml" = [...]',
         ),
         (
             "[tool.eksa-mirror]\n",
@@ -113,6 +122,8 @@ def test_one_clear_error_with_its_position(text: str, error: str) -> None:
         ("a?.yaml", "abc.yaml", False),
         ("prod/*.yaml", "dev/a.yaml", False),
         (".hidden/*.yaml", "hidden/a.yaml", False),
+        ("X*.yaml", "a.yaml", False),
+        ("/Xa.yaml/", "Xa.yaml", True),
     ],
 )
 def test_globs(glob: str, path: str, matches: bool) -> None:
@@ -165,6 +176,14 @@ def test_severity_and_release_layers() -> None:
     assert options.eksa_version == "v0.19.0"
     assert layered(config, None, Options(eksa_version="v0.21.0")).eksa_version == "v0.21.0"
     assert layered(None, None, ALL) is ALL
+
+
+def test_the_given_time_and_environment_pass_through() -> None:
+    """The time certificates are checked at and the environment come from the caller."""
+    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    given = Options(check_env=True, env={"REGISTRY_USERNAME": "u"}, now=now)
+    options = layered(_config(), None, given)
+    assert (options.check_env, options.env, options.now) == (True, {"REGISTRY_USERNAME": "u"}, now)
 
 
 def test_nearest_file_wins(tmp_path: Path) -> None:

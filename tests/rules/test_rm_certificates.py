@@ -85,6 +85,7 @@ def test_not_a_certificate(content: str, message: str) -> None:
     body, span = block(content)
     found = expect(cluster(body), [("RM014", E, span)])
     assert found[0].message == message
+    assert found[0].pointer == "/spec/registryMirrorConfiguration/caCertContent"
 
 
 def test_double_quoted_escaped_certificate_parses(pems: Pems) -> None:
@@ -152,6 +153,10 @@ def test_private_key_alone(pems: Pems) -> None:
     body, span = block(pems.key)
     text = cluster(body)
     found = expect(text, [("RM027", E, span)])
+    assert found[0].message == (
+        "caCertContent contains a private key: only the public CA certificate belongs here; "
+        "remove the key and treat it as leaked (it is stored in the cluster spec and on every node)"
+    )
     after = fixed(text, found[0].fix)
     assert "PRIVATE KEY" not in after
     assert after == cluster('endpoint: x\ncaCertContent: |\nport: "443"')

@@ -74,6 +74,21 @@ def test_a_syntax_error_elsewhere_keeps_the_mirror_findings(
     assert one(found, "RM009").message == RM009_MESSAGE
 
 
+def test_a_syntax_error_in_a_spec_key_after_the_mirror_keeps_its_findings() -> None:
+    """The mirror section ends at the first line as shallow as its key."""
+    text = cluster(ENDPOINT_WITH_PORT).replace("---\n", "  kubernetesVersion: a: b\n---\n", 1)
+    broken = line_of(text, "  kubernetesVersion")
+    endpoint = line_of(text, "    endpoint:")
+    found = expect(
+        text,
+        [
+            ("RM024", E, (broken, 22, broken, 23)),
+            ("RM009", E, (endpoint, 14, endpoint, 47)),
+        ],
+    )
+    assert one(found, "RM009").message == RM009_MESSAGE
+
+
 def test_a_word_being_typed_in_the_mirror_keeps_its_findings() -> None:
     """A lone word (a key being typed) held nothing: the rest of the mirror is still judged."""
     text = cluster(ENDPOINT_WITH_PORT + "\ninsec")

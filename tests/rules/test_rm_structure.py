@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from support import cluster
+from eksa_mirror.core.source import SourceFile
+from eksa_mirror.rules.graph import point_span
+from support import MIRROR_HEAD, cluster
 
 from .helpers import (
     BODY_LINE,
@@ -474,8 +476,31 @@ def test_syntax_error_in_another_document_keeps_cluster_checks() -> None:
         cluster("endpoint: https://x")
         + "---\napiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: X\nspec: [\n"
     )
-    codes = [f.code for f in findings(text)]
-    assert codes == ["RM009", "RM024"]
+    found = findings(text)
+    assert [(f.code, f.document) for f in found] == [("RM009", 0), ("RM024", 4)]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "span"),
+    [
+        ("a: b\nc: d", 1, 1, (1, 1, 1, 2)),
+        # libyaml may put the end of a text without a final line break on the line after it.
+        ("a: b\nc: d", 2, 0, (1, 3, 1, 4)),
+        ("a: b\nc: d", 0, 9, (0, 3, 0, 4)),
+        ("a: b\n", 1, 0, (1, 0, 1, 0)),
+    ],
+)
+def test_point_span_clamps_to_the_text(
+    text: str, line: int, column: int, span: tuple[int, int, int, int]
+) -> None:
+    """RM024's one-character span at a parse error's mark, kept inside the text."""
+    found = point_span(SourceFile(text), line, column)
+    assert (found.start.line, found.start.column, found.end.line, found.end.column) == span
+
+
+def test_syntax_error_on_a_last_line_without_a_line_break() -> None:
+    """The span stays at the error's column on the text's last line."""
+    expect(MIRROR_HEAD + "    endpoint: a: b", [("RM024", E, (6, 15, 6, 16))])
 
 
 def test_syntax_error_in_non_eksa_yaml_is_not_ours() -> None:

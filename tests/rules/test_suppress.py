@@ -20,6 +20,13 @@ BODY = """\
 """
 
 
+#: A whole Cluster on one line (flow style): its line 0 is content, the file's last line.
+FLOW = (
+    "{apiVersion: anywhere.eks.amazonaws.com/v1alpha1, kind: Cluster, metadata: {name: c}, "
+    "spec: {registryMirrorConfiguration: {endpoint: '%s'}}}"
+)
+
+
 def spec(port: str = "", skip: str = "", tail: str = "") -> str:
     return MIRROR_HEAD + BODY.format(port=port, skip=skip) + tail
 
@@ -52,6 +59,7 @@ def codes(text: str, options: Options | None = None) -> list[tuple[str, int]]:
         ("endpoint: a#b", -1),
         ('path: "a\\" # b"  # c', 17),
         ("list: [a, 'b # c']  # d", 20),
+        ('"key # 1": v  # c', 14),
     ],
 )
 def test_comment_start(line: str, start: int) -> None:
@@ -72,6 +80,8 @@ def test_comment_start(line: str, start: int) -> None:
         ("port: 443  # eksa-mirror: ignore[]", (False, [], -1, "names no")),
         ("port: 443  # eksa-mirror: ignore RM008", (False, [], -1, "not a suppression")),
         ("port: 443  # eksa-mirror: disable[RM008]", (False, [], -1, "not a suppression")),
+        # The marker in a quoted value before the comment is text: the comment's counts.
+        ('endpoint: "# eksa-mirror: x"  # eksa-mirror: ignore[RM009]', (False, ["RM009"], 0, "")),
     ],
 )
 def test_directive_forms(line: str, expected: tuple[bool, list[str], int, str]) -> None:
@@ -111,6 +121,13 @@ def test_without_comments_both_findings_show() -> None:
         ),
         (spec(tail="# eksa-mirror: ignore-file[RM008, RM019]\n"), []),
         ("# eksa-mirror: ignore-file[RM019]\n" + spec(), [("RM008", 9)]),
+        # A malformed suppression does not hide the idle one after it.
+        (
+            spec(port="  # eksa-mirror: ignore[]", tail="# eksa-mirror: ignore-file[RM027]\n"),
+            [("RM008", 8), ("RM019", 9), ("RM031", 8), ("RM031", 10)],
+        ),
+        # A trailing comment on the file's first line covers that line.
+        (FLOW % "https://x" + "  # eksa-mirror: ignore[RM009]\n", []),
         # A trailing comment covers its own line only, never the next.
         (
             spec().replace("registry.example.com", "r.example.com  # eksa-mirror: ignore[RM008]"),
@@ -207,6 +224,8 @@ def quoted(text: str) -> str:
         (spec(tail="# eksa-mirror: ignore-file[RM027]\n"), quoted(spec())),
         ("# eksa-mirror: ignore-file[RM027]\n" + spec(), quoted(spec())),
         (spec(tail="# eksa-mirror: ignore-file[RM027]"), quoted(spec())[:-1]),
+        # The last line of a two-line file goes with the line break before it.
+        (FLOW % "x" + "\n# eksa-mirror: ignore[RM002]", FLOW % "x"),
     ],
 )
 def test_fix_removes_what_is_unused(before: str, after: str) -> None:
@@ -323,6 +342,7 @@ NOT_A_SUPPRESSION = (
     ("comment", "end", "message"),
     [
         ("  # eksa-mirror: ignor[RM008]", 42, NOT_A_SUPPRESSION),
+        ("  # eksa-mirror: ignor[RM008] see TICKET-X", 55, NOT_A_SUPPRESSION),
         (
             "  # eksa-mirror: ignore[]",
             38,
@@ -330,7 +350,7 @@ NOT_A_SUPPRESSION = (
         ),
         ("  # eksa-mirror: ignore-file[RM008]", 48, "ignore-file must be on a line of its own"),
     ],
-    ids=["misspelt", "no-code", "file-level-after-a-value"],
+    ids=["misspelt", "misspelt-ending-in-x", "no-code", "file-level-after-a-value"],
 )
 def test_a_malformed_suppression_is_named_and_not_fixed(
     comment: str, end: int, message: str

@@ -264,6 +264,14 @@ def test_editor_findings_against_head(repo: Path) -> None:
     assert editor_findings(path.as_uri(), cluster(AUTH), Options(), "git", GitBaseline()) == []
 
 
+def test_editor_findings_read_the_given_baseline(tmp_path: Path) -> None:
+    """The editor's baseline (its cache of HEAD texts) is the one asked, not a global one."""
+    baseline = GitBaseline(reader=lambda path, timeout: cluster(AUTH))
+    new = cluster("endpoint: r2.local\nauthenticate: true")
+    found = editor_findings((tmp_path / "c.yaml").as_uri(), new, Options(), "git", baseline)
+    assert [(f.code, f.severity, span_of(f)) for f in found] == [("RM023", W, at(0, 0, 8))]
+
+
 def test_editor_findings_without_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     path = tmp_path / "c.yaml"

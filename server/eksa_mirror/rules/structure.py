@@ -128,19 +128,24 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
                 fix,
             )
         elif is_credential_key(name):
-            _credential_key(check, key, value, where)
+            _credential_key(check, mapping, key, value, where)
         else:
             _unknown_key(check, key, known, where)
 
 
-def _credential_key(check: Check, key: ScalarNode, value: Node, where: str) -> None:
-    """RM026: an unknown key named like a credential; the fix removes it with its value."""
+def _credential_key(
+    check: Check, mapping: MappingNode, key: ScalarNode, value: Node, where: str
+) -> None:
+    """RM026: an unknown key named like a credential; the fix removes it with its value, where
+    they own their lines (not in a flow mapping, nor after a sequence item's "- ")."""
     name = key.value
     last = check.span(value).end.line if not is_null(value) else check.span(key).end.line
-    fix = Fix(
-        f'Remove the "{name}" key',
-        (check.delete_lines(check.span(key).start.line, last),),
-        safe=False,
+    start = check.span(key).start
+    own_lines = mapping.flow_style is False and not check.line(start.line)[: start.column].strip()
+    fix = (
+        Fix(f'Remove the "{name}" key', (check.delete_lines(start.line, last),), safe=False)
+        if own_lines
+        else None
     )
     check.emit(
         "RM026",
