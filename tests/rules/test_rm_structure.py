@@ -463,6 +463,11 @@ def test_far_spec_key_is_left_alone() -> None:
             "authenticate: false\n  x: 1", None, at(5, 3, 4),
             "mapping values are not allowed in this context", id="key-deeper-than-its-sibling",
         ),
+        pytest.param(
+            # A closed single-quoted value above is no open quote: the deep line is at fault.
+            "endpoint: 'r.local'\n  x: 1", None, at(1, 2, 3), "did not find expected key",
+            id="key-deeper-than-a-single-quoted-value",
+        ),
     ],
 )  # fmt: skip
 def test_syntax_error_position(
