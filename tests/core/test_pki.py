@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.x509.oid import NameOID
 
@@ -72,3 +73,17 @@ def test_the_end_marker_must_end_its_line(after_end: str, parses: bool) -> None:
 )  # fmt: skip
 def test_a_pasted_private_key_is_recognised_even_when_cut_short(text: str, expected: bool) -> None:
     assert has_private_key(text) is expected
+
+
+def test_an_unknown_signature_algorithm_is_named_by_its_oid() -> None:
+    """sha256WithRSAEncryption (1.2.840.113549.1.1.11) swapped for an OID no library names,
+    in the TBS and in the outer algorithm (same length: the DER stays valid)."""
+    der = issue("ca.lab", ca=True).cert.public_bytes(serialization.Encoding.DER)
+    known, unknown = (
+        bytes.fromhex("06092a864886f70d01010b"),
+        bytes.fromhex("06092a864886f70d01017f"),
+    )
+    assert der.count(known) == 2
+    summary = summarize(x509.load_der_x509_certificate(der.replace(known, unknown)))
+    assert (summary.signature_algorithm, summary.signature_hash) == ("1.2.840.113549.1.1.127", "")
+    assert "- **Signature:** 1.2.840.113549.1.1.127" in summary.markdown()
