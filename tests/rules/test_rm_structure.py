@@ -468,6 +468,11 @@ def test_far_spec_key_is_left_alone() -> None:
             "endpoint: 'r.local'\n  x: 1", None, at(1, 2, 3), "did not find expected key",
             id="key-deeper-than-a-single-quoted-value",
         ),
+        pytest.param(
+            # A list item without a colon above a deeper key: the key's colon is the error.
+            "endpoint: r.local\nociNamespaces:\n - public\n  x: 1", None, at(3, 3, 4),
+            "mapping values are not allowed in this context", id="key-under-a-plain-list-item",
+        ),
     ],
 )  # fmt: skip
 def test_syntax_error_position(
