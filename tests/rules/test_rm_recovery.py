@@ -235,3 +235,36 @@ def test_rm024_only_at_the_broken_line(
         (f.span.start.line, f.span.start.column, f.span.end.line, f.span.end.column, f.message)
         for f in found
     ] == [(n, c, n, c + 1, "the YAML cannot be parsed: " + m) for n, c, m in expected]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "expected"),
+    [
+        pytest.param(
+            "\tapiVersion: anywhere.eks.amazonaws.com/v1alpha1",
+            # The broken line is the apiVersion: a lost fact, so the mirror is not checked.
+            [("RM024", (0, 0, 0, 1), "while scanning for the next token found character "
+              "that cannot start any token")],
+            id="tab-before-the-first-line",
+        ),
+        pytest.param(
+            "apiVersion: anywhere.eks.amazonaws.com/v1alpha1: x",
+            [("RM024", (0, 47, 0, 48), "mapping values are not allowed in this context"),
+             ("RM001", (18, 14, 18, 16), None)],
+            id="second-colon-on-the-first-line",
+        ),
+    ],
+)  # fmt: skip
+def test_a_syntax_error_on_the_first_line(
+    first_line: str, expected: list[tuple[str, tuple[int, int, int, int], str | None]]
+) -> None:
+    text = first_line + "\n" + cluster('endpoint: ""').split("\n", 1)[1]
+    found = analyze(text).findings
+    spans = [(f.span.start.line, f.span.start.column, f.span.end.line, f.span.end.column)
+             for f in found]  # fmt: skip
+    assert list(zip([f.code for f in found], spans, strict=True)) == [
+        (code, span) for code, span, _ in expected
+    ]
+    for finding, (_, _, words) in zip(found, expected, strict=True):
+        if words is not None:
+            assert finding.message == "the YAML cannot be parsed: " + words
