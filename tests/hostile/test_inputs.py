@@ -232,6 +232,24 @@ def test_nesting_at_the_limit_is_analysed() -> None:
     ]
 
 
+def test_a_syntax_error_beside_deep_nesting_with_the_pure_python_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Recovery re-parses the text: a parse that recurses too deep is one more failed try
+    (no traceback), and the syntax error above is reported where the parser stopped."""
+    monkeypatch.setattr(source, "_Loader", yaml.SafeLoader)
+    text = ENDPOINT.replace("kind: Cluster\n", "kind: Cluster\nfoo: [unclosed\n", 1)
+    text += "    ociNamespaces: " + "[" * 3000 + "]" * 3000 + "\n"
+    assert found(text) == [
+        (
+            "RM024",
+            (3, 8, 3, 9),
+            "the YAML cannot be parsed: while parsing a flow sequence expected ',' or ']', "
+            "but got ':'",
+        )
+    ]
+
+
 def test_nesting_with_the_pure_python_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without libyaml the composer recurses: the RecursionError becomes a positioned finding."""
     monkeypatch.setattr(source, "_Loader", yaml.SafeLoader)
