@@ -43,6 +43,8 @@ def test_offsets_clamp_to_the_line_and_the_text() -> None:
         pytest.param([edit(0, 0, 0, 2, "X"), edit(0, 1, 0, 3, "Y")], "Xc\ndef\n",
                      id="overlap-skipped"),
         pytest.param([edit(2, 0, 2, 0, "ghi\n")], "abc\ndef\nghi\n", id="insert-at-eof"),
+        pytest.param([edit(1, 0, 1, 0, "y: 2\n"), edit(1, 0, 1, 0, "x: 1\n")],
+                     "abc\ny: 2\nx: 1\ndef\n", id="inserts-at-one-place-keep-their-order"),
     ],
 )  # fmt: skip
 def test_apply_edits(edits: list[TextEdit], after: str) -> None:

@@ -43,6 +43,7 @@ P = PurePosixPath
         ("file://wsl%24/Ubuntu/home/me/c.yaml", W("//wsl$/Ubuntu/home/me/c.yaml"), None),
         ("file://server/share/c.yaml", W("//server/share/c.yaml"), None),
         ("file://server/", None, None),
+        ("file://server/X", W("//server/X"), None),  # a share named X: the share's root
         ("file:////server/share/c.yaml", W("//server/share/c.yaml"), P("//server/share/c.yaml")),
         ("file:relative/c.yaml", None, None),  # no absolute path: no file
         ("file:///home/me/cluster%20%231.yaml", None, P("/home/me/cluster #1.yaml")),

@@ -89,6 +89,11 @@ def test_nothing_outside_the_mirror_keys(needle: str, delta: int) -> None:
     assert hover_at(VALID, needle, delta) is None
 
 
+def test_nothing_on_a_key_under_a_field_that_takes_a_string() -> None:
+    text = VALID.replace("    endpoint: 10.0.0.5", "    endpoint:\n      host: 10.0.0.5")
+    assert hover_at(text, "      host: 10.0.0.5", 7) is None
+
+
 def test_half_typed_yaml_still_gets_documentation() -> None:
     text = VALID.replace("    endpoint: 10.0.0.5\n", "    endpoint: 10.0.0.5\n    endp\n")
     found = hover_at(text, '    port: "443"', 5)

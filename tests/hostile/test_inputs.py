@@ -120,6 +120,25 @@ def test_alias_bomb_in_another_document_is_not_ours() -> None:
     assert bounded(text).findings == []
 
 
+def test_alias_bomb_reached_through_a_list_item() -> None:
+    """The bomb is defined outside the mirror and used as a list item inside it: the finding
+    is at the smallest node past the budget, where it is defined, with the path to it."""
+    text = (
+        CLUSTER_HEAD + "  clusterNetwork:\n" + laughs("    ")
+        + "  registryMirrorConfiguration:\n    endpoint: r.example.com\n    ociNamespaces: [*a8]\n"
+    )  # fmt: skip
+    result = bounded(text)
+    assert found(text) == [
+        (
+            "RM024",
+            (10, 8, 10, 9),
+            "this node expands through YAML aliases into more than 100,000 nodes (an alias "
+            "bomb?): sigs.k8s.io/yaml rejects excessive aliasing" + NOT_FURTHER,
+        )
+    ]
+    assert result.findings[0].pointer == "/spec/registryMirrorConfiguration/ociNamespaces/0/0/0/0/0"
+
+
 def test_the_budget_is_hit_not_approached() -> None:
     """Just under the budget the section is analysed (and its aliases are used)."""
     text = ENDPOINT + "    ociNamespaces:\n" + laughs("      ", levels=4)  # 11,111 nodes
@@ -128,7 +147,8 @@ def test_the_budget_is_hit_not_approached() -> None:
 
 def test_recursive_alias() -> None:
     text = ENDPOINT + "    ociNamespaces: &loop\n      - registry: public.ecr.aws\n      - *loop\n"
-    bounded(text)
+    result = bounded(text)
+    assert result.findings[0].pointer == "/spec/registryMirrorConfiguration/ociNamespaces"
     assert found(text) == [
         (
             "RM024",
@@ -195,6 +215,37 @@ def test_nesting_that_libyaml_accepts_but_the_checks_refuse() -> None:
             "RM024",
             (7, 118, 7, 119),
             "the mirror section nests more than 100 levels deep here; it is not analysed further",
+        )
+    ]
+
+
+def test_nesting_at_the_limit_is_analysed() -> None:
+    """The mirror mapping and 99 brackets are 100 levels: still analysed (one more is not)."""
+    text = ENDPOINT + "    ociNamespaces: " + "[" * 99 + "]" * 99 + "\n"
+    assert found(text) == [
+        (
+            "RM007",
+            (7, 20, 7, 216),
+            "json: cannot unmarshal array into Go struct field RegistryMirrorConfiguration.spec."
+            "registryMirrorConfiguration.ociNamespaces of type v1alpha1.OCINamespace",
+        )
+    ]
+
+
+def test_a_syntax_error_beside_deep_nesting_with_the_pure_python_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Recovery re-parses the text: a parse that recurses too deep is one more failed try
+    (no traceback), and the syntax error above is reported where the parser stopped."""
+    monkeypatch.setattr(source, "_Loader", yaml.SafeLoader)
+    text = ENDPOINT.replace("kind: Cluster\n", "kind: Cluster\nfoo: [unclosed\n", 1)
+    text += "    ociNamespaces: " + "[" * 3000 + "]" * 3000 + "\n"
+    assert found(text) == [
+        (
+            "RM024",
+            (3, 8, 3, 9),
+            "the YAML cannot be parsed: while parsing a flow sequence expected ',' or ']', "
+            "but got ':'",
         )
     ]
 

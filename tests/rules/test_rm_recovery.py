@@ -10,7 +10,7 @@ import pytest
 from eksa_mirror.core import recovery
 from eksa_mirror.core.source import PARSE_CACHE
 from eksa_mirror.rules.analysis import analyze
-from support import DOCS_PASTE, cluster
+from support import DOCS_PASTE, EXAMPLES, cluster
 
 from .helpers import MIRROR_KEY, E, W, at, expect, one, options
 
@@ -197,3 +197,89 @@ def test_recovery_is_bounded() -> None:
 
 def test_non_eksa_yaml_is_not_recovered() -> None:
     expect("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [open\n  b: 1\n", [])
+
+
+# --- RM024 at the line a person broke in a whole spec ----------------------------------------
+
+#: ``examples/valid-mirror.yaml``: a clean spec, one of whose lines is broken by each case below.
+VALID = (EXAMPLES / "valid-mirror.yaml").read_text(encoding="utf-8").split("\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "new", "expected"),
+    [
+        pytest.param(
+            14, "  count: 1",
+            [(14, 2, "this line is indented less deep (column 3) than the lines after it at the "
+                     "same level (column 5), so YAML fails at line 16: mapping values are not "
+                     "allowed in this context")],
+            id="first-child-one-step-less-deep",
+        ),
+        pytest.param(
+            33, "    insecureSkipVerify: false\n      x: 1",
+            [(34, 7, "mapping values are not allowed in this context")],
+            id="key-one-step-deeper-after-a-key-with-a-value",
+        ),
+        pytest.param(
+            28, "\t- registry: 783794618700.dkr.ecr.us-west-2.amazonaws.com",
+            [(28, 0, "while scanning for the next token found character that cannot start any "
+                     "token")],
+            id="tab-before-a-list-item",
+        ),
+        pytest.param(
+            32, "    - authenticate: false",
+            [(32, 4, "while parsing a block mapping did not find expected key")],
+            id="list-item-among-keys",
+        ),
+        pytest.param(
+            26, '    port: "unclosed',
+            [(26, 4, "this line is not a key: value pair, so YAML reads it as text that runs on "
+                     "into line 32 and fails there: while scanning a quoted scalar found "
+                     "unexpected end of stream")],
+            id="unclosed-quote-closed-by-a-later-quote",
+        ),
+    ],
+)  # fmt: skip
+def test_rm024_only_at_the_broken_line(
+    line: int, new: str, expected: list[tuple[int, int, str]]
+) -> None:
+    lines = list(VALID)
+    lines[line : line + 1] = new.split("\n")
+    found = [f for f in analyze("\n".join(lines)).findings if f.code == "RM024"]
+    assert [
+        (f.span.start.line, f.span.start.column, f.span.end.line, f.span.end.column, f.message)
+        for f in found
+    ] == [(n, c, n, c + 1, "the YAML cannot be parsed: " + m) for n, c, m in expected]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "expected"),
+    [
+        pytest.param(
+            "\tapiVersion: anywhere.eks.amazonaws.com/v1alpha1",
+            # The broken line is the apiVersion: a lost fact, so the mirror is not checked.
+            [("RM024", (0, 0, 0, 1), "while scanning for the next token found character "
+              "that cannot start any token")],
+            id="tab-before-the-first-line",
+        ),
+        pytest.param(
+            "apiVersion: anywhere.eks.amazonaws.com/v1alpha1: x",
+            [("RM024", (0, 47, 0, 48), "mapping values are not allowed in this context"),
+             ("RM001", (18, 14, 18, 16), None)],
+            id="second-colon-on-the-first-line",
+        ),
+    ],
+)  # fmt: skip
+def test_a_syntax_error_on_the_first_line(
+    first_line: str, expected: list[tuple[str, tuple[int, int, int, int], str | None]]
+) -> None:
+    text = first_line + "\n" + cluster('endpoint: ""').split("\n", 1)[1]
+    found = analyze(text).findings
+    spans = [(f.span.start.line, f.span.start.column, f.span.end.line, f.span.end.column)
+             for f in found]  # fmt: skip
+    assert list(zip([f.code for f in found], spans, strict=True)) == [
+        (code, span) for code, span, _ in expected
+    ]
+    for finding, (_, _, words) in zip(found, expected, strict=True):
+        if words is not None:
+            assert finding.message == "the YAML cannot be parsed: " + words

@@ -458,6 +458,23 @@ def test_far_spec_key_is_left_alone() -> None:
             (BODY_LINE + 1, 19, BODY_LINE + 1, 20),
             "flow sequence", id="unclosed-flow-sequence",
         ),
+        pytest.param(
+            # One step deeper than a key with a value, while a list item's keys are at that
+            # depth just above: the deep line is at fault, not the key above it.
+            "endpoint: r.local\nociNamespaces:\n- registry: public.ecr.aws\n  namespace: eks\n"
+            "authenticate: false\n  x: 1", None, at(5, 3, 4),
+            "mapping values are not allowed in this context", id="key-deeper-than-its-sibling",
+        ),
+        pytest.param(
+            # A closed single-quoted value above is no open quote: the deep line is at fault.
+            "endpoint: 'r.local'\n  x: 1", None, at(1, 2, 3), "did not find expected key",
+            id="key-deeper-than-a-single-quoted-value",
+        ),
+        pytest.param(
+            # A list item without a colon above a deeper key: the key's colon is the error.
+            "endpoint: r.local\nociNamespaces:\n - public\n  x: 1", None, at(3, 3, 4),
+            "mapping values are not allowed in this context", id="key-under-a-plain-list-item",
+        ),
     ],
 )  # fmt: skip
 def test_syntax_error_position(

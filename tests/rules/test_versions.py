@@ -261,6 +261,13 @@ def test_hover_uses_spec_eksa_version() -> None:
     assert "v0.6.0 (from spec.eksaVersion) — **not known to v0.6.0**" in markdown
 
 
+def test_hover_on_the_release_that_brought_the_field() -> None:
+    text = with_spec_version(cluster('endpoint: r.local\nport: "1"'), "v0.7.0")
+    markdown = hover_text(text, at(1, 0, 0)[0] + 1)
+    assert "Since EKS Anywhere v0.7.0." in markdown
+    assert markdown.endswith("Target release: EKS Anywhere v0.7.0 (from spec.eksaVersion).")
+
+
 def test_settings_pass_the_release_and_check_it() -> None:
     settings, errors = parse_settings({"eksaVersion": "v0.12.0", "upgradeDiff": "git"})
     assert errors == []

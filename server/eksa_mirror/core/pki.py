@@ -196,11 +196,11 @@ def _hash_name(cert: x509.Certificate) -> str:
 
 
 def _algorithm_name(cert: x509.Certificate) -> str:
-    name = (
-        getattr(cert.signature_algorithm_oid, "_name", "")
-        or cert.signature_algorithm_oid.dotted_string
-    )
-    return str(name)
+    """The algorithm's name, or its dotted OID when ``cryptography`` does not know it (it
+    names every unknown OID ``Unknown OID``)."""
+    oid = cert.signature_algorithm_oid
+    name = str(getattr(oid, "_name", ""))
+    return oid.dotted_string if name in ("", "Unknown OID") else name
 
 
 def quality_problems(cert: x509.Certificate, now: datetime | None = None) -> list[str]:

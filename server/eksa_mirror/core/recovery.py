@@ -268,12 +268,21 @@ def _value_run_on(lines: list[str], line: int, depth: int, step: int) -> int | N
     previous = live[0]
     own = indent_of(lines[previous])
     parents = [key_column(lines[n]) for n in live[1:] if key_column(lines[n]) < own]
+    if len(live) > 1 and _opens_block_at(lines[live[1]], own):
+        # ``a:`` then ``b: 1`` at a's column then ``··c:``: b was meant as a's first child,
+        # one step deeper; c is on that step.
+        parents.insert(0, own)
     if not parents:
         return None
     parent = parents[0]
     if depth - parent == step != indent_of(lines[previous]) - parent:
         return previous
     return None
+
+
+def _opens_block_at(line: str, column: int) -> bool:
+    """Whether ``line`` is a key without a value (``key:``) whose key starts at ``column``."""
+    return key_column(line) == column and line.split(" #")[0].rstrip().endswith(":")
 
 
 def _fault(
