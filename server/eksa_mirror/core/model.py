@@ -39,7 +39,6 @@ class ExpansionError(Exception):
 class MachineRef:
     """A ``machineGroupRef`` of the Cluster, resolved in the same file when possible."""
 
-    role: str
     kind: str
     name: str
     document: Document | None
@@ -102,18 +101,15 @@ def _cluster(
     provider = PROVIDERS.get(model.datacenter_kind)
     machine_kind = provider.machine_kind if provider else ""
     default_os = provider.default_os if provider else ""
-    refs: list[tuple[str, Node | None]] = [
-        (
-            "controlPlane",
-            get_value(get_value(spec, "controlPlaneConfiguration"), "machineGroupRef"),
-        ),
-        ("etcd", get_value(get_value(spec, "externalEtcdConfiguration"), "machineGroupRef")),
+    refs: list[Node | None] = [
+        get_value(get_value(spec, "controlPlaneConfiguration"), "machineGroupRef"),
+        get_value(get_value(spec, "externalEtcdConfiguration"), "machineGroupRef"),
     ]
     workers = get_value(spec, "workerNodeGroupConfigurations")
     if isinstance(workers, SequenceNode):
-        refs.extend(("worker", get_value(w, "machineGroupRef")) for w in workers.value)
+        refs.extend(get_value(w, "machineGroupRef") for w in workers.value)
     seen: set[tuple[str, str]] = set()
-    for role, ref in refs:
+    for ref in refs:
         if ref is None:
             continue
         kind = scalar_text(get_value(ref, "kind")) or machine_kind
@@ -127,7 +123,7 @@ def _cluster(
             os_family = scalar_text(get_value(get_value(target.root, "spec"), "osFamily")).lower()
             if not os_family and kind == machine_kind:
                 os_family = default_os
-        model.machines.append(MachineRef(role, kind, name, target, os_family))
+        model.machines.append(MachineRef(kind, name, target, os_family))
     return model
 
 
