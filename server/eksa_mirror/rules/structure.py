@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror.core import schema_store
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import scalar_value, to_data
-from eksa_mirror.core.source import get_item, is_null, items
+from eksa_mirror.core.source import get_item, go_fold, is_null, items
 from eksa_mirror.rules.context import Check, node_at, pointer
 from eksa_mirror.rules.credentials import is_credential_key
 from eksa_mirror.rules.host_shape import check_endpoint_shape, check_registry_shape
@@ -94,14 +94,17 @@ def _canonical(data: Any, path: tuple[str, ...]) -> Any:
                 for item in data]  # fmt: skip
     if not isinstance(data, dict):
         return data
-    names = {name.lower(): name for name in schema_store.property_names(path)}
+    names = {go_fold(name): name for name in schema_store.property_names(path)}
     result: dict[str, Any] = {}
+    spelled: dict[Any, str] = {}
     for key, value in data.items():
         if value is None:
             continue
-        name = names.get(key.lower(), key) if isinstance(key, str) else key
-        if name in result and name != key:
-            continue  # the exact spelling wins
+        name = names.get(go_fold(key), key) if isinstance(key, str) else key
+        if isinstance(key, str):
+            if key < spelled.get(name, key):
+                continue  # the spelling greatest in byte order wins, as in get_item
+            spelled[name] = key
         sub = (*path, name) if name == "ociNamespaces" else path
         result[name] = _canonical(value, sub) if name == "ociNamespaces" else value
     return result
@@ -110,14 +113,14 @@ def _canonical(data: Any, path: tuple[str, ...]) -> Any:
 def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...]) -> None:
     schema_path = tuple(p for p in path if isinstance(p, str))
     known = schema_store.property_names(schema_path)
-    lowered = {name.lower(): name for name in known}
+    folded = {go_fold(name): name for name in known}
     for key, value in items(mapping):
         name = key.value
         if name in known:
             continue
         where = pointer(*path, name)
-        if name.lower() in lowered:
-            right = lowered[name.lower()]
+        if go_fold(name) in folded:
+            right = folded[go_fold(name)]
             fix = Fix(f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True)
             check.emit(
                 "RM006",
