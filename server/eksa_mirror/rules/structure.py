@@ -3,7 +3,8 @@
 Every schema failure is named with its rule (RM001, RM002, RM003, RM006, RM007, RM008,
 RM026, RM029; RM009 and RM012 in ``host_shape``), in EKS-A's words where it has them. Keys
 match case-insensitively first, as the ``eksctl anywhere`` decoder does, so a wrongly cased
-key is reported once (RM006) and its value is still checked.
+key is reported once (RM006) and its value is still checked; of a key spelled twice, the
+spelling EKS-A reads (``get_item``) is validated, the other only for type errors.
 """
 
 from __future__ import annotations
@@ -71,16 +72,43 @@ def check_structure(check: Check) -> None:
         )
         return
     _unknown_keys(check, mirror, ())
-    seq = get_item(mirror, "ociNamespaces", fold_case=True)
-    if seq is not None and isinstance(seq[1], SequenceNode):
-        for index, entry in enumerate(seq[1].value):
-            if isinstance(entry, MappingNode):
-                _unknown_keys(check, entry, ("ociNamespaces", index))
+    for name, seq in items(mirror):
+        if go_fold(name.value) == go_fold("ociNamespaces") and isinstance(seq, SequenceNode):
+            for index, entry in enumerate(seq.value):
+                if isinstance(entry, MappingNode):
+                    _unknown_keys(check, entry, ("ociNamespaces", index))
     # An alias bomb never gets here (the analysis measures the graph first); should one,
     # ExpansionError reaches analyze(), which reports it.
     data = _canonical(to_data(mirror), ())
     for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
         _report(check, error)
+    for variant in _overridden_variants(mirror):
+        _variant_types(check, *variant)
+
+
+def _overridden_variants(mapping: MappingNode) -> list[tuple[ScalarNode, Node]]:
+    """Case variants of a key that another variant overrides (``get_item``). encoding/json
+    still decodes each into the field and keeps the first error, so a wrong type in any of
+    them fails the parse, even where the winning variant is right."""
+    return [
+        (key, value)
+        for key, value in items(mapping)
+        if (winner := get_item(mapping, key.value, fold_case=True)) is not None
+        and winner[0] is not key
+    ]
+
+
+def _variant_types(check: Check, key: ScalarNode, value: Node) -> None:
+    """RM007 (or RM008) for a wrongly typed value of an overridden variant: only the
+    decoder's type errors, since EKS-A validates the decoded (winning) value alone."""
+    lone = MappingNode("tag:yaml.org,2002:map", [(key, value)])
+    data = _canonical(to_data(lone), ())
+    for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
+        path = list(error.absolute_path)
+        node = node_at(lone, path)[1]
+        if error.validator == "type" and path and node is not None:
+            field = next((p for p in reversed(path) if isinstance(p, str)), "")
+            _wrong_type(check, path, field, node, error)
 
 
 def _error_order(error: ValidationError) -> tuple[str, str]:
