@@ -253,3 +253,30 @@ def test_every_variant_is_decoded(
     ]
     assert (code, line, column, message) in found
     assert len(found) == (2 if code == "RM006" else 1)  # RM006 also names "ocinamespaces"
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        # Go: json: unknown field "bogus"
+        pytest.param("bogus: CERT", "RM006", 'json: unknown field "bogus"', id="unknown-key"),
+        # Go: json: cannot unmarshal string into Go struct field
+        # RegistryMirrorConfiguration.spec.registryMirrorConfiguration.authenticate of type bool
+        pytest.param(
+            'authenticate: "true"',
+            "RM007",
+            "json: cannot unmarshal string into Go struct field RegistryMirrorConfiguration."
+            "spec.registryMirrorConfiguration.authenticate of type bool: write true without "
+            "quotes",
+            id="quoted-bool",
+        ),
+    ],
+)
+def test_an_overridden_section_is_decoded(extra: str, code: str, message: str) -> None:
+    head = HEAD.removesuffix("  registryMirrorConfiguration:\n")
+    text = (
+        head + '  registryMirrorConfiguration:\n    endpoint: 1.1.1.1\n    port: "443"\n'
+        f"  RegistryMirrorConfiguration:\n    endpoint: 2.2.2.2\n    {extra}\n"
+    )
+    found = [(f.code, f.span.start.line, f.message) for f in findings(text) if f.code == code]
+    assert (code, 10, message) in found

@@ -71,12 +71,7 @@ def check_structure(check: Check) -> None:
             pointer(),
         )
         return
-    _unknown_keys(check, mirror, ())
-    for name, seq in items(mirror):
-        if go_fold(name.value) == go_fold("ociNamespaces") and isinstance(seq, SequenceNode):
-            for index, entry in enumerate(seq.value):
-                if isinstance(entry, MappingNode):
-                    _unknown_keys(check, entry, ("ociNamespaces", index))
+    _all_unknown_keys(check, mirror)
     # An alias bomb never gets here (the analysis measures the graph first); should one,
     # ExpansionError reaches analyze(), which reports it.
     data = _canonical(to_data(mirror), ())
@@ -84,9 +79,25 @@ def check_structure(check: Check) -> None:
         _report(check, error)
     for variant in _overridden_variants(mirror):
         _variant_types(check, *variant)
+    # An overridden spelling of the section itself is decoded too (EKS-A merges the two).
+    for name, section in _overridden_variants(check.model.spec):
+        if go_fold(name.value) == go_fold(key.value) and isinstance(section, MappingNode):
+            _all_unknown_keys(check, section)
+            for variant in items(section):
+                _variant_types(check, *variant)
 
 
-def _overridden_variants(mapping: MappingNode) -> list[tuple[ScalarNode, Node]]:
+def _all_unknown_keys(check: Check, mirror: MappingNode) -> None:
+    """RM006 for the keys of a mirror section and of every ``ociNamespaces`` entry in it."""
+    _unknown_keys(check, mirror, ())
+    for name, seq in items(mirror):
+        if go_fold(name.value) == go_fold("ociNamespaces") and isinstance(seq, SequenceNode):
+            for index, entry in enumerate(seq.value):
+                if isinstance(entry, MappingNode):
+                    _unknown_keys(check, entry, ("ociNamespaces", index))
+
+
+def _overridden_variants(mapping: Node | None) -> list[tuple[ScalarNode, Node]]:
     """Case variants of a key that another variant overrides (``get_item``). encoding/json
     still decodes each into the field and keeps the first error, so a wrong type in any of
     them fails the parse, even where the winning variant is right."""
