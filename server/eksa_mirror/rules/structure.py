@@ -160,7 +160,11 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
         where = pointer(*path, name)
         if go_fold(name) in folded:
             right = folded[go_fold(name)]
-            fix = Fix(f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True)
+            fix: Fix | None = Fix(
+                f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True
+            )
+            if any(k is not key and go_fold(k.value) == go_fold(name) for k, _ in items(mapping)):
+                fix = None  # a rename would write the key twice, which EKS-A refuses
             check.emit(
                 "RM006",
                 f'json: unknown field "{name}": key names are case-sensitive for kubectl and '
