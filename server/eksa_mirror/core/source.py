@@ -294,6 +294,8 @@ def go_fold(name: str) -> str:
     s ``ſ`` matches ``s`` and the Kelvin sign matches ``k``. Go uses Unicode's simple case
     mapping; Python's is the full one, used here only where it maps to one character.
     """
+    if name.isascii():
+        return name.upper()
     out: list[str] = []
     for char in name:
         if char < "\x80":
