@@ -183,7 +183,8 @@ def scalar_value(node: ScalarNode) -> Any:
 def true_flag(mapping: Node | None, key: str) -> tuple[ScalarNode, ScalarNode] | None:
     """The (key, value) of ``key`` in ``mapping`` when it is set to YAML ``true``, else None.
 
-    Keys match as Go's encoding/json matches them (case folded, the last one wins).
+    Keys match as EKS-A's decoder reads them (``get_item``: case folded, the spelling
+    greatest in byte order wins).
     """
     pair = get_item(mapping, key, fold_case=True)
     if pair is not None and isinstance(pair[1], ScalarNode) and scalar_value(pair[1]) is True:

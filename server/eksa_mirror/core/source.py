@@ -287,23 +287,43 @@ def items(node: Node | None) -> Iterator[tuple[ScalarNode, Node]]:
                 yield key, value
 
 
+def go_fold(name: str) -> str:
+    """``name`` case-folded as Go's encoding/json folds field names (``foldName``).
+
+    ASCII letters are upper-cased; any other character becomes upper(lower(c)), so the long
+    s ``ſ`` matches ``s`` and the Kelvin sign matches ``k``. Go uses Unicode's simple case
+    mapping; Python's is the full one, used here only where it maps to one character.
+    """
+    if name.isascii():
+        return name.upper()
+    out: list[str] = []
+    for char in name:
+        if char < "\x80":
+            out.append(char.upper())
+            continue
+        lower = char.lower() if len(char.lower()) == 1 else char
+        out.append(lower.upper() if len(lower.upper()) == 1 else lower)
+    return "".join(out)
+
+
 def get_item(
     node: Node | None, key: str, *, fold_case: bool = False
 ) -> tuple[ScalarNode, Node] | None:
-    """The last (key, value) pair for ``key``; ``fold_case`` matches like Go's encoding/json."""
-    found = None
-    wanted = key.lower() if fold_case else key
+    """The (key, value) pair for ``key`` that EKS-A reads; the last one of equal keys.
+
+    ``fold_case`` matches keys as Go's encoding/json does (``go_fold``). Among case variants
+    the key that is greatest in byte order wins, wherever it is in the file: EKS-A parses a
+    spec with sigs.k8s.io/yaml, which turns YAML into JSON through a Go map (keys sorted by
+    bytes), and encoding/json then assigns every variant in turn to the same field
+    (``docs/rules.md``, RM006). Two gaps: where Go merges the variants' mappings field by field,
+    or skips a null variant on a string field, this returns the winner's node alone.
+    """
+    found: tuple[ScalarNode, Node] | None = None
+    wanted = go_fold(key) if fold_case else key
     for k, v in items(node):
-        name = k.value.lower() if fold_case else k.value
-        if name == wanted:
+        name = go_fold(k.value) if fold_case else k.value
+        if name == wanted and (found is None or k.value >= found[0].value):
             found = (k, v)
-            if not fold_case:
-                continue
-    if fold_case:
-        # An exact match wins over a case-folded one, as in encoding/json.
-        exact = get_item(node, key)
-        if exact is not None:
-            return exact
     return found
 
 

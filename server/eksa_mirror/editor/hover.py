@@ -17,7 +17,7 @@ from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.core.model import ClusterModel, mirror_config
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.core.source import SourceFile, get_item
+from eksa_mirror.core.source import SourceFile, get_item, go_fold
 from eksa_mirror.editor.cursor import ITEM, is_eksa_cluster, locate
 from eksa_mirror.explain import mirror_mapping_lines
 
@@ -96,8 +96,8 @@ def _canonical_field(field: tuple[str, ...]) -> tuple[str, ...]:
     """Key names as the schema spells them (eksctl matches keys case-insensitively)."""
     result: list[str] = []
     for name in field:
-        known = {k.lower(): k for k in schema_store.property_names(tuple(result))}
-        result.append(known.get(name.lower(), name))
+        known = {go_fold(k): k for k in schema_store.property_names(tuple(result))}
+        result.append(known.get(go_fold(name), name))
     return tuple(result)
 
 

@@ -12,7 +12,7 @@ from eksa_mirror.core import gopath
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.mirror import DEFAULT_PORT, join_host_port
 from eksa_mirror.core.model import scalar_value
-from eksa_mirror.core.source import get_item, get_value, scalar_text
+from eksa_mirror.core.source import get_item, scalar_text
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, declare, mirror_check
 
@@ -35,8 +35,10 @@ def _containerd_nodes(check: Check) -> bool:
 def mirror_base(check: Check) -> str:
     """``net.JoinHostPort(endpoint, port)`` of the mirror section (port defaults to 443)."""
     mirror = check.model.mirror
-    endpoint = scalar_text(get_value(mirror, "endpoint"))
-    port_node = get_value(mirror, "port")
+    endpoint_pair = get_item(mirror, "endpoint", fold_case=True)
+    port_pair = get_item(mirror, "port", fold_case=True)
+    endpoint = scalar_text(endpoint_pair[1] if endpoint_pair else None)
+    port_node = port_pair[1] if port_pair else None
     port = str(scalar_value(port_node)) if isinstance(port_node, ScalarNode) else ""
     return join_host_port(endpoint, port or DEFAULT_PORT)
 

@@ -3,7 +3,8 @@
 Every schema failure is named with its rule (RM001, RM002, RM003, RM006, RM007, RM008,
 RM026, RM029; RM009 and RM012 in ``host_shape``), in EKS-A's words where it has them. Keys
 match case-insensitively first, as the ``eksctl anywhere`` decoder does, so a wrongly cased
-key is reported once (RM006) and its value is still checked.
+key is reported once (RM006) and its value is still checked; of a key spelled twice, the
+spelling EKS-A reads (``get_item``) is validated, the other only for type errors.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror.core import schema_store
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import scalar_value, to_data
-from eksa_mirror.core.source import get_item, is_null, items
+from eksa_mirror.core.source import get_item, go_fold, is_null, items
 from eksa_mirror.rules.context import Check, node_at, pointer
 from eksa_mirror.rules.credentials import is_credential_key
 from eksa_mirror.rules.host_shape import check_endpoint_shape, check_registry_shape
@@ -70,17 +71,55 @@ def check_structure(check: Check) -> None:
             pointer(),
         )
         return
-    _unknown_keys(check, mirror, ())
-    seq = get_item(mirror, "ociNamespaces", fold_case=True)
-    if seq is not None and isinstance(seq[1], SequenceNode):
-        for index, entry in enumerate(seq[1].value):
-            if isinstance(entry, MappingNode):
-                _unknown_keys(check, entry, ("ociNamespaces", index))
+    _all_unknown_keys(check, mirror)
     # An alias bomb never gets here (the analysis measures the graph first); should one,
     # ExpansionError reaches analyze(), which reports it.
     data = _canonical(to_data(mirror), ())
     for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
         _report(check, error)
+    for variant in _overridden_variants(mirror):
+        _variant_types(check, *variant)
+    # An overridden spelling of the section itself is decoded too (EKS-A merges the two).
+    for name, section in _overridden_variants(check.model.spec):
+        if go_fold(name.value) == go_fold(key.value) and isinstance(section, MappingNode):
+            _all_unknown_keys(check, section)
+            for variant in items(section):
+                _variant_types(check, *variant)
+
+
+def _all_unknown_keys(check: Check, mirror: MappingNode) -> None:
+    """RM006 for the keys of a mirror section and of every ``ociNamespaces`` entry in it."""
+    _unknown_keys(check, mirror, ())
+    for name, seq in items(mirror):
+        if go_fold(name.value) == go_fold("ociNamespaces") and isinstance(seq, SequenceNode):
+            for index, entry in enumerate(seq.value):
+                if isinstance(entry, MappingNode):
+                    _unknown_keys(check, entry, ("ociNamespaces", index))
+
+
+def _overridden_variants(mapping: Node | None) -> list[tuple[ScalarNode, Node]]:
+    """Case variants of a key that another variant overrides (``get_item``). encoding/json
+    still decodes each into the field and keeps the first error, so a wrong type in any of
+    them fails the parse, even where the winning variant is right."""
+    return [
+        (key, value)
+        for key, value in items(mapping)
+        if (winner := get_item(mapping, key.value, fold_case=True)) is not None
+        and winner[0] is not key
+    ]
+
+
+def _variant_types(check: Check, key: ScalarNode, value: Node) -> None:
+    """RM007 (or RM008) for a wrongly typed value of an overridden variant: only the
+    decoder's type errors, since EKS-A validates the decoded (winning) value alone."""
+    lone = MappingNode("tag:yaml.org,2002:map", [(key, value)])
+    data = _canonical(to_data(lone), ())
+    for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
+        path = list(error.absolute_path)
+        node = node_at(lone, path)[1]
+        if error.validator == "type" and path and node is not None:
+            field = next((p for p in reversed(path) if isinstance(p, str)), "")
+            _wrong_type(check, path, field, node, error)
 
 
 def _error_order(error: ValidationError) -> tuple[str, str]:
@@ -94,14 +133,17 @@ def _canonical(data: Any, path: tuple[str, ...]) -> Any:
                 for item in data]  # fmt: skip
     if not isinstance(data, dict):
         return data
-    names = {name.lower(): name for name in schema_store.property_names(path)}
+    names = {go_fold(name): name for name in schema_store.property_names(path)}
     result: dict[str, Any] = {}
+    spelled: dict[Any, str] = {}
     for key, value in data.items():
         if value is None:
             continue
-        name = names.get(key.lower(), key) if isinstance(key, str) else key
-        if name in result and name != key:
-            continue  # the exact spelling wins
+        name = names.get(go_fold(key), key) if isinstance(key, str) else key
+        if isinstance(key, str):
+            if key < spelled.get(name, key):
+                continue  # the spelling greatest in byte order wins, as in get_item
+            spelled[name] = key
         sub = (*path, name) if name == "ociNamespaces" else path
         result[name] = _canonical(value, sub) if name == "ociNamespaces" else value
     return result
@@ -110,15 +152,19 @@ def _canonical(data: Any, path: tuple[str, ...]) -> Any:
 def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...]) -> None:
     schema_path = tuple(p for p in path if isinstance(p, str))
     known = schema_store.property_names(schema_path)
-    lowered = {name.lower(): name for name in known}
+    folded = {go_fold(name): name for name in known}
     for key, value in items(mapping):
         name = key.value
         if name in known:
             continue
         where = pointer(*path, name)
-        if name.lower() in lowered:
-            right = lowered[name.lower()]
-            fix = Fix(f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True)
+        if go_fold(name) in folded:
+            right = folded[go_fold(name)]
+            fix: Fix | None = Fix(
+                f'Rename "{name}" to "{right}"', (check.replace(key, right),), safe=True
+            )
+            if any(k is not key and go_fold(k.value) == go_fold(name) for k, _ in items(mapping)):
+                fix = None  # a rename would write the key twice, which EKS-A refuses
             check.emit(
                 "RM006",
                 f'json: unknown field "{name}": key names are case-sensitive for kubectl and '
