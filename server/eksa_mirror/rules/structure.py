@@ -1,11 +1,7 @@
-"""Structural rules: the published JSON Schema run over the mirror section.
-
-Every schema failure is named with its rule (RM001, RM002, RM003, RM006, RM007, RM008,
-RM026, RM029; RM009 and RM012 in ``host_shape``), in EKS-A's words where it has them. Keys
-match case-insensitively first, as the ``eksctl anywhere`` decoder does, so a wrongly cased
-key is reported once (RM006) and its value is still checked; of a key spelled twice, the
-spelling EKS-A reads (``get_item``) is validated, the other only for type errors.
-"""
+"""Structural rules: the published JSON Schema run over the mirror section, each failure
+named with its rule (RM001-RM003, RM006-RM008, RM026, RM029) in EKS-A's words. Keys match in
+any case, as EKS-A's decoder does: a wrongly cased key is one RM006 and its value is still
+checked; of a key spelled twice, the spelling EKS-A reads (``get_item``) is validated."""
 
 from __future__ import annotations
 
