@@ -20,11 +20,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "server"))  # run from a clone without installing
 
-from eksa_mirror.core.findings import Finding  # noqa: E402
-from eksa_mirror.lsp.project import ProjectConfigs  # noqa: E402
-from eksa_mirror.rules.analysis import Analysis, analyze  # noqa: E402
-from eksa_mirror.rules.context import Options  # noqa: E402
-from eksa_mirror.rules.suppress import suppress_in  # noqa: E402
+from eksa_mirror.core.findings import Finding
+from eksa_mirror.lsp.project import ProjectConfigs
+from eksa_mirror.rules.analysis import Analysis, analyze
+from eksa_mirror.rules.context import Options
+from eksa_mirror.rules.suppress import suppress_in
 
 EXAMPLE = (HERE.parent / "examples" / "invalid-mirror.yaml").read_text(encoding="utf-8")
 

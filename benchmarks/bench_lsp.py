@@ -43,8 +43,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import gen_inputs  # noqa: E402  (after sys.path: the scripts run from any folder)
-from lspclient import (  # noqa: E402
+import gen_inputs
+from lspclient import (
     LspClient,
     LspError,
     LspTimeout,

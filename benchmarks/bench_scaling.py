@@ -33,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import gen_inputs  # noqa: E402  (after sys.path: the scripts run from any folder)
+import gen_inputs
 
 CHILD = r"""
 import gc, json, resource, statistics, sys, time, tracemalloc

@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from lspclient import LspClient, LspTimeout, editor_capabilities  # noqa: E402  (after sys.path: the scripts run from any folder)
+from lspclient import LspClient, LspTimeout, editor_capabilities
 
 EXAMPLE = REPO / "examples" / "valid-mirror.yaml"
 EXE = "eksa-mirror.exe" if sys.platform == "win32" else "eksa-mirror"

@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import gen_inputs  # noqa: E402  (after sys.path: the scripts run from any folder)
+import gen_inputs
 
 SCHEMA = ROOT / "schema" / "eksa-cluster.schema.json"
 LSP_MODULES = ("pygls", "lsprotocol", "cattrs")
