@@ -147,3 +147,47 @@ def _to_api_endpoint(url: str, bare_v2: bool) -> str:
     if question:
         out += "?" + query
     return (out + fragment).removeprefix("//")
+
+
+def url_host(url: str) -> tuple[str, str]:
+    """``(u.Scheme, u.Host)`` of Go's ``url.Parse(url)``; raises ``ParseError`` where Go
+    returns an error (control characters, a colon in a relative URL's first segment, an
+    invalid port or host character, a bad ``%`` escape in the host, path or fragment)."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise ParseError("invalid control character in URL")
+    text, _, fragment = url.partition("#")
+    _unescape(fragment)
+    scheme, rest = _go_scheme(text)
+    # A lone trailing "?" is ForceQuery, anything after the first "?" the query.
+    rest = rest.partition("?")[0]
+    if not rest.startswith("/"):
+        if scheme:
+            return scheme, ""  # an opaque URL: no host
+        if ":" in rest.partition("/")[0]:
+            raise ParseError("first path segment in URL cannot contain colon")
+    host = ""
+    if (scheme or not rest.startswith("///")) and rest.startswith("//"):
+        authority, slash, path = rest[2:].partition("/")
+        rest = slash + path
+        host = authority.rpartition("@")[2]
+        _check_host(host)
+        host = _unescape(host)
+    _unescape(rest)
+    return scheme, host
+
+
+def _go_scheme(text: str) -> tuple[str, str]:
+    """Go's ``getScheme``: the lower-cased scheme ("" when there is none) and the rest."""
+    for index, char in enumerate(text):
+        if char.isascii() and char.isalpha():
+            continue
+        if char.isascii() and (char.isdigit() or char in "+-."):
+            if index == 0:
+                return "", text
+            continue
+        if char == ":":
+            if index == 0:
+                raise ParseError("missing protocol scheme")
+            return text[:index].lower(), text[index + 1 :]
+        return "", text
+    return "", text

@@ -14,6 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.eksa.providers import PROVIDERS
+from eksa_mirror.core.goyaml import NotAString, go_string
 from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.core.source import (
@@ -239,7 +240,28 @@ def mirror_config(model: ClusterModel) -> MirrorConfig | None:
         eksa_version=model.eksa_version,
         external_etcd=isinstance(get_value(model.spec, "externalEtcdConfiguration"), MappingNode),
         etcd_os_family=_etcd_os_family(model),
+        kubernetes_versions=kubernetes_versions(model.spec),
     )
+
+
+def kubernetes_versions(spec: Node | None) -> tuple[str, ...]:
+    """EKS-A's ``Cluster.KubernetesVersions()``: the control plane's version, then each worker
+    group's own ``kubernetesVersion`` when set (repeats dropped here)."""
+    versions = [_go_text(get_item(spec, "kubernetesVersion", fold_case=True))]
+    workers = get_item(spec, "workerNodeGroupConfigurations", fold_case=True)
+    if workers is not None and isinstance(workers[1], SequenceNode):
+        for worker in workers[1].value:
+            pair = get_item(worker, "kubernetesVersion", fold_case=True)
+            if pair is not None and not is_null(pair[1]):
+                versions.append(_go_text(pair))
+    return tuple(dict.fromkeys(versions))
+
+
+def _go_text(pair: tuple[ScalarNode, Node] | None) -> str:
+    try:
+        return go_string(pair[1] if pair else None)
+    except NotAString:
+        return ""
 
 
 def _etcd_os_family(model: ClusterModel) -> str:

@@ -22,18 +22,25 @@ def required_projects(eksa_version: str = "") -> tuple[str, ...]:
     return tuple(releases.required_projects(releases.parse_version(eksa_version)))
 
 
-def registry_steps(run: Run, session: Session) -> None:
-    """``api``, ``auth`` and ``projects``, over a verified (or allowed) TLS connection."""
+def registry_steps(run: Run, session: Session) -> str:
+    """``api``, ``auth`` and ``projects``, over a verified (or allowed) TLS connection.
+
+    Returns how the registry may be asked for images: ``login`` (logged in, or no login
+    needed), ``anonymous`` (it asks for a login that the nodes, without ``authenticate``,
+    do not give) or "" (not at all).
+    """
     try:
         response = session.get("/v2/")
     except NetError as exc:
         run.failure("api", exc, "GET /v2/ failed", "endpoint", "the registry API did not answer")
-        return
+        return ""
     if not _api_step(run, response):
-        return
+        anonymous = response.status == 401 and not run.cfg.authenticate
+        return "anonymous" if anonymous and run.challenge is not None else ""
     if not _auth_step(run, session, response):
-        return
+        return ""
     _projects_step(run, session)
+    return "login"
 
 
 def _api_step(run: Run, response: Response) -> bool:

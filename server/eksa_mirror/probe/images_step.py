@@ -1,0 +1,178 @@
+"""The ``images`` step of ``eksa-mirror check --images``: every reference the cluster pulls,
+asked of the mirror by a few workers at once, each over its own keep-alive connection.
+
+References of one repository go to the same worker (one Bearer token per repository),
+results keep the bundle's order, and the missing ones are grouped by where they belong
+(``core.eksa.cluster_images``). docs/check.md says what each status means.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import replace
+
+from eksa_mirror.core.eksa import cluster_images
+from eksa_mirror.core.eksa.cluster_images import Reference
+from eksa_mirror.probe.conn import Connection
+from eksa_mirror.probe.images_report import (
+    ImagePlan,
+    ImageResult,
+    ImagesReport,
+    ImageStatus,
+    MissingGroup,
+)
+from eksa_mirror.probe.oci import Credentials, Session
+from eksa_mirror.probe.pull import PullAuth, Puller
+from eksa_mirror.probe.registry_steps import PASSWORD_ENV, USERNAME_ENV
+from eksa_mirror.probe.report import Status
+from eksa_mirror.probe.run import Run
+
+#: At most this many workers ask the mirror at once.
+MAX_CONCURRENCY = 64
+
+
+def images_step(run: Run, session: Session, plan: ImagePlan, anonymous: bool) -> ImagesReport:
+    """Check every needed reference of ``plan``; record the ``images`` step on ``run``.
+
+    ``anonymous``: the nodes pull without credentials (``authenticate`` is not set).
+    """
+    cfg = run.cfg
+    credentials = None
+    if cfg.authenticate and not anonymous:
+        credentials = Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
+    auth = PullAuth(session, credentials, run.challenge)
+    refs = plan.images.needed
+    results: list[ImageResult | None] = [_offline(ref) for ref in refs]
+    pending = [i for i, result in enumerate(results) if result is None]
+    _run_workers(run, auth, plan, refs, pending, results)
+    done = tuple(result for result in results if result is not None)
+    report = _report(run, session, plan, done)
+    status = Status.FAIL if report.failed else Status.OK
+    run.add("images", status, report.summary(), "ociNamespaces")
+    return report
+
+
+def _offline(ref: Reference) -> ImageResult | None:
+    """The result of a reference that needs no request (``None``: ask the mirror)."""
+    if ref.problem:
+        return ImageResult(ref, ImageStatus.ERROR, ref.problem)
+    if not ref.mapped:
+        return ImageResult(
+            ref,
+            ImageStatus.UNMAPPED,
+            "its registry has no mirror in ociNamespaces: the nodes pull it from the internet,"
+            " which fails air-gapped",
+        )
+    return None
+
+
+def _repository(mirror: str) -> str:
+    """``host:port/a/b`` of ``host:port/a/b:tag`` or ``host:port/a/b@sha256:…``."""
+    name = mirror.partition("@")[0]
+    head, _, last = name.rpartition("/")
+    return f"{head}/{last.partition(':')[0]}" if head else name
+
+
+def _run_workers(
+    run: Run,
+    auth: PullAuth,
+    plan: ImagePlan,
+    refs: tuple[Reference, ...],
+    pending: list[int],
+    results: list[ImageResult | None],
+) -> None:
+    """Fill ``results[i]`` for each pending index, a repository at a time per worker."""
+    by_repository: dict[str, list[int]] = {}
+    for index in pending:
+        by_repository.setdefault(_repository(refs[index].mirror), []).append(index)
+    queue = deque(by_repository.values())
+    lock = threading.Lock()
+    done = [0]
+
+    def finished() -> None:
+        with lock:
+            done[0] += 1
+            count = done[0]
+        if plan.progress is not None:
+            plan.progress(count, len(pending))
+
+    def work() -> None:
+        conn = Connection(run.cfg.endpoint, run.port, auth.session.context, run.deadline)
+        puller = Puller(
+            conn, auth, plan.arches, run.cfg.base_registry, run.cfg.authenticate and
+            auth.credentials is not None,
+        )  # fmt: skip
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    indexes = queue.popleft()
+                for index in indexes:
+                    results[index] = puller.check(refs[index])
+                    finished()
+        finally:
+            conn.close()
+
+    workers = max(1, min(plan.concurrency, MAX_CONCURRENCY, len(queue)))
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _report(
+    run: Run, session: Session, plan: ImagePlan, results: tuple[ImageResult, ...]
+) -> ImagesReport:
+    """The report, every message redacted (tokens received included)."""
+    redactor = run.redactor
+    for token in session.tokens:
+        redactor.add(token)
+    results = tuple(replace(r, message=redactor(r.message)) for r in results)
+    cfg = run.cfg
+    missing = [r.reference for r in results if r.status is ImageStatus.MISSING]
+    groups = cluster_images.group_missing(cfg, missing)
+    present = {
+        cluster_images.project_of(cfg, r.reference.mirror)
+        for r in results
+        if r.status is not ImageStatus.MISSING and r.http_status == 200
+    }
+    images = plan.images
+    return ImagesReport(
+        bundle=plan.bundle,
+        results=results,
+        groups=tuple(_group_view(run, group, plan.bundle) for group in groups),
+        projects_to_create=tuple(cluster_images.projects_to_create(groups, present)),
+        unread_eksd=images.unread_eksd,
+        skipped=tuple(ref for ref in images.references if not ref.needed),
+        credentials_sent_to=tuple(sorted(session.sent_to)),
+    )
+
+
+def _group_view(run: Run, group: cluster_images.Group, bundle: str) -> MissingGroup:
+    return MissingGroup(
+        group.registry,
+        group.target,
+        group.project,
+        tuple(ref.mirror for ref in group.references),
+        cluster_images.import_command(run.cfg, group, bundle),
+    )
+
+
+def images_not_checked(plan: ImagePlan, reason: str, run: Run) -> ImagesReport:
+    """The report, and a skipped ``images`` step, when the registry could not be asked."""
+    run.add("images", Status.SKIP, f"not checked: {reason}", "ociNamespaces")
+    images = plan.images
+    results = tuple(
+        _offline(ref) or ImageResult(ref, ImageStatus.ERROR, f"not checked: {reason}")
+        for ref in images.needed
+    )
+    return ImagesReport(
+        bundle=plan.bundle,
+        results=results,
+        unread_eksd=images.unread_eksd,
+        skipped=tuple(ref for ref in images.references if not ref.needed),
+        not_checked=run.redactor(reason),
+    )
