@@ -110,6 +110,11 @@ class MissingGroup:
     references: tuple[str, ...]
     #: ``eksctl anywhere import images …`` ("" when EKS-A imports nothing from ``registry``).
     command: str
+    #: Where the registry holds these repositories instead (``ns``: under
+    #: ``endpoint:port/ns/``; "": at its root), found in ``/v2/_catalog``.
+    found_under: tuple[str, ...] = ()
+    #: The registry refused them (401/403) rather than not having them (404).
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,8 @@ class ImagesReport:
                     "project": g.project,
                     "references": list(g.references),
                     "command": g.command,
+                    "found_under": list(g.found_under),
+                    "refused": g.refused,
                 }
                 for g in self.groups
             ],
@@ -218,6 +225,22 @@ def _shown(result: ImageResult) -> str:
     return ref.mirror or ref.image
 
 
+def _found_under(group: MissingGroup) -> str:
+    """Where the catalog shows these repositories, and the two ways to line things up."""
+    base = group.target.partition("/")[0]
+    places = ", ".join(f"{base}/{ns}/" if ns else f"{base}/ (the root)" for ns in group.found_under)
+    namespace = group.found_under[0]
+    fix = (
+        f"map {group.registry} to namespace {namespace!r} in ociNamespaces"
+        if namespace
+        else f"remove the {group.registry} namespace from ociNamespaces"
+    )
+    return (
+        f"the registry holds them under {places}: imported with another -r value? {fix}, or"
+        f" import them again with -r {group.target}"
+    )
+
+
 def _credentials_line(report: ImagesReport) -> str:
     if report.credentials_sent_to:
         return (
@@ -240,9 +263,18 @@ def _missing_lines(report: ImagesReport, mark: Callable[[bool], str]) -> list[st
         lines.extend(
             f"      {mark(True)} {ref}  {messages.get(ref, '')}" for ref in group.references
         )
+        if group.found_under:
+            lines.append(f"      {_found_under(group)}")
+        if group.refused:
+            lines.append(
+                "      the registry refuses them: give the nodes access (authenticate: true with"
+                " REGISTRY_USERNAME/REGISTRY_PASSWORD, or a public project)"
+            )
     for command in dict.fromkeys(g.command for g in report.groups if g.command):
         lines.append(f"  Import them: {command}")
-    for registry in dict.fromkeys(g.registry for g in report.groups if not g.command):
+    for registry in dict.fromkeys(
+        g.registry for g in report.groups if not g.command and not g.refused
+    ):
         lines.append(
             f"  EKS Anywhere imports nothing from {registry}: copy those yourself"
             " (eksa-mirror check --images --list prints every reference)"

@@ -132,18 +132,27 @@ def _report(
         redactor.add(token)
     results = tuple(replace(r, message=redactor(r.message)) for r in results)
     cfg = run.cfg
-    missing = [r.reference for r in results if r.status is ImageStatus.MISSING]
-    groups = cluster_images.group_missing(cfg, missing)
+    absent = [
+        r.reference for r in results if r.status is ImageStatus.MISSING and r.http_status == 404
+    ]
+    refused = [
+        r.reference for r in results if r.status is ImageStatus.MISSING and r.http_status != 404
+    ]
+    groups = cluster_images.group_missing(cfg, absent)
+    found = _found_elsewhere(run, session, groups) if groups else {}
     present = {
-        cluster_images.project_of(cfg, r.reference.mirror)
-        for r in results
-        if r.status is not ImageStatus.MISSING and r.http_status == 200
+        cluster_images.project_of(cfg, r.reference.mirror) for r in results if r.http_status == 200
     }
+    views = [_group_view(run, group, plan.bundle, found) for group in groups]
+    views += [
+        replace(_group_view(run, group, plan.bundle, {}), command="", refused=True)
+        for group in cluster_images.group_missing(cfg, refused)
+    ]
     images = plan.images
     return ImagesReport(
         bundle=plan.bundle,
         results=results,
-        groups=tuple(_group_view(run, group, plan.bundle) for group in groups),
+        groups=tuple(views),
         projects_to_create=tuple(cluster_images.projects_to_create(groups, present)),
         unread_eksd=images.unread_eksd,
         skipped=tuple(ref for ref in images.references if not ref.needed),
@@ -151,14 +160,49 @@ def _report(
     )
 
 
-def _group_view(run: Run, group: cluster_images.Group, bundle: str) -> MissingGroup:
+def _group_view(
+    run: Run, group: cluster_images.Group, bundle: str, found: dict[str, set[str]]
+) -> MissingGroup:
+    places: set[str] = set()
+    for ref in group.references:
+        places |= found.get(ref.mirror, set())
     return MissingGroup(
         group.registry,
         group.target,
         group.project,
         tuple(ref.mirror for ref in group.references),
         cluster_images.import_command(run.cfg, group, bundle),
+        tuple(sorted(places)),
     )
+
+
+def _found_elsewhere(
+    run: Run, session: Session, groups: tuple[cluster_images.Group, ...]
+) -> dict[str, set[str]]:
+    """Missing references whose repository the catalog shows under another prefix: mirror
+    reference → the prefixes (``-r host/ns`` without the matching ``ociNamespaces``)."""
+    relative: dict[str, list[tuple[str, str]]] = {}
+    for group in groups:
+        for ref in group.references:
+            repository = _repository(ref.mirror)
+            tail = repository[len(group.target) + 1 :] if group.target else ""
+            if tail and repository.startswith(group.target + "/"):
+                expected = repository.partition("/")[2]
+                relative.setdefault(tail, []).append((ref.mirror, expected))
+    found: dict[str, set[str]] = {}
+
+    def visit(names: list[str]) -> bool:
+        for name in names:
+            parts = name.split("/")
+            for cut in range(len(parts)):
+                for mirror, expected in relative.get("/".join(parts[cut:]), ()):
+                    if name != expected:
+                        found.setdefault(mirror, set()).add("/".join(parts[:cut]))
+        return False
+
+    if relative and run.deadline.remaining > 1:
+        session.catalog(1000, [], visit)
+    return found
 
 
 def images_not_checked(plan: ImagePlan, reason: str, run: Run) -> ImagesReport:

@@ -221,16 +221,26 @@ class Session:
             )
         return parts, realm_port, here
 
-    def catalog(self, page_size: int, wanted: list[str]) -> Catalog:
+    def catalog(
+        self, page_size: int, wanted: list[str], visit: Callable[[list[str]], bool] | None = None
+    ) -> Catalog:
         """Which ``wanted`` repository prefixes exist, page by page through ``/v2/_catalog``.
 
         Pages are not kept: each is matched against ``wanted`` and dropped, and paging
         stops once every prefix is found, so memory stays bounded however many pages the
-        registry sends.
+        registry sends. ``visit``, when given, sees each page's names instead, and paging
+        stops when it returns ``True``.
         """
         present: set[str] = set()
+
+        def match(names: list[str]) -> bool:
+            _match(names, wanted, present)
+            return len(present) >= len(wanted)
+
+        visit = visit or match
         path, previous, pages = f"/v2/_catalog?n={page_size}", "", 0
-        while path and len(present) < len(wanted):
+        done = not wanted and visit is match
+        while path and not done:
             if path == previous:
                 break
             if pages >= MAX_PAGES:
@@ -250,7 +260,7 @@ class Session:
             else:
                 return Catalog.unknown(_refusal(response), "http")
             try:
-                _match(parse.catalog_names(response.body), wanted, present)
+                done = visit(parse.catalog_names(response.body))
                 path, elsewhere = self._next_page(response)
             except Broken as exc:
                 return Catalog.broken(str(exc))
