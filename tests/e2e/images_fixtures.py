@@ -86,7 +86,9 @@ def _b64(data: bytes) -> str:
 
 def libtrust_key_id(key: ec.EllipticCurvePublicKey) -> str:
     """docker/libtrust's key ID: SHA-256 of the DER public key, 240 bits, base32 in 4s."""
-    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     digest = hashes.Hash(hashes.SHA256())
     digest.update(der)
     text = base64.b32encode(digest.finalize()[:30]).decode()
@@ -99,7 +101,9 @@ class TokenIssuer:
 
     service: str = "harbor-registry"
     issuer: str = "eksa-mirror-test-issuer"
-    cert: Cert = field(default_factory=lambda: issue("eksa-mirror token issuer", ca=True, key="p256"))
+    cert: Cert = field(
+        default_factory=lambda: issue("eksa-mirror token issuer", ca=True, key="p256")
+    )
 
     @property
     def key(self) -> ec.EllipticCurvePrivateKey:

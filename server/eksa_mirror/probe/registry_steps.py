@@ -181,7 +181,7 @@ def _mirror_path(cfg: MirrorConfig, mirror: str) -> str:
 def _projects_step(run: Run, session: Session) -> None:
     cfg = run.cfg
     mapping = cfg.namespaced_registry_map()
-    needed = required_projects(cfg.eksa_version)
+    needed = _bundle_projects(run) or required_projects(cfg.eksa_version)
     if PUBLIC_ECR not in mapping:
         run.add(
             "projects",
@@ -203,6 +203,19 @@ def _projects_step(run: Run, session: Session) -> None:
         state = ProjectState.PRESENT if present else ProjectState.MISSING
         run.projects.append(ProjectResult(registry, path, state, required))
     _judge_projects(run, len(needed), public_ns)
+
+
+def _bundle_projects(run: Run) -> tuple[str, ...]:
+    """With ``--images``, the projects of the bundle's own ``public.ecr.aws`` references
+    (the first path segment of each), rather than the documented list."""
+    if run.plan is None:
+        return ()
+    prefix = PUBLIC_ECR + "/"
+    needed = run.plan.images.needed
+    projects = [
+        r.image[len(prefix) :].partition("/")[0] for r in needed if r.image.startswith(prefix)
+    ]
+    return tuple(dict.fromkeys(projects))
 
 
 def _wanted(
