@@ -113,8 +113,10 @@ class TokenIssuer:
     def mint(self, subject: str, access: list[dict[str, object]]) -> str:
         header = {"typ": "JWT", "alg": "ES256", "kid": libtrust_key_id(self.key.public_key())}
         now = int(time.time())
-        claims = {"iss": self.issuer, "sub": subject, "aud": self.service, "exp": now + 600,
-                  "nbf": now - 60, "iat": now, "jti": f"{now}-{len(access)}", "access": access}  # fmt: skip
+        claims = {
+            "iss": self.issuer, "sub": subject, "aud": self.service, "exp": now + 600,
+            "nbf": now - 60, "iat": now, "jti": f"{now}-{len(access)}", "access": access,
+        }  # fmt: skip
         signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
         der = self.key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256()))
         r, s = decode_dss_signature(der)
