@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -1076,16 +1077,28 @@ func ReadImages(reader Reader, bundles *Bundles, kubeVersions ...string) ([]Imag
 // ---- the oracle: list images, Charts() and ReplaceRegistry for one input
 
 type input struct {
+	Floats  []float64               `json:"floats"`
 	Cluster Cluster                 `json:"cluster"`
 	Bundles Bundles                 `json:"bundles"`
 	Eksd    map[string]*EksdRelease `json:"eksd"`
 }
 
 type output struct {
+	Floats   []string          `json:"floats"`
 	Images   []string          `json:"images"`
 	Charts   []string          `json:"charts"`
 	Versions []string          `json:"versions"`
 	Mirror   map[string]string `json:"mirror"`
+}
+
+// replace is ReplaceRegistry, or "PANIC" where it panics (url.Parse failed: u is nil).
+func replace(mirror *RegistryMirror, url string) (result string) {
+	defer func() {
+		if recover() != nil {
+			result = "PANIC"
+		}
+	}()
+	return mirror.ReplaceRegistry(url)
 }
 
 func main() {
@@ -1095,6 +1108,10 @@ func main() {
 		os.Exit(2)
 	}
 	out := output{Mirror: map[string]string{}}
+	// sigs.k8s.io/yaml v1.6.0 turns a YAML float bound for a Go string into this text.
+	for _, f := range in.Floats {
+		out.Floats = append(out.Floats, strconv.FormatFloat(f, 'g', -1, 32))
+	}
 	var filter []string
 	for _, v := range in.Cluster.KubernetesVersions() {
 		filter = append(filter, string(v))
@@ -1108,7 +1125,7 @@ func main() {
 	mirror := FromClusterRegistryMirrorConfiguration(in.Cluster.Spec.RegistryMirrorConfiguration)
 	for _, image := range images {
 		out.Images = append(out.Images, image.URI)
-		out.Mirror[image.URI] = mirror.ReplaceRegistry(image.URI)
+		out.Mirror[image.URI] = replace(mirror, image.URI)
 	}
 	for _, v := range in.Bundles.Spec.VersionsBundles {
 		if !slices.Contains(filter, v.KubeVersion) {
@@ -1117,7 +1134,7 @@ func main() {
 		for _, name := range []string{"cilium", "eks-anywhere-packages", "tinkerbell-chart", "tinkerbell-crds", "tinkerbell-stack"} {
 			chart := v.Charts()[name]
 			out.Charts = append(out.Charts, chart.URI)
-			out.Mirror[chart.URI] = mirror.ReplaceRegistry(chart.URI)
+			out.Mirror[chart.URI] = replace(mirror, chart.URI)
 		}
 	}
 	_ = net.JoinHostPort
