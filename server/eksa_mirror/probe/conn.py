@@ -183,9 +183,10 @@ class _Reader:
                 raise NetError("http", "malformed HTTP response (a chunk without its CRLF)")
 
     def _until_close(self, limit: int) -> bytes:
-        while self._more():
-            if len(self.data) > limit:
-                raise NetError("http", f"response larger than {limit} bytes")
+        while len(self.data) <= limit and self._more():
+            pass
+        if len(self.data) > limit:
+            raise NetError("http", f"response larger than {limit} bytes")
         body = bytes(self.data)
         self.data.clear()
         return body
