@@ -17,7 +17,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_validate.py", "bench_scaling.py", "bench_lsp.py", "bench_standalone.py")
+BENCHMARKS = (
+    "bench_validate.py",
+    "bench_scaling.py",
+    "bench_lsp.py",
+    "bench_standalone.py",
+    "bench_images.py",
+)
 
 
 def missing_tools() -> list[str]:
