@@ -315,4 +315,5 @@ def test_one_keep_alive_connection_per_worker(hostile: Hostile, ca: Cert) -> Non
     assert {r.status.value for r in report.images.results} == {"present"}
     assert {r.digest for r in report.images.results} == {sha256(INDEX)}
     assert len(hostile.connections) == 3
+    assert report.images.connections == 3
     assert threading.active_count() < 10

@@ -134,6 +134,8 @@ class ImagesReport:
     credentials_sent_to: tuple[str, ...] = ()
     #: A sentence when the references could not be checked at all ("" when they were).
     not_checked: str = ""
+    #: How many connections the workers opened (one each, plus reopenings).
+    connections: int = 0
 
     def count(self, status: ImageStatus) -> int:
         return sum(1 for result in self.results if result.status is status)
@@ -188,6 +190,7 @@ class ImagesReport:
             "skipped": [{"image": r.image, "mirror": r.mirror} for r in self.skipped],
             "credentials_sent_to": list(self.credentials_sent_to),
             "not_checked": self.not_checked,
+            "connections": self.connections,
         }
 
 

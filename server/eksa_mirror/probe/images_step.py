@@ -45,9 +45,9 @@ def images_step(run: Run, session: Session, plan: ImagePlan, anonymous: bool) ->
     refs = plan.images.needed
     results: list[ImageResult | None] = [_offline(ref) for ref in refs]
     pending = [i for i, result in enumerate(results) if result is None]
-    _run_workers(run, auth, plan, refs, pending, results)
+    connections = _run_workers(run, auth, plan, refs, pending, results)
     done = tuple(result for result in results if result is not None)
-    report = _report(run, session, plan, done)
+    report = replace(_report(run, session, plan, done), connections=connections)
     status = Status.FAIL if report.failed else Status.OK
     run.add("images", status, report.summary(), "ociNamespaces")
     return report
@@ -81,14 +81,16 @@ def _run_workers(
     refs: tuple[Reference, ...],
     pending: list[int],
     results: list[ImageResult | None],
-) -> None:
-    """Fill ``results[i]`` for each pending index, a repository at a time per worker."""
+) -> int:
+    """Fill ``results[i]`` for each pending index, a repository at a time per worker; the
+    number of connections the workers opened."""
     by_repository: dict[str, list[int]] = {}
     for index in pending:
         by_repository.setdefault(_repository(refs[index].mirror), []).append(index)
     queue = deque(by_repository.values())
     lock = threading.Lock()
     done = [0]
+    opened = [0]
 
     def finished() -> None:
         with lock:
@@ -114,6 +116,8 @@ def _run_workers(
                     finished()
         finally:
             conn.close()
+            with lock:
+                opened[0] += conn.opened
 
     workers = max(1, min(plan.concurrency, MAX_CONCURRENCY, len(queue)))
     threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
@@ -121,6 +125,7 @@ def _run_workers(
         thread.start()
     for thread in threads:
         thread.join()
+    return opened[0]
 
 
 def _report(
