@@ -42,7 +42,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from eksa_mirror.probe.manifests import ACCEPT
-from images_setup import PASSWORD, USER, missing_tools, setup_registry, spec, versions
+from images_setup import (
+    PASSWORD,
+    USER,
+    folder_for,
+    missing_tools,
+    setup_registry,
+    spec,
+    versions,
+)
 
 CHILD = r"""
 import resource, runpy, sys
@@ -136,7 +144,7 @@ def compare(
     port, ca, auth = setup["port"], setup["ca"], setup["auth"]
     path = spec(setup["work"] / f"spec-{namespace}.yaml", port, ca.read_text(), kubes, namespace,
                 auth)  # fmt: skip
-    folder = setup["folders"][namespace]
+    folder = folder_for(setup, namespace, len(kubes))
     _, _, report = run_check(path, folder)  # warm the file cache, learn the references
     mirrors = [r["mirror"] for r in report["references"]]
     concurrency = 8
@@ -173,7 +181,7 @@ def scaling(setup: dict, sizes: list[int], repeat: int) -> list[dict]:
                     setup["ca"].read_text(), kubes, "index", setup["auth"])  # fmt: skip
         walls, peaks = [], []
         for _ in range(repeat):
-            wall, peak, report = run_check(path, setup["folders"]["index"])
+            wall, peak, report = run_check(path, folder_for(setup, "index", count))
             walls.append(wall)
             peaks.append(peak)
         refs = len(report["references"])

@@ -60,6 +60,15 @@ def push(port: int, images: ImageList, plan: Plan, auth: bool, workers: int = 4)
     return digests
 
 
+def folder_for(setup: dict, namespace: str, count: int) -> Path:
+    """The downloads folder of the first ``count`` versions (a bundle of just those: EKS-A's
+    bundles list 7 or 8), written once."""
+    folder = setup["work"] / f"downloads-{setup['name']}-{namespace}-{count}"
+    if not folder.is_dir():
+        downloads(folder, versions(count), setup["digests"][namespace])
+    return folder
+
+
 def downloads(folder: Path, kubes: tuple[str, ...], digests: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     urls = {}
@@ -114,7 +123,7 @@ def setup_registry(
     certs = work / f"certs-{name}"
     certs.mkdir(parents=True, exist_ok=True)
     (certs / "ca.crt").write_text(ca.pem)
-    folders = {}
+    digests: dict[str, dict[str, str]] = {}
     started = time.perf_counter()
     for namespace, count in fills.items():
         kubes = versions(count)
@@ -122,9 +131,8 @@ def setup_registry(
         plan = Plan()
         if namespace == "import":
             plan = Plan(single_platform={r.image for r in images.references if not r.chart})
-        digests = push(registry.port, images, plan, auth)
-        folders[namespace] = downloads(work / f"downloads-{name}-{namespace}", kubes, digests)
+        digests[namespace] = push(registry.port, images, plan, auth)
     print(f"{name}: filled in {time.perf_counter() - started:.1f} s", flush=True)
     setup = {"name": name, "auth": auth, "port": registry.port, "ca": certs / "ca.crt",
-             "certs": certs, "work": work, "folders": folders}  # fmt: skip
+             "certs": certs, "work": work, "digests": digests}  # fmt: skip
     return registry, setup

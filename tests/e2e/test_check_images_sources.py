@@ -12,6 +12,7 @@ a hostile registry.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -192,8 +193,12 @@ IMAGE = json.dumps({
 }).encode()  # fmt: skip
 
 
+BASIC = "Basic " + base64.b64encode(b"puller:Hostile-Secret-77").decode()
+CREDENTIALS = {"REGISTRY_USERNAME": "puller", "REGISTRY_PASSWORD": "Hostile-Secret-77"}
+
+
 class Hostile(TlsServing):
-    """A keep-alive HTTPS registry scripted per repository."""
+    """A keep-alive HTTPS registry behind Basic authentication, scripted per repository."""
 
     def __init__(self, workdir: Path, tls: Cert) -> None:
         self.connections: set[int] = set()
@@ -205,6 +210,9 @@ class Hostile(TlsServing):
 
             def do_GET(self) -> None:
                 name = self.path.split("/")[2] if self.path.startswith("/v2/") else ""
+                if self.headers.get("Authorization") != BASIC:
+                    self.send_json(401, {}, WWW_Authenticate='Basic realm="hostile"')
+                    return
                 if "/manifests/" in self.path:
                     owner.connections.add(id(self.connection))
                 owner.calls[name] = owner.calls.get(name, 0) + 1
@@ -228,6 +236,9 @@ class Hostile(TlsServing):
             self.send(request, 200, b" " * (5 * 1024 * 1024), "application/json")
         elif name == "redirect":
             self.send(request, 302, b"", "text/plain", {"Location": "https://elsewhere.example/x"})
+        elif name == "echo":  # a registry that echoes the credentials it received
+            location = "https://elsewhere.example/?auth=" + request.headers["Authorization"]
+            self.send(request, 307, b"", "text/plain", {"Location": location})
         elif name == "chunked":
             self.chunked(request, INDEX)
         elif name == "noconfig":
@@ -276,11 +287,14 @@ def hostile(tmp_path: Path, ca: Cert) -> Iterator[Hostile]:
 
 def test_hostile_answers_are_findings(hostile: Hostile, ca: Cert) -> None:
     base = f"127.0.0.1:{hostile.port}"
-    names = ("broken", "busy", "flaky", "huge", "redirect", "chunked", "noconfig", "slow", "gone")
+    names = ("broken", "busy", "flaky", "huge", "redirect", "chunked", "noconfig", "slow", "gone",
+             "echo")  # fmt: skip
     plan = ImagePlan(refs(base, *(f"{name}/image:v1" for name in names)), concurrency=4)
-    cfg = MirrorConfig("127.0.0.1", str(hostile.port), ca_cert_content=ca.pem)
+    cfg = MirrorConfig("127.0.0.1", str(hostile.port), ca_cert_content=ca.pem, authenticate=True)
     started = time.monotonic()
-    report = run_check(cfg, env={}, timeout=1.0, deadline=20.0, images=plan)
+    report = run_check(cfg, env=CREDENTIALS, timeout=1.0, deadline=20.0, images=plan)
+    shown = json.dumps(report.to_dict())
+    assert "Hostile-Secret-77" not in shown and BASIC.split()[1] not in shown
     assert time.monotonic() - started < 15
     assert report.images is not None
     found = {
@@ -302,6 +316,8 @@ def test_hostile_answers_are_findings(hostile: Hostile, ca: Cert) -> None:
         "noconfig": ("error", f"its config blob sha256:{'b' * 12}… is not served (HTTP 404):"
                               " a pull fails"),
         "gone": ("missing", "not in the mirror (HTTP 404 Not Found)"),
+        "echo": ("error", "the registry answered HTTP 307 Temporary Redirect, a redirect to"
+                          " https://elsewhere.example/?auth=Basic [REDACTED] (not followed)"),
     }  # fmt: skip
     assert hostile.calls["busy"] == 4
 
@@ -309,11 +325,24 @@ def test_hostile_answers_are_findings(hostile: Hostile, ca: Cert) -> None:
 def test_one_keep_alive_connection_per_worker(hostile: Hostile, ca: Cert) -> None:
     base = f"127.0.0.1:{hostile.port}"
     plan = ImagePlan(refs(base, *(f"repo{i}/image:v1" for i in range(60))), concurrency=3)
-    cfg = MirrorConfig("127.0.0.1", str(hostile.port), ca_cert_content=ca.pem)
-    report = run_check(cfg, env={}, images=plan)
+    cfg = MirrorConfig("127.0.0.1", str(hostile.port), ca_cert_content=ca.pem, authenticate=True)
+    report = run_check(cfg, env=CREDENTIALS, images=plan)
     assert report.images is not None
     assert {r.status.value for r in report.images.results} == {"present"}
     assert {r.digest for r in report.images.results} == {sha256(INDEX)}
     assert len(hostile.connections) == 3
     assert report.images.connections == 3
     assert threading.active_count() < 10
+
+
+def test_a_mapping_that_leaves_the_endpoint_is_not_contacted(hostile: Hostile, ca: Cert) -> None:
+    images = ImageList((Reference("public.ecr.aws/a:v1", "escape/a:v1", True),), ())
+    cfg = MirrorConfig("127.0.0.1", str(hostile.port), ca_cert_content=ca.pem, authenticate=True)
+    report = run_check(cfg, env=CREDENTIALS, images=ImagePlan(images))
+    assert report.images is not None
+    (result,) = report.images.results
+    assert (result.status.value, result.message) == (
+        "error",
+        f"ociNamespaces sends it to escape, not 127.0.0.1:{hostile.port}: not contacted",
+    )
+    assert "escape" not in hostile.calls
