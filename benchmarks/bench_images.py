@@ -7,7 +7,7 @@ API with a generated EKS-A bundle's references: multi-platform indexes (as ``sko
 images`` leaves them) under ``import/``. Then, in the same run, interleaved:
 
   check      ``eksa-mirror check SPEC --images --bundle DIR`` (default concurrency), wall
-             time of the whole command and its peak RSS (ru_maxrss of the process);
+             time of the whole command and its peak RSS (VmHWM of the process);
   serial     the same with ``--concurrency 1``;
   floor      one HEAD per reference over one keep-alive connection per worker (as many
              workers as the check), ``http.client`` with the same Accept and Basic headers;
@@ -54,11 +54,26 @@ from images_setup import (
 
 CHILD = r"""
 import resource, runpy, sys
+
+
+def peak_kib():
+    # VmHWM is the peak of this program's own memory; ru_maxrss would also count the
+    # parent's memory copied at fork (Linux keeps the larger of the two across exec).
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 sys.argv = ["eksa-mirror", *sys.argv[1:]]
 try:
     runpy.run_module("eksa_mirror", run_name="__main__")
 finally:
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    print(peak_kib(), file=sys.stderr)
 """
 
 
@@ -276,6 +291,30 @@ def write_readme(text: str) -> None:
         readme.write_text(content)
 
 
+def measure(work: Path, tiny: bool, repeat: int) -> tuple[list[dict], list[dict]]:
+    """The comparison rows (two registries) and the scaling rows."""
+    compare_at, sizes = (1, [1]) if tiny else (16, [2, 8, 16, 31, 76])
+    sample = 10 if tiny else None
+    rows: list[dict] = []
+    fills = {"index": max(sizes), "import": compare_at}
+    open_registry, setup = setup_registry(work, "tls", False, fills)
+    try:
+        rows.append(compare(setup, versions(compare_at), "index", repeat, sample))
+        rows.append(compare(setup, versions(compare_at), "import", repeat, 0))
+        scale = scaling(setup, sizes, 1 if tiny else 3)
+    finally:
+        open_registry.stop()
+    auth_registry, auth_setup = setup_registry(work, "tls+htpasswd", True, {"index": compare_at})
+    try:
+        # bcrypt on every request makes this registry the bottleneck: fewer runs.
+        rows.append(compare(auth_setup, versions(compare_at), "index", 1, sample))
+    finally:
+        auth_registry.stop()
+    for row in rows:
+        print(json.dumps({k: v for k, v in row.items() if k != "all"}), flush=True)
+    return rows, scale
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tiny", action="store_true", help="one version (66 references), once")
@@ -291,45 +330,23 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(a.work)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    compare_at, sizes = (1, [1]) if a.tiny else (16, [2, 8, 16, 31, 76])
-    repeat = 1 if a.tiny else a.repeat
-    sample = 10 if a.tiny else None
     load0 = os.getloadavg()[0]
-    rows: list[dict] = []
-    open_registry, setup = setup_registry(
-        work, "tls", False, {"index": max(sizes), "import": compare_at}
-    )
-    try:
-        rows.append(compare(setup, versions(compare_at), "index", repeat, sample))
-        rows.append(compare(setup, versions(compare_at), "import", repeat, 0))
-        scale = scaling(setup, sizes, 1 if a.tiny else 3)
-    finally:
-        open_registry.stop()
-    auth_registry, auth_setup = setup_registry(work, "tls+htpasswd", True, {"index": compare_at})
-    try:
-        # bcrypt on every request makes this registry the bottleneck: fewer runs.
-        rows.append(compare(auth_setup, versions(compare_at), "index", 1, sample))
-    finally:
-        auth_registry.stop()
-    for row in rows:
-        print(json.dumps({k: v for k, v in row.items() if k != "all"}), flush=True)
+    repeat = 1 if a.tiny else a.repeat
+    rows, scale = measure(work, a.tiny, repeat)
     fit = linear_fit(scale)
     peer = subprocess.run(["skopeo", "--version"], capture_output=True, text=True).stdout.strip()
     result = {"machine": f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {peer}",
               "load": f"{load0:.1f}→{os.getloadavg()[0]:.1f}", "repeat": repeat,
               "compare": rows, "scaling": scale, "fit": fit}  # fmt: skip
-    if a.tiny:
-        a.output = str(work / "images-tiny.json")
-    Path(a.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.output).write_text(json.dumps(result, indent=2) + "\n")
+    output = Path(work / "images-tiny.json" if a.tiny else a.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2) + "\n")
     if not a.tiny:
         plot(scale, fit, HERE / "images_scaling.png")
         if not a.no_readme:
             write_readme(readme_table(result))
     print(readme_table(result))
-    failed = [
-        row["namespace"] for row in rows if row["counts"]["missing"] or row["counts"]["error"]
-    ]
+    failed = [row for row in rows if row["counts"]["missing"] or row["counts"]["error"]]
     return 1 if failed else 0
 
 

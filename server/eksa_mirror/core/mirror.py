@@ -7,6 +7,7 @@ families). ``explain`` and ``check`` work from it; the rules work from the YAML 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,10 +109,19 @@ class MirrorConfig:
         return replace_registry(self.namespaced_registry_map(), url)
 
 
+#: ``host/path[:tag][@digest]`` without a port or any character ``url.Parse`` treats apart:
+#: no scheme, and the host is the text before the first ``/`` (checked against Go in
+#: tests/e2e/test_images_go.py with the general path).
+_PLAIN_REFERENCE = re.compile(r"([A-Za-z0-9.-]+)/[A-Za-z0-9._/:@-]*")
+
+
 def registry_host(url: str) -> str:
     """The host ``ReplaceRegistry`` looks up: ``url.Parse(url).Host``, parsed again with
     ``oci://`` in front when ``url`` has no scheme (an image reference). Raises
     ``gopath.ParseError`` where Go's ``url.Parse`` fails."""
+    plain = _PLAIN_REFERENCE.fullmatch(url)
+    if plain is not None:  # what every bundle holds: url.Parse gives the first segment
+        return plain.group(1)
     scheme, host = gopath.url_host(url)
     if not scheme:
         host = gopath.url_host("oci://" + url)[1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from eksa_mirror.core.eksa import cluster_images
 from eksa_mirror.core.eksa.cluster_images import Reference
@@ -74,6 +74,49 @@ def _repository(mirror: str) -> str:
     return f"{head}/{last.partition(':')[0]}" if head else name
 
 
+@dataclass
+class _Workers:
+    """The references still to ask for, a repository at a time, and what the workers did."""
+
+    run: Run
+    auth: PullAuth
+    plan: ImagePlan
+    refs: tuple[Reference, ...]
+    results: list[ImageResult | None]
+    queue: deque[list[int]]
+    total: int
+    done: int = 0
+    opened: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _next(self) -> list[int] | None:
+        with self.lock:
+            return self.queue.popleft() if self.queue else None
+
+    def _finished(self) -> None:
+        with self.lock:
+            self.done += 1
+            count = self.done
+        if self.plan.progress is not None:
+            self.plan.progress(count, self.total)
+
+    def work(self) -> None:
+        """One worker: its own keep-alive connection, until the queue is empty."""
+        cfg, auth = self.run.cfg, self.auth
+        conn = Connection(cfg.endpoint, self.run.port, auth.session.context, self.run.deadline)
+        anonymous = not (cfg.authenticate and auth.credentials is not None)
+        puller = Puller(conn, auth, self.plan.arches, cfg.base_registry, not anonymous)
+        try:
+            while (indexes := self._next()) is not None:
+                for index in indexes:
+                    self.results[index] = puller.check(self.refs[index])
+                    self._finished()
+        finally:
+            conn.close()
+            with self.lock:
+                self.opened += conn.opened
+
+
 def _run_workers(
     run: Run,
     auth: PullAuth,
@@ -88,44 +131,14 @@ def _run_workers(
     for index in pending:
         by_repository.setdefault(_repository(refs[index].mirror), []).append(index)
     queue = deque(by_repository.values())
-    lock = threading.Lock()
-    done = [0]
-    opened = [0]
-
-    def finished() -> None:
-        with lock:
-            done[0] += 1
-            count = done[0]
-        if plan.progress is not None:
-            plan.progress(count, len(pending))
-
-    def work() -> None:
-        conn = Connection(run.cfg.endpoint, run.port, auth.session.context, run.deadline)
-        puller = Puller(
-            conn, auth, plan.arches, run.cfg.base_registry, run.cfg.authenticate and
-            auth.credentials is not None,
-        )  # fmt: skip
-        try:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    indexes = queue.popleft()
-                for index in indexes:
-                    results[index] = puller.check(refs[index])
-                    finished()
-        finally:
-            conn.close()
-            with lock:
-                opened[0] += conn.opened
-
-    workers = max(1, min(plan.concurrency, MAX_CONCURRENCY, len(queue)))
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    workers = _Workers(run, auth, plan, refs, results, queue, len(pending))
+    count = max(1, min(plan.concurrency, MAX_CONCURRENCY, len(queue)))
+    threads = [threading.Thread(target=workers.work, daemon=True) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return opened[0]
+    return workers.opened
 
 
 def _report(

@@ -251,14 +251,9 @@ class Session:
             except NetError as exc:
                 where = f" (page {pages})" if pages > 1 else ""
                 return Catalog.unknown(f"GET /v2/_catalog{where} failed: {exc.detail}", exc.kind)
-            if response.status >= 500 or response.status < 300:
-                if response.status != 200:
-                    return Catalog.broken(
-                        f"/v2/_catalog answered HTTP {response.status}"
-                        f" {clean(response.reason, 80)}".rstrip()
-                    )
-            else:
-                return Catalog.unknown(_refusal(response), "http")
+            problem = _page_problem(response)
+            if problem is not None:
+                return problem
             try:
                 done = visit(parse.catalog_names(response.body))
                 path, elsewhere = self._next_page(response)
@@ -283,6 +278,17 @@ class Session:
             return "", target
         parts = urllib.parse.urlsplit(target)
         return parts.path + ("?" + parts.query if parts.query else ""), ""
+
+
+def _page_problem(response: Response) -> Catalog | None:
+    """A catalog page that is not a 200: a broken registry (5xx, 1xx, 2xx) or a refusal."""
+    if response.status == 200:
+        return None
+    if response.status >= 500 or response.status < 300:
+        return Catalog.broken(
+            f"/v2/_catalog answered HTTP {response.status} {clean(response.reason, 80)}".rstrip()
+        )
+    return Catalog.unknown(_refusal(response), "http")
 
 
 def _match(names: list[str], wanted: list[str], present: set[str]) -> None:
