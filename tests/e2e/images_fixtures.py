@@ -52,7 +52,7 @@ class Plan:
 
 def fill(pusher: Pusher, images: ImageList, plan: Plan, base: str) -> dict[str, str]:
     """Push the references of ``images`` as ``plan`` says; the digests for the bundle
-    (``{image: digest}``: what an honest bundle names for each pushed reference)."""
+    (``{image: digest}``: the multi-platform index EKS-A would have published)."""
     digests: dict[str, str] = {}
     for ref in images.references:
         if ref.image in plan.leave_out or not ref.mapped:
@@ -68,11 +68,13 @@ def fill(pusher: Pusher, images: ImageList, plan: Plan, base: str) -> dict[str, 
 def _push(pusher: Pusher, ref: Reference, repository: str, tag: str, plan: Plan) -> str:
     if ref.chart:
         return pusher.chart(repository, tag)
-    if ref.image in plan.arm64_only:
-        return pusher.index(repository, tag, ("arm64",))
-    if ref.image in plan.single_platform:
+    if ref.image in plan.arm64_only or ref.image in plan.single_platform:
+        # The bundle names the multi-platform index EKS-A published; the tag holds less.
         index = pusher.index(repository, f"index-{tag}", ("amd64", "arm64"))
-        pusher.image(repository, tag, "amd64", docker=True)
+        if ref.image in plan.arm64_only:
+            pusher.index(repository, tag, ("arm64",))
+        else:
+            pusher.image(repository, tag, "amd64", docker=True)
         return index
     return pusher.index(repository, tag, ("amd64", "arm64"))
 

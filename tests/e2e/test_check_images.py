@@ -231,6 +231,11 @@ def test_missing_platform_and_digest_at_their_rewritten_paths(
     assert {found[image] for image in others} == {"present"}
     assert len(found) == len(mirror.images.needed)
     rows = {row["image"]: row for row in report["references"]}
+    # The mirror serves the bundle's own digest: a HEAD told it (no body, so no platforms).
+    present = rows[ref("eks-anywhere/eks-anywhere-cluster-controller")]
+    assert present["mirror_digest"] == present["bundle_digest"]
+    assert present["platforms"] == []
+    assert present["media_type"] == "application/vnd.oci.image.index.v1+json"
     assert rows[PACKAGES_CHART]["kind"] == "chart"
     assert rows[PACKAGES_CHART]["mirror"] == mirror.mirror(PACKAGES_CHART)
     assert rows[KIND_132]["message"] == "not in the mirror (HTTP 404 Not Found)"

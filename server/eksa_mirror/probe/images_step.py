@@ -23,7 +23,7 @@ from eksa_mirror.probe.images_report import (
     MissingGroup,
 )
 from eksa_mirror.probe.oci import Credentials, Session
-from eksa_mirror.probe.pull import PullAuth, Puller
+from eksa_mirror.probe.pull import HeadFirst, PullAuth, Puller
 from eksa_mirror.probe.registry_steps import PASSWORD_ENV, USERNAME_ENV
 from eksa_mirror.probe.report import Status
 from eksa_mirror.probe.run import Run
@@ -88,6 +88,7 @@ class _Workers:
     done: int = 0
     opened: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    heads: HeadFirst = field(default_factory=HeadFirst)
 
     def _next(self) -> list[int] | None:
         with self.lock:
@@ -105,7 +106,7 @@ class _Workers:
         cfg, auth = self.run.cfg, self.auth
         conn = Connection(cfg.endpoint, self.run.port, auth.session.context, self.run.deadline)
         anonymous = not (cfg.authenticate and auth.credentials is not None)
-        puller = Puller(conn, auth, self.plan.arches, cfg.base_registry, not anonymous)
+        puller = Puller(conn, auth, self.plan.arches, cfg.base_registry, not anonymous, self.heads)
         try:
             while (indexes := self._next()) is not None:
                 for index in indexes:

@@ -90,6 +90,33 @@ class PullAuth:
 
 
 @dataclass
+class HeadFirst:
+    """Whether to ask with a HEAD first, shared by the workers.
+
+    When the mirror serves the very digest the bundle names, it is the manifest EKS-A
+    published, with the platforms the bundle lists: a HEAD (its ``Docker-Content-Digest``)
+    is all it takes. A mirror filled by ``import images`` serves other digests (one platform
+    pushed again), each then needing the GET anyway: after ``SWITCH`` such answers
+    outnumber the matches, every worker asks with a GET alone.
+    """
+
+    SWITCH = 8
+    first: bool = True
+    matches: int = 0
+    misses: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, matched: bool) -> None:
+        with self._lock:
+            if matched:
+                self.matches += 1
+            else:
+                self.misses += 1
+            if self.misses >= self.SWITCH and self.misses > self.matches:
+                self.first = False
+
+
+@dataclass
 class Puller:
     """One worker: its connection, the shared login, and what the nodes need."""
 
@@ -100,6 +127,7 @@ class Puller:
     #: ``endpoint:port``: references elsewhere are not contacted.
     base: str
     authenticate: bool
+    heads: HeadFirst = field(default_factory=HeadFirst)
 
     def check(self, ref: Reference) -> ImageResult:
         """What the mirror holds for ``ref`` (any failure is a result, never an exception)."""
@@ -112,7 +140,18 @@ class Puller:
             )
         try:
             repository, tag = split_reference(ref.mirror[len(self.base) + 1 :])
-            response = self._get(repository, f"/v2/{repository}/manifests/{tag}")
+            path = f"/v2/{repository}/manifests/{tag}"
+            if ref.digest and (ref.arch or ref.chart) and self.heads.first:
+                response = self._get(repository, path, "HEAD")
+                same = response.header("Docker-Content-Digest") == ref.digest
+                if response.status == 200 and same:
+                    self.heads.count(True)
+                    kind = response.header("Content-Type").partition(";")[0].strip()
+                    return ImageResult(ref, ImageStatus.PRESENT, "", ref.digest, kind, (), 200)
+                if response.status != 200:
+                    return self._refused(ref, response)
+                self.heads.count(False)
+            response = self._get(repository, path)
             if response.status == 200:
                 return self._judge(ref, repository, response)
             return self._refused(ref, response)
@@ -122,9 +161,9 @@ class Puller:
             what = clean(" ".join(str(exc).split()), 120) or type(exc).__name__
             return _result(ref, ImageStatus.ERROR, f"unexpected answer ({what})")
 
-    def _get(self, repository: str, path: str) -> Response:
+    def _get(self, repository: str, path: str, method: str = "GET") -> Response:
         authorization = self.auth.header(repository, self.conn)
-        response = self._send(path, authorization)
+        response = self._send(path, authorization, method)
         if response.status != 401:
             return response
         try:
@@ -132,15 +171,16 @@ class Puller:
         except Broken:
             return response
         retry = self.auth.answer(challenge, repository, self.conn) if challenge else ""
-        return self._send(path, retry) if retry and retry != authorization else response
+        return self._send(path, retry, method) if retry and retry != authorization else response
 
-    def _send(self, path: str, authorization: str) -> Response:
-        """GET with retries on 429 and 5xx (backoff, ``Retry-After``), within the deadline."""
+    def _send(self, path: str, authorization: str, method: str) -> Response:
+        """GET (or HEAD) with retries on 429 and 5xx (backoff, ``Retry-After``), within the
+        deadline."""
         headers = {"Accept": ACCEPT}
         if authorization:
             headers["Authorization"] = authorization
         for attempt in range(RETRIES + 1):
-            response = self.conn.request("GET", path, headers, MAX_MANIFEST)
+            response = self.conn.request(method, path, headers, MAX_MANIFEST)
             if (response.status != 429 and response.status < 500) or attempt == RETRIES:
                 return response
             delay = _delay(attempt, response.header("Retry-After"))
