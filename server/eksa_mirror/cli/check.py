@@ -114,8 +114,12 @@ def _check(args: argparse.Namespace, cfg: MirrorConfig) -> int:
         plan = _plan(args, images, progress)
     left = max(deadline - (time.monotonic() - started), 0.001)
     try:
+        # With --images, /v2/_catalog pages of 1,000 (distribution's largest) save round
+        # trips on mirrors that hold thousands of repositories.
+        page_size = 1000 if plan is not None else 100
         report = run_check(cfg, timeout=args.timeout, deadline=left, env=os.environ,
-                           allow_token_service=args.allow_token_service, images=plan)  # fmt: skip
+                           page_size=page_size, allow_token_service=args.allow_token_service,
+                           images=plan)  # fmt: skip
     except Exception as exc:  # a bug: still one line, and never a credential
         from eksa_mirror.probe.redact import Redactor
 

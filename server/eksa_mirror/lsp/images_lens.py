@@ -56,7 +56,7 @@ def run_images(cfg: MirrorConfig, bundle: str) -> CheckReport | str:
         images = assets.load_images(cfg, wanted, Deadline(30.0, 120.0))
     except assets.AssetError as exc:
         return f"cannot check images: {exc}"
-    return run_check(cfg, deadline=300.0, images=ImagePlan(images))
+    return run_check(cfg, deadline=300.0, page_size=1000, images=ImagePlan(images))
 
 
 def _names(refs: list[str]) -> str:
