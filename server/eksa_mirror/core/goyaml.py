@@ -1,4 +1,6 @@
-"""A YAML scalar as the Go string EKS Anywhere decodes it into (sigs.k8s.io/yaml v1.6.0).
+"""YAML scalars as EKS Anywhere's decoder reads them: typed values (``scalar_value``, YAML
+1.1 as PyYAML's safe constructors read them) and the Go string a string field gets
+(``go_string``, sigs.k8s.io/yaml v1.6.0).
 
 sigs.k8s.io/yaml turns a number or boolean bound for a Go ``string`` field into text with
 ``strconv``: integers in decimal, floats as ``FormatFloat(f, 'g', -1, 32)`` (so an unquoted
@@ -33,7 +35,7 @@ def go_string(node: Node | None) -> str:
         return ""
     if not isinstance(node, ScalarNode):
         raise NotAString(f"expected a string, found a YAML {kind_of(node)}")
-    value = _construct(node)
+    value = scalar_value(node)
     if node.tag == _NULL or value is None:
         return ""
     if node.tag == _BOOL and isinstance(value, bool):
@@ -53,20 +55,23 @@ def kind_of(node: Node) -> str:
 
 
 _constructor = yaml.SafeLoader("")  # only its stateless scalar constructors are used
-_CONSTRUCT = {
+_CONSTRUCT: dict[str, Any] = {
     _INT: _constructor.construct_yaml_int,
     _FLOAT: _constructor.construct_yaml_float,
     _BOOL: _constructor.construct_yaml_bool,
+    _NULL: _constructor.construct_yaml_null,
 }
 
 
-def _construct(node: ScalarNode) -> Any:
+def scalar_value(node: ScalarNode) -> Any:
+    """The typed value of a scalar (unknown tags and timestamps stay text)."""
     construct = _CONSTRUCT.get(node.tag)
     if construct is None:
         return node.value
     try:
         return construct(node)
     except (ValueError, LookupError, OverflowError, TypeError, yaml.YAMLError):
+        # e.g. an explicit ``!!int`` on an empty or malformed value: keep the text
         return node.value
 
 

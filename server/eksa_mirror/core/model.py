@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.eksa.providers import PROVIDERS
-from eksa_mirror.core.goyaml import NotAString, go_string
+from eksa_mirror.core.goyaml import NotAString, go_string, scalar_value
 from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.core.source import (
@@ -130,19 +129,7 @@ def _cluster(
 
 # --- nodes to data ------------------------------------------------------------------------
 
-_BOOL = "tag:yaml.org,2002:bool"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
-
-_constructor = yaml.SafeLoader("")  # only its stateless scalar constructors are used
-_SCALARS: dict[str, Any] = {
-    _BOOL: _constructor.construct_yaml_bool,
-    _INT: _constructor.construct_yaml_int,
-    _FLOAT: _constructor.construct_yaml_float,
-    _NULL: _constructor.construct_yaml_null,
-}
 
 
 def to_data(node: Node | None, budget: list[int] | None = None) -> Any:
@@ -168,17 +155,6 @@ def to_data(node: Node | None, budget: list[int] | None = None) -> Any:
             result[k if isinstance(k, str) else str(k)] = to_data(value, budget)
         return result
     return None
-
-
-def scalar_value(node: ScalarNode) -> Any:
-    construct = _SCALARS.get(node.tag)
-    if construct is None:
-        return node.value
-    try:
-        return construct(node)
-    except (ValueError, LookupError, OverflowError, TypeError, yaml.YAMLError):
-        # e.g. an explicit ``!!int`` on an empty or malformed value: keep the text
-        return node.value
 
 
 def true_flag(mapping: Node | None, key: str) -> tuple[ScalarNode, ScalarNode] | None:
