@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark: ``--tiny`` once each at a tiny size (CI), otherwise the full set.
 
-    python benchmarks/run_all.py --tiny     # < 60 s; exits non-zero if any benchmark fails
+    python benchmarks/run_all.py --tiny     # ~70 s; exits non-zero if any benchmark fails
     python benchmarks/run_all.py            # full runs, results/*.json, README table, scaling.png
 
 Needs ``pip install -r benchmarks/requirements.txt`` (check-jsonschema, matplotlib) and
