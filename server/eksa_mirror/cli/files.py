@@ -9,6 +9,7 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -44,6 +45,28 @@ def expand(raw: str) -> list[str]:
     if path.exists():
         return [native(raw)]
     raise UsageError(f"{raw}: no such file or directory")
+
+
+def expand_all(
+    paths: list[str], on_error: Callable[[str], None]
+) -> tuple[list[str], set[str], int]:
+    """The files the command-line paths stand for, those named one by one (their parse
+    problems are always shown), and how many paths could not be used (each told to
+    ``on_error`` in one line)."""
+    names: list[str] = []
+    explicit: set[str] = set()
+    problems = 0
+    for raw in paths:
+        try:
+            found = expand(raw)
+        except UsageError as exc:
+            on_error(str(exc))
+            problems += 1
+            continue
+        names.extend(found)
+        if found == [raw]:
+            explicit.add("<stdin>" if raw == "-" else raw)
+    return names, explicit, problems
 
 
 def read_text(name: str) -> str:

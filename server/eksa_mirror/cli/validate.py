@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eksa_mirror.cli.files import UsageError, expand, read_text, write_atomic
+from eksa_mirror.cli.ci_formats import REPORTS
+from eksa_mirror.cli.files import UsageError, expand_all, read_text, write_atomic
 from eksa_mirror.cli.formatters import FORMATTERS, FileFinding
 from eksa_mirror.core.eksa.releases import LATEST, Target, target_release
 from eksa_mirror.core.findings import Finding, Severity
@@ -39,7 +40,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     validate.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or - (stdin)")
     validate.add_argument(
         "--format",
-        choices=sorted(FORMATTERS),
+        choices=sorted({*FORMATTERS, *REPORTS}),
         default=None,
         help="output format (default: text, or github inside GitHub Actions)",
     )
@@ -181,6 +182,7 @@ class _FileResult:
     targets: set[Target] = field(default_factory=set)
     #: Why the file could not be parsed (and so not identified or checked), if it could not.
     unparsed: str | None = None
+    has_cluster: bool = False  #: the file holds an EKS Anywhere Cluster
 
 
 def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileResult:
@@ -207,6 +209,7 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
         return result
     option = options.eksa_version
     result.targets = {target_release(c.eksa_version, option) for c in analysis.clusters}
+    result.has_cluster = analysis.has_cluster
     if not analysis.has_cluster and not analysis.findings:
         result.unparsed = _unparsed(analysis)
         if result.unparsed is None:
@@ -260,6 +263,7 @@ class _Tally:
     problems: int = 0
     files: int = 0
     results: list[FileFinding] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  #: the files with a Cluster, as shown
     notes: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)
     targets: set[Target] = field(default_factory=set)
@@ -279,6 +283,8 @@ class _Tally:
                 self.unparsed.append(line)
         else:
             self.files += 1
+            if checked.has_cluster:
+                self.checked.append(checked.display)
             self.notes.extend(checked.notes)
             self.targets.update(checked.targets)
             self.results.extend(FileFinding(checked.display, f) for f in checked.findings)
@@ -293,7 +299,7 @@ def _validate(args: argparse.Namespace) -> int:
         eksa_version=_release_option(args),
     )
     job = _Job(options, args.fix, args.against_text)
-    names, explicit, problems = _expand_all(args.paths)
+    names, explicit, problems = expand_all(args.paths, _error)
     names, per_file, bad = _configured(names, options)
     tally = _Tally(fmt, explicit, problems + bad)
     for checked in _check_all(job, names, per_file):
@@ -305,7 +311,11 @@ def _validate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace, tally: _Tally) -> int:
     """The findings in the chosen format (as text, the notes and the summary too); the exit
     code."""
-    sys.stdout.write(FORMATTERS[tally.fmt](tally.results))
+    report = REPORTS.get(tally.fmt)  # the CI reports also list the clean files
+    if report is not None:
+        sys.stdout.write(report(tally.results, tally.checked))
+    else:
+        sys.stdout.write(FORMATTERS[tally.fmt](tally.results))
     if args.verbose:
         for line in tally.unparsed:
             _say(line, tally.fmt, tally.notes)
@@ -319,25 +329,6 @@ def _report(args: argparse.Namespace, tally: _Tally) -> int:
     errors = sum(r.finding.severity is Severity.ERROR for r in tally.results)
     warnings = sum(r.finding.severity is Severity.WARNING for r in tally.results)
     return 1 if errors > 0 or (args.strict and warnings > 0) else 0
-
-
-def _expand_all(paths: list[str]) -> tuple[list[str], set[str], int]:
-    """The files the command-line paths stand for, those named one by one (their parse
-    problems are always shown), and how many paths could not be used."""
-    names: list[str] = []
-    explicit: set[str] = set()
-    problems = 0
-    for raw in paths:
-        try:
-            found = expand(raw)
-        except UsageError as exc:
-            _error(str(exc))
-            problems += 1
-            continue
-        names.extend(found)
-        if found == [raw]:
-            explicit.add("<stdin>" if raw == "-" else raw)
-    return names, explicit, problems
 
 
 def _summary(
