@@ -41,8 +41,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="EKS Anywhere release to render for when the Cluster has no spec.eksaVersion"
         " (default: the latest release known), as validate does",
     )
-    explain.add_argument("--format", choices=("text", "json"), default="text")
-    explain.set_defaults(run=run_explain_command)
+    explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    explain.add_argument(
+        "--against",
+        metavar="OLD",
+        help="show what changes on the nodes from OLD (a file, or a Git revision of"
+        " CLUSTER.yaml's repository) to CLUSTER.yaml, what EKS Anywhere does not support on"
+        " upgrade (RM023) and the steps the change needs afterwards",
+    )
+    explain.set_defaults(run=run_explain)
 
 
 def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
@@ -72,3 +79,12 @@ def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
 
 
 run_explain_command = on_spec("explain", _explain)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """``explain``; with ``--against`` or as Markdown, the node changes (``explain_against``)."""
+    if args.against is None and args.format != "markdown":
+        return run_explain_command(args)
+    from eksa_mirror.cli.explain_against import run_against
+
+    return run_against(args)
