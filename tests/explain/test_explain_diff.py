@@ -99,6 +99,7 @@ def test_a_file_the_revision_lacks_is_compared_with_no_mirror(repo: Path) -> Non
     ]
     assert "  added /etc/containerd/certs.d/public.ecr.aws/hosts.toml" in lines
     assert "Not supported on upgrade (RM023)" not in lines
+    assert "Follow-up steps" not in lines  # a new cluster's packages get the new spec
 
 
 @pytest.mark.parametrize("rev", ["no-such-branch", "--output=/tmp/x", "HEAD~5"])

@@ -128,7 +128,8 @@ def _insecure_key(old: Side, new: Side) -> list[FollowUp]:
 
 
 def follow_ups(old: Side, new: Side) -> tuple[FollowUp, ...]:
-    """The steps the change from ``old`` to ``new`` needs after it is applied."""
-    if not new.packages or not (old.config or new.config):
+    """The steps the change from ``old`` to ``new`` needs after it is applied (none for a
+    cluster the old version does not have: its packages are installed with the new spec)."""
+    if not new.packages or not old.cluster or not (old.config or new.config):
         return ()
     return tuple(_mirror_secret(old, new) + _ca_key(old, new) + _insecure_key(old, new))
