@@ -4,10 +4,8 @@ the follow-up steps of each direction of a change, and one-line failures."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,25 +17,15 @@ from eksa_mirror.explain.follow_ups import follow_ups
 from eksa_mirror.explain.sides import read_side
 from support import DATA
 
+from .helpers import run_explain
+
 GOLDEN = DATA / "explain-diff-golden"
 AUTH_ON = GOLDEN / "vsphere-ubuntu-authenticate-on"
 CA_ROTATION = GOLDEN / "vsphere-bottlerocket-workload-ca-rotation"
 
 
 def explain(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
-    env["PYTHONIOENCODING"] = "utf-8"
-    result = subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", "explain", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-    )
-    assert "Traceback" not in result.stderr
-    return result
+    return run_explain(*args, cwd=cwd)
 
 
 def git(cwd: Path, *args: str) -> None:
