@@ -147,6 +147,14 @@ def test_a_removed_ca_deletes_the_key() -> None:
     )
 
 
+def test_a_ca_added_needs_no_key_step() -> None:
+    """The controller adds a missing key itself (CertInjector), from registry-mirror-secret."""
+    old, new = sides(CA_ROTATION)
+    assert old.config is not None
+    without_ca = replace(old, config=replace(old.config, ca_cert_content=""))
+    assert follow_ups(without_ca, new) == ()
+
+
 def test_insecure_turned_off_deletes_the_key() -> None:
     old, new = sides(GOLDEN / "cloudstack-insecure-on")
     steps = {s.id: s for s in follow_ups(new, old)}

@@ -76,8 +76,8 @@ def _mirror_secret(old: Side, new: Side) -> list[FollowUp]:
 def _ca_key(old: Side, new: Side) -> list[FollowUp]:
     before = old.config.ca_cert_content if old.config else ""
     after = new.config.ca_cert_content if new.config else ""
-    if before == after or new.config is None:
-        return []
+    if not before or before == after or new.config is None:
+        return []  # a CA that is new: the controller adds the missing key from the Secret
     key = f"{new.cluster or '<cluster>'}_ca.crt"
     why = (
         f"key {key} of Secret {CRED} {_where(new)} is what the packages controller trusts the"
