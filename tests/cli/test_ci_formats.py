@@ -165,11 +165,11 @@ def test_junit_escapes_names_and_messages(
     capsys: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, junit_xsd: xmlschema.XMLSchema
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, 'a&b<"c>.yaml', MIRROR_HEAD + '    endpoint: "https://x<y>&z"\n')
+    write(tmp_path, 'a&b<"c>.yaml', MIRROR_HEAD + '    endpoint: "https://x<y>&z\\x01"\n')
     code, doc = junit_report(capsys, junit_xsd, 'a&b<"c>.yaml')
     (suite,) = doc["testsuite"]
     assert code == 1 and suite["@name"] == 'a&b<"c>.yaml'
-    assert '"[https://x<y>&z]:443"' in suite["testcase"][0]["failure"][0]["@message"]
+    assert '"[https://x<y>&z\ufffd]:443"' in suite["testcase"][0]["failure"][0]["@message"]
 
 
 def test_junit_without_clusters_is_valid(capsys: Any, tmp_path: Path, junit_xsd: Any) -> None:

@@ -6,14 +6,12 @@ review comments (``--format markdown``). Each is given the findings and the file
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from eksa_mirror.cli.formatters import FileFinding
 from eksa_mirror.core import markdown
@@ -45,6 +43,8 @@ def repo_path(name: str) -> str:
 
 def _fingerprint(path: str, r: FileFinding, seen: Counter[tuple[str, ...]]) -> str:
     """Stable across edits elsewhere in the file (no line numbers); repeats are numbered."""
+    import hashlib  # only for this format: its import costs a plain validate run
+
     key = (path, r.finding.code, r.finding.pointer, r.finding.message)
     seen[key] += 1
     data = "\0".join((*key, str(seen[key])))
@@ -73,6 +73,22 @@ def gitlab(results: list[FileFinding], checked: Sequence[str] = ()) -> str:
             }
         )
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+#: Characters XML 1.0 does not allow, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ATTRIBUTE = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+
+
+def xml_escape(text: str) -> str:
+    """Element text: the markup characters as entities, what XML cannot hold as U+FFFD."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted attribute value (new lines and tabs kept as character references)."""
+    return '"' + "".join(_ATTRIBUTE.get(char, char) for char in xml_escape(text)) + '"'
 
 
 def _failure(r: FileFinding) -> str:
