@@ -682,3 +682,23 @@ def test_tinkerbell_notes_name_smee_and_the_template_override_rewrite() -> None:
         "Tinkerbell template overrides (control plane, etcd): every public.ecr.aws in them is"
         " replaced by 10.0.0.5:443/eksa",
     ]
+
+
+def test_cli_explain_for_a_release_newer_than_known(tmp_path: Path) -> None:
+    """``--eksa-version v0.99.0`` renders the newest release known, and says so."""
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(cluster("endpoint: 10.0.0.5"))
+    result = run_cli("explain", "--eksa-version", "v0.99.0", str(spec))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[1] == (
+        "Rendered for EKS Anywhere v0.26.1, the newest release eksa-mirror knows (v0.99.0 from "
+        "--eksa-version / eksaMirror.eksaVersion is newer); Ubuntu/RHEL nodes: hosts.toml with "
+        "override_path (v0.25.3, v0.26.0 and later)"
+    )
+    result = run_cli("explain", "--eksa-version", "v0.99.0", "--format", "json", str(spec))
+    assert json.loads(result.stdout)["release"] == {
+        "version": "v0.26.1",
+        "source": "EKS Anywhere v0.26.1, the newest release eksa-mirror knows (v0.99.0 from "
+        "--eksa-version / eksaMirror.eksaVersion is newer)",
+        "node_format": "current",
+    }

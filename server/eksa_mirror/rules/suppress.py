@@ -29,7 +29,7 @@ declare(
 
 CODE = "RM031"
 #: The marker every directive starts with (after ``#``); the fast path looks for it. The
-#: marker and the words after it are read in any case, as flake8 and ruff read ``# NOQA``
+#: marker and the words after it are read in any case, as flake8 and ruff read noqa comments
 #: (docs/configuration.md): ``# EKSA-MIRROR: IGNORE[RM008]`` suppresses, never silently not.
 MARKER = "eksa-mirror"
 _DIRECTIVE = re.compile(r"#\s*eksa-mirror\s*:", re.IGNORECASE)
