@@ -1,7 +1,8 @@
-"""The editor shows what ``validate`` prints for the words and markers a person trips on:
-credential keys by meaning (RM026 vs RM006), suppressions written in capitals, a
-``.eksa-mirror.toml`` saved with a byte-order mark, and a release newer than the tool knows.
-Push (VS Code) and pull (Neovim) clients alike, as in test_project_config."""
+"""The editor shows what ``validate`` prints for the cases a person trips on: credential keys
+by meaning (RM026 vs RM006), suppressions written in capitals, a ``.eksa-mirror.toml`` saved
+with a byte-order mark, a release newer than the tool knows, and the double /v2 of v0.24.0
+(RM033 on Ubuntu/RHEL nodes only, on the entry that counts). Push (VS Code) and pull
+(Neovim) clients alike, as in test_project_config."""
 
 from __future__ import annotations
 
@@ -74,3 +75,27 @@ async def test_a_release_newer_than_known(name: str, tmp_path: Path) -> None:
         "Target release: EKS Anywhere v0.26.1, the newest release eksa-mirror knows (v0.99.0 "
         "from --eksa-version / eksaMirror.eksaVersion is newer)." in hover.contents.value
     )
+
+
+NAMESPACED = (
+    "endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: old\n"
+    "  - registry: public.ecr.aws\n    namespace: eks-anywhere\n"
+)
+#: At v0.24.0: (spec, RM033 expected) for Bottlerocket, Ubuntu and mixed machines.
+V024 = {
+    "bottlerocket": (cluster(NAMESPACED, cp="bottlerocket", md="bottlerocket"), 0),
+    "ubuntu": (cluster(NAMESPACED), 1),
+    "mixed": (cluster(NAMESPACED, md="bottlerocket"), 1),
+}
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+async def test_the_double_v2_release(name: str, tmp_path: Path) -> None:
+    async with started(name, options={"eksaVersion": "v0.24.0"}) as client:
+        for case, (text, rm033) in V024.items():
+            path = tmp_path / f"{case}.yaml"
+            path.write_text(text, encoding="utf-8")
+            expected = validate_json(path, "--eksa-version", "v0.24.0")
+            assert [code for code, _ in expected].count("RM033") == rm033, case
+            diagnostics = await open_file(client, path).diagnostics()
+            assert summary(diagnostics) == expected, case
