@@ -117,6 +117,26 @@ def test_no_mirror_on_either_side_is_one_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_spec_eksa_refuses_is_not_compared(tmp_path: Path, fmt: str) -> None:
+    """As ``explain`` does: the errors that make EKS-A refuse NEW, nothing rendered, exit 1."""
+    new = (AUTH_ON / "new.yaml").read_text(encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new.replace("10.0.0.5", '""'), encoding="utf-8")
+    shutil.copy(AUTH_ON / "old.yaml", tmp_path / "old.yaml")
+    result = explain("new.yaml", "--against", "old.yaml", "--format", fmt, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert (
+        result.stdout
+        == {
+            "text": "new.yaml:22:15: error RM001 no value set for"
+            " RegistryMirrorConfiguration.Endpoint\n"
+            "EKS Anywhere refuses this spec (1 error): nothing is rendered\n",
+            "markdown": "#### `new.yaml`: EKS Anywhere refuses this spec, nothing is rendered\n\n"
+            "- ❌ line 22: RM001 no value set for RegistryMirrorConfiguration.Endpoint\n",
+        }[fmt]
+    )
+
+
 def test_markdown_alone_compares_with_no_mirror() -> None:
     result = explain("new.yaml", "--format", "markdown", cwd=AUTH_ON)
     assert result.returncode == 0

@@ -1,6 +1,7 @@
 """``eksa-mirror explain``: print what EKS-A configures on the nodes for the mirror of
-CLUSTER.yaml (read as ``check`` reads it); exit 0, or 2 when it could not run. Failures
-are one line on stderr, never a traceback.
+CLUSTER.yaml (read as ``check`` reads it); exit 0, 1 when EKS-A refuses the spec (its errors
+are printed instead, ``cli/refused.py``), or 2 when it could not run. Failures are one line
+on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -78,7 +79,17 @@ def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
     return EXIT_OK
 
 
-run_explain_command = on_spec("explain", _explain)
+def run_explain_command(args: argparse.Namespace) -> int:
+    """A spec EKS Anywhere refuses is not explained: why, as ``validate`` says it (exit 1).
+    The release is ``validate``'s: the option, else the ``.eksa-mirror.toml`` one."""
+    from eksa_mirror.cli.refused import configured_release, report_refusal
+
+    args.eksa_version = args.eksa_version or configured_release(args.file)
+    refused = report_refusal(args.file, args.eksa_version, args.format)
+    return refused if refused is not None else _explain_spec(args)
+
+
+_explain_spec = on_spec("explain", _explain)
 
 
 def run_explain(args: argparse.Namespace) -> int:

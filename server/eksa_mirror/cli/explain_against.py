@@ -1,7 +1,7 @@
 """``eksa-mirror explain NEW --against OLD``: what changing the spec from OLD to NEW does to
 the nodes. OLD is a file, or a Git revision of NEW's repository (``git cat-file`` of NEW's
-path there; a file the revision lacks compares against no mirror). Exit 0, or 2 when it
-could not run, in one line on stderr.
+path there; a file the revision lacks compares against no mirror). Exit 0; 1 when EKS-A
+refuses NEW (its errors instead, as ``explain`` does); 2 when it could not run, in one line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from eksa_mirror.cli.common import EXIT_OK, CliError, can_encode, fail, print_json
+from eksa_mirror.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, can_encode, fail, print_json
 from eksa_mirror.cli.files import UsageError, read_text
 from eksa_mirror.core.findings import Finding
 
@@ -73,10 +73,35 @@ def read_old(against: str, new_path: str) -> tuple[str | None, str]:
 
 def run_against(args: argparse.Namespace) -> int:
     """``explain --against`` (and ``--format markdown`` alone: against no mirror)."""
+    from eksa_mirror.cli.refused import configured_release, report_refusal
+
+    args.eksa_version = args.eksa_version or configured_release(args.file)
     try:
-        return _run(args)
+        if args.format == "markdown":
+            refused = _refused_markdown(args.file, args.eksa_version)
+        else:
+            refused = report_refusal(args.file, args.eksa_version, args.format)
+        return refused if refused is not None else _run(args)
     except CliError as exc:
         return fail("explain", str(exc))
+
+
+def _refused_markdown(path: str, release: str) -> int | None:
+    """A spec EKS-A refuses, as a review comment: its errors, nothing rendered (exit 1)."""
+    from eksa_mirror.core import markdown as md
+    from eksa_mirror.rules.analysis import Options, analyze
+    from eksa_mirror.rules.refusal import refusals
+
+    try:
+        found = refusals(analyze(read_text(path), Options(eksa_version=release)).findings)
+    except UsageError:
+        return None  # the comparison says why the file cannot be read
+    if not found:
+        return None
+    lines = [f"#### {md.code(path)}: EKS Anywhere refuses this spec, nothing is rendered", ""]
+    lines += [f"- ❌ line {f.span.start.line + 1}: {f.code} {md.escape(f.message)}" for f in found]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_PROBLEM
 
 
 def _run(args: argparse.Namespace) -> int:

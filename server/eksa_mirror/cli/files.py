@@ -9,7 +9,6 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -19,6 +18,19 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 class UsageError(Exception):
     """A problem with the command line or a file: one line, exit code 2."""
+
+
+class NotUtf8(UsageError):
+    """A file that is not UTF-8: its bytes, and where the first invalid byte is."""
+
+    def __init__(self, name: str, data: bytes, error: UnicodeDecodeError) -> None:
+        super().__init__(f"{name}: not UTF-8 (invalid byte at offset {error.start})")
+        self.data = data
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        byte = data[error.start]
+        self.reason = f"not UTF-8: invalid byte 0x{byte:02x} at line {line}, column {column}"
 
 
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
@@ -47,28 +59,6 @@ def expand(raw: str) -> list[str]:
     raise UsageError(f"{raw}: no such file or directory")
 
 
-def expand_all(
-    paths: list[str], on_error: Callable[[str], None]
-) -> tuple[list[str], set[str], int]:
-    """The files the command-line paths stand for, those named one by one (their parse
-    problems are always shown), and how many paths could not be used (each told to
-    ``on_error`` in one line)."""
-    names: list[str] = []
-    explicit: set[str] = set()
-    problems = 0
-    for raw in paths:
-        try:
-            found = expand(raw)
-        except UsageError as exc:
-            on_error(str(exc))
-            problems += 1
-            continue
-        names.extend(found)
-        if found == [raw]:
-            explicit.add("<stdin>" if raw == "-" else raw)
-    return names, explicit, problems
-
-
 def read_text(name: str) -> str:
     """The UTF-8 text of a file (``-``: standard input), or a one-line ``UsageError``."""
     try:
@@ -86,7 +76,7 @@ def read_text(name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{name}: not UTF-8 (invalid byte at offset {exc.start})") from None
+        raise NotUtf8(name, data, exc) from None
 
 
 def write_atomic(name: str, text: str) -> None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eksa_mirror.cli.ci_formats import REPORTS
-from eksa_mirror.cli.files import UsageError, expand_all, read_text, write_atomic
+from eksa_mirror.cli.files import NotUtf8, UsageError, expand, read_text, write_atomic
 from eksa_mirror.cli.formatters import FORMATTERS, FileFinding
+from eksa_mirror.cli.summary import summary_line
 from eksa_mirror.core.eksa.releases import LATEST, Target, target_release
 from eksa_mirror.core.findings import Finding, Severity
 from eksa_mirror.core.fixes import apply_edits, safe_edits
@@ -101,15 +102,6 @@ def _against(against_text: str | None, analysis: Analysis, text: str, options: O
         analysis.findings.sort(key=Finding.sort_key)
 
 
-def _target_text(args: argparse.Namespace) -> str:
-    """``EKS Anywhere v0.26.1 (latest known)``, or the releases of the files' Clusters."""
-    targets = args.targets or {target_release("", args.eksa_version)}
-    if len(targets) == 1 and next(iter(targets)).source == "latest":
-        return f"EKS Anywhere {LATEST} (latest known)"
-    labels = sorted({t.version for t in targets})
-    return "EKS Anywhere " + ", ".join(str(v) for v in labels)
-
-
 def _codes(value: str, flag: str) -> frozenset[str]:
     try:
         return rule_codes([c for c in value.split(",") if c.strip()])
@@ -171,6 +163,8 @@ class _Job:
     options: Options
     fix: bool
     against_text: str | None
+    #: The files named on the command line (as shown): their problems are never skipped.
+    explicit: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -201,6 +195,12 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
                     f"{result.display}: applied {applied} fix{'es' * (applied != 1)}"
                 )
         analysis = lint(text, options, job.against_text)
+    except NotUtf8 as exc:
+        if result.display in job.explicit or _identified(exc.data, options):
+            result.error = str(exc)
+        else:  # not a cluster spec: skipped and counted, as an unparsable file is
+            result.unparsed = exc.reason
+        return result
     except UsageError as exc:
         result.error = str(exc)
         return result
@@ -218,6 +218,13 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
             )
     result.findings = analysis.findings
     return result
+
+
+def _identified(data: bytes, options: Options) -> bool:
+    """Whether a file that is not UTF-8 is still an EKS-A spec (read with its bad bytes
+    replaced): one that EKS-A cannot decode, which must not pass as skipped."""
+    analysis = analyze(data.decode("utf-8", "replace"), options)
+    return analysis.has_cluster or bool(analysis.findings)
 
 
 def _unparsed(analysis: Analysis) -> str | None:
@@ -298,8 +305,8 @@ def _validate(args: argparse.Namespace) -> int:
         check_env=args.check_env,
         eksa_version=_release_option(args),
     )
-    job = _Job(options, args.fix, args.against_text)
-    names, explicit, problems = expand_all(args.paths, _error)
+    names, explicit, problems = _expand_all(args.paths)
+    job = _Job(options, args.fix, args.against_text, frozenset(explicit))
     names, per_file, bad = _configured(names, options)
     tally = _Tally(fmt, explicit, problems + bad)
     for checked in _check_all(job, names, per_file):
@@ -322,7 +329,7 @@ def _report(args: argparse.Namespace, tally: _Tally) -> int:
     if tally.fmt == "text" and not args.quiet:
         for note in tally.notes:
             print(note)
-        print(_summary(args, tally.files, tally.results, tally.unparsed))
+        print(summary_line(args, tally.files, tally.results, tally.unparsed))
     sys.stdout.flush()
     if tally.problems:
         return 2
@@ -331,25 +338,23 @@ def _report(args: argparse.Namespace, tally: _Tally) -> int:
     return 1 if errors > 0 or (args.strict and warnings > 0) else 0
 
 
-def _summary(
-    args: argparse.Namespace, files: int, results: list[FileFinding], unparsed: list[str]
-) -> str:
-    """The last line of the text output: files checked, the target release, the counts."""
-    errors = sum(r.finding.severity is Severity.ERROR for r in results)
-    warnings = sum(r.finding.severity is Severity.WARNING for r in results)
-    skipped = ""
-    if unparsed:
-        skipped = (
-            f"; {len(unparsed)} file{'s' * (len(unparsed) != 1)} could not be parsed as YAML "
-            f"and {'were' if len(unparsed) != 1 else 'was'} not checked"
-            + ("" if args.verbose else " (--verbose lists them)")
-        )
-    return (
-        f"{files} file{'s' * (files != 1)} checked against {_target_text(args)}: "
-        f"{errors} error{'s' * (errors != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
-        + skipped
-    )
+def _expand_all(paths: list[str]) -> tuple[list[str], set[str], int]:
+    """The files the command-line paths stand for, those named one by one (their parse
+    problems are always shown), and how many paths could not be used."""
+    names: list[str] = []
+    explicit: set[str] = set()
+    problems = 0
+    for raw in paths:
+        try:
+            found = expand(raw)
+        except UsageError as exc:
+            _error(str(exc))
+            problems += 1
+            continue
+        names.extend(found)
+        if found == [raw]:
+            explicit.add("<stdin>" if raw == "-" else raw)
+    return names, explicit, problems
 
 
 def _configured(names: list[str], given: Options) -> tuple[list[str], list[Options], int]:
