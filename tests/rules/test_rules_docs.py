@@ -144,3 +144,12 @@ def test_anchor_links_resolve() -> None:
         assert target in anchors
     for code, rule in RULES.items():
         assert rule.url.endswith("docs/rules.md#" + code.lower())
+
+
+def test_the_recovery_limit_the_docs_give_is_the_codes() -> None:
+    """RM024's section says how many broken lines a document may have and still be checked:
+    the number the recovery really stops at."""
+    from eksa_mirror.core.recovery import MAX_ROUNDS
+
+    said = re.findall(r"up to (\d+) lines per\s+document", TEXT)
+    assert said and all(int(n) == MAX_ROUNDS for n in said), (said, MAX_ROUNDS)

@@ -10,7 +10,7 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror.core import gopath
 from eksa_mirror.core.eksa import releases
-from eksa_mirror.core.mirror import DEFAULT_PORT, join_host_port
+from eksa_mirror.core.mirror import DEFAULT_PORT, double_v2_host, join_host_port
 from eksa_mirror.core.model import scalar_value
 from eksa_mirror.core.source import get_item, scalar_text
 from eksa_mirror.rules.context import Check, pointer
@@ -43,6 +43,16 @@ def mirror_base(check: Check) -> str:
     return join_host_port(endpoint, port or DEFAULT_PORT)
 
 
+def _last_entries(entries: SequenceNode) -> set[int]:
+    """The indexes of the entries that reach the nodes: the last one of each registry (EKS-A's
+    ``NamespacedRegistryMap``; the others are RM011)."""
+    last: dict[str, int] = {}
+    for index, entry in enumerate(entries.value):
+        registry = get_item(entry, "registry", fold_case=True)
+        last[scalar_text(registry[1]) if registry else ""] = index
+    return set(last.values())
+
+
 @mirror_check(order=70)
 def check_node_format(check: Check) -> None:
     target = releases.target_release(check.model.eksa_version, check.options.eksa_version)
@@ -52,13 +62,13 @@ def check_node_format(check: Check) -> None:
     if pair is None or not isinstance(pair[1], SequenceNode):
         return
     base = mirror_base(check)
+    counted = _last_entries(pair[1])
     for index, entry in enumerate(pair[1].value):
         namespace = get_item(entry, "namespace", fold_case=True)
-        if namespace is None or not isinstance(namespace[1], ScalarNode):
+        if index not in counted or namespace is None or not isinstance(namespace[1], ScalarNode):
             continue
-        mirror = gopath.join(base, scalar_text(namespace[1]))
-        host = gopath.to_api_endpoint(mirror, bare_v2=False)
-        if mirror == base or host.endswith("/v2"):
+        host = double_v2_host(gopath.join(base, scalar_text(namespace[1])), base)
+        if not host:
             continue
         check.emit(
             "RM033",
