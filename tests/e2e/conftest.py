@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from registry_pki import Pki
 
 from e2e_support import missing
+from support import Cert
 
 E2E_DIR = Path(__file__).resolve().parent
 YLS_PREFIX = E2E_DIR / "yls"
@@ -30,3 +32,15 @@ def yls_command() -> list[str]:
 # The standalone program, for the tests that compare it with the pip-installed command and
 # for the platform VS Code extension that carries it.
 from standalone import standalone_binary  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session")
+def pki() -> Pki:
+    """The test CA and the certificates it issued (``registry_pki.py``), each made once."""
+    return Pki()
+
+
+@pytest.fixture(scope="session")
+def ca(pki: Pki) -> Cert:
+    """``pki.ca``: the CA the test specs' ``caCertContent`` holds."""
+    return pki.ca

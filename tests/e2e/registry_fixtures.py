@@ -1,8 +1,9 @@
-"""Helpers for the registry end-to-end tests: a test PKI and real registries.
+"""Helpers for the registry end-to-end tests: real registries.
 
 Everything here runs locally on 127.0.0.1 with free ports:
 
-* Certificates come from ``support.issue`` (the suite's one certificate factory).
+* Certificates come from the ``pki`` fixture (``registry_pki.py``, made with ``support.issue``,
+  the suite's one certificate factory).
 * ``RegistryServer`` runs the CNCF distribution registry from Debian's
   ``docker-registry`` package (``/usr/bin/docker-registry serve config.yml``), with TLS
   or plain HTTP, optionally behind htpasswd (bcrypt, made with ``htpasswd -Bbn`` from

@@ -23,12 +23,13 @@ import pytest
 from images_fixtures import Plan, fill
 from oci_push import Pusher
 from registry_fixtures import RegistryServer, SilentListener
+from registry_pki import Pki
 
 import bundle_support as bs
 from eksa_mirror.core.eksa.bundles import parse_bundles, parse_eksd
 from eksa_mirror.core.eksa.cluster_images import EksdSource, ImageList, image_list
 from eksa_mirror.core.mirror import MirrorConfig, OCINamespace
-from support import Cert, issue, run_cli
+from support import Cert, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -142,14 +143,9 @@ def everything(port: int, versions: tuple[str, ...], namespace: str = NAMESPACE)
 
 
 @pytest.fixture(scope="module")
-def ca() -> Cert:
-    return issue("eksa-mirror images CA", ca=True)
-
-
-@pytest.fixture(scope="module")
-def mirror(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[Mirror]:
+def mirror(tmp_path_factory: pytest.TempPathFactory, pki: Pki, ca: Cert) -> Iterator[Mirror]:
     work = tmp_path_factory.mktemp("images")
-    server = issue("127.0.0.1", ca, ips=("127.0.0.1",))
+    server = pki.server
     with RegistryServer(work / "registry", tls=server, htpasswd=(USER, PASSWORD)) as registry:
         pusher = Pusher("127.0.0.1", registry.port, basic=(USER, PASSWORD))
         digests = fill(pusher, everything(registry.port, ALL), PLAN, f"127.0.0.1:{registry.port}")
@@ -364,10 +360,10 @@ def test_private_registry_without_authenticate(mirror: Mirror, tmp_path: Path) -
 
 
 @pytest.fixture(scope="module")
-def complete(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[Mirror]:
+def complete(tmp_path_factory: pytest.TempPathFactory, pki: Pki, ca: Cert) -> Iterator[Mirror]:
     """Everything Kubernetes 1.30 needs, pushed honestly (the bundle names what is there)."""
     work = tmp_path_factory.mktemp("complete")
-    server = issue("127.0.0.1", ca, ips=("127.0.0.1",))
+    server = pki.server
     with RegistryServer(work / "registry", tls=server) as registry:
         images = everything(registry.port, ("1.30",), namespace="")
         pusher = Pusher("127.0.0.1", registry.port)

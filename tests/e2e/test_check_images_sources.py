@@ -24,6 +24,7 @@ import pytest
 from images_fixtures import AssetServer, HarborFront
 from oci_push import Pusher, sha256
 from registry_fixtures import RegistryServer
+from registry_pki import Pki
 from tlsserve import RegistryHandler, TlsServing, tls_context
 
 import bundle_support as bs
@@ -31,7 +32,7 @@ from eksa_mirror.core.eksa.cluster_images import ImageList, Reference
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.probe import run_check
 from eksa_mirror.probe.images_report import ImagePlan
-from support import Cert, issue, run_cli
+from support import Cert, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -40,11 +41,6 @@ ENV = {"REGISTRY_USERNAME": ROBOT[0], "REGISTRY_PASSWORD": ROBOT[1]}
 PRIVATE = "eks-anywhere/eks-anywhere-cli-tools:v1"
 PUBLIC = "eks-distro/kubernetes/pause:v1"
 ABSENT = "eks-distro/kubernetes/etcd:v9"
-
-
-@pytest.fixture(scope="module")
-def ca() -> Cert:
-    return issue("eksa-mirror sources CA", ca=True)
 
 
 def refs(base: str, *paths: str) -> ImageList:
@@ -56,7 +52,7 @@ def refs(base: str, *paths: str) -> ImageList:
 
 
 @pytest.fixture(scope="module")
-def harbor(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[HarborFront]:
+def harbor(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[HarborFront]:
     work = tmp_path_factory.mktemp("harbor")
     with RegistryServer(work, tls=None) as plain:  # filled before token auth is switched on
         pusher = Pusher("127.0.0.1", plain.port, tls=False)
@@ -64,7 +60,7 @@ def harbor(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[Harbo
             repository, _, tag = path.rpartition(":")
             pusher.index(repository, tag)
         pusher.close()
-    tls = issue("127.0.0.1", ca, ips=("127.0.0.1",))
+    tls = pki.server
     with HarborFront(work, tls, credentials=ROBOT, public_projects=("eks-distro",)) as front:
         yield front
 
@@ -110,9 +106,9 @@ def test_harbor_with_authenticate_logs_in_per_repository(harbor: HarborFront, ca
 
 
 @pytest.fixture(scope="module")
-def assets(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[AssetServer]:
+def assets(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[AssetServer]:
     work = tmp_path_factory.mktemp("assets")
-    tls = issue("127.0.0.1", ca, ips=("127.0.0.1",))
+    tls = pki.server
     server = AssetServer(work, tls, {})
     with server:
         kubes = ("1.31", "1.32")
@@ -167,9 +163,8 @@ def test_eksa_version_not_in_the_release_manifest(
     )
 
 
-def test_untrusted_asset_server(assets: AssetServer, ca: Cert, tmp_path: Path) -> None:
-    other = issue("another CA", ca=True)
-    code, _, err = list_from(assets, other, tmp_path)
+def test_untrusted_asset_server(assets: AssetServer, pki: Pki, tmp_path: Path) -> None:
+    code, _, err = list_from(assets, pki.unrelated_ca, tmp_path)
     assert code == 2
     assert err.startswith(
         f"eksa-mirror check: cannot download {assets.url('/releases/eks-a/manifest.yaml')}:"
@@ -280,8 +275,8 @@ class Hostile(TlsServing):
 
 
 @pytest.fixture
-def hostile(tmp_path: Path, ca: Cert) -> Iterator[Hostile]:
-    with Hostile(tmp_path, issue("127.0.0.1", ca, ips=("127.0.0.1",))) as server:
+def hostile(tmp_path: Path, pki: Pki) -> Iterator[Hostile]:
+    with Hostile(tmp_path, pki.server) as server:
         yield server
 
 

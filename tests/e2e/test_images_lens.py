@@ -20,9 +20,10 @@ from lsprotocol import types
 from oci_push import Pusher
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from registry_fixtures import RegistryServer
+from registry_pki import Pki
 from test_check_images import downloads, everything, spec_text
 
-from support import Cert, issue
+from support import Cert
 
 pytestmark = pytest.mark.e2e
 
@@ -32,14 +33,9 @@ GONE = "public.ecr.aws/eks-anywhere/fluxcd/helm-controller:v1.6.0-eks-a-97"
 
 
 @pytest.fixture(scope="module")
-def ca() -> Cert:
-    return issue("eksa-mirror images lens CA", ca=True)
-
-
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[RegistryServer]:
+def registry(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[RegistryServer]:
     work = tmp_path_factory.mktemp("images-lens")
-    server = issue("127.0.0.1", ca, ips=("127.0.0.1",))
+    server = pki.server
     with RegistryServer(work / "registry", tls=server) as registry:
         images = everything(registry.port, ("1.31",), namespace="")
         pusher = Pusher("127.0.0.1", registry.port)
