@@ -1,10 +1,10 @@
 """The documented editor configurations, run in a real headless Neovim.
 
 Each test loads a file from ``editors/nvim/`` or the plugin's ``lsp/`` and ``lua/`` exactly as
-``docs/editors.md`` shows it (a test below asserts that the doc blocks equal the files), opens a faulty cluster spec, and checks
-what Neovim itself received: ``vim.diagnostic.get()`` (codes and 0-based positions), a hover
-and a completion sent with ``vim.lsp.buf_request_sync``. ``driver.lua`` does the driving
-and writes the result as JSON.
+``docs/editors.md`` shows it (a test below asserts that the doc blocks equal the files), opens
+a faulty cluster spec, and checks what Neovim itself received: ``vim.diagnostic.get()`` (codes
+and 0-based positions), a hover and a completion sent with ``vim.lsp.buf_request_sync``.
+``driver.lua`` does the driving and writes the result as JSON.
 
 Neovims used:
 
