@@ -269,7 +269,7 @@ def test_every_repository_path_named_exists() -> None:
 
 
 def test_every_docs_page_named_anywhere_exists() -> None:
-    """``docs/NAME.md`` in any tracked text file (a script's comment included)."""
+    """``docs/<page>.md`` in any tracked text file (a script's comment included)."""
     wrong = []
     for name in tracked():
         path = REPO / name
