@@ -17,6 +17,7 @@ from yaml.nodes import Node
 
 from eksa_mirror.core.model import mirror_config
 from eksa_mirror.core.source import get_item
+from eksa_mirror.lsp.credentials import decide, lens_title
 from eksa_mirror.lsp.state import EksaMirrorServer
 from eksa_mirror.probe.report import CheckReport, Status
 
@@ -44,7 +45,8 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
             continue
         where = lines.range(model.doc.span(key))
         args = [params.text_document.uri, model.doc.index]
-        check = types.Command("Check registry", CHECK_COMMAND, arguments=args)
+        title = lens_title("Check registry", mirror_config(model), ls.trust)
+        check = types.Command(title, CHECK_COMMAND, arguments=args)
         lenses.append(types.CodeLens(where, check))
         if ls.check_results.get(params.text_document.uri):
             clear = types.Command("Clear check results", CLEAR_COMMAND, arguments=args[:1])
@@ -62,9 +64,13 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
     config = mirror_config(model) if model is not None else None
     if model is None or config is None:
         return {"verdict": "error", "message": "no registryMirrorConfiguration here"}
+    ask = ls.window_show_message_request_async
+    decision = await decide(ls.trust, ls.approved_hosts, config, uri, ask)
+    if decision is None:
+        return {"verdict": "cancelled"}
     from eksa_mirror.probe.check import run_check  # the network code, on first use
 
-    report: CheckReport = await asyncio.to_thread(run_check, config)
+    report: CheckReport = await asyncio.to_thread(run_check, config, withhold=decision.withheld)
     diagnostics = []
     for step in report.steps:
         if step.status not in _SEVERITY:

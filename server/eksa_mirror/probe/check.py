@@ -76,6 +76,7 @@ def run_check(
     env: Mapping[str, str] | None = None,
     page_size: int = 100,
     allow_token_service: bool = False,
+    withhold: str = "",
 ) -> CheckReport:
     """Check the registry mirror of ``cfg`` for real, within ``deadline`` seconds.
 
@@ -84,6 +85,8 @@ def run_check(
     nothing is printed and no exception escapes for network or certificate problems.
     ``allow_token_service``: a Bearer token service on another host may be contacted
     (with the credentials, as containerd does); otherwise only the endpoint is.
+    ``withhold``: why the credentials must not be sent this time (the editor's question,
+    an untrusted workspace); the check then runs every step it can without them.
     """
     problem = config_problem(cfg)
     if problem is not None:
@@ -92,7 +95,7 @@ def run_check(
             cfg.endpoint, cfg.port, (CheckStep("config", Status.FAIL, message, key),)
         )
     env = os.environ if env is None else env
-    run = Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service)
+    run = Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service, withhold)
     run.redactor = Redactor.for_credentials(env, USERNAME_ENV, PASSWORD_ENV)
     _ca_step(run)
     if run.steps[-1].status is Status.FAIL:

@@ -110,11 +110,29 @@ def _credentials(run: Run) -> Credentials | None:
     return Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
 
 
+def _withheld(run: Run, response: Response) -> bool:
+    """The ``auth`` step when the credentials may not be sent (``run.withheld`` says why):
+    the projects are still listed when the registry lets anyone in."""
+    what = f"REGISTRY_USERNAME/REGISTRY_PASSWORD not sent to {run.address}: {run.withheld}"
+    if response.status == 200:
+        run.add("auth", Status.WARN, f"{what}; the login was not checked", "authenticate")
+        run.unverified = ("login",)
+        return True
+    run.add(
+        "auth", Status.WARN, f"{what}; the login and the projects were not checked", "authenticate"
+    )
+    run.unverified = ("login", "projects")
+    run.skip_rest("not logged in (the credentials were not sent)")
+    return False
+
+
 def _auth_step(run: Run, session: Session, response: Response) -> bool:
     cfg = run.cfg
     if not cfg.authenticate:
         run.add("auth", Status.SKIP, "authenticate is not set: anonymous pulls", "authenticate")
         return True
+    if run.withheld:
+        return _withheld(run, response)
     credentials = _credentials(run)
     if credentials is None:
         return False

@@ -38,6 +38,8 @@ class Run:
     deadline: Deadline
     page_size: int
     allow_token_service: bool = False
+    #: Why REGISTRY_USERNAME/REGISTRY_PASSWORD must not be sent ("": they are, when asked).
+    withheld: str = ""
     steps: list[CheckStep] = field(default_factory=list)
     projects: list[ProjectResult] = field(default_factory=list)
     ca_pem: str = ""
