@@ -2,10 +2,11 @@
 
 ``Attacker`` serves HTTPS on 127.0.0.1 with a certificate the spec's own ``caCertContent``
 vouches for, answers every request with ``401`` and a Basic challenge (as a registry asking
-for a login does), and records what it receives. ``credentials`` counts the requests that
-carried the victim's REGISTRY_USERNAME/REGISTRY_PASSWORD in any form (a Basic header, the
-password itself, URL-encoded or base64); each request is also appended to ``log`` as one
-JSON line, for a test in another process (the VS Code end-to-end test) to read.
+for a login does; or the ``challenge`` given, e.g. a Bearer realm on another host), and
+records what it receives. ``credentials`` counts the requests that carried the victim's
+REGISTRY_USERNAME/REGISTRY_PASSWORD in any form (a Basic header, the password itself,
+URL-encoded or base64); each request is also appended to ``log`` as one JSON line, for a
+test in another process (the VS Code end-to-end test) to read.
 """
 
 from __future__ import annotations
@@ -44,7 +45,13 @@ class Received:
 class Attacker(TlsServing):
     """A registry that wants a login, run by whoever wrote the spec."""
 
-    def __init__(self, cert: Cert, workdir: Path, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        cert: Cert,
+        workdir: Path,
+        log: Path | None = None,
+        challenge: str = 'Basic realm="attacker"',
+    ) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "cert.pem").write_text(cert.pem)
         (workdir / "key.pem").write_text(cert.key_pem)
@@ -59,7 +66,7 @@ class Attacker(TlsServing):
                 self.send_json(
                     401,
                     {"errors": [{"code": "UNAUTHORIZED"}]},
-                    WWW_Authenticate='Basic realm="attacker"',
+                    WWW_Authenticate=challenge,
                 )
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

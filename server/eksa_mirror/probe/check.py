@@ -106,7 +106,9 @@ def run_check(
         except Exception as exc:  # a registry answer no step foresaw: still a message
             run.unexpected(exc)
     steps = tuple(_redacted(step, run.redactor) for step in run.steps)
-    return CheckReport(cfg.endpoint, cfg.port, steps, tuple(run.projects), run.unverified)
+    return CheckReport(
+        cfg.endpoint, cfg.port, steps, tuple(run.projects), run.unverified, run.sent_to
+    )
 
 
 def _redacted(step: CheckStep, redactor: Redactor) -> CheckStep:
@@ -209,6 +211,7 @@ def _network_steps(run: Run) -> None:
     finally:
         for token in session.tokens:
             run.redactor.add(token)
+        run.sent_to = tuple(sorted(session.sent_to))
 
 
 def _connect_failed(run: Run, exc: NetError) -> None:

@@ -81,6 +81,8 @@ class Session:
     #: The TLS context for a token service on another host, when the user allows one
     #: (``None``: such a token service is never contacted).
     realm_context: ssl.SSLContext | None = None
+    #: The origins (``https://host:port``) the credentials were sent to.
+    sent_to: set[str] = field(default_factory=set)
 
     @property
     def base_url(self) -> str:
@@ -91,7 +93,14 @@ class Session:
         value = authorization if authorization is not None else self.authorization
         if value:
             headers["Authorization"] = value
+            self.credentials_sent(value, self.base_url)
         return https_get(self.endpoint, self.port, self.context, path, self.deadline, headers)
+
+    def credentials_sent(self, authorization: str, origin: str) -> None:
+        """Record that ``authorization`` went to ``origin`` (the report names every place
+        REGISTRY_USERNAME/REGISTRY_PASSWORD were sent)."""
+        if authorization.startswith("Basic "):
+            self.sent_to.add(origin)
 
     def login(self, challenge: Challenge, credentials: Credentials) -> None:
         """Log in with the announced scheme; raises ``LoginError``."""
@@ -140,6 +149,9 @@ class Session:
         else:
             headers = {"Authorization": credentials.basic()}
             host = parts.hostname or ""
+            self.credentials_sent(
+                credentials.basic(), f"https://{join_host_port(host, realm_port)}"
+            )
             response = https_get(host, realm_port, self.realm_context, path, self.deadline, headers)
         if response.status in (401, 403):
             raise LoginError(

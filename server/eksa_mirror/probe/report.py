@@ -93,6 +93,8 @@ class CheckReport:
     #: What could not be verified although nothing failed, e.g. ``("login", "projects")``
     #: when the token service is on another host.
     unverified: tuple[str, ...] = ()
+    #: Where REGISTRY_USERNAME/REGISTRY_PASSWORD were sent (``https://host:port``, sorted).
+    credentials_sent_to: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -155,6 +157,7 @@ class CheckReport:
             "problems": len(self.problems),
             "warnings": len(self.warnings),
             "unverified": list(self.unverified),
+            "credentials_sent_to": list(self.credentials_sent_to),
             "steps": [
                 {
                     "name": s.name,
@@ -192,5 +195,11 @@ def render_text(report: CheckReport, *, ascii_only: bool = False) -> str:
                 if project.state is ProjectState.MISSING and not project.required:
                     mark = symbols[Status.WARN]
                 lines.append(f"    {mark} {project.path.ljust(path_width)}  {project.state.value}")
+    if report.credentials_sent_to:
+        lines.append(
+            "Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD sent to "
+            + ", ".join(report.credentials_sent_to)
+            + " and nowhere else"
+        )
     lines.append(f"Verdict: {report.verdict}")
     return "\n".join(lines) + "\n"

@@ -51,6 +51,8 @@ class Run:
     redactor: Redactor = field(default_factory=Redactor)
     #: What could not be verified although no step failed (e.g. ``login``, ``projects``).
     unverified: tuple[str, ...] = ()
+    #: Where REGISTRY_USERNAME/REGISTRY_PASSWORD went (``https://host:port``).
+    sent_to: tuple[str, ...] = ()
 
     @property
     def port(self) -> int:
