@@ -124,7 +124,7 @@ def test_decide_asks_once_per_host(
 
 
 def test_question_names_host_file_and_variables() -> None:
-    params = question("10.0.0.5:443", "file:///work/my%20cluster.yaml")
+    params = question("10.0.0.5:443", "file:///clusters/my%20cluster.yaml")
     assert params.message == (
         "eksa-mirror: send REGISTRY_USERNAME and REGISTRY_PASSWORD to 10.0.0.5:443? my"
         " cluster.yaml names 10.0.0.5:443 as its registry mirror with authenticate: true."
