@@ -9,7 +9,6 @@ counts the requests that carried the credentials.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,6 @@ from support import Cert, issue, run_cli
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def pki() -> tuple[Cert, Cert]:
-    ca = issue("attacker CA", ca=True)
-    return ca, issue("127.0.0.1", ca, ips=("127.0.0.1",))
-
-
-@pytest.fixture
-def attacker(pki: tuple[Cert, Cert], tmp_path: Path) -> Iterator[Attacker]:
-    with Attacker(pki[1], tmp_path / "attacker") as server:
-        yield server
-
-
 def spec_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "cluster.yaml"
     path.write_text(text)
@@ -40,9 +27,9 @@ def spec_file(tmp_path: Path, text: str) -> Path:
 
 
 def test_check_sends_them_to_the_named_file_s_endpoint_and_says_so(
-    attacker: Attacker, pki: tuple[Cert, Cert], tmp_path: Path
+    attacker: Attacker, attacker_pki: tuple[Cert, Cert], tmp_path: Path
 ) -> None:
-    spec = spec_file(tmp_path, attacker_spec(attacker.port, pki[0].pem))
+    spec = spec_file(tmp_path, attacker_spec(attacker.port, attacker_pki[0].pem))
     origin = f"https://127.0.0.1:{attacker.port}"
     result = run_cli("check", str(spec), env=CREDS)
     assert (result.returncode, result.stderr) == (1, "")
@@ -69,13 +56,13 @@ def test_check_sends_them_to_the_named_file_s_endpoint_and_says_so(
 )  # fmt: skip
 def test_check_sends_nothing_without_a_login_to_make(
     attacker: Attacker,
-    pki: tuple[Cert, Cert],
+    attacker_pki: tuple[Cert, Cert],
     tmp_path: Path,
     env: dict[str, str],
     edit: tuple[str, str] | None,
     why: str,
 ) -> None:
-    text = attacker_spec(attacker.port, pki[0].pem)
+    text = attacker_spec(attacker.port, attacker_pki[0].pem)
     spec = spec_file(tmp_path, text.replace(*edit) if edit else text)
     result = run_cli("check", str(spec), env=env)
     assert why in result.stdout.splitlines()
@@ -96,12 +83,12 @@ def test_check_never_sends_them_to_a_server_it_cannot_verify(
 
 
 def test_a_token_service_elsewhere_gets_them_only_when_allowed_and_is_named(
-    pki: tuple[Cert, Cert], tmp_path: Path
+    attacker_pki: tuple[Cert, Cert], tmp_path: Path
 ) -> None:
-    with Attacker(pki[1], tmp_path / "realm") as realm:
+    with Attacker(attacker_pki[1], tmp_path / "realm") as realm:
         challenge = f'Bearer realm="https://127.0.0.1:{realm.port}/token",service="x"'
-        with Attacker(pki[1], tmp_path / "mirror", challenge=challenge) as mirror:
-            spec = spec_file(tmp_path, attacker_spec(mirror.port, pki[0].pem))
+        with Attacker(attacker_pki[1], tmp_path / "mirror", challenge=challenge) as mirror:
+            spec = spec_file(tmp_path, attacker_spec(mirror.port, attacker_pki[0].pem))
             result = run_cli("check", str(spec), env=CREDS)
             assert (realm.requests, mirror.credentials) == (0, 0)
             assert "Credentials:" not in result.stdout
@@ -118,13 +105,13 @@ def test_a_token_service_elsewhere_gets_them_only_when_allowed_and_is_named(
 
 @pytest.fixture
 def attacker_pull_request(
-    tmp_path: Path, attacker: Attacker, pki: tuple[Cert, Cert]
+    tmp_path: Path, attacker: Attacker, attacker_pki: tuple[Cert, Cert]
 ) -> tuple[Path, str, str]:
     """The scratch repository's pull request, whose last commit points mgmt at the attacker
     (and w-1 at a closed loopback port)."""
     tools()
     repo, base, _ = scratch_repo(tmp_path)
-    (repo / "clusters" / "mgmt.yaml").write_text(attacker_spec(attacker.port, pki[0].pem))
+    (repo / "clusters" / "mgmt.yaml").write_text(attacker_spec(attacker.port, attacker_pki[0].pem))
     w1 = repo / "clusters" / "w-1.yaml"
     w1.write_text(w1.read_text().replace("harbor.lab.internal", "127.0.0.1").replace(
         'port: "8443"', 'port: "9"'))  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +21,11 @@ from attacker import CREDS, Attacker, attacker_spec
 from lsprotocol import types
 
 from lsp.support import RecordingClient, started, wait_for
-from support import Cert, issue
+from support import Cert
 
 pytestmark = pytest.mark.e2e
 
 SEND, WITHOUT, CANCEL = "Send credentials", "Check without credentials", "Cancel"
-
-
-@pytest.fixture(scope="module")
-def pki() -> tuple[Cert, Cert]:
-    ca = issue("attacker CA", ca=True)
-    return ca, issue("127.0.0.1", ca, ips=("127.0.0.1",))
-
-
-@pytest.fixture
-def attacker(pki: tuple[Cert, Cert], tmp_path: Path) -> Iterator[Attacker]:
-    with Attacker(pki[1], tmp_path / "attacker") as server:
-        yield server
 
 
 @pytest.fixture
@@ -119,10 +107,10 @@ def check_messages(client: RecordingClient, uri: str) -> list[tuple[str, str]]:
 
 
 async def test_nothing_is_sent_until_the_user_approves_the_host(
-    session: RecordingClient, attacker: Attacker, pki: tuple[Cert, Cert], tmp_path: Path
+    session: RecordingClient, attacker: Attacker, attacker_pki: tuple[Cert, Cert], tmp_path: Path
 ) -> None:
     host = f"127.0.0.1:{attacker.port}"
-    uri = await open_spec(session, tmp_path, attacker_spec(attacker.port, pki[0].pem))
+    uri = await open_spec(session, tmp_path, attacker_spec(attacker.port, attacker_pki[0].pem))
     assert await lens_titles(session, uri) == [f"Check registry {host}"]
     user = User(session, [CANCEL, WITHOUT, SEND])
 
@@ -158,9 +146,9 @@ async def test_nothing_is_sent_until_the_user_approves_the_host(
 
 
 async def test_a_dismissed_question_sends_nothing(
-    session: RecordingClient, attacker: Attacker, pki: tuple[Cert, Cert], tmp_path: Path
+    session: RecordingClient, attacker: Attacker, attacker_pki: tuple[Cert, Cert], tmp_path: Path
 ) -> None:
-    uri = await open_spec(session, tmp_path, attacker_spec(attacker.port, pki[0].pem))
+    uri = await open_spec(session, tmp_path, attacker_spec(attacker.port, attacker_pki[0].pem))
     user = User(session, [None])  # the notification closed without an answer
     assert await click(session, uri) == {"verdict": "cancelled"}
     assert (len(user.questions), attacker.requests, attacker.credentials) == (1, 0, 0)
@@ -172,10 +160,10 @@ async def test_a_dismissed_question_sends_nothing(
     indirect=True,
 )
 async def test_a_host_approved_for_good_needs_no_question(
-    session: RecordingClient, attacker: Attacker, pki: tuple[Cert, Cert], tmp_path: Path
+    session: RecordingClient, attacker: Attacker, attacker_pki: tuple[Cert, Cert], tmp_path: Path
 ) -> None:
     """Hosts come from initializationOptions (the user's), then eksaMirror/didChangeTrust."""
-    uri = await open_spec(session, tmp_path, attacker_spec(attacker.port, pki[0].pem))
+    uri = await open_spec(session, tmp_path, attacker_spec(attacker.port, attacker_pki[0].pem))
     user = User(session, [WITHOUT])
     await click(session, uri)  # 127.0.0.1 on another port is another host
     assert (len(user.questions), attacker.credentials) == (1, 0)
@@ -189,7 +177,7 @@ async def test_a_host_approved_for_good_needs_no_question(
 async def test_the_workspace_settings_cannot_approve_a_host(
     git_log: tuple[Path, dict[str, str]],
     attacker: Attacker,
-    pki: tuple[Cert, Cert],
+    attacker_pki: tuple[Cert, Cert],
     tmp_path: Path,
 ) -> None:
     """workspace/configuration (a workspace's .vscode/settings.json, Emacs' .dir-locals.el)
@@ -202,7 +190,7 @@ async def test_the_workspace_settings_cannot_approve_a_host(
         env=git_log[1],
     ) as client:
         answer_refreshes(client)
-        uri = await open_spec(client, tmp_path, attacker_spec(attacker.port, pki[0].pem))
+        uri = await open_spec(client, tmp_path, attacker_spec(attacker.port, attacker_pki[0].pem))
         await wait_for(lambda: client.configuration_requests > 0, what="workspace/configuration")
         user = User(client, [CANCEL])
         client.workspace_did_change_configuration(
@@ -236,13 +224,13 @@ def codes(client: RecordingClient, uri: str) -> list[str]:
 async def test_an_untrusted_workspace_never_sends_them_and_never_runs_git(
     session: RecordingClient,
     attacker: Attacker,
-    pki: tuple[Cert, Cert],
+    attacker_pki: tuple[Cert, Cert],
     git_log: tuple[Path, dict[str, str]],
     tmp_path: Path,
 ) -> None:
     """Not even to a host the user approved, and with upgradeDiff "git" from the user; when
     the client says the workspace is trusted after all, git runs and the question comes."""
-    text = attacker_spec(attacker.port, pki[0].pem)
+    text = attacker_spec(attacker.port, attacker_pki[0].pem)
     repo = committed_repo(tmp_path / "repo", text)
     host = f"127.0.0.1:{attacker.port}"
     uri = await open_spec(session, repo, text)

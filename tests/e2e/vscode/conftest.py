@@ -29,7 +29,7 @@ from codeserver import (
 )
 
 from e2e_support import missing
-from support import issue
+from support import Cert
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -238,6 +238,7 @@ def trust_trial(
     vsix: Path,
     eksa_mirror_command: str,
     artifacts: Path,
+    attacker_pki: tuple[Cert, Cert],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Trial]:
     base = tmp_path_factory.mktemp("code-server-trust")
@@ -250,8 +251,7 @@ def trust_trial(
     profile = f'export PATH="{bin_dir}:$PATH"\n{exports}'
     session = prepare_session(e2e_tools, vsix, base, path_without_eksa_mirror(), profile)
     session.settings.write_text(json.dumps(TRUST_SETTINGS, indent=2))
-    ca = issue("attacker CA", ca=True)
-    cert = issue("127.0.0.1", ca, ips=("127.0.0.1",))
+    ca, cert = attacker_pki
     with Attacker(cert, base / "attacker", log=attacker_log) as attacker:
         stranger_workspace(session.workspace, attacker_spec(attacker.port, ca.pem))
         with running(e2e_tools, session, artifacts / "trust"):
