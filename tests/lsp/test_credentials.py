@@ -45,6 +45,8 @@ AUTH = MirrorConfig("Reg.Example", "5000", authenticate=True)
         ("host:65536", None),
         ("host:port", None),
         ("https://host", None),
+        ("regіstry.example.com", "xn--regstry-tog.example.com:443"),  # a Cyrillic і
+        ("ｒｅｇｉｓｔｒｙ.example.com:5000", "registry.example.com:5000"),  # full width
     ],
 )
 def test_normalize_host(entry: str, host: str | None) -> None:
@@ -133,6 +135,11 @@ def test_question_names_host_file_and_variables() -> None:
     )
     assert [a.title for a in params.actions or []] == [SEND, WITHOUT, CANCEL]
     assert params.type == types.MessageType.Warning
+    insecure = question("10.0.0.5:443", "file:///c.yaml", insecure=True)
+    assert insecure.message.endswith(
+        " insecureSkipVerify is set: the server's certificate is not verified, so anyone on the"
+        " way can read them."
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,6 +151,9 @@ def test_question_names_host_file_and_variables() -> None:
         (MirrorConfig("10.0.0.5"), Trust(False), "Check registry 10.0.0.5:443"),
         (MirrorConfig("fe80::1", "5000"), Trust(), "Check registry [fe80::1]:5000"),
         (MirrorConfig("https://r:5000"), Trust(), "Check registry"),
+        (MirrorConfig("regіstry.example.com"), Trust(),
+         "Check registry xn--regstry-tog.example.com:443"),
+        (MirrorConfig("a\u202eb.com"), Trust(), "Check registry a\\u202eb.com:443"),
         (MirrorConfig("r", "port"), Trust(), "Check registry"),
         (MirrorConfig(""), Trust(), "Check registry"),
         (None, Trust(), "Check registry"),

@@ -58,8 +58,16 @@ class Decision:
 
 
 def host_key(endpoint: str, port: str | int) -> str:
-    """``10.0.0.5:443``: where the check connects, as the lens shows it and the setting lists it."""
-    return join_host_port(endpoint.strip().strip("[]").lower(), int(port))
+    """``10.0.0.5:443``: where the check connects, as the lens shows it and the setting lists
+    it. A name that is not ASCII is shown as the resolver asks for it (IDNA: ``xn--…``, or
+    full-width letters folded), so a look-alike of a known host never looks like it."""
+    host = endpoint.strip().strip("[]")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = ascii(host)[1:-1]  # control or direction characters: escaped
+    return join_host_port(host.lower(), int(port))
 
 
 def normalize_host(entry: str) -> str | None:
@@ -121,13 +129,18 @@ def standing(
     return Decision() if host in trust.hosts or host in approved else None
 
 
-def question(host: str, uri: str) -> types.ShowMessageRequestParams:
+def question(host: str, uri: str, insecure: bool = False) -> types.ShowMessageRequestParams:
     name = PurePosixPath(unquote(urlsplit(uri).path)).name or uri
     message = (
         f"eksa-mirror: send REGISTRY_USERNAME and REGISTRY_PASSWORD to {host}? {name} names"
         f" {host} as its registry mirror with authenticate: true. Send them only to a registry"
         " you know; eksaMirror.credentialHosts (user settings) lists hosts that need no question."
     )
+    if insecure:
+        message += (
+            " insecureSkipVerify is set: the server's certificate is not verified, so anyone"
+            " on the way can read them."
+        )
     actions = [types.MessageActionItem(title) for title in (SEND, WITHOUT, CANCEL)]
     return types.ShowMessageRequestParams(types.MessageType.Warning, message, actions)
 
@@ -142,7 +155,8 @@ async def decide(
         return known
     host = host_key(cfg.endpoint, cfg.port)
     try:
-        answer = await asyncio.wait_for(ask(question(host, uri)), ANSWER_TIMEOUT_S)
+        asked = question(host, uri, cfg.insecure_skip_verify)
+        answer = await asyncio.wait_for(ask(asked), ANSWER_TIMEOUT_S)
     except Exception as exc:  # no answer (or the client cannot ask): nothing is sent
         log.warning("window/showMessageRequest failed: %s", type(exc).__name__)
         return None
