@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 from attacker import CREDS, PASSWORD, Attacker, attacker_spec
+from tls_servers import TlsRegistry, TlsSetup
 
 from ci_runner import git, github_run, scratch_repo, tools
+from eksa_mirror.core.mirror import MirrorConfig
+from eksa_mirror.probe import Status, run_check
 from support import Cert, issue, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -80,6 +83,30 @@ def test_check_never_sends_them_to_a_server_it_cannot_verify(
     assert result.returncode == 1
     assert "Credentials:" not in result.stdout
     assert (attacker.requests, attacker.credentials) == (0, 0)
+
+
+def test_withheld_credentials_still_list_the_projects_of_an_open_registry(
+    attacker_pki: tuple[Cert, Cert], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor's "Check without credentials" on a registry whose /v2/ needs no login."""
+    for name, value in CREDS.items():
+        monkeypatch.setenv(name, value)
+    with TlsRegistry(TlsSetup((attacker_pki[1],)), tmp_path / "open") as server:
+        cfg = MirrorConfig("127.0.0.1", str(server.port), ca_cert_content=attacker_pki[0].pem,
+                           authenticate=True)  # fmt: skip
+        report = run_check(cfg, withhold="you chose to check without credentials")
+    steps = {s.name: (s.status, s.message) for s in report.steps}
+    assert steps["auth"] == (
+        Status.WARN,
+        f"REGISTRY_USERNAME/REGISTRY_PASSWORD not sent to 127.0.0.1:{server.port}: you chose to"
+        " check without credentials; the login was not checked",
+    )
+    assert steps["projects"][0] is Status.OK
+    assert (report.unverified, report.credentials_sent_to) == (("login",), ())
+    assert report.verdict == (
+        "no problem found, but login was not verified (1 warning): it is not known whether"
+        f" 127.0.0.1:{server.port} is usable by EKS Anywhere"
+    )
 
 
 def test_a_token_service_elsewhere_gets_them_only_when_allowed_and_is_named(

@@ -136,9 +136,10 @@ class CheckReport:
         warnings = len(self.warnings)
         if self.unverified:
             what = " and ".join(self.unverified)
+            were = "was" if len(self.unverified) == 1 else "were"
             noun = "warning" if warnings == 1 else "warnings"
             return (
-                f"no problem found, but {what} were not verified ({warnings} {noun}): it is not"
+                f"no problem found, but {what} {were} not verified ({warnings} {noun}): it is not"
                 f" known whether {self.address} is usable by EKS Anywhere"
             )
         if warnings:
