@@ -75,10 +75,13 @@ class RegistryServer:
         *,
         tls: Cert | None,
         htpasswd: tuple[str, str] | None = None,
+        token: dict[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
         self.tls = tls
         self.credentials = htpasswd
+        #: ``auth: token:`` settings (realm, service, issuer, rootcertbundle), or None.
+        self.token = token
         self.port = free_port()
         self.host = "127.0.0.1"
         self._process: subprocess.Popen[bytes] | None = None
@@ -117,6 +120,9 @@ class RegistryServer:
                 "    realm: eksa-mirror-test",
                 f"    path: {self.workdir / 'htpasswd'}",
             ]
+        if self.token is not None:
+            lines += ["auth:", "  token:"]
+            lines += [f"    {name}: {value}" for name, value in self.token.items()]
         return "\n".join(lines) + "\n"
 
     def start(self, timeout: float = 15.0) -> RegistryServer:

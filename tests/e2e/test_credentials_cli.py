@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from attacker import CREDS, PASSWORD, Attacker, attacker_spec
+from test_check_images import downloads, spec_text
 from tls_servers import TlsRegistry, TlsSetup
 
 from ci_runner import git, github_run, scratch_repo, tools
@@ -46,6 +47,29 @@ def test_check_sends_them_to_the_named_file_s_endpoint_and_says_so(
     result = run_cli("check", str(spec), "--format", "json", env=CREDS)
     assert json.loads(result.stdout)["credentials_sent_to"] == [origin]
     assert attacker.credentials == 2
+
+
+def test_check_images_says_where_the_login_went(
+    attacker: Attacker, attacker_pki: tuple[Cert, Cert], tmp_path: Path
+) -> None:
+    """``check --images``: the same login, named in the images part; no reference is asked
+    for once the login failed."""
+    bundle = downloads(tmp_path / "eks-anywhere-downloads", ("1.31",), {})
+    text = spec_text(attacker.port, attacker_pki[0], versions=("1.31", "1.31"), namespaces="")
+    spec = spec_file(tmp_path, text)
+    result = run_cli("check", str(spec), "--images", "--bundle", str(bundle), env=CREDS)
+    origin = f"https://127.0.0.1:{attacker.port}"
+    assert result.returncode == 1 and PASSWORD not in result.stdout
+    assert (
+        f"    credentials REGISTRY_USERNAME/REGISTRY_PASSWORD sent to {origin} only"
+        in result.stdout.splitlines()
+    )
+    assert "Credentials:" not in result.stdout  # said once, in the images part
+    assert (attacker.credentials, {r.path for r in attacker.received}) == (1, {"/v2/"})
+    result = run_cli("check", str(spec), "--images", "--bundle", str(bundle), "--format", "json",
+                     env=CREDS)  # fmt: skip
+    data = json.loads(result.stdout)
+    assert data["credentials_sent_to"] == data["images"]["credentials_sent_to"] == [origin]
 
 
 @pytest.mark.parametrize(

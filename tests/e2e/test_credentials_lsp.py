@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from attacker import CREDS, Attacker, attacker_spec
 from lsprotocol import types
+from test_check_images import downloads, spec_text
 
 from lsp.support import RecordingClient, started, wait_for
 from support import Cert
@@ -258,3 +259,43 @@ async def test_an_untrusted_workspace_never_sends_them_and_never_runs_git(
     assert (await lens_titles(session, uri))[0] == f"Check registry {host}"
     assert await click(session, uri) == {"verdict": "cancelled"}
     assert (len(user.questions), attacker.credentials) == (1, 0)
+
+
+# --- "Check images" (eksaMirror.imagesBundle) follows the same rules ----------------------------
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> Path:
+    return downloads(tmp_path / "eks-anywhere-downloads", ("1.31",), {})
+
+
+async def test_check_images_asks_the_same_question_once_for_both_lenses(
+    git_log: tuple[Path, dict[str, str]],
+    attacker: Attacker,
+    attacker_pki: tuple[Cert, Cert],
+    bundle: Path,
+    tmp_path: Path,
+) -> None:
+    host = f"127.0.0.1:{attacker.port}"
+    text = spec_text(attacker.port, attacker_pki[0], versions=("1.31", "1.31"), namespaces="")
+    options = {"eksaMirror": {"imagesBundle": str(bundle)}}
+    async with started("visual-studio-code", options=options, env=git_log[1]) as client:
+        answer_refreshes(client)
+        uri = await open_spec(client, tmp_path, text)
+        assert await lens_titles(client, uri) == [f"Check registry {host}", f"Check images {host}"]
+        user = User(client, [CANCEL, WITHOUT, SEND])
+        images = types.ExecuteCommandParams("eksaMirror.checkImages", [uri, 0])
+        assert await client.workspace_execute_command_async(images) == {"verdict": "cancelled"}
+        assert (attacker.requests, attacker.credentials) == (0, 0)
+        await client.workspace_execute_command_async(images)
+        assert attacker.requests > 0 and attacker.credentials == 0
+        await wait_for(lambda: bool(check_messages(client, uri)), what="the check's diagnostics")
+        assert (
+            "auth",
+            f"REGISTRY_USERNAME/REGISTRY_PASSWORD not sent to {host}: you chose to check"
+            " without credentials; the login and the projects were not checked",
+        ) in check_messages(client, uri)
+        await client.workspace_execute_command_async(images)
+        assert attacker.credentials == 1
+        await click(client, uri)  # "Check registry": approved for the session already
+        assert (len(user.questions), attacker.credentials) == (3, 2)

@@ -19,7 +19,7 @@ from lsprotocol import types
 from eksa_mirror.core.fixes import safe_edits
 from eksa_mirror.editor.completion import complete
 from eksa_mirror.editor.hover import hover
-from eksa_mirror.lsp import registry_lens
+from eksa_mirror.lsp import images_lens, registry_lens
 from eksa_mirror.lsp.convert import (
     SOURCE,
     completion_item,
@@ -334,3 +334,4 @@ def _fix_all(ls: EksaMirrorServer, uri: str) -> types.CodeAction | None:
 
 # The "Check registry" code lens and commands register themselves on ``server``.
 registry_lens.register(server)
+images_lens.register(server)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from eksa_mirror.probe.images_report import ImagesReport, render_images
+
 
 class Status(str, Enum):
     """Outcome of one step."""
@@ -46,6 +48,7 @@ MIRROR_KEYS = (
 
 SYMBOLS = {Status.OK: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: "-"}
 ASCII_SYMBOLS = {Status.OK: "+", Status.FAIL: "x", Status.WARN: "!", Status.SKIP: "-"}
+_MARK = {True: Status.FAIL, False: Status.WARN}
 _PROJECT_STATUS = {
     ProjectState.PRESENT: Status.OK,
     ProjectState.MISSING: Status.FAIL,
@@ -93,6 +96,8 @@ class CheckReport:
     #: What could not be verified although nothing failed, e.g. ``("login", "projects")``
     #: when the token service is on another host.
     unverified: tuple[str, ...] = ()
+    #: ``check --images``: what the mirror holds of each reference (``None`` without it).
+    images: ImagesReport | None = None
     #: Where REGISTRY_USERNAME/REGISTRY_PASSWORD were sent (``https://host:port``, sorted).
     credentials_sent_to: tuple[str, ...] = ()
 
@@ -178,6 +183,15 @@ class CheckReport:
                 }
                 for p in self.projects
             ],
+            **self._images_dict(),
+        }
+
+    def _images_dict(self) -> dict[str, Any]:
+        if self.images is None:
+            return {}
+        return {
+            "references": [result.to_dict() for result in self.images.results],
+            "images": self.images.to_dict(),
         }
 
 
@@ -196,7 +210,9 @@ def render_text(report: CheckReport, *, ascii_only: bool = False) -> str:
                 if project.state is ProjectState.MISSING and not project.required:
                     mark = symbols[Status.WARN]
                 lines.append(f"    {mark} {project.path.ljust(path_width)}  {project.state.value}")
-    if report.credentials_sent_to:
+        if step.name == "images" and report.images is not None:
+            lines.extend(render_images(report.images, lambda failed: symbols[_MARK[failed]]))
+    if report.credentials_sent_to and report.images is None:  # else the images part says it
         lines.append(
             "Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD sent to "
             + ", ".join(report.credentials_sent_to)
