@@ -95,7 +95,7 @@ async def test_no_lens_without_the_setting(
     plain_client: LanguageClient, registry: RegistryServer, ca: Cert
 ) -> None:
     uri = await open_spec(plain_client, FOLDER["bundle"].parent, spec_text(registry.port, ca))
-    assert await lens_titles(plain_client, uri) == ["Check registry"]
+    assert await lens_titles(plain_client, uri) == [f"Check registry 127.0.0.1:{registry.port}"]
 
 
 async def test_check_images_lens_gives_diagnostics_on_the_mirror_section(
@@ -105,7 +105,8 @@ async def test_check_images_lens_gives_diagnostics_on_the_mirror_section(
     text = spec_text(registry.port, ca, versions=("1.31", "1.31"), namespaces="",
                      authenticate=False)  # fmt: skip
     uri = await open_spec(client, FOLDER["bundle"].parent, text)
-    assert await lens_titles(client, uri) == ["Check registry", "Check images"]
+    host = f"127.0.0.1:{registry.port}"  # both lenses name the host they connect to
+    assert await lens_titles(client, uri) == [f"Check registry {host}", f"Check images {host}"]
     result = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="eksaMirror.checkImages", arguments=[uri, 0])
     )
@@ -130,7 +131,7 @@ async def test_check_images_lens_gives_diagnostics_on_the_mirror_section(
         )
     ]
     assert await lens_titles(client, uri) == [
-        "Check registry",
-        "Check images",
+        f"Check registry {host}",
+        f"Check images {host}",
         "Clear check results",
     ]

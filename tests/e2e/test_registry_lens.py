@@ -99,7 +99,7 @@ async def test_lens_sits_on_the_mirror_key(client: LanguageClient, tmp_path: Pat
     )
     assert [(lens.range.start.line, lens.command.title, lens.command.command)
             for lens in lenses if lens.command] == [
-        (8, "Check registry", "eksaMirror.checkRegistry")
+        (8, "Check registry 127.0.0.1:443", "eksaMirror.checkRegistry")
     ]  # fmt: skip
 
 
@@ -134,7 +134,7 @@ async def test_unknown_ca_becomes_a_diagnostic_and_can_be_cleared(
         types.CodeLensParams(types.TextDocumentIdentifier(uri))
     )
     assert [lens.command.title for lens in lenses if lens.command] == [
-        "Check registry",
+        f"Check registry 127.0.0.1:{registry.port}",
         "Clear check results",
     ]
     clear = next(lens.command for lens in lenses if lens.command and "Clear" in lens.command.title)

@@ -44,8 +44,9 @@ def bundle_path(ls: EksaMirrorServer, uri: str) -> str:
     return str(document.parent / setting)
 
 
-def run_images(cfg: MirrorConfig, bundle: str) -> CheckReport | str:
-    """``check --images`` with ``bundle``: the report, or why the bundle could not be read."""
+def run_images(cfg: MirrorConfig, bundle: str, withhold: str = "") -> CheckReport | str:
+    """``check --images`` with ``bundle``: the report, or why the bundle could not be read.
+    ``withhold``: why the credentials are not sent (``lsp.credentials``)."""
     from eksa_mirror.probe import assets
     from eksa_mirror.probe.check import run_check
     from eksa_mirror.probe.images_report import ImagePlan
@@ -56,7 +57,8 @@ def run_images(cfg: MirrorConfig, bundle: str) -> CheckReport | str:
         images = assets.load_images(cfg, wanted, Deadline(30.0, 120.0))
     except assets.AssetError as exc:
         return f"cannot check images: {exc}"
-    return run_check(cfg, deadline=300.0, page_size=1000, images=ImagePlan(images))
+    plan = ImagePlan(images)
+    return run_check(cfg, deadline=300.0, page_size=1000, images=plan, withhold=withhold)
 
 
 def _names(refs: list[str]) -> str:
@@ -123,7 +125,10 @@ async def check_images(ls: EksaMirrorServer, uri: str, document: int = 0) -> dic
     bundle = bundle_path(ls, uri)
     if not bundle:
         return {"verdict": "error", "message": "set eksaMirror.imagesBundle first"}
-    result = await asyncio.to_thread(run_images, cfg, bundle)
+    decision = await registry_lens.credentials_for(ls, cfg, uri)
+    if decision is None:
+        return {"verdict": "cancelled"}
+    result = await asyncio.to_thread(run_images, cfg, bundle, decision.withheld)
     if isinstance(result, str):
         findings: list[Finding] = [("mirror", _ERROR, result, "images/bundle")]
         failed = True

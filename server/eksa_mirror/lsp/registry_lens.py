@@ -20,6 +20,7 @@ from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.core.model import ClusterModel, mirror_config
 from eksa_mirror.core.source import get_item
 from eksa_mirror.lsp.convert import Lines
+from eksa_mirror.lsp.credentials import Decision, decide, lens_title
 from eksa_mirror.lsp.state import EksaMirrorServer
 from eksa_mirror.probe.report import CheckReport, Status
 
@@ -50,10 +51,13 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
             continue
         where = lines.range(model.doc.span(key))
         args = [params.text_document.uri, model.doc.index]
-        check = types.Command("Check registry", CHECK_COMMAND, arguments=args)
+        cfg = mirror_config(model)
+        title = lens_title("Check registry", cfg, ls.trust)
+        check = types.Command(title, CHECK_COMMAND, arguments=args)
         lenses.append(types.CodeLens(where, check))
         if ls.settings.images_bundle:
-            images = types.Command("Check images", CHECK_IMAGES_COMMAND, arguments=args)
+            title = lens_title("Check images", cfg, ls.trust)
+            images = types.Command(title, CHECK_IMAGES_COMMAND, arguments=args)
             lenses.append(types.CodeLens(where, images))
         if ls.check_results.get(params.text_document.uri):
             clear = types.Command("Clear check results", CLEAR_COMMAND, arguments=args[:1])
@@ -117,13 +121,23 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
     if isinstance(found, dict):
         return found
     model, config, lines = found
+    decision = await credentials_for(ls, config, uri)
+    if decision is None:
+        return {"verdict": "cancelled"}
     from eksa_mirror.probe.check import run_check  # the network code, on first use
 
-    report: CheckReport = await asyncio.to_thread(run_check, config)
+    report: CheckReport = await asyncio.to_thread(run_check, config, withhold=decision.withheld)
     diagnostics = place(model, lines, step_findings(report))
     show(ls, uri, diagnostics)
     failed = any(s.status is Status.FAIL for s in report.steps)
     return {"verdict": "fail" if failed else "ok", "problems": len(diagnostics)}
+
+
+async def credentials_for(ls: EksaMirrorServer, config: MirrorConfig, uri: str) -> Decision | None:
+    """Whether a check of ``config`` may send the credentials (asking the user first when
+    ``lsp.credentials`` says so); ``None`` when the user cancelled it. Both lenses ask here."""
+    ask = ls.window_show_message_request_async
+    return await decide(ls.trust, ls.approved_hosts, config, uri, ask)
 
 
 def clear_check(ls: EksaMirrorServer, uri: str) -> None:

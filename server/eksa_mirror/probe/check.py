@@ -79,6 +79,7 @@ def run_check(
     page_size: int = 100,
     allow_token_service: bool = False,
     images: ImagePlan | None = None,
+    withhold: str = "",
 ) -> CheckReport:
     """Check the registry mirror of ``cfg`` for real, within ``deadline`` seconds.
 
@@ -89,6 +90,8 @@ def run_check(
     (with the credentials, as containerd does); otherwise only the endpoint is.
     ``images``: then also ask the mirror for every reference of the plan (the ``images``
     step, ``check --images``).
+    ``withhold``: why the credentials must not be sent this time (the editor's question,
+    an untrusted workspace); the check then runs every step it can without them.
     """
     problem = config_problem(cfg)
     if problem is not None:
@@ -97,7 +100,7 @@ def run_check(
             cfg.endpoint, cfg.port, (CheckStep("config", Status.FAIL, message, key),)
         )
     env = os.environ if env is None else env
-    run = Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service)
+    run = Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service, withhold)
     run.redactor = Redactor.for_credentials(env, USERNAME_ENV, PASSWORD_ENV)
     run.plan = images
     _ca_step(run)
@@ -112,7 +115,13 @@ def run_check(
         run.images = images_not_checked(images, run.skip_reason or "the check stopped", run)
     steps = tuple(_redacted(step, run.redactor) for step in run.steps)
     return CheckReport(
-        cfg.endpoint, cfg.port, steps, tuple(run.projects), run.unverified, run.images
+        cfg.endpoint,
+        cfg.port,
+        steps,
+        tuple(run.projects),
+        run.unverified,
+        run.images,
+        run.sent_to,
     )
 
 
@@ -218,6 +227,7 @@ def _network_steps(run: Run) -> None:
     finally:
         for token in session.tokens:
             run.redactor.add(token)
+        run.sent_to = tuple(sorted(session.sent_to))
 
 
 def _connect_failed(run: Run, exc: NetError) -> None:

@@ -22,9 +22,9 @@ from eksa_mirror.probe.images_report import (
     ImageStatus,
     MissingGroup,
 )
-from eksa_mirror.probe.oci import Credentials, Session
+from eksa_mirror.probe.oci import Session
 from eksa_mirror.probe.pull import HeadFirst, PullAuth, Puller
-from eksa_mirror.probe.registry_steps import PASSWORD_ENV, USERNAME_ENV
+from eksa_mirror.probe.registry_steps import sendable_credentials
 from eksa_mirror.probe.report import Status
 from eksa_mirror.probe.run import Run
 
@@ -37,10 +37,7 @@ def images_step(run: Run, session: Session, plan: ImagePlan, anonymous: bool) ->
 
     ``anonymous``: the nodes pull without credentials (``authenticate`` is not set).
     """
-    cfg = run.cfg
-    credentials = None
-    if cfg.authenticate and not anonymous:
-        credentials = Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
+    credentials = None if anonymous else sendable_credentials(run)
     auth = PullAuth(session, credentials, run.challenge)
     refs = plan.images.needed
     results: list[ImageResult | None] = [_offline(ref) for ref in refs]
@@ -237,5 +234,6 @@ def images_not_checked(plan: ImagePlan, reason: str, run: Run) -> ImagesReport:
         results=results,
         unread_eksd=images.unread_eksd,
         skipped=tuple(ref for ref in images.references if not ref.needed),
+        credentials_sent_to=run.sent_to,
         not_checked=run.redactor(reason),
     )

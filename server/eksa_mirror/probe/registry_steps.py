@@ -107,6 +107,16 @@ def _login_asked(run: Run, url: str) -> bool:
     return False
 
 
+def sendable_credentials(run: Run) -> Credentials | None:
+    """The credentials the checks may send: REGISTRY_USERNAME/REGISTRY_PASSWORD when
+    ``authenticate`` is set, both are in the environment and nothing withholds them."""
+    if not run.cfg.authenticate or run.withheld:
+        return None
+    if USERNAME_ENV not in run.env or PASSWORD_ENV not in run.env:
+        return None
+    return Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
+
+
 def _credentials(run: Run) -> Credentials | None:
     """REGISTRY_USERNAME and REGISTRY_PASSWORD, or a failed ``auth`` step naming the one unset."""
     for name in (USERNAME_ENV, PASSWORD_ENV):
@@ -114,7 +124,23 @@ def _credentials(run: Run) -> Credentials | None:
             run.add("auth", Status.FAIL, f"please set {name} env var", "authenticate")
             run.skip_rest("not logged in")
             return None
-    return Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
+    return sendable_credentials(run)
+
+
+def _withheld(run: Run, response: Response) -> bool:
+    """The ``auth`` step when the credentials may not be sent (``run.withheld`` says why):
+    the projects are still listed when the registry lets anyone in."""
+    what = f"REGISTRY_USERNAME/REGISTRY_PASSWORD not sent to {run.address}: {run.withheld}"
+    if response.status == 200:
+        run.add("auth", Status.WARN, f"{what}; the login was not checked", "authenticate")
+        run.unverified = ("login",)
+        return True
+    run.add(
+        "auth", Status.WARN, f"{what}; the login and the projects were not checked", "authenticate"
+    )
+    run.unverified = ("login", "projects")
+    run.skip_rest("not logged in (the credentials were not sent)")
+    return False
 
 
 def _auth_step(run: Run, session: Session, response: Response) -> bool:
@@ -122,6 +148,8 @@ def _auth_step(run: Run, session: Session, response: Response) -> bool:
     if not cfg.authenticate:
         run.add("auth", Status.SKIP, "authenticate is not set: anonymous pulls", "authenticate")
         return True
+    if run.withheld:
+        return _withheld(run, response)
     credentials = _credentials(run)
     if credentials is None:
         return False

@@ -98,6 +98,8 @@ class CheckReport:
     unverified: tuple[str, ...] = ()
     #: ``check --images``: what the mirror holds of each reference (``None`` without it).
     images: ImagesReport | None = None
+    #: Where REGISTRY_USERNAME/REGISTRY_PASSWORD were sent (``https://host:port``, sorted).
+    credentials_sent_to: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -139,9 +141,10 @@ class CheckReport:
         warnings = len(self.warnings)
         if self.unverified:
             what = " and ".join(self.unverified)
+            were = "was" if len(self.unverified) == 1 else "were"
             noun = "warning" if warnings == 1 else "warnings"
             return (
-                f"no problem found, but {what} were not verified ({warnings} {noun}): it is not"
+                f"no problem found, but {what} {were} not verified ({warnings} {noun}): it is not"
                 f" known whether {self.address} is usable by EKS Anywhere"
             )
         if warnings:
@@ -160,6 +163,7 @@ class CheckReport:
             "problems": len(self.problems),
             "warnings": len(self.warnings),
             "unverified": list(self.unverified),
+            "credentials_sent_to": list(self.credentials_sent_to),
             "steps": [
                 {
                     "name": s.name,
@@ -208,5 +212,11 @@ def render_text(report: CheckReport, *, ascii_only: bool = False) -> str:
                 lines.append(f"    {mark} {project.path.ljust(path_width)}  {project.state.value}")
         if step.name == "images" and report.images is not None:
             lines.extend(render_images(report.images, lambda failed: symbols[_MARK[failed]]))
+    if report.credentials_sent_to and report.images is None:  # else the images part says it
+        lines.append(
+            "Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD sent to "
+            + ", ".join(report.credentials_sent_to)
+            + " and nowhere else"
+        )
     lines.append(f"Verdict: {report.verdict}")
     return "\n".join(lines) + "\n"

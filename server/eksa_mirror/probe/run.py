@@ -42,6 +42,8 @@ class Run:
     deadline: Deadline
     page_size: int
     allow_token_service: bool = False
+    #: Why REGISTRY_USERNAME/REGISTRY_PASSWORD must not be sent ("": they are, when asked).
+    withheld: str = ""
     steps: list[CheckStep] = field(default_factory=list)
     projects: list[ProjectResult] = field(default_factory=list)
     ca_pem: str = ""
@@ -53,6 +55,8 @@ class Run:
     redactor: Redactor = field(default_factory=Redactor)
     #: What could not be verified although no step failed (e.g. ``login``, ``projects``).
     unverified: tuple[str, ...] = ()
+    #: Where REGISTRY_USERNAME/REGISTRY_PASSWORD went (``https://host:port``).
+    sent_to: tuple[str, ...] = ()
     #: Why the remaining steps were skipped (the first reason given), "" when none were.
     skip_reason: str = ""
     #: ``check --images``: the references to ask for, and what was found.

