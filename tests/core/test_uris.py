@@ -22,7 +22,7 @@ from eksa_mirror.cli.files import native
 from eksa_mirror.cli.main import main
 from eksa_mirror.core.uris import uri_to_path
 from eksa_mirror.rules.analysis import Options
-from eksa_mirror.rules.upgrade import GitBaseline, editor_findings
+from eksa_mirror.rules.checks.upgrade import GitBaseline, editor_findings
 from support import cluster
 
 W = PureWindowsPath

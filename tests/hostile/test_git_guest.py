@@ -23,7 +23,7 @@ import pytest
 from eksa_mirror.cli.explain_against import read_revision
 from eksa_mirror.core import git
 from eksa_mirror.core.git import GUEST_CONFIG, guest_command, guest_env
-from eksa_mirror.rules.upgrade import git_head_text
+from eksa_mirror.rules.checks.upgrade import git_head_text
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or os.name != "posix",

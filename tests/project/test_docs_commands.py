@@ -197,8 +197,8 @@ def test_the_development_checks_are_the_ci_checks() -> None:
 # --------------------------------------------------------------------------- architecture.md
 
 FAKE_RESULTS = """\
-printf '    eksa_mirror.rules.values.check__mutmut_1: survived\\n'
-printf '    eksa_mirror.rules.values.check__mutmut_2: killed\\n'
+printf '    eksa_mirror.rules.checks.values.check__mutmut_1: survived\\n'
+printf '    eksa_mirror.rules.checks.values.check__mutmut_2: killed\\n'
 printf '    eksa_mirror.core.source.parse__mutmut_1: survived\\n'
 """
 
@@ -223,9 +223,10 @@ def mutation(text: str, tmp_path: Path) -> None:
         "run --max-children 2 none",  # NAMES_FILE=nomatch: a name that matches nothing
         "results --all true",  # SAMPLE=400: the list, then a sample of each package
         "run --max-children 2 eksa_mirror.core.source.parse__mutmut_1 "  # random.Random(12)
-        "eksa_mirror.rules.values.check__mutmut_2 eksa_mirror.rules.values.check__mutmut_1",
+        "eksa_mirror.rules.checks.values.check__mutmut_2 "
+        "eksa_mirror.rules.checks.values.check__mutmut_1",
         "results",  # ... > survivors
-        "run --max-children 2 eksa_mirror.rules.values.check__mutmut_1 "
+        "run --max-children 2 eksa_mirror.rules.checks.values.check__mutmut_1 "
         "eksa_mirror.core.source.parse__mutmut_1",
     ]
     settings = (root / ".mutation" / "pyproject.toml").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.rules.credentials import is_credential_key
+from eksa_mirror.rules.checks.credentials import is_credential_key
 from support import cluster
 
 from .helpers import INFO, E, body_span, expect, fixed

@@ -6,13 +6,13 @@ import pytest
 
 from eksa_mirror.rules import registry
 from eksa_mirror.rules.catalogue import MIRROR_CHECKS, RULES
-from eksa_mirror.rules.certificates import check_ca
-from eksa_mirror.rules.node_format import check_node_format
-from eksa_mirror.rules.placeholders import check_placeholders
-from eksa_mirror.rules.providers import check_providers
-from eksa_mirror.rules.structure import check_structure
-from eksa_mirror.rules.values import check_duplicate_keys, check_flags, check_namespaces
-from eksa_mirror.rules.versions import check_versions
+from eksa_mirror.rules.checks.certificates import check_ca
+from eksa_mirror.rules.checks.node_format import check_node_format
+from eksa_mirror.rules.checks.placeholders import check_placeholders
+from eksa_mirror.rules.checks.providers import check_providers
+from eksa_mirror.rules.checks.structure import check_structure
+from eksa_mirror.rules.checks.values import check_duplicate_keys, check_flags, check_namespaces
+from eksa_mirror.rules.checks.versions import check_versions
 
 
 def test_every_code_is_declared_once_in_code_order() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from eksa_mirror.core.source import SourceFile
-from eksa_mirror.rules.graph import point_span
+from eksa_mirror.rules.checks.graph import point_span
 from support import MIRROR_HEAD, cluster
 
 from .helpers import (

@@ -17,8 +17,8 @@ import support
 from eksa_mirror.core.findings import Finding, Severity
 from eksa_mirror.rules.analysis import Options, analyze
 from eksa_mirror.rules.catalogue import RULES
+from eksa_mirror.rules.checks.upgrade import diff_findings
 from eksa_mirror.rules.suppress import suppress_in
-from eksa_mirror.rules.upgrade import diff_findings
 
 DOCS = support.DOCS / "rules.md"
 TEXT = DOCS.read_text(encoding="utf-8")

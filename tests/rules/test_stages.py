@@ -11,9 +11,9 @@ import pytest
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.rules import analysis, registry
 from eksa_mirror.rules.catalogue import CLUSTER_CHECKS, FILE_CHECKS, MIRROR_GUARDS, RULES
+from eksa_mirror.rules.checks.graph import check_syntax, graph_guard
+from eksa_mirror.rules.checks.spec import check_later_clusters, check_spec_key
 from eksa_mirror.rules.context import Analysis, Check, Options
-from eksa_mirror.rules.graph import check_syntax, graph_guard
-from eksa_mirror.rules.spec import check_later_clusters, check_spec_key
 from support import cluster
 
 SPEC = cluster('endpoint: "1.2.3.4"\n')

@@ -20,7 +20,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from eksa_mirror.cli.main import main
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.rules.analysis import Options
-from eksa_mirror.rules.upgrade import (
+from eksa_mirror.rules.checks.upgrade import (
     SECRET_HINT,
     GitBaseline,
     changed_fields,

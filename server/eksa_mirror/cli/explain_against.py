@@ -132,7 +132,7 @@ def _upgrade(old_text: str | None, new_text: str, release: str) -> tuple[Finding
     """RM023: the changes EKS-A does not support on upgrade (positions in NEW)."""
     if old_text is None:
         return ()
+    from eksa_mirror.rules.checks.upgrade import diff_findings
     from eksa_mirror.rules.context import Options
-    from eksa_mirror.rules.upgrade import diff_findings
 
     return tuple(diff_findings(old_text, new_text, Options(eksa_version=release)))

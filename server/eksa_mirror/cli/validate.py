@@ -96,7 +96,7 @@ def _release_option(args: argparse.Namespace) -> str:
 def _against(against_text: str | None, analysis: Analysis, text: str, options: Options) -> None:
     """RM023 from ``--against`` (compared with the OLD file's text)."""
     if against_text is not None:
-        from eksa_mirror.rules.upgrade import diff_findings  # only for --against
+        from eksa_mirror.rules.checks.upgrade import diff_findings  # only for --against
 
         analysis.findings.extend(diff_findings(against_text, text, options))
         analysis.findings.sort(key=Finding.sort_key)

@@ -22,8 +22,8 @@ from eksa_mirror.lsp.project import ProjectConfigs
 from eksa_mirror.lsp.protocol import Protocol, report_protocol_error
 from eksa_mirror.lsp.settings import Settings, parse_settings
 from eksa_mirror.rules.analysis import Analysis, Options, analyze
+from eksa_mirror.rules.checks.upgrade import add_editor_findings
 from eksa_mirror.rules.suppress import suppress_in
-from eksa_mirror.rules.upgrade import add_editor_findings
 
 log = logging.getLogger(__name__)
 

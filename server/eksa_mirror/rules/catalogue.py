@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eksa_mirror.rules import (  # noqa: F401  (imported for their declarations)
+from eksa_mirror.rules import suppress  # noqa: F401  (imported for its declaration)
+from eksa_mirror.rules.checks import (  # noqa: F401  (imported for their declarations)
     certificates,
     graph,
     host_shape,
@@ -19,7 +20,6 @@ from eksa_mirror.rules import (  # noqa: F401  (imported for their declarations)
     providers,
     spec,
     structure,
-    suppress,
     upgrade,
     values,
     versions,

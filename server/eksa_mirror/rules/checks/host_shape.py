@@ -12,9 +12,9 @@ from eksa_mirror.core.findings import Fix, TextEdit
 from eksa_mirror.core.mirror import join_host_port
 from eksa_mirror.core.model import scalar_value
 from eksa_mirror.core.source import get_item
+from eksa_mirror.rules.checks.hosts import describe, parse_host
+from eksa_mirror.rules.checks.placeholders import is_placeholder
 from eksa_mirror.rules.context import Check, pointer, quote_like
-from eksa_mirror.rules.hosts import describe, parse_host
-from eksa_mirror.rules.placeholders import is_placeholder
 from eksa_mirror.rules.registry import E, declare
 
 declare(

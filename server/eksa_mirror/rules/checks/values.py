@@ -14,10 +14,10 @@ from eksa_mirror.core.findings import Fix, Severity
 from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, get_value, is_null, items
+from eksa_mirror.rules.checks.hosts import parse_host
+from eksa_mirror.rules.checks.node_format import mirror_base
+from eksa_mirror.rules.checks.placeholders import is_placeholder
 from eksa_mirror.rules.context import Check, pointer, quote_like
-from eksa_mirror.rules.hosts import parse_host
-from eksa_mirror.rules.node_format import mirror_base
-from eksa_mirror.rules.placeholders import is_placeholder
 from eksa_mirror.rules.registry import INFO, E, W, declare, mirror_check
 
 declare(

@@ -9,9 +9,9 @@ from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY, PROVIDERS
 from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, get_value, scalar_text
+from eksa_mirror.rules.checks.versions import target_of
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import INFO, E, W, declare, mirror_check
-from eksa_mirror.rules.versions import target_of
 
 declare(
     "RM005",

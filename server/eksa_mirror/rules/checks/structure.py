@@ -15,9 +15,9 @@ from eksa_mirror.core import schema_store
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import scalar_value, to_data
 from eksa_mirror.core.source import get_item, go_fold, is_null, items
+from eksa_mirror.rules.checks.credentials import report_credential
+from eksa_mirror.rules.checks.host_shape import check_endpoint_shape, check_registry_shape
 from eksa_mirror.rules.context import Check, node_at, pointer
-from eksa_mirror.rules.credentials import report_credential
-from eksa_mirror.rules.host_shape import check_endpoint_shape, check_registry_shape
 from eksa_mirror.rules.registry import E, W, declare, mirror_check
 
 declare("RM001", "endpoint-missing", E, "`endpoint` is missing or empty", since="v0.6.0")

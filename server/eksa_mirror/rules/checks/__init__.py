@@ -1,0 +1,1 @@
+"""The rule families: one module per family, each declaring its rules beside its checks."""
