@@ -229,3 +229,64 @@ def test_a_newer_release_on_the_command_line(capsys: pytest.CaptureFixture[str])
     # The same findings as the newest release known.
     code, latest, _ = run(capsys, "--eksa-version", str(LATEST), "c.yaml")
     assert out[:-1] == latest[:-1]
+
+
+#: Two findings of the whole-text stage (``FILE_CHECKS``): RM024 at a syntax error of the
+#: first Cluster, RM030 on the second Cluster's mirror section.
+FILE_STAGE = (
+    MIRROR_HEAD
+    + '    endpoint: "10.0.0.1\n    port: "443"\n---\n'
+    + MIRROR_HEAD.replace("demo", "second")
+    + '    endpoint: "10.0.0.2"\n'
+)
+RM024 = ("7:5: {} RM024 the YAML cannot be parsed: while parsing a block mapping did not find "
+         "expected key")  # fmt: skip
+RM030 = ('15:3: {} RM030 eksctl anywhere reads only the first Cluster of a file ("demo" at '
+         'line 1): this Cluster ("second") and its registryMirrorConfiguration are not used by '
+         "create or upgrade cluster -f; put each cluster in its own file")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "expected"),
+    [
+        ("", (), [RM024.format("error"), RM030.format("information")]),
+        ("", ("--ignore", "RM024"), [RM030.format("information")]),
+        ("", ("--select", "RM024"), [RM024.format("error")]),
+        ('ignore = ["RM030"]\n', (), [RM024.format("error")]),
+        (
+            '[severity]\nRM024 = "warning"\nRM030 = "error"\n',
+            (),
+            [RM024.format("warning"), RM030.format("error")],
+        ),
+        ('[severity]\nRM030 = "error"\n', ("--ignore", "RM024"), [RM030.format("error")]),
+    ],
+    ids=["default", "ignore", "select", "config-ignore", "config-severity", "both"],
+)
+def test_findings_of_the_whole_text_stage_honour_selection_and_severity(
+    capsys: pytest.CaptureFixture[str], config: str, args: tuple[str, ...], expected: list[str]
+) -> None:
+    if config:
+        write(Path(".eksa-mirror.toml"), config)
+    write(Path("two.yaml"), FILE_STAGE)
+    _, out, _ = run(capsys, "--quiet", *args, "two.yaml")
+    assert out == [f"two.yaml:{line}" for line in expected]
+
+
+def test_columns_on_the_first_line_count_a_byte_order_mark(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As an editor counts them: the mark is column 1, so ``"https://x"`` starts at 135."""
+    text = (
+        "\ufeff{apiVersion: anywhere.eks.amazonaws.com/v1alpha1, kind: Cluster, metadata: "
+        '{name: a}, spec: {registryMirrorConfiguration: {endpoint: "https://x", port: 443}}}'
+        "  # eksa-mirror: ignore[RM019]\n"
+    )
+    write(Path("bom.yaml"), text)
+    _, out, _ = run(capsys, "--quiet", "--format", "json", "bom.yaml")
+    found = [(f["code"], f["column"], f["endColumn"]) for f in json.loads("\n".join(out))]
+    assert found == [
+        ("RM009", text.index('"https://x"') + 1, text.index(", port") + 1),
+        ("RM008", text.index("443") + 1, text.index("443") + 4),
+        ("RM031", text.index("# eksa") + 1, len(text)),
+    ]
+    assert found[0][1] == 135

@@ -187,3 +187,40 @@ async def test_incremental_edits_after_unusual_line_separators(
     assert not {str(d.code) for d in after} & {"RM007", "RM008", "RM024"}
     assert hover is not None and hover.range is not None
     assert text_in(doc.text, hover.range, doc.encoding) == "port"
+
+
+#: A flow-style Cluster on the first line, after a byte-order mark: every finding, fix and
+#: the directive are on the line the mark moves.
+BOM_FLOW = (
+    "\ufeff{apiVersion: anywhere.eks.amazonaws.com/v1alpha1, kind: Cluster, metadata: {name: a}, "
+    'spec: {registryMirrorConfiguration: {endpoint: "https://x", port: 443}}}'
+    "  # eksa-mirror: ignore[RM019]\n"
+)
+
+
+async def test_bom_before_findings_fixes_and_a_directive_on_the_first_line(
+    client: RecordingClient,
+) -> None:
+    async with opened(client, "bom-flow.yaml", BOM_FLOW) as doc:
+        diagnostics = await doc.diagnostics()
+        rm008 = next(d for d in diagnostics if d.code == "RM008")
+        actions = await doc.code_actions(rm008.range, [rm008], with_ignore=True)
+        expected = [
+            ("RM009", doc.range('"https://x"')),
+            ("RM008", doc.range("443")),
+            ("RM031", doc.range("# eksa-mirror: ignore[RM019]")),
+        ]
+        close = doc.pos("[RM019]", delta=6)
+    assert [(str(d.code), d.range) for d in diagnostics] == expected
+    edits = {a.title: [(e.range, e.new_text) for e in _edits(a)] for a in actions}
+    assert edits == {
+        'Quote the port: "443"': [(doc.range("443"), '"443"')],
+        "Ignore RM008 on this line": [(types.Range(close, close), ", RM008")],
+    }
+
+
+def _edits(action: types.CodeAction) -> list[types.TextEdit]:
+    assert action.edit is not None and action.edit.changes is not None, action
+    return [
+        e for edits in action.edit.changes.values() for e in edits if isinstance(e, types.TextEdit)
+    ]

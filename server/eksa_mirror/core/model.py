@@ -16,6 +16,7 @@ from eksa_mirror.core.eksa.providers import PROVIDERS
 from eksa_mirror.core.goyaml import NotAString, go_string, scalar_value
 from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
+from eksa_mirror.core.positions import Origin
 from eksa_mirror.core.source import (
     Document,
     SourceFile,
@@ -251,13 +252,16 @@ def _etcd_os_family(model: ClusterModel) -> str:
     return ""
 
 
-def load_source(text: str) -> SourceFile:
-    """Normalise and split a whole file (a leading BOM is dropped).
+def load_source(text: str, *, parse: bool = True) -> SourceFile:
+    """Normalise and split a whole file: the one place a leading BOM is taken off (the
+    source's ``origin`` counts it back). ``parse=False``: the lines only.
 
     Lines that fixes insert end like the file's own lines: normalising turns a lone CR
     into LF for the parser, so a file written with CR line ends says so here.
     """
-    source = split(normalize(text.removeprefix("\ufeff")))
+    bare = normalize(text.removeprefix("\ufeff"))
+    source = split(bare) if parse else SourceFile(bare)
+    source.origin = Origin(bom=text.startswith("\ufeff"))
     if "\r" in text and "\n" not in text:
         source.newline = "\r"  # overrides the cached property, which sees only LF
     return source

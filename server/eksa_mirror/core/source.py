@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror.core import recovery
 from eksa_mirror.core.cache import TextCache, gc_paused
 from eksa_mirror.core.graph import MAX_DEPTH, NodeGraph
-from eksa_mirror.core.positions import Position, Span
+from eksa_mirror.core.positions import Origin, Position, Span
 from eksa_mirror.core.recovery import SyntaxProblem
 
 
@@ -138,6 +138,8 @@ class SourceFile:
 
     text: str
     documents: list[Document] = field(default_factory=list)
+    #: Where the text starts in its file (after a byte-order mark or not).
+    origin: Origin = field(default_factory=Origin)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -175,15 +175,14 @@ def completion(ls: EksaMirrorServer, params: types.CompletionParams) -> types.Co
     if found is None:
         return None
     result, lines = found
-    pos = lines.to_core(params.position)
-    # The core reads the text without its byte-order mark.
-    shift = 1 if result.bom and pos.line == 0 else 0
-    candidates = complete(result.source.lines, pos.line, pos.column - shift)
+    origin = result.source.origin  # the core reads the text without its byte-order mark
+    pos = origin.read(lines.to_core(params.position))
+    candidates = complete(result.source.lines, pos.line, pos.column)
     if candidates is None:
         return None
-    if shift:
+    if shift := origin.columns(pos.line):
         candidates = [
-            replace(c, replace_start=c.replace_start + 1, replace_end=c.replace_end + 1)
+            replace(c, replace_start=c.replace_start + shift, replace_end=c.replace_end + shift)
             for c in candidates
         ]
     caps = ls.client_capabilities.text_document
@@ -207,19 +206,19 @@ def on_hover(ls: EksaMirrorServer, params: types.HoverParams) -> types.Hover | N
     if found is None:
         return None
     result, lines = found
-    pos = lines.to_core(params.position)
+    pos = result.source.origin.read(lines.to_core(params.position))
     text = hover(
         result.source,
         result.clusters,
         pos.line,
-        pos.column - (1 if result.bom and pos.line == 0 else 0),
+        pos.column,
         eksa_version=ls.options_for(params.text_document.uri)[0].eksa_version,
     )
     if text is None:
         return None
     return types.Hover(
         contents=types.MarkupContent(types.MarkupKind.Markdown, text.markdown),
-        range=lines.range(text.span),
+        range=lines.range(result.source.origin.shown(text.span)),
     )
 
 

@@ -12,7 +12,7 @@ from eksa_mirror.core.findings import Finding
 from eksa_mirror.core.graph import NODE_BUDGET
 from eksa_mirror.core.model import ClusterModel, ExpansionError, clusters, load_source
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.core.source import EKSA_GROUP, SourceFile, normalize
+from eksa_mirror.core.source import EKSA_GROUP
 from eksa_mirror.rules.catalogue import (
     CLUSTER_CHECKS,
     FILE_CHECKS,
@@ -20,7 +20,7 @@ from eksa_mirror.rules.catalogue import (
     MIRROR_GUARDS,
     rule,
 )
-from eksa_mirror.rules.context import Analysis, Check, Options, shift_bom
+from eksa_mirror.rules.context import Analysis, Check, Options
 
 __all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
 
@@ -44,19 +44,16 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
 
 def _analyze(text: str, options: Options) -> Analysis:
     """The stages the families registered (docs/architecture.md, "The flow")."""
-    bom = text.startswith("\ufeff")
     if len(text) > MAX_TEXT_CHARS or text.count("\n") >= MAX_LINES:
-        return _too_large(text, options, bom)
+        return _too_large(text, options)
     source = load_source(text)
-    result = Analysis(source, clusters(source), bom=bom)
+    result = Analysis(source, clusters(source), options=options)
     for run_file in FILE_CHECKS:
-        run_file(result, options)
+        run_file(result)
     for model in result.clusters:
         result.findings.extend(_cluster(Check(model, options)))
     findings = sorted(result.findings, key=Finding.sort_key)
     result.findings = _unique(findings)
-    if bom:
-        result.findings = [shift_bom(f) for f in result.findings]
     return result
 
 
@@ -90,25 +87,20 @@ def _cluster(check: Check) -> list[Finding]:
     return _exclusive(check.findings)
 
 
-def _too_large(text: str, options: Options, bom: bool) -> Analysis:
+def _too_large(text: str, options: Options) -> Analysis:
     """An unanalysed text, with one finding on its first line if it is an EKS-A file."""
-    source = SourceFile(normalize(text.removeprefix("\ufeff")))
-    result = Analysis(source, [], bom=bom)
-    if EKSA_GROUP in text and options.enabled("RM024"):
+    source = load_source(text, parse=False)
+    result = Analysis(source, [], options=options)
+    if EKSA_GROUP in text:
         lines = text.count("\n") + 1
-        result.findings.append(
-            Finding(
-                "RM024",
-                options.severity.get("RM024") or rule("RM024").severity,
-                f"the file is too large to analyse ({len(text):,} characters, {lines:,} "
-                f"lines; the limits are {MAX_TEXT_CHARS:,} characters and {MAX_LINES:,} "
-                "lines): split it or check it with a smaller excerpt",
-                Span(Position(0, 0), Position(0, len(source.line_text(0)))),
-                "",
-            )
+        result.emit(
+            "RM024",
+            f"the file is too large to analyse ({len(text):,} characters, {lines:,} "
+            f"lines; the limits are {MAX_TEXT_CHARS:,} characters and {MAX_LINES:,} "
+            "lines): split it or check it with a smaller excerpt",
+            Span(Position(0, 0), Position(0, len(source.line_text(0)))),
+            "",
         )
-        if bom:
-            result.findings = [shift_bom(f) for f in result.findings]
     return result
 
 

@@ -74,12 +74,12 @@ class Check:
         fix: Fix | None = None,
         severity: Severity | None = None,
     ) -> None:
-        if not self.options.enabled(code):
-            return
-        chosen = self.options.severity.get(code) or severity or rule(code).severity
-        self.findings.append(
-            Finding(code, chosen, message, span, pointer, fix, document=self.model.doc.index)
-        )
+        found = make_finding(
+            self.model.source, self.options, code, message, span, pointer,
+            fix=fix, severity=severity, document=self.model.doc.index,
+        )  # fmt: skip
+        if found is not None:
+            self.findings.append(found)
 
     # --- edits --------------------------------------------------------------------------
 
@@ -148,26 +148,43 @@ class Analysis:
     source: SourceFile
     clusters: list[ClusterModel]
     findings: list[Finding] = field(default_factory=list)
-    bom: bool = False
+    options: Options = field(default_factory=Options)
 
     @property
     def has_cluster(self) -> bool:
         return bool(self.clusters)
 
-
-def _shift(pos: Position) -> Position:
-    return Position(pos.line, pos.column + 1) if pos.line == 0 else pos
-
-
-def _shift_span(span: Span) -> Span:
-    return Span(_shift(span.start), _shift(span.end))
-
-
-def shift_bom(finding: Finding) -> Finding:
-    """Columns on line 0 count the byte-order mark that the parser did not see."""
-    fix = finding.fix
-    if fix is not None:
-        fix = replace(
-            fix, edits=tuple(TextEdit(_shift_span(e.span), e.new_text) for e in fix.edits)
+    def emit(self, code: str, message: str, span: Span, pointer: str, *, document: int = 0) -> None:
+        """A finding on the whole text (a ``file_check``'s), made as ``Check.emit`` makes it."""
+        found = make_finding(
+            self.source, self.options, code, message, span, pointer, document=document
         )
-    return replace(finding, span=_shift_span(finding.span), fix=fix)
+        if found is not None:
+            self.findings.append(found)
+
+
+def make_finding(
+    source: SourceFile,
+    options: Options,
+    code: str,
+    message: str,
+    span: Span,
+    pointer: str,
+    *,
+    fix: Fix | None = None,
+    severity: Severity | None = None,
+    document: int = 0,
+) -> Finding | None:
+    """The one way every stage makes a finding: ``None`` if ``--select``/``--ignore`` turn
+    ``code`` off; the severity an override gives, else the one passed, else the rule's; the
+    span and the fix's edits as the file counts them (its byte-order mark, ``Origin``)."""
+    if not options.enabled(code):
+        return None
+    chosen = options.severity.get(code) or severity or rule(code).severity
+    origin = source.origin
+    if origin.bom:
+        span = origin.shown(span)
+        if fix is not None:
+            edits = tuple(TextEdit(origin.shown(e.span), e.new_text) for e in fix.edits)
+            fix = replace(fix, edits=edits)
+    return Finding(code, chosen, message, span, pointer, fix, document=document)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.findings import Finding, Fix, TextEdit
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.rules.context import Analysis, Options
-from eksa_mirror.rules.registry import INFO, declare, declared_rules, rule
+from eksa_mirror.core.source import SourceFile
+from eksa_mirror.rules.context import Analysis, Options, make_finding
+from eksa_mirror.rules.registry import INFO, declare, declared_rules
 
 declare(
     "RM031",
@@ -180,16 +181,16 @@ def _line_removal(lines: Sequence[str], line: int) -> Span:
 
 
 def apply_suppressions(
-    text: str, lines: Sequence[str], findings: list[Finding], options: Options, *, bom: bool
+    source: SourceFile, findings: list[Finding], options: Options
 ) -> list[Finding]:
     """``findings`` without the suppressed ones, plus RM031 for suppressions that did nothing.
 
-    ``text`` and ``lines`` are the analysed text (without a byte-order mark); findings on
-    line 0 count the mark (``bom``), so RM031 spans there are shifted by one.
+    Directives are found in the analysed text; a finding is matched by its line, which a
+    byte-order mark does not move.
     """
-    if MARKER not in text.lower():  # str.lower is 10 times as fast as a re.IGNORECASE search
+    if MARKER not in source.text.lower():  # str.lower is 10 times as fast as a re.IGNORECASE search
         return findings
-    found = directives(lines)
+    found = directives(source.lines)
     if not found:
         return findings
     by_line: dict[int, list[Directive]] = {}
@@ -203,7 +204,7 @@ def apply_suppressions(
             by_line.setdefault(directive.covers, []).append(directive)
     kept = [f for f in findings if not _suppressed(f, by_line, whole_file)]
     if options.enabled(CODE):
-        kept.extend(_unused(found, options, bom))
+        kept.extend(_unused(found, source, options))
         kept.sort(key=Finding.sort_key)
     return kept
 
@@ -221,13 +222,13 @@ def _suppressed(
     return False
 
 
-def _unused(found: list[Directive], options: Options, bom: bool) -> list[Finding]:
+def _unused(found: list[Directive], source: SourceFile, options: Options) -> list[Finding]:
     # The catalogue imports this module, so the declared rules are read at call time.
     known = declared_rules()
     result: list[Finding] = []
     for directive in found:
         if directive.problem:
-            result.append(_finding(directive.problem, directive.span, None, options, bom))
+            result.append(_finding(directive.problem, directive.span, None, source, options))
             continue
         idle = [ref for ref in directive.codes if _idle(ref, directive, options)]
         where = "in this file" if directive.file_level else _where(directive)
@@ -236,7 +237,7 @@ def _unused(found: list[Directive], options: Options, bom: bool) -> list[Finding
             names = ", ".join(ref.code for ref in idle)
             message = f"unused suppression: no {names} finding {where}"
             fix = Fix("Remove the unused suppression", (TextEdit(directive.removal, ""),))
-            result.append(_finding(message, directive.span, fix, options, bom))
+            result.append(_finding(message, directive.span, fix, source, options))
             continue
         for ref in idle:
             removal = directive.removal if whole and len(idle) == 1 else ref.removal
@@ -249,7 +250,7 @@ def _unused(found: list[Directive], options: Options, bom: bool) -> list[Finding
                     f"(the codes are RM001-{list(known)[-1]})"
                 )
                 fix = Fix(f'Remove "{ref.code}"', (TextEdit(removal, ""),), safe=False)
-            result.append(_finding(message, ref.span, fix, options, bom))
+            result.append(_finding(message, ref.span, fix, source, options))
     return result
 
 
@@ -270,20 +271,12 @@ def _where(directive: Directive) -> str:
     return f"on line {directive.covers + 1}"
 
 
-def _finding(message: str, span: Span, fix: Fix | None, options: Options, bom: bool) -> Finding:
-    severity = options.severity.get(CODE) or rule(CODE).severity
-    if bom:
-        span = _shift(span)
-        if fix is not None:
-            fix = replace(fix, edits=tuple(TextEdit(_shift(e.span), "") for e in fix.edits))
-    return Finding(CODE, severity, message, span, "", fix)
-
-
-def _shift(span: Span) -> Span:
-    def move(pos: Position) -> Position:
-        return Position(pos.line, pos.column + 1) if pos.line == 0 else pos
-
-    return Span(move(span.start), move(span.end))
+def _finding(
+    message: str, span: Span, fix: Fix | None, source: SourceFile, options: Options
+) -> Finding:
+    found = make_finding(source, options, CODE, message, span, "", fix=fix)
+    assert found is not None  # RM031 is only looked for when it is enabled
+    return found
 
 
 def suppress_in(analysis: Analysis, options: Options) -> None:
@@ -293,10 +286,7 @@ def suppress_in(analysis: Analysis, options: Options) -> None:
     """
     if not analysis.has_cluster and not analysis.findings:
         return
-    source = analysis.source
-    analysis.findings = apply_suppressions(
-        source.text, source.lines, analysis.findings, options, bom=analysis.bom
-    )
+    analysis.findings = apply_suppressions(analysis.source, analysis.findings, options)
 
 
 def ignore_edit(analysis: Analysis, line: int, code: str) -> TextEdit | None:
@@ -313,16 +303,16 @@ def ignore_edit(analysis: Analysis, line: int, code: str) -> TextEdit | None:
     stripped = text.strip()
     if not stripped or stripped.startswith("#") or _continued(analysis, line):
         return None
-    shift = 1 if analysis.bom and line == 0 else 0
+    origin = analysis.source.origin
     for directive in directives([text]):
         if directive.problem or directive.file_level or directive.close is None:
             continue
         if any(ref.code == code for ref in directive.codes):
             return None
-        at = Position(line, directive.close.column + shift)
-        return TextEdit(Span(at, at), f", {code}")
-    end = Position(line, len(text) + shift)
-    return TextEdit(Span(end, end), f"  # eksa-mirror: ignore[{code}]")
+        at = Position(line, directive.close.column)
+        return TextEdit(origin.shown(Span(at, at)), f", {code}")
+    end = Position(line, len(text))
+    return TextEdit(origin.shown(Span(end, end)), f"  # eksa-mirror: ignore[{code}]")
 
 
 def _continued(analysis: Analysis, line: int) -> bool:

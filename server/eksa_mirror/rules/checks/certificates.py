@@ -10,7 +10,7 @@ from eksa_mirror.core.mirror import CA_ENV, EnvCa, ca_from_env
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
-from eksa_mirror.rules.registry import E, W, declare, mirror_check
+from eksa_mirror.rules.registry import E, W, declare
 
 declare(
     "RM014", "ca-not-certificate", E, "`caCertContent` is not a PEM certificate", since="v0.6.0"
@@ -27,7 +27,6 @@ declare(
 )
 
 
-@mirror_check(order=50)
 def check_ca(check: Check) -> None:
     key = check.model.mirror_key
     pair = get_item(check.model.mirror, "caCertContent", fold_case=True)

@@ -10,12 +10,11 @@ import re
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from eksa_mirror.core.findings import Finding
 from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET, GraphProblem
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import Document, SourceFile
-from eksa_mirror.rules.context import Analysis, Check, Options, json_pointer
-from eksa_mirror.rules.registry import E, declare, file_check, mirror_guard, rule
+from eksa_mirror.rules.context import Analysis, Check, json_pointer
+from eksa_mirror.rules.registry import E, declare
 
 declare("RM024", "yaml-syntax", E, "the YAML cannot be parsed", since="v0.6.0")
 
@@ -23,20 +22,17 @@ declare("RM024", "yaml-syntax", E, "the YAML cannot be parsed", since="v0.6.0")
 _ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
 
 
-@file_check(order=10)
-def check_syntax(analysis: Analysis, options: Options) -> None:
+def check_syntax(analysis: Analysis) -> None:
     """RM024 at each syntax problem of an EKS-A document (several when its parse was
     recovered)."""
-    if not options.enabled("RM024"):
-        return
     for doc in analysis.source.documents:
         if doc.parsed.problem is not None and doc.parsed.looks_like_eksa:
-            analysis.findings.extend(_syntax(analysis.source, doc, options))
+            _syntax(analysis, doc)
 
 
-def _syntax(source: SourceFile, doc: Document, options: Options) -> list[Finding]:
+def _syntax(analysis: Analysis, doc: Document) -> None:
     parsed = doc.parsed
-    found = []
+    source = analysis.source
     for problem in parsed.problems or (parsed.problem,):
         if problem is None:
             continue
@@ -47,12 +43,9 @@ def _syntax(source: SourceFile, doc: Document, options: Options) -> list[Finding
         if problem.width > 1:
             end = Position(span.start.line, span.start.column + problem.width)
             span = Span(span.start, end)
-        severity = options.severity.get("RM024") or rule("RM024").severity
-        found.append(Finding("RM024", severity, message, span, "", document=doc.index))
-    return found
+        analysis.emit("RM024", message, span, "", document=doc.index)
 
 
-@mirror_guard(order=10)
 def graph_guard(check: Check) -> bool:
     """RM024 for an alias bomb or a recursive alias anywhere in the Cluster document, and for
     a mirror section nested deeper than ``MAX_DEPTH``; whether the mirror checks may run.

@@ -14,7 +14,7 @@ from eksa_mirror.core.mirror import DEFAULT_PORT, double_v2_host, join_host_port
 from eksa_mirror.core.model import scalar_value
 from eksa_mirror.core.source import get_item, scalar_text
 from eksa_mirror.rules.context import Check, pointer
-from eksa_mirror.rules.registry import E, declare, mirror_check
+from eksa_mirror.rules.registry import E, declare
 
 declare(
     "RM033",
@@ -53,7 +53,6 @@ def _last_entries(entries: SequenceNode) -> set[int]:
     return set(last.values())
 
 
-@mirror_check(order=70)
 def check_node_format(check: Check) -> None:
     target = releases.target_release(check.model.eksa_version, check.options.eksa_version)
     if releases.node_format(target.version) != "hosts-toml" or not _containerd_nodes(check):

@@ -15,7 +15,7 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 from eksa_mirror.core.positions import Span
 from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
-from eksa_mirror.rules.registry import E, declare, mirror_check
+from eksa_mirror.rules.registry import E, declare
 
 declare(
     "RM032",
@@ -79,7 +79,6 @@ def _scalar(
         found.append((check.span(pair[1]), name, where))
 
 
-@mirror_check(order=90)
 def check_placeholders(check: Check) -> None:
     """RM032 for each placeholder value."""
     spans = placeholder_spans(check)

@@ -11,7 +11,7 @@ from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, get_value, scalar_text
 from eksa_mirror.rules.checks.versions import target_of
 from eksa_mirror.rules.context import Check, pointer
-from eksa_mirror.rules.registry import INFO, E, W, declare, mirror_check
+from eksa_mirror.rules.registry import INFO, E, W, declare
 
 declare(
     "RM005",
@@ -55,7 +55,6 @@ def _true(check: Check, key: str) -> ScalarNode | None:
     return None if pair is None else pair[1]
 
 
-@mirror_check(order=60)
 def check_providers(check: Check) -> None:
     model = check.model
     kind = model.datacenter_kind

@@ -10,8 +10,8 @@ import difflib
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import MIRROR_KEY
 from eksa_mirror.core.source import items
-from eksa_mirror.rules.context import Analysis, Check, Options
-from eksa_mirror.rules.registry import INFO, cluster_check, declare, file_check
+from eksa_mirror.rules.context import Analysis, Check
+from eksa_mirror.rules.registry import INFO, declare
 
 declare(
     "RM030",
@@ -22,8 +22,7 @@ declare(
 )
 
 
-@file_check(order=20)
-def check_later_clusters(analysis: Analysis, options: Options) -> None:
+def check_later_clusters(analysis: Analysis) -> None:
     """RM030 on the mirror section of every Cluster after the first: ``eksctl anywhere``
     (``ParseClusterConfigFromContent``) uses the first document of kind Cluster only."""
     models = analysis.clusters
@@ -32,7 +31,7 @@ def check_later_clusters(analysis: Analysis, options: Options) -> None:
         key = model.mirror_key
         if key is None or first is None:
             continue
-        check = Check(model, options)
+        check = Check(model, analysis.options)
         line = first.doc.span(first.doc.root).start.line + 1 if first.doc.root else 1
         check.emit(
             "RM030",
@@ -46,7 +45,6 @@ def check_later_clusters(analysis: Analysis, options: Options) -> None:
         analysis.findings.extend(check.findings)
 
 
-@cluster_check(order=10)
 def check_spec_key(check: Check) -> None:
     """RM006 for a near miss of ``registryMirrorConfiguration`` under ``spec``."""
     for key, _ in items(check.model.spec):

@@ -18,7 +18,7 @@ from eksa_mirror.core.source import get_item, go_fold, is_null, items
 from eksa_mirror.rules.checks.credentials import report_credential
 from eksa_mirror.rules.checks.host_shape import check_endpoint_shape, check_registry_shape
 from eksa_mirror.rules.context import Check, node_at, pointer
-from eksa_mirror.rules.registry import E, W, declare, mirror_check
+from eksa_mirror.rules.registry import E, W, declare
 
 declare("RM001", "endpoint-missing", E, "`endpoint` is missing or empty", since="v0.6.0")
 declare("RM002", "port-invalid", E, "`port` is not a port number 1-65535", since="v0.7.0")
@@ -43,7 +43,6 @@ _BOOL_WORDS = {"true": "true", "yes": "true", "on": "true", "false": "false", "n
                "off": "false"}  # fmt: skip
 
 
-@mirror_check(order=20)
 def check_structure(check: Check) -> None:
     mirror = check.model.mirror
     key = check.model.mirror_key

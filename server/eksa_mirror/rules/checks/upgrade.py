@@ -92,10 +92,6 @@ def diff_findings(old_text: str, new_text: str, options: Options | None = None) 
         check = Check(new, options)
         _diff_cluster(check, old, new)
         findings.extend(check.findings)
-    if new_text.startswith("\ufeff"):
-        from eksa_mirror.rules.context import shift_bom
-
-        findings = [shift_bom(f) for f in findings]
     return sorted(findings, key=Finding.sort_key)
 
 

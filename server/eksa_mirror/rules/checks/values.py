@@ -18,7 +18,7 @@ from eksa_mirror.rules.checks.hosts import parse_host
 from eksa_mirror.rules.checks.node_format import mirror_base
 from eksa_mirror.rules.checks.placeholders import is_placeholder
 from eksa_mirror.rules.context import Check, pointer, quote_like
-from eksa_mirror.rules.registry import INFO, E, W, declare, mirror_check
+from eksa_mirror.rules.registry import INFO, E, W, declare
 
 declare(
     "RM004",
@@ -74,7 +74,6 @@ def _field(entry: Node, name: str) -> ScalarNode | None:
     return pair[1] if pair is not None and isinstance(pair[1], ScalarNode) else None
 
 
-@mirror_check(order=30)
 def check_namespaces(check: Check) -> None:
     found = _entries(check)
     if found is None:
@@ -272,7 +271,6 @@ def _core_mirror_effect(check: Check) -> str:
     return f"; {' and '.join(who)} get an empty mirror endpoint, so no mirror at all"
 
 
-@mirror_check(order=40)
 def check_flags(check: Check) -> None:
     mirror = check.model.mirror
     auth = true_flag(mirror, "authenticate")
@@ -328,7 +326,6 @@ def _authenticate(check: Check, node: ScalarNode) -> None:
     )
 
 
-@mirror_check(order=10)
 def check_duplicate_keys(check: Check) -> None:
     """RM025 in the mirror section, and a second registryMirrorConfiguration in spec."""
     spec = check.model.spec

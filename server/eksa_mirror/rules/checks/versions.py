@@ -16,7 +16,7 @@ from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.core.model import true_flag
 from eksa_mirror.core.source import get_item, items, scalar_text
 from eksa_mirror.rules.context import Check, pointer
-from eksa_mirror.rules.registry import E, declare, mirror_check
+from eksa_mirror.rules.registry import E, declare
 
 declare(
     "RM028",
@@ -33,7 +33,6 @@ def target_of(check: Check) -> Target:
     return releases.target_release(check.model.eksa_version, check.options.eksa_version)
 
 
-@mirror_check(order=80)
 def check_versions(check: Check) -> None:
     target = target_of(check)
     mirror = check.model.mirror
