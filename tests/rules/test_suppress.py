@@ -9,6 +9,7 @@ from eksa_mirror.cli.validate import fix_text, lint
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.fixes import apply_edits
 from eksa_mirror.rules.analysis import Options, analyze
+from eksa_mirror.rules.catalogue import RULES
 from eksa_mirror.rules.suppress import comment_start, directives, ignore_edit
 from support import MIRROR_HEAD
 
@@ -160,7 +161,7 @@ def test_unused_messages_and_positions() -> None:
             12,
             23,
             'unknown rule code "RM999" in a suppression: it suppresses nothing '
-            "(the codes are RM001-RM033)",
+            f"(the codes are RM001-{list(RULES)[-1]})",
         ),
         ("RM031", 13, 1, "unused suppression: no RM031 finding in this file"),
     ]

@@ -26,6 +26,7 @@ declare(
     INFO,
     "a suppression comment that suppresses nothing",
     since="v0.6.0",
+    fix="safe/unsafe",
 )
 
 CODE = "RM031"

@@ -23,7 +23,12 @@ declare(
     since="v0.6.0",
 )
 declare(
-    "RM027", "private-key-in-ca", E, "a private key pasted into `caCertContent`", since="v0.6.0"
+    "RM027",
+    "private-key-in-ca",
+    E,
+    "a private key pasted into `caCertContent`",
+    since="v0.6.0",
+    fix="safe",
 )
 
 

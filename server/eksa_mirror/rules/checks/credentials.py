@@ -23,6 +23,7 @@ declare(
     E,
     "credential-looking key in the mirror section",
     since="v0.6.0",
+    fix="unsafe",
 )
 
 #: Words that name a secret wherever they stand (``pullSecret``, ``tokenFile``).

@@ -23,9 +23,15 @@ declare(
     E,
     "`endpoint` has a scheme, port, path or brackets",
     since="v0.6.0",
+    fix="safe/unsafe",
 )
 declare(
-    "RM012", "oci-registry-not-bare-host", E, "`registry` has a scheme or path", since="v0.13.0"
+    "RM012",
+    "oci-registry-not-bare-host",
+    E,
+    "`registry` has a scheme or path",
+    since="v0.13.0",
+    fix="safe/unsafe",
 )
 
 

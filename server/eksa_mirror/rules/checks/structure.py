@@ -25,15 +25,32 @@ declare("RM002", "port-invalid", E, "`port` is not a port number 1-65535", since
 declare(
     "RM003", "oci-registry-empty", E, "an `ociNamespaces` entry has no `registry`", since="v0.13.0"
 )
-declare("RM006", "unknown-key", E, "unknown or wrongly cased key", since="v0.6.0")
-declare("RM007", "wrong-type", E, "value of the wrong type (e.g. a quoted boolean)", since="v0.6.0")
-declare("RM008", "port-not-string", W, "`port` written as a YAML integer", since="v0.7.0")
+declare(
+    "RM006", "unknown-key", E, "unknown or wrongly cased key", since="v0.6.0", fix="safe/unsafe"
+)
+declare(
+    "RM007",
+    "wrong-type",
+    E,
+    "value of the wrong type (e.g. a quoted boolean)",
+    since="v0.6.0",
+    fix="safe",
+)
+declare(
+    "RM008",
+    "port-not-string",
+    W,
+    "`port` written as a YAML integer",
+    since="v0.7.0",
+    fix="safe/unsafe",
+)
 declare(
     "RM029",
     "oci-namespace-missing",
     W,
     "an `ociNamespaces` entry has no `namespace` key",
     since="v0.13.0",
+    fix="safe",
 )
 
 _GO_STRUCT = {(): "RegistryMirrorConfiguration", ("ociNamespaces",): "OCINamespace"}

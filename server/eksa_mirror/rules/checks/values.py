@@ -27,13 +27,21 @@ declare(
     "more than one curated-packages registry",
     since="v0.13.0",
 )
-declare("RM010", "public-ecr-missing", W, "`ociNamespaces` lacks `public.ecr.aws`", since="v0.13.0")
+declare(
+    "RM010",
+    "public-ecr-missing",
+    W,
+    "`ociNamespaces` lacks `public.ecr.aws`",
+    since="v0.13.0",
+    fix="unsafe",
+)
 declare(
     "RM011",
     "oci-registry-duplicate",
     W,
     "the same upstream registry is mapped twice",
     since="v0.13.0",
+    fix="safe",
 )
 declare(
     "RM013",
@@ -41,6 +49,7 @@ declare(
     W,
     "`namespace` with `..`, edge slashes or spaces",
     since="v0.13.0",
+    fix="safe",
 )
 declare(
     "RM016",
