@@ -1,7 +1,8 @@
-"""Rules: what turns a Cluster model into findings, one module per rule family.
+"""Rules: what turns a Cluster model into findings.
 
-Each family declares its rules beside its checks (``registry.declare``); ``catalogue``
-imports every family, ``analysis`` runs them over a document, ``context`` holds what they
-share, ``config`` and ``suppress`` choose which findings a user sees. The modules and where
-a new rule goes: docs/architecture.md.
+The families are ``rules.checks``, one module each, declaring their rules beside their
+checks (``registry.declare``). The rest is machinery: ``catalogue`` lists every stage's
+checks, ``analysis`` runs them over a document, ``context`` holds what they share and makes
+every finding, ``config`` and ``suppress`` choose which findings a user sees. Where a new
+rule goes: docs/architecture.md.
 """
