@@ -43,8 +43,38 @@ class Options:
         return self.select is None or code in self.select
 
 
+class Emitter:
+    """What collects findings: ``emit`` makes each one with ``make_finding``."""
+
+    options: Options
+    findings: list[Finding]
+
+    def _where(self) -> tuple[SourceFile, int]:
+        """The source the findings are in and the document they belong to by default."""
+        raise NotImplementedError
+
+    def emit(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        pointer: str,
+        fix: Fix | None = None,
+        severity: Severity | None = None,
+        *,
+        document: int | None = None,
+    ) -> None:
+        source, index = self._where()
+        found = make_finding(
+            source, self.options, code, message, span, pointer,
+            fix=fix, severity=severity, document=index if document is None else document,
+        )  # fmt: skip
+        if found is not None:
+            self.findings.append(found)
+
+
 @dataclass
-class Check:
+class Check(Emitter):
     """The Cluster under check and the findings collected for it."""
 
     model: ClusterModel
@@ -65,21 +95,8 @@ class Check:
     def span(self, node: Node) -> Span:
         return self.model.doc.span(node)
 
-    def emit(
-        self,
-        code: str,
-        message: str,
-        span: Span,
-        pointer: str,
-        fix: Fix | None = None,
-        severity: Severity | None = None,
-    ) -> None:
-        found = make_finding(
-            self.model.source, self.options, code, message, span, pointer,
-            fix=fix, severity=severity, document=self.model.doc.index,
-        )  # fmt: skip
-        if found is not None:
-            self.findings.append(found)
+    def _where(self) -> tuple[SourceFile, int]:
+        return self.model.source, self.model.doc.index
 
     # --- edits --------------------------------------------------------------------------
 
@@ -142,8 +159,8 @@ def node_at(root: Node | None, path: list[str | int]) -> tuple[ScalarNode | None
 
 
 @dataclass
-class Analysis:
-    """The result of analysing one text."""
+class Analysis(Emitter):
+    """The result of analysing one text; a file check's findings are emitted on it."""
 
     source: SourceFile
     clusters: list[ClusterModel]
@@ -154,13 +171,8 @@ class Analysis:
     def has_cluster(self) -> bool:
         return bool(self.clusters)
 
-    def emit(self, code: str, message: str, span: Span, pointer: str, *, document: int = 0) -> None:
-        """A finding on the whole text (a ``file_check``'s), made as ``Check.emit`` makes it."""
-        found = make_finding(
-            self.source, self.options, code, message, span, pointer, document=document
-        )
-        if found is not None:
-            self.findings.append(found)
+    def _where(self) -> tuple[SourceFile, int]:
+        return self.source, 0
 
 
 def make_finding(
