@@ -47,13 +47,11 @@ OTHER_FLAGS = {
 #: Rule codes the docs use as examples of codes that are not rules.
 NOT_RULES = {
     "RM999": "configuration.md: a suppression naming a code that is not a rule",
-    "RM034": "architecture.md: the rule a maintainer adds by following the guide",
 }
 #: Paths the docs name that are not this repository's: the path's start, and whose it is.
 ELSEWHERE = {
     "docs/content/": "EKS Anywhere's documentation (aws/eks-anywhere)",
     "lsp/yamlls.lua": "nvim-lspconfig's configuration of yaml-language-server",
-    "rules/mirrors.py": "architecture.md: a family module a maintainer might add",
     "dist/": "the output of scripts/build-standalone",
     "server/eksa-mirror": "the server inside a platform VS Code extension",
 }
