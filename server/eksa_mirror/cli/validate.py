@@ -19,11 +19,10 @@ from eksa_mirror.cli.formatters import FORMATTERS, FileFinding
 from eksa_mirror.cli.summary import summary_line
 from eksa_mirror.core.eksa.releases import LATEST, Target, target_release
 from eksa_mirror.core.findings import Finding, Severity
-from eksa_mirror.core.fixes import apply_edits, safe_edits
 from eksa_mirror.rules.analysis import Analysis, Options, analyze
 from eksa_mirror.rules.config import ConfigCache, ConfigError, layered
+from eksa_mirror.rules.lint import fix_text, lint
 from eksa_mirror.rules.option_values import BadRelease, UnknownCode, release, rule_codes
-from eksa_mirror.rules.suppress import suppress_in
 
 #: From this many files on, files are checked in parallel worker processes (one per core,
 #: at most ``MAX_WORKERS``); below it, starting workers costs more than it saves.
@@ -93,48 +92,11 @@ def _release_option(args: argparse.Namespace) -> str:
     return str(args.eksa_version)
 
 
-def _against(against_text: str | None, analysis: Analysis, text: str, options: Options) -> None:
-    """RM023 from ``--against`` (compared with the OLD file's text)."""
-    if against_text is not None:
-        from eksa_mirror.rules.upgrade import diff_findings  # only for --against
-
-        analysis.findings.extend(diff_findings(against_text, text, options))
-        analysis.findings.sort(key=Finding.sort_key)
-
-
 def _codes(value: str, flag: str) -> frozenset[str]:
     try:
         return rule_codes([c for c in value.split(",") if c.strip()])
     except UnknownCode as exc:
         raise UsageError(f"{flag}: {exc}") from None
-
-
-#: Rounds of ``--fix``: a fix skipped because it overlapped another is applied next round.
-FIX_ROUNDS = 5
-
-
-def lint(text: str, options: Options, against_text: str | None = None) -> Analysis:
-    """The findings the user sees: the analysis, RM023 of ``--against``, then the inline
-    suppressions (docs/configuration.md) applied to all of them."""
-    analysis = analyze(text, options)
-    _against(against_text, analysis, text, options)
-    suppress_in(analysis, options)
-    return analysis
-
-
-def fix_text(text: str, options: Options, against_text: str | None = None) -> tuple[str, int]:
-    """``text`` with every safe fix applied (until none is left) and how many were applied.
-
-    Suppressed findings are not fixed; unused suppressions are removed (RM031)."""
-    applied = 0
-    for _ in range(FIX_ROUNDS):
-        edits = safe_edits(lint(text, options, against_text).findings)
-        new = apply_edits(text, edits) if edits else text
-        if new == text:
-            break
-        applied += len(edits)
-        text = new
-    return text, applied
 
 
 def run_validate(args: argparse.Namespace) -> int:
