@@ -131,3 +131,15 @@ def test_explain_names_the_configuration_file_of_a_minor_line(tmp_path: Path) ->
     )
     assert run("explain", "--eksa-version", "v0.20.1", path)[0] == 0  # the flag wins
     assert run("validate", path)[0] == 0  # validate takes the line
+
+
+def test_a_configured_minor_line_is_not_needed_by_a_spec_naming_its_release(
+    tmp_path: Path,
+) -> None:
+    """A team's ``.eksa-mirror.toml`` may hold a minor line for ``validate``; ``explain`` of a
+    spec with its own ``spec.eksaVersion`` renders that release without asking for the flag."""
+    code, out, err = run("explain", spec(tmp_path, eksa_version="v0.24.0", config="v0.20.x"))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1].startswith(
+        "Rendered for EKS Anywhere v0.24.0 (from spec.eksaVersion)"
+    )

@@ -73,16 +73,28 @@ def exact_problem(text: str, where: str, command: str) -> str:
     )
 
 
+def spec_names_release(path: str) -> bool:
+    """Whether the Cluster at ``path`` has a ``spec.eksaVersion`` (False when it cannot be
+    read: the command says why when it loads the spec)."""
+    from eksa_mirror.cli.common import load_config
+
+    try:
+        return bool(load_config(path).eksa_version)
+    except CliError:
+        return False
+
+
 def one_release(flag: str, path: str, command: str) -> str:
     """The release ``check``/``explain`` act for when the spec at ``path`` names none: the
-    flag, else the configuration file's, else ""; raises ``CliError`` for a malformed flag
-    or a minor line."""
+    flag, else the configuration file's, else ""; raises ``CliError`` for a malformed flag,
+    a minor line given as the flag, or a configuration file's minor line that would apply
+    (a spec naming its own release does not need the file's)."""
     try:
         eksa_version(flag)
     except BadFlag as exc:
         raise CliError(str(exc)) from None
     chosen, where = below_spec(flag, path)
     problem = exact_problem(chosen, where, command)
-    if problem:
+    if problem and (flag or not spec_names_release(path)):
         raise CliError(problem)
-    return chosen
+    return chosen if not problem else ""
