@@ -206,7 +206,11 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
         result.error = f"{result.display}: internal error: {type(exc).__name__}: {exc}"
         return result
     option = options.eksa_version
-    result.targets = {target_release(c.eksa_version, option) for c in analysis.clusters}
+    result.targets = {
+        target_release(c.eksa_version, option)
+        for c in analysis.clusters
+        if c.eksa_version is not None  # masked by the syntax recovery: not known
+    }
     if not analysis.has_cluster and not analysis.findings:
         result.unparsed = _unparsed(analysis)
         if result.unparsed is None:
@@ -224,7 +228,7 @@ def _unparsed(analysis: Analysis) -> str | None:
         problem = doc.parsed.problem
         if problem is not None and not doc.parsed.recovered and _has_content(doc.parsed.text):
             line = problem.line + doc.line_offset + 1
-            return f"line {line}, column {problem.column + 1}: {problem.message}"
+            return f"line {line}, column {problem.column + 1}: {problem.text(doc.line_offset)}"
     return None
 
 

@@ -85,7 +85,7 @@ def _spec_facts(
             parts.append(mapping_markdown(config, registry))
     if field == ("caCertContent",) and config and config.ca_cert_content.strip():
         parts.append(certificate_markdown(config.ca_cert_content))
-    target = releases.target_release(model.eksa_version if model else "", eksa_version)
+    target = releases.target_release((model.eksa_version or "") if model else "", eksa_version)
     since = releases.since_markdown(field, target)
     if since:
         parts.append(since)

@@ -163,6 +163,8 @@ def _diff_cluster(check: Check, old: ClusterModel, new: ClusterModel) -> None:
 def _bottlerocket_immutable(check: Check, new: ClusterModel, fields: list[str]) -> None:
     """Before v0.17.0 a changed mirror did not reach Bottlerocket nodes (changelog v0.17.0:
     "Allow registry mirror configurations to be mutable for Bottlerocket OS")."""
+    if new.eksa_version is None:
+        return  # the release may sit under a line the syntax recovery masked
     target = releases.target_release(new.eksa_version, check.options.eksa_version)
     bottlerocket = new.bottlerocket_machines()
     if target.version >= releases.BOTTLEROCKET_MUTABLE or not bottlerocket:
