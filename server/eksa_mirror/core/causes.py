@@ -5,6 +5,7 @@ one space off, a tab). ``candidates`` orders the suspects, most likely first.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -113,10 +114,28 @@ def first_key_indented(lines: list[str], error: ParserError) -> int | None:
 
 
 def one_off(lines: list[str], line: int) -> list[int]:
-    """The lines at or just above ``line`` indented one column off a sibling of the same
-    kind (a list item among list items, a key among keys) next to them."""
+    """The lines at or just above ``line`` indented one column off: off a sibling of the same
+    kind (a list item among list items, a key among keys) next to them, or off the file's
+    indentation step."""
     near = [n for n in range(min(line, len(lines) - 1), -1, -1) if is_live(lines, n)][:3]
-    return [n for n in near if one_off_sibling(lines, n) is not None]
+    return [n for n in near if meant_column(lines, n) is not None]
+
+
+def meant_column(lines: list[str], n: int) -> int | None:
+    """The column line ``n`` was meant at, when it is one column off (``one_off``)."""
+    sibling = one_off_sibling(lines, n)
+    if sibling is not None:
+        return sibling
+    text = lines[n]
+    depth = indent_of(text)
+    step = indent_step(lines, n)
+    if step < 2 or depth % step == 0 or tab_column(text) is not None:
+        return None
+    following = next((m for m in range(n + 1, len(lines)) if is_live(lines, m)), None)
+    if is_item(text) and following is not None and indent_of(lines[following]) > depth:
+        meant = indent_of(lines[following]) - (key_column(text) - depth)
+        return meant if abs(meant - depth) == 1 else None
+    return depth - 1 if (depth - 1) % step == 0 else depth + 1 if (depth + 1) % step == 0 else None
 
 
 def one_off_sibling(lines: list[str], n: int) -> int | None:
@@ -143,6 +162,13 @@ def over_indented(lines: list[str], error: ParserError) -> int | None:
     """For "did not find expected key": the key above the error that is indented off the
     file's step while the error's line is on it: a mapping's first key shallower than its
     siblings, or a key that opened a mapping deeper than its siblings after it."""
+    return _over_indented(tuple(lines), error)
+
+
+@functools.lru_cache(maxsize=16)
+def _over_indented(text: tuple[str, ...], error: ParserError) -> int | None:
+    """``over_indented`` (asked for each suspect line of a round: measured once)."""
+    lines = list(text)
     if error.line >= len(lines):
         return None
     depth = indent_of(lines[error.line])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from eksa_mirror.core.causes import (
     ParserError,
     first_key_indented,
-    one_off_sibling,
+    meant_column,
     over_indented,
     tab_column,
 )
@@ -144,7 +144,7 @@ def _indented(
         meant = indent_of(lines[error.line])
         beside = "after it"
     else:
-        sibling = one_off_sibling(lines, line)
+        sibling = meant_column(lines, line)
         if sibling is None:
             return None
         meant, beside = sibling, "beside it"

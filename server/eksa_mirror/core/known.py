@@ -10,8 +10,9 @@ parsed has no masked line, and every answer is the plain one.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -54,9 +55,20 @@ class Scope:
     state: Known = Known.PRESENT
     #: The owner is a list item's dash (a sibling item at its column ends the node).
     item: bool = False
+    #: Answers already given (a recovered document is asked the same things many times).
+    _memo: dict[tuple[str, str, bool], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, key: str, *, fold_case: bool = False) -> Lookup:
         """``key`` of this mapping: present, absent, or unknown (it may be on a masked line)."""
+        if not self.parsed.masks:
+            return self._get(key, fold_case)
+        memo = ("get", key, fold_case)
+        if memo not in self._memo:
+            self._memo[memo] = self._get(key, fold_case)
+        found: Lookup = self._memo[memo]
+        return found
+
+    def _get(self, key: str, fold_case: bool) -> Lookup:
         if self.state is Known.ABSENT:
             return Lookup(Known.ABSENT)
         node = self.node
@@ -74,10 +86,18 @@ class Scope:
 
     def child(self, key: str, *, fold_case: bool = False) -> Scope:
         """The scope of ``key``'s value (absent or unknown like the key)."""
+        memo = ("child", key, fold_case)
+        if memo in self._memo:
+            known: Scope = self._memo[memo]
+            return known
         found = self.get(key, fold_case=fold_case)
         if found.key is not None and found.value is not None:
-            return _value_scope(self, (found.key, found.value))
-        return Scope(self.parsed, None, self.first, self.column, found.state)
+            scope = _value_scope(self, (found.key, found.value))
+        else:
+            scope = Scope(self.parsed, None, self.first, self.column, found.state)
+        if self.parsed.masks:
+            self._memo[memo] = scope
+        return scope
 
     def text(self, key: str, *, fold_case: bool = False) -> str | None:
         """The text of a scalar ``key`` ("" when absent or not a text), ``None`` if unknown."""
@@ -95,6 +115,13 @@ class Scope:
     def entries(self) -> Entries:
         """The items of this sequence, and from which line on they are not all known: where a
         list item, a tab-indented or an unreadable line among them was masked."""
+        memo = ("entries", "", False)
+        if memo not in self._memo:
+            self._memo[memo] = self._entries()
+        listed: Entries = self._memo[memo]
+        return listed
+
+    def _entries(self) -> Entries:
         node = self.node
         values = node.value if isinstance(node, SequenceNode) else []
         dash = node.start_mark.column if isinstance(node, SequenceNode) else -1

@@ -13,6 +13,8 @@ LOOK_BACK_MAX = 50
 _BEFORE_VALUE = re.compile(
     r"""^[ \t]*(?:-[ \t]+)*(?:(?:"[^"\\]*"|'[^']*'|[^\s:#'"\[\]{},][^:#]*?)[ \t]*:[ \t]+)?"""
 )
+#: The end of a line whose value is the lines under it: ``key:`` or ``key: |`` (or ``>``).
+_OPENS_BLOCK = re.compile(r":(?:[ \t]+[|>][-+0-9]*)?[ \t]*$")
 _QUOTED_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[^\s\"'#][^:#]*:\s+)?)([\"'])")
 _CLOSE_DOUBLE = re.compile(r'(?:[^"\\]|\\.)*"')
 _CLOSE_SINGLE = re.compile(r"(?:[^']|'')*'(?!')")
@@ -85,7 +87,7 @@ def block_end(lines: list[str], n: int, depth: int | None = None) -> int:
     if "\t" in lines[n][:own] or child <= own:
         # A tab hides the depth; a shallower or equal next line is no child (but a list).
         if "\t" in lines[n][:own]:
-            if not lines[n].split(" #")[0].rstrip().endswith(":") or child == 0:
+            if not _OPENS_BLOCK.search(lines[n].split(" #")[0]) or child == 0:
                 return n
             return deeper_than(lines, n, following, child - 1, items_too=False)
         return deeper_than(lines, n, following, own, items_too=not is_item(lines[n]))

@@ -193,11 +193,15 @@ def _masks(lines: list[str], n: int, error: ParserError, *, wide: bool) -> list[
 
 
 def _dash_column(lines: list[str], n: int) -> int | None:
-    """The column of the dash of list item ``n``: where it is written, or where the items
-    above it have theirs when a tab hides it."""
+    """The column of the dash of list item ``n``: where it is written; when a tab hides it,
+    one less than the line after it (the item's own), else where the items near it have
+    theirs."""
     text = lines[n]
     if "\t" not in text[: indent_of(text)]:
         return indent_of(text)
+    following = next((m for m in range(n + 1, len(lines)) if is_live(lines, m)), None)
+    if following is not None and not is_item(lines[following]):
+        return indent_of(lines[following]) - 1  # the next line is the item's own
     near = sorted(range(max(0, n - 50), min(len(lines), n + 50)), key=lambda m: abs(m - n))
     for m in near:
         if m != n and is_live(lines, m) and is_item(lines[m]) and "\t" not in lines[m][:1]:
