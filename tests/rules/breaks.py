@@ -4,16 +4,18 @@
 comparable): a tab in the indentation, an unclosed ``"``, ``'``, ``[`` or ``{``, a
 half-typed key, a key one space off either way, a stray ``:``, a documentation ``...``.
 ``judge`` says what is wrong with the findings of a broken spec: they may only be RM024 on
-the broken line plus findings the unbroken spec has (the same code, severity, message,
-span, pointer and fix). A finding the unbroken spec does not have is a false alarm.
+the broken line plus findings the unbroken spec has (the same code, severity, message, span
+and pointer; a fix may be dropped, never changed). A finding the unbroken spec does not have
+is a false alarm. On a line that holds none of the facts the rules read from around the
+mirror (``bystanders``), no finding may be lost either.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -87,6 +89,53 @@ def text_lines(text: str) -> set[int]:
     return found
 
 
+#: Keys whose value the rules read, or under which such a key may sit: a broken line there
+#: may rightly silence a finding (what it held is unknown).
+FACTS = {
+    "apiVersion", "kind", "name", "datacenterRef", "machineGroupRef", "osFamily", "eksaVersion",
+    "hookImagesURLPath", "osImageURL", "spec", "metadata", "controlPlaneConfiguration",
+    "externalEtcdConfiguration", "workerNodeGroupConfigurations",
+}  # fmt: skip
+
+
+def _walk(node: Node | None, protected: set[int], mirror: set[int]) -> bool:
+    """Mark the lines of fact keys and their ancestors; returns whether ``node`` holds one."""
+    holds = False
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else ""
+            if name == "registryMirrorConfiguration":
+                end = value.end_mark.line if value.end_mark.column else value.end_mark.line - 1
+                mirror.update(range(key.start_mark.line, max(end, key.start_mark.line) + 1))
+                continue
+            inner = _walk(value, protected, mirror)
+            if name in FACTS or inner:
+                protected.add(key.start_mark.line)
+                holds = True
+            if name in FACTS and (isinstance(value, ScalarNode) or value.flow_style):
+                protected.update(range(value.start_mark.line, value.end_mark.line + 1))
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            if _walk(item, protected, mirror):
+                protected.add(item.start_mark.line)
+                holds = True
+    return holds
+
+
+def bystanders(text: str) -> set[int]:
+    """Lines outside the mirror section that hold no fact the rules read and none of their
+    ancestors: breaking one loses no finding (but for a ``...``, which stands for whatever
+    the documentation left out, facts included)."""
+    skipped: set[int] = set()
+    for doc in analyze(text, OPTIONS).source.documents:
+        for root in doc.parsed.roots:
+            protected: set[int] = set()
+            mirror: set[int] = set()
+            _walk(root, protected, mirror)
+            skipped |= {n + doc.line_offset for n in protected | mirror}
+    return set(breakable(text)) - skipped
+
+
 def breakable(text: str) -> list[int]:
     """Every line with content: not blank, not a comment, not a ``---``."""
     return [
@@ -107,9 +156,10 @@ def trials(text: str) -> Iterator[tuple[int, str, str]]:
             yield number, name, "\n".join([*lines[:number], broken, *lines[number + 1 :]])
 
 
-def judge(expected: list[Finding], broken: str, line: int) -> list[str]:
+def judge(expected: list[Finding], broken: str, line: int, *, bystander: bool = False) -> list[str]:
     """What is wrong with the findings of ``broken`` (whose line ``line`` was broken), given
-    the findings of the unbroken text (nothing when the break is still valid YAML)."""
+    the findings of the unbroken text (nothing when the break is still valid YAML);
+    ``bystander``: the line holds no fact, so no finding may be lost either."""
     found = analyze(broken, OPTIONS).findings
     syntax = [f for f in found if f.code == "RM024"]
     if not syntax:
@@ -131,6 +181,9 @@ def judge(expected: list[Finding], broken: str, line: int) -> list[str]:
         for f in found
         if f.fix is not None and _unfixed(f) in fixes and fixes[_unfixed(f)] != f.fix
     ]
+    if bystander:
+        lost = unfixed - Counter(_unfixed(f) for f in found)
+        wrong += [f"lost {f.code} {f.span.start.line + 1}:{f.span.start.column + 1}" for f in lost]
     return wrong
 
 
@@ -154,7 +207,4 @@ def spec_files() -> list[Path]:
 
 def _parses(path: Path) -> bool:
     findings = analyze(path.read_text("utf-8"), OPTIONS).findings
-    return "apiVersion" in path.read_text("utf-8") and not any(
-        f.code == "RM024" for f in findings
-    )
-
+    return "apiVersion" in path.read_text("utf-8") and not any(f.code == "RM024" for f in findings)

@@ -92,6 +92,9 @@ def candidates(
         if cause is not None:
             ordered.append(cause)
     ordered.extend(one_off(lines, error.line))
+    opener = key_off(lines, error.line)
+    if opener is not None:
+        ordered.append(opener)
     ordered.append(error.line)
     seen: set[int] = set()
     result = []
@@ -113,12 +116,34 @@ def first_key_indented(lines: list[str], error: ParserError) -> int | None:
     return first if indent_of(lines[error.line]) == 0 else None
 
 
+def key_off(lines: list[str], line: int) -> int | None:
+    """The line above ``line`` whose key sits one column off ``line``'s: the first key of the
+    mapping ``line`` was meant to continue (a list item's ``- key:`` one off, its other keys
+    lines below). Lines deeper than both are skipped; a key on ``line``'s column ends it."""
+    if not 0 <= line < len(lines) or tab_column(lines[line]) is not None:
+        return None
+    depth = indent_of(lines[line])
+    for n in range(line - 1, max(-1, line - 200), -1):
+        if not is_live(lines, n) or tab_column(lines[n]) is not None:
+            continue
+        column = key_column(lines[n])
+        if column > depth + 1:
+            continue
+        if abs(column - depth) == 1 and column != indent_of(lines[n]):
+            return n  # a list item whose key is one off
+        return None
+    return None
+
+
 def one_off(lines: list[str], line: int) -> list[int]:
     """The lines at or just above ``line`` indented one column off: off a sibling of the same
     kind (a list item among list items, a key among keys) next to them, or off the file's
     indentation step."""
     near = [n for n in range(min(line, len(lines) - 1), -1, -1) if is_live(lines, n)][:3]
-    return [n for n in near if meant_column(lines, n) is not None]
+    off = [n for n in near if meant_column(lines, n) is not None]
+    # Of two lines one column apart, the one off the file's indentation step is at fault.
+    step = indent_step(lines, line)
+    return sorted(off, key=lambda n: indent_of(lines[n]) % step == 0)
 
 
 def meant_column(lines: list[str], n: int) -> int | None:
@@ -140,22 +165,35 @@ def meant_column(lines: list[str], n: int) -> int | None:
 
 def one_off_sibling(lines: list[str], n: int) -> int | None:
     """The column of the nearest line of the same kind one column off line ``n`` (above or
-    below, with no shallower line between), if any."""
+    below, with no shallower line between), if any. A line whose own lines follow it deeper
+    was meant shallower than they are."""
     text = lines[n]
     if tab_column(text) is not None:
         return None
     depth = indent_of(text)
+    following = next((m for m in range(n + 1, len(lines)) if is_live(lines, m)), None)
+    below = indent_of(lines[following]) if following is not None else None
+    opens = not is_item(text) and text.split(" #")[0].rstrip().endswith(":")
+    if opens and below is not None and abs(below - depth) == 1 and is_item(lines[following or 0]):
+        return below  # ``key:`` then its list at the key's column
+    ceiling = below if below is not None and below > depth else None
+    item = is_item(text)
+    found: list[tuple[int, int]] = []
     for step in (-1, 1):
         m = n + step
         while 0 <= m < len(lines):
             if is_live(lines, m) and tab_column(lines[m]) is None:
-                other = indent_of(lines[m])
+                # A key is compared with keys (a list item's too), a dash with dashes.
+                other = indent_of(lines[m]) if item else key_column(lines[m])
                 if other < depth - 1 or other == depth:
                     break  # a parent, or a sibling on the same column: not this way
-                if abs(other - depth) == 1 and is_item(lines[m]) == is_item(text):
-                    return other
+                same_kind = is_item(lines[m]) if item else True
+                fits = ceiling is None or other < ceiling
+                if abs(other - depth) == 1 and same_kind and fits:
+                    found.append((abs(m - n), other))
+                    break
             m += step
-    return None
+    return min(found)[1] if found else None
 
 
 def over_indented(lines: list[str], error: ParserError) -> int | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from eksa_mirror.core.causes import (
     ParserError,
     first_key_indented,
+    key_off,
     meant_column,
     over_indented,
     tab_column,
@@ -142,6 +143,10 @@ def _indented(
     column = indent_of(lines[line])
     if line in (over_indented(lines, error), first_key_indented(lines, error)):
         meant = indent_of(lines[error.line])
+        beside = "after it"
+    elif line == key_off(lines, error.line):
+        # ``- key:`` one off its item's other keys: the dash moves with the key.
+        meant = indent_of(lines[error.line]) - (key_column(lines[line]) - column)
         beside = "after it"
     else:
         sibling = meant_column(lines, line)

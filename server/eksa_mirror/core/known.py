@@ -114,7 +114,7 @@ class Scope:
 
     def entries(self) -> Entries:
         """The items of this sequence, and from which line on they are not all known: where a
-        list item, a tab-indented or an unreadable line among them was masked."""
+        line that may have been a list item (a dash, no readable key) was masked among them."""
         memo = ("entries", "", False)
         if memo not in self._memo:
             self._memo[memo] = self._entries()
@@ -136,11 +136,8 @@ class Scope:
         for m in self.masks:
             if m.line == self.first:
                 continue
-            if (
-                flow
-                or m.indent is None
-                or (abs(m.indent - dash) <= 1 and (m.item or m.key is None or m.typed))
-            ):
+            near = m.indent is None or abs(m.indent - dash) <= 1
+            if flow or (near and (m.item or m.key is None or m.typed)):
                 return Entries(scopes, m.line)
         return Entries(scopes)
 

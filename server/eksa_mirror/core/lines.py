@@ -64,19 +64,21 @@ def indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def block_end(lines: list[str], n: int, depth: int | None = None) -> int:
+def block_end(
+    lines: list[str], n: int, depth: int | None = None, *, items_too: bool = False
+) -> int:
     """The last line of the block under line ``n`` (``n`` if none).
 
     The block is the lines at least as deep as the first line after it, when that one is
     deeper than ``n`` (so an under-indented key takes its children along, not its siblings),
     plus a list at the key's own depth.
-    ``depth`` instead: the lines deeper than it.
+    ``depth`` instead: the lines deeper than it (and ``items_too``: a list at ``depth``).
     """
     following = [m for m in range(n + 1, len(lines)) if live(lines, m)]
     if not following:
         return n
     if depth is not None:
-        return deeper_than(lines, n, following, depth, items_too=False)
+        return deeper_than(lines, n, following, depth, items_too=items_too)
     own = indent(lines[n])
     child = indent(lines[following[0]])
     if "\t" in lines[following[0]][:child]:

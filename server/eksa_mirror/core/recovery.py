@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.nodes import Node
 
-from eksa_mirror.core.causes import ParserError, candidates, over_indented
+from eksa_mirror.core.causes import ParserError, candidates, meant_column, over_indented
 from eksa_mirror.core.faults import SyntaxProblem, fault
 from eksa_mirror.core.lines import (
     blanked,
@@ -169,50 +169,79 @@ def _masks(lines: list[str], n: int, error: ParserError, *, wide: bool) -> list[
     if columns and value is not None:
         # The key stays and its whole value goes: a value cut short would read as another.
         result.append(blanked(lines, n, n, min(value, *columns)))
-    # A key indented off the step keeps its children at the siblings' depth or deeper.
+    # A key indented off the step keeps its children at the siblings' depth or deeper; a
+    # line one column off takes along only the lines deeper than where it was meant.
     off_step = n == over_indented(lines, error) and error.line < len(lines)
-    depth = indent_of(lines[error.line]) if off_step else None
-    last = block_end(lines, n, depth)
+    meant = None if off_step else meant_column(lines, n)
+    if meant is not None:
+        last = n if _INLINE_VALUE.match(text) else block_end(lines, n, meant, items_too=True)
+    else:
+        last = block_end(lines, n, indent_of(lines[error.line]) if off_step else None)
     alone = blanked(lines, n, n, 0)
     block = [blanked(lines, n, last, 0)] if last > n else []
+    scalar_end = _scalar_rest(lines, n)
+    if scalar_end > n:
+        # A tab on the first line of a ``|`` text ends the text there: its other lines go too.
+        result.append(blanked(lines, n, scalar_end, 0))
     if is_item(text):
         # A list item keeps its dash, or goes with its lines: they must not join the item
         # above it.
         if "\t" not in text[:indent]:
             result.append(blanked(lines, n, n, key_column(text)))
-        dash = _dash_column(lines, n)
-        item_end = block_end(lines, n, dash) if dash is not None else n
+        item_end = _item_end(lines, n)
         if item_end > n:
             result.append(blanked(lines, n, item_end, 0))
-    owns = "\t" not in text[:indent] and _owns_next(lines, n)
-    # A key with its value on the line rarely owns the lines below it: try it alone first,
-    # unless the lines below are deeper (they would run on into the key above).
-    first_alone = _INLINE_VALUE.match(text) and not owns
-    result.extend([alone, *block] if first_alone else [*block, alone])
+    # A key with its value on the line rarely owns the lines below it: try it alone first.
+    result.extend([alone, *block] if _INLINE_VALUE.match(text) else [*block, alone])
     return result
 
 
-def _dash_column(lines: list[str], n: int) -> int | None:
-    """The column of the dash of list item ``n``: where it is written; when a tab hides it,
-    one less than the line after it (the item's own), else where the items near it have
-    theirs."""
+def _scalar_rest(lines: list[str], n: int) -> int:
+    """For a tab-indented line right under ``key: |`` (or ``>``): the last line of that text
+    (the lines deeper than the key); else ``n``."""
+    if "\t" not in lines[n][: indent_of(lines[n])]:
+        return n
+    above = next((m for m in range(n - 1, -1, -1) if is_live(lines, m)), None)
+    if above is None or not re.search(r":[ \t]+[|>][-+0-9]*[ \t]*$", lines[above]):
+        return n
+    floor = key_column(lines[above])
+    last = n
+    for m in range(n + 1, len(lines)):
+        if lines[m].strip() and indent_of(lines[m]) <= floor:
+            break
+        if lines[m].strip():
+            last = m
+    return last
+
+
+def _item_end(lines: list[str], n: int) -> int:
+    """The last line of list item ``n``: the lines after it deeper than its dash, up to the
+    next item. When a tab hides the dash: deeper than the key above it that opens the list
+    (the item is the list's first), else than the dash of the item above it."""
     text = lines[n]
-    if "\t" not in text[: indent_of(text)]:
-        return indent_of(text)
-    following = next((m for m in range(n + 1, len(lines)) if is_live(lines, m)), None)
-    if following is not None and not is_item(lines[following]):
-        return indent_of(lines[following]) - 1  # the next line is the item's own
-    near = sorted(range(max(0, n - 50), min(len(lines), n + 50)), key=lambda m: abs(m - n))
-    for m in near:
-        if m != n and is_live(lines, m) and is_item(lines[m]) and "\t" not in lines[m][:1]:
-            return indent_of(lines[m])
-    return None
-
-
-def _owns_next(lines: list[str], n: int) -> bool:
-    """Whether the next live line after ``n`` is deeper than it."""
-    following = next((m for m in range(n + 1, len(lines)) if is_live(lines, m)), None)
-    return following is not None and indent_of(lines[following]) > indent_of(lines[n])
+    floor: int | None = indent_of(text)
+    if "\t" in text[: indent_of(text)]:
+        above = [m for m in range(n - 1, max(-1, n - 50), -1) if is_live(lines, m)]
+        floor = None
+        if above and lines[above[0]].split(" #")[0].rstrip().endswith(":"):
+            floor = key_column(lines[above[0]])
+        else:
+            floor = next((indent_of(lines[m]) for m in above if is_item(lines[m])), None)
+    if floor is None:
+        return n
+    last = n
+    body: int | None = None  # the column of the item's own lines (its first one's)
+    for m in range(n + 1, len(lines)):
+        if not is_live(lines, m):
+            continue
+        depth = indent_of(lines[m])
+        item = is_item(lines[m])
+        if body is None:
+            body = -1 if item else depth  # a list item right after it: it has no lines
+        if depth <= floor or (item and depth <= body) or "\t" in lines[m][:1]:
+            break
+        last = m
+    return last
 
 
 def _try(compose: Compose, text: str) -> list[Node] | ParserError:
