@@ -92,9 +92,6 @@ def candidates(
         if cause is not None:
             ordered.append(cause)
     ordered.extend(one_off(lines, error.line))
-    opener = key_off(lines, error.line)
-    if opener is not None:
-        ordered.append(opener)
     ordered.append(error.line)
     seen: set[int] = set()
     result = []
@@ -138,9 +135,12 @@ def key_off(lines: list[str], line: int) -> int | None:
 def one_off(lines: list[str], line: int) -> list[int]:
     """The lines at or just above ``line`` indented one column off: off a sibling of the same
     kind (a list item among list items, a key among keys) next to them, or off the file's
-    indentation step."""
+    indentation step; and the list item whose key is one off ``line`` (``key_off``)."""
     near = [n for n in range(min(line, len(lines) - 1), -1, -1) if is_live(lines, n)][:3]
     off = [n for n in near if meant_column(lines, n) is not None]
+    opener = key_off(lines, line)
+    if opener is not None and opener not in off:
+        off.append(opener)
     # Of two lines one column apart, the one off the file's indentation step is at fault.
     step = indent_step(lines, line)
     return sorted(off, key=lambda n: indent_of(lines[n]) % step == 0)

@@ -122,27 +122,37 @@ def _best_mask(
         # The wide masks (the rest of a block) only when no narrow one gets any further: a
         # second broken line below must not be blanked with the first.
         for line in suspects:
-            for masked in _masks(lines, line, error, wide=wide):
+            dropped: tuple[int, list[str], ParserError] | None = None
+            for masked in _masks(lines, line, error, wide=wide, dots=line in placeholders):
                 if budget[0] <= 0:
-                    return best
+                    return dropped or best
                 budget[0] -= 1
                 outcome = _try(compose, "\n".join(masked))
                 if isinstance(outcome, list):
                     return line, masked, outcome
-                if outcome.at > error.at and line in placeholders:
-                    return line, masked, outcome  # a placeholder held nothing: drop it
+                if outcome.at > error.at and line in placeholders and dropped is None:
+                    dropped = (line, masked, outcome)  # a placeholder is not YAML: drop it
                 if outcome.at > error.at and (best is None or outcome.at > best[2].at):
                     best = (line, masked, outcome)
+            if dropped is not None:
+                return dropped
         if best is not None:
             return best
     return best
 
 
-def _masks(lines: list[str], n: int, error: ParserError, *, wide: bool) -> list[list[str]]:
+def _masks(
+    lines: list[str], n: int, error: ParserError, *, wide: bool, dots: bool = False
+) -> list[list[str]]:
     """Ways to blank line ``n``: from its value on (the key stays), a list item's line after
     its dash, the line with the block of lines under it (a broken key takes its children
-    along), the line alone; ``wide``: the rest of the block a tab at column 0 was in."""
+    along), the line alone; ``wide``: the rest of the block a tab at column 0 was in;
+    ``dots``: a documentation ``...`` with the lines under it (what it stands for may have
+    begun there), else alone."""
     text = lines[n]
+    if dots:
+        ends = dict.fromkeys((block_end(lines, n), block_end(lines, n, indent_of(text)), n))
+        return [blanked(lines, n, last, 0) for last in ends]
     if wide:
         # A tab at column 0 also cuts a block scalar short (a CA, a script): its other lines
         # then fail one by one. Blank the rest of the value it was in.
