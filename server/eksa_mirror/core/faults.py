@@ -165,13 +165,23 @@ def _indented(
 
 
 def _own_line(text: str, error: ParserError, symptom: str) -> SyntaxProblem:
-    """The error at its own line: a colon where YAML wants none gets its own advice."""
+    """The error at its own line, with what to do about the usual ones."""
     key = key_column(text)
+    message = symptom
     if "mapping values are not allowed" in error.message and ":" in text[key : error.column]:
-        return SyntaxProblem(
+        message = (
             f'a value cannot contain ": " unless it is quoted ({symptom}): quote the value, '
-            'or remove this ":"',
-            error.line,
-            error.column,
+            'or remove this ":"'
         )
-    return SyntaxProblem(symptom, error.line, error.column)
+    elif "mapping values are not allowed" in error.message:
+        message = (
+            "this line is deeper than the line above it, so YAML reads it as more of that "
+            f"line's value and fails at its colon ({symptom}): indent it like the keys it "
+            "belongs with"
+        )
+    elif "did not find expected" in error.message:
+        message = (
+            f"this line does not line up with the lines above it ({symptom}): indent it like "
+            "the keys or list items it belongs with"
+        )
+    return SyntaxProblem(message, error.line, error.column)

@@ -19,6 +19,7 @@ from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.known import Known, Scope, root
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.core.source import (
+    EKSA_GROUP,
     Document,
     SourceFile,
     get_item,
@@ -31,6 +32,7 @@ from eksa_mirror.core.source import (
 )
 
 MIRROR_KEY = "registryMirrorConfiguration"
+_MACHINE = "MachineConfig"
 
 
 class ExpansionError(Exception):
@@ -72,6 +74,8 @@ class ClusterModel:
     machines_known: bool = True
     eksa_version: str | None = ""
     external_etcd: bool | None = False
+    #: Whether the file has a document that may be a machine config.
+    machine_docs: bool = True
     #: Whether a document before this one may be a Cluster (its kind was masked).
     after_unknown: bool = False
     spec_scope: Scope | None = None
@@ -97,8 +101,10 @@ class ClusterModel:
 
     @property
     def families_known(self) -> bool:
-        """Whether every machine of the Cluster and its OS family is known."""
-        return self.machines_known and all(m.os_family is not None for m in self.machines)
+        """Whether every machine of the Cluster and its OS family is known (a reference that
+        was masked is known not to be in a file without machine configs)."""
+        listed = self.machines_known or not self.machine_docs
+        return listed and all(m.os_family is not None for m in self.machines)
 
     def has_bottlerocket(self) -> bool | None:
         """Whether a machine is Bottlerocket (``None``: none known to be, some unknown)."""
@@ -134,7 +140,9 @@ def clusters(source: SourceFile) -> list[ClusterModel]:
     result = []
     unknown_before = False
     for entry in named:
-        if entry.doc.parsed.is_cluster:
+        # A Cluster whose apiVersion line was masked is still one: its text names EKS-A.
+        version = root(entry.doc.parsed).text("apiVersion")
+        if entry.kind == "Cluster" and (version is None or version.startswith(EKSA_GROUP)):
             model = _cluster(source, entry.doc, named)
             model.after_unknown = unknown_before
             result.append(model)
@@ -143,16 +151,16 @@ def clusters(source: SourceFile) -> list[ClusterModel]:
 
 
 def _resolve(
-    named: list[_Named], kind: str | None, name: str | None
+    named: list[_Named], kind: str | None, name: str | None, *, suffix: str = ""
 ) -> tuple[Document | None, bool]:
     """The document of ``kind`` and ``name`` (the first), and whether that is known: a
-    document whose kind or name was masked may be the one."""
-    if kind is None or name is None:
-        return None, False
+    document whose kind or name was masked may be the one. An unknown ``kind`` may be any
+    that ends with ``suffix``."""
     for entry in named:
-        if entry.kind == kind and entry.name == name:
+        if kind is not None and name is not None and (entry.kind, entry.name) == (kind, name):
             return entry.doc, True
-        if entry.kind in (kind, None) and entry.name in (name, None):
+        kinds = entry.kind is None or (entry.kind == kind if kind else entry.kind.endswith(suffix))
+        if kinds and (name is None or entry.name in (name, None)):
             return None, False
     return None, True
 
@@ -165,8 +173,9 @@ def _cluster(source: SourceFile, doc: Document, named: list[_Named]) -> ClusterM
     dc_ref = spec_scope.child("datacenterRef")
     model.datacenter_kind = dc_ref.text("kind")
     model.datacenter_doc, model.datacenter_known = _resolve(
-        named, model.datacenter_kind, dc_ref.text("name")
+        named, model.datacenter_kind, dc_ref.text("name"), suffix="DatacenterConfig"
     )
+    model.machine_docs = any(e.kind is None or e.kind.endswith(_MACHINE) for e in named)
     model.eksa_version = spec_scope.text("eksaVersion")
     etcd = spec_scope.get("externalEtcdConfiguration")
     model.external_etcd = (
@@ -204,7 +213,7 @@ def _machine(model: ClusterModel, ref: Scope, named: list[_Named]) -> MachineRef
     if kind == "":
         kind = None if model.datacenter_kind is None else machine_kind
     name = ref.text("name")
-    target, known = _resolve(named, kind, name)
+    target, known = _resolve(named, kind, name, suffix=_MACHINE)
     if not known:
         return MachineRef(kind, name, None, None)
     os_family: str | None = ""
