@@ -479,16 +479,6 @@ def test_far_spec_key_is_left_alone() -> None:
             "did not find expected key): indent it like the keys or list items it belongs with",
             id="key-deeper-than-a-single-quoted-value",
         ),
-        pytest.param(
-            # A list item one column off the file's step (its dash at 5, under a key at 4):
-            # its text starts at column 8, so the key under it at column 7 is read as more
-            # of that text. The item is at fault: its dash belongs at column 5.
-            "endpoint: r.local\nociNamespaces:\n - public\n  x: 1", None, at(2, 1, 2),
-            "this line is indented deeper (column 6) than the lines after it at the same level "
-            "(column 5), so YAML fails at line 22 (mapping values are not allowed in this "
-            "context): indent it to column 5",
-            id="list-item-one-column-off-the-step",
-        ),
     ],
 )  # fmt: skip
 def test_syntax_error_position(
@@ -500,6 +490,22 @@ def test_syntax_error_position(
     found = expect(text, [("RM024", E, span)])
     assert found[0].message.startswith("the YAML cannot be parsed: ")
     assert words in found[0].message, found[0].message
+
+
+def test_a_list_item_one_column_off_the_step() -> None:
+    """Its dash at 5 under a key at 4: its text starts at column 8, so the key under it at
+    column 7 is read as more of that text. The item is at fault (its dash belongs at column
+    5); it keeps its dash, and the key under it is judged as the item's own."""
+    found = expect(
+        cluster("endpoint: r.local\nociNamespaces:\n - public\n  x: 1"),
+        [("RM024", E, at(2, 1, 2)), ("RM006", E, at(3, 2, 3))],
+    )
+    assert found[0].message == (
+        "the YAML cannot be parsed: this line is indented deeper (column 6) than the lines after "
+        "it at the same level (column 5), so YAML fails at line 22 (mapping values are not "
+        "allowed in this context): indent it to column 5"
+    )
+    assert found[1].message == 'json: unknown field "x"'
 
 
 def test_syntax_error_in_another_document_keeps_cluster_checks() -> None:

@@ -10,7 +10,7 @@ parsed has no masked line, and every answer is the plain one.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -130,6 +130,8 @@ class Scope:
         ]
         if self.state is Known.ABSENT or not self.parsed.masks:
             return Entries(scopes)
+        # An item's lines start at its dash, which may be on a line of its own above it.
+        scopes = [replace(s, first=self._dash_line(s.first, dash)) for s in scopes]
         if self.state is Known.UNKNOWN or self.value_masked():
             return Entries(scopes, self.first)
         flow = not isinstance(node, SequenceNode) or bool(node.flow_style)
@@ -137,9 +139,18 @@ class Scope:
             if m.line == self.first:
                 continue
             near = m.indent is None or abs(m.indent - dash) <= 1
-            if flow or (near and (m.item or m.key is None or m.typed)):
+            # A list item's line blanked after its dash keeps the item in the list.
+            lost = m.item and (m.indent is None or m.column <= m.indent)
+            if flow or (near and (lost or (not m.item and (m.key is None or m.typed)))):
                 return Entries(scopes, m.line)
         return Entries(scopes)
+
+    def _dash_line(self, line: int, dash: int) -> int:
+        lines = self.parsed.masked_lines
+        for number in range(line, max(self.first, -1), -1):
+            if lines[number][dash : dash + 1] == "-":
+                return number
+        return line
 
     # --- the lines of the node -------------------------------------------------------------
 
@@ -170,8 +181,16 @@ class Scope:
         return end
 
     def value_masked(self) -> bool:
-        """Whether the owner's own line was blanked after the owner (its value cut off)."""
-        return any(m.line == self.first and m.column > self.column for m in self.masks)
+        """Whether the owner's own line was blanked after the owner (its value cut off). A
+        list item's mapping that starts on its line is cut off only if its first key is."""
+        node = self.node
+        start = None
+        if self.item and isinstance(node, (MappingNode, SequenceNode)):
+            start = node.start_mark.column if node.start_mark.line == self.first else None
+        return any(
+            m.line == self.first and m.column > self.column and (start is None or m.column <= start)
+            for m in self.masks
+        )
 
     def _may_hold(self, masked: MaskedLine, key: str) -> bool:
         """Whether ``masked`` may have held ``key`` of this mapping: its name fits and its

@@ -197,7 +197,14 @@ def _masks(
         # A list item keeps its dash, or goes with its lines: they must not join the item
         # above it.
         if "\t" not in text[:indent]:
-            result.append(blanked(lines, n, n, key_column(text)))
+            # With the lines under its text, too: the block of a key being typed on it.
+            key = key_column(text)
+            result.append(blanked(lines, n, n, key))
+            own = block_end(lines, n, key)
+            if own > n:
+                kept = blanked(lines, n, own, 0)
+                kept[n] = lines[n][:key].rstrip(" ")
+                result.append(kept)
         item_end = _item_end(lines, n)
         if item_end > n:
             result.append(blanked(lines, n, item_end, 0))

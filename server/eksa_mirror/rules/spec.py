@@ -38,7 +38,7 @@ def check_later_clusters(analysis: Analysis, options: Options) -> None:
         if key is None or first_name is None or name is None:
             continue
         check = Check(model, options)
-        line = first.doc.span(first.doc.root).start.line + 1 if first.doc.root else 1
+        line = _start_line(first) + 1
         check.emit(
             "RM030",
             f'eksctl anywhere reads only the first Cluster of a file ("{first_name}" '
@@ -49,6 +49,16 @@ def check_later_clusters(analysis: Analysis, options: Options) -> None:
             "/spec/registryMirrorConfiguration",
         )
         analysis.findings.extend(check.findings)
+
+
+def _start_line(model: ClusterModel) -> int:
+    """The file's line where the Cluster document's content starts (as written, even when
+    its first line was masked by the syntax recovery)."""
+    for number, text in enumerate(model.doc.parsed.text.split("\n")):
+        body = text.strip()
+        if body and not body.startswith(("#", "%")) and body != "---":
+            return model.doc.line_offset + number
+    return model.doc.line_offset
 
 
 def _name(model: ClusterModel) -> str | None:

@@ -97,7 +97,7 @@ def _known_data(check: Check, mirror: MappingNode) -> Any:
         elif go_fold(name) == go_fold("ociNamespaces") and isinstance(data[name], list):
             entries = scope.child(name, fold_case=True).entries().items
             for index, (entry, values) in enumerate(zip(entries, data[name], strict=False)):
-                if entry.value_masked():
+                if entry.value_masked() and not isinstance(values, dict):
                     data[name][index] = {}  # the item's line was cut after its dash
                 for field in list(values) if isinstance(values, dict) else ():
                     if entry.get(field, fold_case=True).state is Known.UNKNOWN:
