@@ -130,8 +130,14 @@ def _best_mask(
                 outcome = _try(compose, "\n".join(masked))
                 if isinstance(outcome, list):
                     return line, masked, outcome
-                if outcome.at > error.at and line in placeholders and dropped is None:
-                    dropped = (line, masked, outcome)  # a placeholder is not YAML: drop it
+                if (
+                    outcome.at > error.at
+                    and dropped is None
+                    and _sure(lines[line], line, placeholders)
+                ):
+                    # A placeholder, an unclosed quote or bracket, a tab: the cause whenever
+                    # blanking it gets the parser further, even if another line gets further.
+                    dropped = (line, masked, outcome)
                 if outcome.at > error.at and (best is None or outcome.at > best[2].at):
                     best = (line, masked, outcome)
             if dropped is not None:
@@ -139,6 +145,13 @@ def _best_mask(
         if best is not None:
             return best
     return best
+
+
+def _sure(text: str, line: int, placeholders: dict[int, tuple[int, int]]) -> bool:
+    """Whether the line is surely at fault where it is a suspect: a documentation ``...``,
+    a quote or bracket it leaves open, a tab in its indentation."""
+    lead = text[: len(text) - len(text.lstrip(" \t"))]
+    return line in placeholders or bool(open_quote(text) or open_flow(text)) or "\t" in lead
 
 
 def _masks(
