@@ -98,7 +98,10 @@ def check_namespaces(check: Check) -> None:
             _namespace(check, index, namespace)
     # Which entry comes first or last, and whether public.ecr.aws is among them, rests on
     # every entry: a list with a masked line in it says nothing of them.
-    if listed.complete:
+    whole = listed.complete and all(
+        entry.get("registry", fold_case=True).state is not Known.UNKNOWN for entry in listed.items
+    )
+    if whole:
         _curated_duplicates(check, registries)
         _duplicates(check, registries)
     _regional(check, seq, listed)
@@ -107,7 +110,7 @@ def check_namespaces(check: Check) -> None:
     # A public.ecr.aws written with a scheme or path is RM012, whose fix makes it the entry.
     if (
         seq.value
-        and listed.complete
+        and whole
         and len(registries) == len(seq.value)
         and not any(
             parse_host(r.value, allow_port=True).host == PUBLIC_ECR for _, r, _ in registries
