@@ -119,7 +119,8 @@ def rows(text: str) -> list[Row]:
         ),
         pytest.param(
             # The Ubuntu worker of Snow (RM017 names it) may be anything now.
-            "snow-ubuntu-workers-authenticate.yaml", [("  osFamily: ubuntu", "  osFamily: [ubuntu")],
+            "snow-ubuntu-workers-authenticate.yaml",
+            [("  osFamily: ubuntu", "  osFamily: [ubuntu")],
             [("RM016", 17, 19), ("RM024", 45, 13)], id="snow-ubuntu-osfamily-bracket",
         ),
         pytest.param(

@@ -108,7 +108,7 @@ def test_a_word_being_typed_in_the_mirror_keeps_its_findings() -> None:
     assert one(found, "RM024").message == (
         "the YAML cannot be parsed: this line is not a key: value pair, so YAML reads it as "
         "text that runs on into line 21 and fails there (while scanning a simple key could not "
-        'find expected \':\'): finish the key with ":" and its value, or delete the line'
+        "find expected ':'): finish the key with \":\" and its value, or delete the line"
     )
 
 

@@ -67,8 +67,6 @@ class ClusterModel:
     mirror_item: tuple[ScalarNode, Node] | None
     datacenter_kind: str | None = ""
     datacenter_doc: Document | None = None
-    #: Whether ``datacenter_doc`` is known (found, or known not to be in this file).
-    datacenter_known: bool = True
     machines: list[MachineRef] = field(default_factory=list)
     #: Whether every machine group reference of the Cluster was read.
     machines_known: bool = True
@@ -172,7 +170,7 @@ def _cluster(source: SourceFile, doc: Document, named: list[_Named]) -> ClusterM
     model = ClusterModel(source, doc, spec, mirror, spec_scope=spec_scope)
     dc_ref = spec_scope.child("datacenterRef")
     model.datacenter_kind = dc_ref.text("kind")
-    model.datacenter_doc, model.datacenter_known = _resolve(
+    model.datacenter_doc, _ = _resolve(
         named, model.datacenter_kind, dc_ref.text("name"), suffix="DatacenterConfig"
     )
     model.machine_docs = any(e.kind is None or e.kind.endswith(_MACHINE) for e in named)

@@ -98,10 +98,6 @@ class ParsedDocument:
             return self.api_version.startswith(EKSA_GROUP)
         return EKSA_GROUP in self.text
 
-    @property
-    def is_cluster(self) -> bool:
-        return self.kind == "Cluster" and self.api_version.startswith(EKSA_GROUP)
-
     @cached_property
     def graph(self) -> NodeGraph:
         """Expanded sizes and depths of the document's nodes (measured on demand, once)."""
