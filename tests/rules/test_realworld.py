@@ -97,6 +97,17 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     # Snow Bottlerocket nodes do get credentials (CAPI bootstrap): no RM017.
     "36-snow-bottlerocket-authenticate.yaml": [("RM016", 29, 19)],
+    # A tab before osFamily: ubuntu. The machines' OS family is unknown while the line is
+    # broken: no RM005 "defaults to bottlerocket", and no RM019 (which RM005 would replace).
+    "37-vsphere-tab-before-osfamily.yaml": [("RM024", 53, 1)],
+    # Tabs on two other lines of the same spec: each at its tab, osFamily between them is read.
+    "38-vsphere-tabs-on-two-lines-of-a-spec.yaml": [
+        ("RM019", 29, 25), ("RM024", 52, 1), ("RM024", 55, 1),
+    ],
+    # port: "443 left open: RM024 at the quote, RM019 on the intact insecureSkipVerify below.
+    "39-vsphere-mirror-port-quote-open.yaml": [("RM024", 28, 11), ("RM019", 29, 25)],
+    # The docs' RM024 example in a whole spec: at the quote (column 15), no RM001.
+    "40-vsphere-endpoint-quote-open-multi-doc.yaml": [("RM024", 27, 15)],
 }  # fmt: skip
 
 
