@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -26,7 +25,7 @@ class Known(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Lookup:
     """A key of a mapping: present (with its nodes), absent, or unknown."""
 
@@ -41,7 +40,7 @@ class Lookup:
         return self.key, self.value
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Scope:
     """``node`` of ``parsed`` with its own lines: from its owner's line (a key, a list item's
     dash; ``-1`` for the root) to the last line before one as shallow as the owner."""
@@ -56,12 +55,23 @@ class Scope:
     #: The owner is a list item's dash (a sibling item at its column ends the node).
     item: bool = False
     #: Answers already given (a recovered document is asked the same things many times).
-    _memo: dict[tuple[str, str, bool], Any] = field(default_factory=dict, compare=False, repr=False)
+    _answers: dict[tuple[str, str, bool], Any] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @property
+    def _memo(self) -> dict[tuple[str, str, bool], Any]:
+        if self._answers is None:
+            self._answers = {}
+        return self._answers
 
     def get(self, key: str, *, fold_case: bool = False) -> Lookup:
         """``key`` of this mapping: present, absent, or unknown (it may be on a masked line)."""
-        if not self.parsed.masks:
-            return self._get(key, fold_case)
+        if not self.parsed.masks:  # a document that parsed: the plain answer
+            if self.state is not Known.PRESENT:
+                return Lookup(self.state)
+            pair = get_item(self.node, key, fold_case=fold_case)
+            return Lookup(Known.ABSENT) if pair is None else Lookup(Known.PRESENT, *pair)
         memo = ("get", key, fold_case)
         if memo not in self._memo:
             self._memo[memo] = self._get(key, fold_case)
@@ -86,6 +96,9 @@ class Scope:
 
     def child(self, key: str, *, fold_case: bool = False) -> Scope:
         """The scope of ``key``'s value (absent or unknown like the key)."""
+        if not self.parsed.masks:
+            found = self.get(key, fold_case=fold_case)
+            return Scope(self.parsed, found.value, state=found.state)
         memo = ("child", key, fold_case)
         if memo in self._memo:
             known: Scope = self._memo[memo]
@@ -93,20 +106,33 @@ class Scope:
         found = self.get(key, fold_case=fold_case)
         if found.key is not None and found.value is not None:
             scope = _value_scope(self, (found.key, found.value))
+            if found.state is Known.UNKNOWN:
+                scope.state = Known.UNKNOWN  # its value may be under a masked line
         else:
             scope = Scope(self.parsed, None, self.first, self.column, found.state)
-        if self.parsed.masks:
-            self._memo[memo] = scope
+        self._memo[memo] = scope
         return scope
 
     def text(self, key: str, *, fold_case: bool = False) -> str | None:
         """The text of a scalar ``key`` ("" when absent or not a text), ``None`` if unknown."""
+        if not self.parsed.masks and self.state is Known.PRESENT:
+            pair = get_item(self.node, key, fold_case=fold_case)
+            return "" if pair is None else scalar_text(pair[1])
         found = self.get(key, fold_case=fold_case)
         if found.state is Known.UNKNOWN:
             return None
         return scalar_text(found.value)
 
     def path(self, *keys: str) -> Scope:
+        """The scope of the value at ``keys`` under this one."""
+        if not self.parsed.masks and self.state is Known.PRESENT:
+            node = self.node
+            for key in keys:
+                pair = get_item(node, key)
+                if pair is None:
+                    return Scope(self.parsed, None, state=Known.ABSENT)
+                node = pair[1]
+            return Scope(self.parsed, node)
         scope = self
         for key in keys:
             scope = scope.child(key)
@@ -154,13 +180,17 @@ class Scope:
 
     # --- the lines of the node -------------------------------------------------------------
 
-    @cached_property
+    @property
     def masks(self) -> list[MaskedLine]:
         """The masked lines inside this node's lines."""
         if not self.parsed.masks:
             return []
-        last = self._last_line()
-        return [m for m in self.parsed.masks if self.first <= m.line <= last]
+        memo = ("masks", "", False)
+        if memo not in self._memo:
+            last = self._last_line()
+            self._memo[memo] = [m for m in self.parsed.masks if self.first <= m.line <= last]
+        found: list[MaskedLine] = self._memo[memo]
+        return found
 
     def _last_line(self) -> int:
         lines = self.parsed.masked_lines

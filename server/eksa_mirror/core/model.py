@@ -129,17 +129,24 @@ class _Named:
 def clusters(source: SourceFile) -> list[ClusterModel]:
     """Every EKS-A Cluster document of the file, with its references resolved."""
     named: list[_Named] = []
+    versions: list[str | None] = []
     for doc in source.documents:
-        if doc.parsed.looks_like_eksa:
-            scope = root(doc.parsed)
-            kind = scope.text("kind")
-            if kind != "":
-                named.append(_Named(kind, scope.path("metadata").text("name"), doc))
+        parsed = doc.parsed
+        if not parsed.looks_like_eksa:
+            continue
+        if parsed.masks or not parsed.roots:
+            scope = root(parsed)  # what a masked line held is unknown (None)
+            kind, name = scope.text("kind"), scope.path("metadata").text("name")
+            version = scope.text("apiVersion")
+        else:
+            kind, name, version = parsed.kind, parsed.name, parsed.api_version
+        if kind != "":
+            named.append(_Named(kind, name, doc))
+            versions.append(version)
     result = []
     unknown_before = False
-    for entry in named:
+    for entry, version in zip(named, versions, strict=True):
         # A Cluster whose apiVersion line was masked is still one: its text names EKS-A.
-        version = root(entry.doc.parsed).text("apiVersion")
         if entry.kind == "Cluster" and (version is None or version.startswith(EKSA_GROUP)):
             model = _cluster(source, entry.doc, named)
             model.after_unknown = unknown_before
@@ -175,13 +182,13 @@ def _cluster(source: SourceFile, doc: Document, named: list[_Named]) -> ClusterM
     )
     model.machine_docs = any(e.kind is None or e.kind.endswith(_MACHINE) for e in named)
     model.eksa_version = spec_scope.text("eksaVersion")
-    etcd = spec_scope.get("externalEtcdConfiguration")
+    etcd = spec_scope.child("externalEtcdConfiguration")
     model.external_etcd = (
-        None if etcd.state is Known.UNKNOWN else isinstance(etcd.value, MappingNode)
+        None if etcd.state is Known.UNKNOWN else isinstance(etcd.node, MappingNode)
     )
     refs = [
         spec_scope.path("controlPlaneConfiguration", "machineGroupRef"),
-        spec_scope.path("externalEtcdConfiguration", "machineGroupRef"),
+        etcd.child("machineGroupRef"),
     ]
     workers = spec_scope.child("workerNodeGroupConfigurations").entries()
     model.machines_known = workers.complete

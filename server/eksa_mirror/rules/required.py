@@ -38,7 +38,7 @@ def known_data(check: Check, mirror: MappingNode) -> Any:
 
 def index_known(check: Check, path: tuple[str | int, ...] | list[str | int]) -> bool:
     """Whether an ``ociNamespaces`` index in ``path`` is the entry's index as written."""
-    if len(path) < 2 or not isinstance(path[1], int):
+    if len(path) < 2 or not isinstance(path[1], int) or not check.model.doc.parsed.masks:
         return True
     entries = check.mirror_scope.child("ociNamespaces", fold_case=True).entries()
     return path[1] < len(entries.items) and entries.index_known(path[1])
