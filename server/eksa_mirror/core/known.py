@@ -40,6 +40,10 @@ class Lookup:
         return self.key, self.value
 
 
+#: The answer for a key that is not there (shared: a ``Lookup`` is never changed).
+_ABSENT = Lookup(Known.ABSENT)
+
+
 @dataclass(slots=True)
 class Scope:
     """``node`` of ``parsed`` with its own lines: from its owner's line (a key, a list item's
@@ -71,7 +75,7 @@ class Scope:
             if self.state is not Known.PRESENT:
                 return Lookup(self.state)
             pair = get_item(self.node, key, fold_case=fold_case)
-            return Lookup(Known.ABSENT) if pair is None else Lookup(Known.PRESENT, *pair)
+            return _ABSENT if pair is None else Lookup(Known.PRESENT, pair[0], pair[1])
         memo = ("get", key, fold_case)
         if memo not in self._memo:
             self._memo[memo] = self._get(key, fold_case)
@@ -141,6 +145,8 @@ class Scope:
     def entries(self) -> Entries:
         """The items of this sequence, and from which line on they are not all known: where a
         line that may have been a list item (a dash, no readable key) was masked among them."""
+        if not self.parsed.masks:
+            return self._entries()
         memo = ("entries", "", False)
         if memo not in self._memo:
             self._memo[memo] = self._entries()
