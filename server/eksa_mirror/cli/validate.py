@@ -205,12 +205,8 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
     except Exception as exc:  # a bug in a rule must not hide the other files
         result.error = f"{result.display}: internal error: {type(exc).__name__}: {exc}"
         return result
-    option = options.eksa_version
-    result.targets = {
-        target_release(c.eksa_version, option)
-        for c in analysis.clusters
-        if c.eksa_version is not None  # masked by the syntax recovery: not known
-    }
+    known = [c.eksa_version for c in analysis.clusters if c.eksa_version is not None]
+    result.targets = {target_release(v, options.eksa_version) for v in known}  # None: masked
     if not analysis.has_cluster and not analysis.findings:
         result.unparsed = _unparsed(analysis)
         if result.unparsed is None:

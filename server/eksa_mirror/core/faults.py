@@ -53,28 +53,9 @@ def fault(
     """The problem to report for ``error`` when ``line`` is its cause."""
     text = lines[line]
     symptom = plain(error.message)
-    later = error.line > line
-    if line in placeholders:
-        column, width = placeholders[line]
-        return SyntaxProblem(
-            plain(
-                f'"{text.strip()[:width]}" is a placeholder from the EKS Anywhere '
-                "documentation, not YAML: delete this line"
-            ),
-            line,
-            column,
-            width,
-        )
-    tab = tab_column(text)
-    if tab is not None:
-        return SyntaxProblem(
-            "a tab in the indentation: YAML allows only spaces there; replace the tab with spaces",
-            line,
-            tab,
-        )
-    opened = _opened(line, text, error, symptom, later)
-    if opened is not None:
-        return opened
+    marked = _marked(text, line, placeholders) or _opened(line, text, error, symptom)
+    if marked is not None:
+        return marked
     if bare_text(text) or bare_item(lines, line):
         return SyntaxProblem(
             "this line is not a key: value pair, so YAML reads it as text that runs on into "
@@ -100,10 +81,32 @@ def fault(
     )
 
 
-def _opened(
-    line: int, text: str, error: ParserError, symptom: str, later: bool
-) -> SyntaxProblem | None:
+def _marked(text: str, line: int, placeholders: dict[int, tuple[int, int]]) -> SyntaxProblem | None:
+    """A documentation ``...`` or a tab in the indentation: at it."""
+    if line in placeholders:
+        column, width = placeholders[line]
+        return SyntaxProblem(
+            plain(
+                f'"{text.strip()[:width]}" is a placeholder from the EKS Anywhere '
+                "documentation, not YAML: delete this line"
+            ),
+            line,
+            column,
+            width,
+        )
+    tab = tab_column(text)
+    if tab is None:
+        return None
+    return SyntaxProblem(
+        "a tab in the indentation: YAML allows only spaces there; replace the tab with spaces",
+        line,
+        tab,
+    )
+
+
+def _opened(line: int, text: str, error: ParserError, symptom: str) -> SyntaxProblem | None:
     """An unclosed quote or bracket on ``line``: at the character that opened it."""
+    later = error.line > line
     quote = open_quote(text)
     if quote is not None:
         mark = text[quote]

@@ -1,10 +1,9 @@
 """What a recovered document still knows: a key is present, absent, or unknown.
 
-A line the syntax recovery blanked is not a line that was never written: a key that may
-sit under it (its depth and name fit) is unknown, and so is a value it may have held.
-``Scope`` is a node with the lines that are its own; every inference from absence (a
-missing ``osFamily`` that defaults, a missing ``endpoint``) asks it. A document that
-parsed has no masked line, and every answer is the plain one.
+A line the syntax recovery blanked is not a line that was never written: a key that may sit
+under it (its depth and name fit) is unknown, and so is a value it may have held. ``Scope`` is
+a node with the lines that are its own; every inference from absence (a missing ``osFamily``
+that defaults, a missing ``endpoint``) asks it. A document that parsed gets the plain answers.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Recovery from YAML syntax errors: find the line at fault, mask it, parse again.
 
-Used only when a document fails to parse. Each round blanks one line (or a line with the
-lines it owns) with spaces, so every other line and column stays where it was and the
-findings of the recovered parse are at the file's real positions. What a blanked line held
-is unknown, not absent (``core.known``). Rounds and parses are bounded; when the budget runs
-out the document counts as unparsed, with its first fault.
+Used only when a document fails to parse. Each round blanks one line (or a line with the lines
+it owns), so every other line and column stays where it was and the findings of the recovered
+parse are at the file's real positions; what a blanked line held is unknown (``core.known``).
+Rounds and parses are bounded: past the budget the document is unparsed, with its first fault.
 """
 
 from __future__ import annotations
@@ -171,7 +170,25 @@ def _masks(
         # then fail one by one. Blank the rest of the value it was in.
         rest = parent_block_end(lines, n) if text.startswith("\t") else n
         return [blanked(lines, n, rest, 0)] if rest > n else []
-    result = []
+    result = _value_mask(lines, n, error)
+    scalar_end = _scalar_rest(lines, n)
+    if scalar_end > n:
+        # A tab on the first line of a ``|`` text ends the text there: its other lines go too.
+        result.append(blanked(lines, n, scalar_end, 0))
+    if is_item(text):
+        result.extend(_item_masks(lines, n))
+    last = _block_last(lines, n, error)
+    alone = blanked(lines, n, n, 0)
+    block = [blanked(lines, n, last, 0)] if last > n else []
+    # A key with its value on the line rarely owns the lines below it: try it alone first.
+    result.extend([alone, *block] if _INLINE_VALUE.match(text) else [*block, alone])
+    return result
+
+
+def _value_mask(lines: list[str], n: int, error: ParserError) -> list[list[str]]:
+    """The line from its value on, when the error is in it: the key stays, its whole value
+    goes (a value cut short would read as another)."""
+    text = lines[n]
     indent = indent_of(text)
     columns = [
         column
@@ -189,41 +206,37 @@ def _masks(
         # The line's own key colon: cut there, the key would run on into the value above.
         columns = [c for c in columns if c != error.column or n != error.line]
     value = value_column(text)
-    if columns and value is not None:
-        # The key stays and its whole value goes: a value cut short would read as another.
-        result.append(blanked(lines, n, n, min(value, *columns)))
-    # A key indented off the step keeps its children at the siblings' depth or deeper; a
-    # line one column off takes along only the lines deeper than where it was meant.
+    return [blanked(lines, n, n, min(value, *columns))] if columns and value is not None else []
+
+
+def _item_masks(lines: list[str], n: int) -> list[list[str]]:
+    """A list item keeps its dash (alone, or with the lines under its text: the block of a
+    key being typed on it), or goes with its lines: they must not join the item above."""
+    text = lines[n]
+    result = []
+    if "\t" not in text[: indent_of(text)]:
+        key = key_column(text)
+        result.append(blanked(lines, n, n, key))
+        own = block_end(lines, n, key)
+        if own > n:
+            kept = blanked(lines, n, own, 0)
+            kept[n] = lines[n][:key].rstrip(" ")
+            result.append(kept)
+    item_end = _item_end(lines, n)
+    if item_end > n:
+        result.append(blanked(lines, n, item_end, 0))
+    return result
+
+
+def _block_last(lines: list[str], n: int, error: ParserError) -> int:
+    """The last line of the block under line ``n``. A key indented off the step keeps its
+    children at the siblings' depth or deeper; a line one column off takes along only the
+    lines deeper than where it was meant."""
     off_step = n == over_indented(lines, error) and error.line < len(lines)
     meant = None if off_step else meant_column(lines, n)
     if meant is not None:
-        last = n if _INLINE_VALUE.match(text) else block_end(lines, n, meant, items_too=True)
-    else:
-        last = block_end(lines, n, indent_of(lines[error.line]) if off_step else None)
-    alone = blanked(lines, n, n, 0)
-    block = [blanked(lines, n, last, 0)] if last > n else []
-    scalar_end = _scalar_rest(lines, n)
-    if scalar_end > n:
-        # A tab on the first line of a ``|`` text ends the text there: its other lines go too.
-        result.append(blanked(lines, n, scalar_end, 0))
-    if is_item(text):
-        # A list item keeps its dash, or goes with its lines: they must not join the item
-        # above it.
-        if "\t" not in text[:indent]:
-            # With the lines under its text, too: the block of a key being typed on it.
-            key = key_column(text)
-            result.append(blanked(lines, n, n, key))
-            own = block_end(lines, n, key)
-            if own > n:
-                kept = blanked(lines, n, own, 0)
-                kept[n] = lines[n][:key].rstrip(" ")
-                result.append(kept)
-        item_end = _item_end(lines, n)
-        if item_end > n:
-            result.append(blanked(lines, n, item_end, 0))
-    # A key with its value on the line rarely owns the lines below it: try it alone first.
-    result.extend([alone, *block] if _INLINE_VALUE.match(text) else [*block, alone])
-    return result
+        return n if _INLINE_VALUE.match(lines[n]) else block_end(lines, n, meant, items_too=True)
+    return block_end(lines, n, indent_of(lines[error.line]) if off_step else None)
 
 
 def _scalar_rest(lines: list[str], n: int) -> int:

@@ -218,14 +218,14 @@ def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) ->
 def _report(check: Check, error: ValidationError) -> None:
     path = list(error.absolute_path)
     mirror = check.model.mirror
-    key_node, node = node_at(mirror, path)
+    node = node_at(mirror, path)[1]
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
     where = pointer(*path)
     validator = error.validator
-    if validator == "additionalProperties":
-        return  # reported from the nodes by _unknown_keys, one finding per key
-    if not index_known(check, path):
-        return  # an entry before it was masked: its index as written is not known
+    # additionalProperties: reported from the nodes by _unknown_keys, one finding per key; an
+    # entry after a masked one: its index as written is unknown.
+    if validator == "additionalProperties" or not index_known(check, path):
+        return
     if validator == "required":
         required = [str(k) for k in error.validator_value]  # type: ignore[union-attr]
         present = error.instance if isinstance(error.instance, dict) else {}
@@ -260,7 +260,6 @@ def _report(check: Check, error: ValidationError) -> None:
             check_registry_shape(check, node, str(error.instance), where)
     else:
         check.emit("RM007", f"{field or 'value'}: {error.message}", span, where)
-    del key_node
 
 
 def _json_type(node: Node) -> str:
