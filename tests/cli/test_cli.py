@@ -423,6 +423,51 @@ def test_not_utf8_file_exit_2_naming_the_file(capsys: Any, tmp_path: Path) -> No
     assert f"{good}:8:11: warning RM008" in out
 
 
+def test_a_folder_file_that_is_not_utf8_and_not_eksa_is_counted_like_an_unparsable_one(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """A Latin-1 file among the YAML of a repository (a chart's values, a CI file) is not a
+    cluster spec: it is skipped and counted as an unparsable one is, never exit 2."""
+    good = write(tmp_path, "clusters/c.yaml", WARN)
+    latin1 = tmp_path / "chart" / "values.yaml"
+    latin1.parent.mkdir()
+    latin1.write_bytes("# café\nimage: nginx\n".encode("latin-1"))
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{good}:8:11: warning RM008 ")
+    assert lines[1:] == [
+        f"1 file checked {AGAINST}: 0 errors, 1 warning, 0 other; 1 file could not be parsed "
+        "as YAML and was not checked (--verbose lists them)",
+    ]
+    code, out, _ = run(capsys, "validate", "--verbose", str(tmp_path))
+    assert (
+        f"{latin1}: could not be parsed as YAML (not UTF-8: invalid byte 0xe9 at line 1, "
+        "column 6); not checked"
+    ) in out.splitlines()
+    code, out, err = run(capsys, "validate", "--format", "json", str(tmp_path))
+    assert (code, err, [f["code"] for f in json.loads(out)]) == (0, "", ["RM008"])
+
+
+def test_a_folder_file_that_is_not_utf8_but_is_an_eksa_spec_is_an_error(
+    capsys: Any, tmp_path: Path
+) -> None:
+    """A cluster spec EKS-A cannot read (Go's YAML decoder wants UTF-8) must not pass quietly."""
+    bad = tmp_path / "clusters" / "latin1.yaml"
+    bad.parent.mkdir()
+    bad.write_bytes(MIRROR_HEAD.encode() + "    endpoint: r\xe9g\n".encode("latin-1"))
+    code, _, err = run(capsys, "validate", str(tmp_path))
+    offset = len(MIRROR_HEAD) + len("    endpoint: r")
+    assert (code, err) == (2, f"eksa-mirror: {bad}: not UTF-8 (invalid byte at offset {offset})\n")
+
+
+def test_a_named_file_that_is_not_utf8_keeps_its_message(capsys: Any, tmp_path: Path) -> None:
+    latin1 = tmp_path / "values.yaml"
+    latin1.write_bytes("# café\n".encode("latin-1"))
+    code, _, err = run(capsys, "validate", str(latin1))
+    assert (code, err) == (2, f"eksa-mirror: {latin1}: not UTF-8 (invalid byte at offset 5)\n")
+
+
 def test_missing_file_exit_2(capsys: Any, tmp_path: Path) -> None:
     missing = tmp_path / "missing.yaml"
     code, _, err = run(capsys, "validate", str(missing))

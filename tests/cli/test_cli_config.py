@@ -198,3 +198,34 @@ def test_many_files_in_parallel_keep_their_configuration(
     assert len(found) == 20 * 2 + 20 * 3
     assert not any(line.startswith("a/") and line.endswith("RM008") for line in found)
     assert sum(line.startswith("b/") and line.endswith("RM008") for line in found) == 20
+
+
+def test_a_configuration_saved_with_a_byte_order_mark(capsys: pytest.CaptureFixture[str]) -> None:
+    """Notepad's UTF-8 starts with a BOM: the file is read, not "Invalid statement"."""
+    Path(".eksa-mirror.toml").write_bytes(b'\xef\xbb\xbfignore = ["RM019", "RM008"]\n')
+    write(Path("c.yaml"), SPEC)
+    code, out, err = run(capsys, "c.yaml")
+    assert (code, err) == (1, [])
+    assert codes(out) == ["c.yaml:7 RM009"]
+
+
+NEWER = (
+    "1 file checked against EKS Anywhere v0.26.1 (v0.99.0 is newer than the releases "
+    "eksa-mirror knows: checked as v0.26.1, the newest it knows): 1 error, 2 warnings, 0 other"
+)
+
+
+def test_a_newer_release_in_the_configuration(capsys: pytest.CaptureFixture[str]) -> None:
+    write(Path(".eksa-mirror.toml"), 'eksa-version = "v0.99.0"\n')
+    write(Path("c.yaml"), SPEC)
+    code, out, err = run(capsys, "c.yaml")
+    assert (code, err, out[-1]) == (1, [], NEWER)
+
+
+def test_a_newer_release_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    write(Path("c.yaml"), SPEC)
+    code, out, err = run(capsys, "--eksa-version", "v0.99.0", "c.yaml")
+    assert (code, err, out[-1]) == (1, [], NEWER)
+    # The same findings as the newest release known.
+    code, latest, _ = run(capsys, "--eksa-version", str(LATEST), "c.yaml")
+    assert out[:-1] == latest[:-1]

@@ -123,6 +123,15 @@ def test_target_release() -> None:
     assert "Target release: EKS Anywhere v0.20.0" in found.markdown
 
 
+def test_a_target_release_newer_than_known_says_so() -> None:
+    found = hover_at(VALID, '    port: "443"', 5, version="v0.99.0")
+    assert found is not None
+    assert (
+        "Target release: EKS Anywhere v0.26.1, the newest release eksa-mirror knows "
+        "(v0.99.0 from --eksa-version / eksaMirror.eksaVersion is newer)." in found.markdown
+    )
+
+
 _MADE = issue("mirror-ca", ca=True, key="p256")
 #: The key in OpenSSL's traditional form (``BEGIN EC PRIVATE KEY``), beside PKCS#8 elsewhere.
 CERT, CERT_PEM, KEY_PEM = _MADE.cert, _MADE.pem, _MADE.traditional_key_pem

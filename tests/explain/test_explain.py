@@ -32,7 +32,7 @@ from eksa_mirror.explain import (
     rewrites,
     to_dict,
 )
-from support import REPO, cluster, run_cli
+from support import REPO, cluster, issue, run_cli
 
 CURATED = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 CONFIG_APPEND = (
@@ -389,11 +389,14 @@ def test_mirror_mapping_lines_for_hover() -> None:
 
 # --- whole output --------------------------------------------------------------------------
 
+#: A real CA: ``explain`` refuses a spec whose CA EKS-A's preflight cannot parse (RM014).
+CA_PEM = issue("mirror-ca.example.test", ca=True, key="p256").pem
+CA_LINES = "".join(f"    {line}\n" for line in CA_PEM.splitlines())
 VSPHERE_CFG = MirrorConfig(
     "10.0.0.5",
     "443",
     (OCINamespace("public.ecr.aws", ""), OCINamespace(CURATED, "eks-anywhere")),
-    ca_cert_content="-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    ca_cert_content=CA_PEM,
     authenticate=True,
     datacenter_kind="VSphereDatacenterConfig",
     os_families=frozenset({"ubuntu", "bottlerocket"}),
@@ -415,10 +418,7 @@ Ubuntu/RHEL nodes: containerd files
     [plugins."io.containerd.grpc.v1.cri".registry]
       config_path = "/etc/containerd/certs.d"
   /etc/containerd/certs.d/10.0.0.5:443/ca.crt (root:root)
-    -----BEGIN CERTIFICATE-----
-    MIIB
-    -----END CERTIFICATE-----
-  /etc/containerd/certs.d/10.0.0.5:443/hosts.toml (root:root)
+{CA_LINES}  /etc/containerd/certs.d/10.0.0.5:443/hosts.toml (root:root)
     server = "https://10.0.0.5:443"
 
     [host."https://10.0.0.5:443/v2"]
@@ -569,12 +569,7 @@ ociNamespaces:
   - registry: {curated}
     namespace: eks-anywhere
 {ca}authenticate: true"""
-CA_YAML = """\
-caCertContent: |
-  -----BEGIN CERTIFICATE-----
-  MIIB
-  -----END CERTIFICATE-----
-"""
+CA_YAML = "caCertContent: |\n" + "".join(f"  {line}\n" for line in CA_PEM.splitlines())
 
 
 def cluster_yaml(*, with_ca: bool = True) -> str:
@@ -682,3 +677,23 @@ def test_tinkerbell_notes_name_smee_and_the_template_override_rewrite() -> None:
         "Tinkerbell template overrides (control plane, etcd): every public.ecr.aws in them is"
         " replaced by 10.0.0.5:443/eksa",
     ]
+
+
+def test_cli_explain_for_a_release_newer_than_known(tmp_path: Path) -> None:
+    """``--eksa-version v0.99.0`` renders the newest release known, and says so."""
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(cluster("endpoint: 10.0.0.5"))
+    result = run_cli("explain", "--eksa-version", "v0.99.0", str(spec))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[1] == (
+        "Rendered for EKS Anywhere v0.26.1, the newest release eksa-mirror knows (v0.99.0 from "
+        "--eksa-version / eksaMirror.eksaVersion is newer); Ubuntu/RHEL nodes: hosts.toml with "
+        "override_path (v0.25.3, v0.26.0 and later)"
+    )
+    result = run_cli("explain", "--eksa-version", "v0.99.0", "--format", "json", str(spec))
+    assert json.loads(result.stdout)["release"] == {
+        "version": "v0.26.1",
+        "source": "EKS Anywhere v0.26.1, the newest release eksa-mirror knows (v0.99.0 from "
+        "--eksa-version / eksaMirror.eksaVersion is newer)",
+        "node_format": "current",
+    }

@@ -12,6 +12,8 @@ section is the exact content of one node file or settings block:
 * ``=== etcd <path>`` and ``=== etcd.bottlerocket_settings``: external etcd machines.
 
 Every case is rendered through ``eksa-mirror explain --format json`` and compared key by key.
+A case EKS-A refuses holds only ``refused: [code, line, column, message]`` facts: explain
+exits 1 with those findings of validate's JSON, and renders nothing.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def parse(text: str) -> Expected:
     return expected
 
 
-def run_explain(case: str) -> dict[str, Any]:
+def run_explain(case: str, refused: bool = False) -> Any:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
     env.update(REGISTRY_USERNAME=USER, REGISTRY_PASSWORD=PASSWORD, PYTHONIOENCODING="utf-8")
     result = subprocess.run(
@@ -81,12 +83,11 @@ def run_explain(case: str) -> dict[str, Any]:
         env=env,
         timeout=60,
     )
-    assert (result.returncode, result.stderr) == (0, "")
+    assert (result.returncode, result.stderr) == (1 if refused else 0, "")
     secret_b64 = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
     for secret in (USER, PASSWORD, secret_b64):
         assert secret not in result.stdout, "a credential value was printed"
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
+    return json.loads(result.stdout)
 
 
 def files(prefix: str, expected: Expected) -> dict[str, str]:
@@ -130,9 +131,22 @@ def check_secret(secret: str | None, labels: bool | None) -> None:
     assert ('clusterctl.cluster.x-k8s.io/move: "true"' in secret) is labels
 
 
+def check_refused(case: str, refused: list[list[Any]]) -> None:
+    """A spec EKS-A refuses: exit 1, nothing rendered, validate's findings (code, line,
+    column, message) in validate's JSON."""
+    found = run_explain(case, refused=True)
+    assert isinstance(found, list)
+    assert [[f["code"], f["line"], f["column"], f["message"]] for f in found] == refused
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_golden_case(case: str) -> None:
     expected = parse((GOLDEN / case / "expected.txt").read_text(encoding="utf-8"))
+    refused = expected.take("refused")
+    if refused:
+        check_refused(case, refused)
+        assert expected.facts == {} and expected.sections == {}
+        return
     data = run_explain(case)
     assert data["release"]["version"] == expected.one("release")
     assert data["release"]["node_format"] == expected.one("node_format")
@@ -143,6 +157,8 @@ def test_golden_case(case: str) -> None:
     check_secret(data["credentials_secret"], expected.one("secret_labels"))
     for note in expected.take("note"):
         assert any(note in got for got in data["notes"]), (note, data["notes"])
+    for absent in expected.take("no_note"):
+        assert not any(absent in got for got in data["notes"]), (absent, data["notes"])
     rows = {row["registry"]: row for row in data["image_rewrites"]}
     for registry, url in expected.take("pull_url"):
         assert rows[registry]["pull_url"] == url
@@ -162,5 +178,7 @@ def test_golden_cases_cover_the_matrix() -> None:
     for flag in ("authenticate: true", "caCertContent", "insecureSkipVerify: true"):
         assert flag in joined, flag
     assert "externalEtcdConfiguration" in joined and "../escape" in joined
-    formats = {parse((GOLDEN / c / "expected.txt").read_text()).one("node_format") for c in CASES}
-    assert formats == {"legacy", "hosts-toml", "current"}
+    expectations = [parse((GOLDEN / c / "expected.txt").read_text()) for c in CASES]
+    rendered = [e for e in expectations if "refused" not in e.facts]
+    assert {e.one("node_format") for e in rendered} == {"legacy", "hosts-toml", "current"}
+    assert len(rendered) < len(expectations)  # and a spec EKS-A refuses

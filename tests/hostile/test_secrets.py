@@ -123,8 +123,24 @@ def test_validate_fix_output(spec: Path, env: dict[str, str], secrets: list[str]
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_explain_output(spec: Path, env: dict[str, str], secrets: list[str], fmt: str) -> None:
+    """EKS-A refuses the spec (the password keys): explain prints validate's errors."""
     run = run_cli("explain", "--format", fmt, str(spec), env=env)
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 1, run.stderr
+    assert "RM026" in run.stdout
+    assert_clean(f"explain --format {fmt}", run.stdout + run.stderr, secrets)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_explain_rendered_output(
+    spec: Path, env: dict[str, str], secrets: list[str], fmt: str
+) -> None:
+    """Without the keys EKS-A refuses, the spec is rendered: the CA comes from the file that
+    EKSA_REGISTRY_MIRROR_CA names (a private key), and none of it is shown."""
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.split("    password:")[0], encoding="utf-8")
+    run = run_cli("explain", "--format", fmt, str(spec), env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "<caCertContent contains a private key: not shown>" in run.stdout
     assert_clean(f"explain --format {fmt}", run.stdout + run.stderr, secrets)
 
 

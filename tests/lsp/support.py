@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -385,4 +387,27 @@ def summary(diagnostics: Iterable[types.Diagnostic]) -> list[tuple[str, tuple[in
             (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character),
         )
         for d in diagnostics
+    )
+
+
+def open_file(client: RecordingClient, path: Path) -> Doc:
+    """Open a file of the disk under its own URI (its ``.eksa-mirror.toml`` applies)."""
+    doc = Doc(client, path.name, path.read_bytes().decode("utf-8"))
+    doc.uri = path.as_uri()
+    return doc.did_open()
+
+
+def validate_json(path: Path, *args: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """What ``eksa-mirror validate --format json [ARGS] PATH`` reports, in the shape of
+    ``summary``."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "eksa_mirror", "validate", "--format", "json", *args, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    return sorted(
+        (d["code"], (d["line"] - 1, d["column"] - 1, d["endLine"] - 1, d["endColumn"] - 1))
+        for d in json.loads(proc.stdout)
     )

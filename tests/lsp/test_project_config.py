@@ -4,9 +4,6 @@ again, a bad file shown once, and the "Ignore RMxxx on this line" quick fix appl
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,15 @@ from lsprotocol import types
 
 from support import MIRROR_HEAD
 
-from .support import CLIENTS, Doc, RecordingClient, started, summary, wait_for
+from .support import (
+    CLIENTS,
+    Doc,
+    open_file,
+    started,
+    summary,
+    validate_json,
+    wait_for,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
@@ -33,21 +38,6 @@ SPEC = (
 CONFIG = 'ignore = ["RM008"]\n[severity]\nRM019 = "error"\n'
 
 
-def validate_json(path: Path) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """What ``eksa-mirror validate --format json`` reports, in the shape of ``summary``."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", "validate", "--format", "json", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode in (0, 1), proc.stderr
-    return sorted(
-        (d["code"], (d["line"] - 1, d["column"] - 1, d["endLine"] - 1, d["endColumn"] - 1))
-        for d in json.loads(proc.stdout)
-    )
-
-
 def project(tmp_path: Path, config: str | None = CONFIG, text: str = SPEC) -> Path:
     folder = tmp_path / "clusters"
     folder.mkdir()
@@ -56,12 +46,6 @@ def project(tmp_path: Path, config: str | None = CONFIG, text: str = SPEC) -> Pa
     path = folder / "c.yaml"
     path.write_text(text)
     return path
-
-
-def open_file(client: RecordingClient, path: Path) -> Doc:
-    doc = Doc(client, path.name, path.read_bytes().decode("utf-8"))
-    doc.uri = path.as_uri()
-    return doc.did_open()
 
 
 async def fresh(doc: Doc, published_before: int) -> list[types.Diagnostic]:

@@ -247,3 +247,23 @@ def test_an_unreadable_file_is_an_error(
     error = caught.value
     assert (error.path, error.line, error.column, error.message) == (str(path), 1, 1, message)
     assert str(error) == f"{path}:1:1: error {message}"
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows editors (Notepad, older VS Code settings) save UTF-8 with a BOM."""
+    path = tmp_path / ".eksa-mirror.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + FULL.encode("utf-8"))
+    config = load_config(path)
+    assert config.ignore == frozenset({"RM019"})
+    assert config.eksa_version == "v0.20.0"
+
+
+def test_an_error_after_a_byte_order_mark_keeps_its_column(tmp_path: Path) -> None:
+    """The mark is no character of the first line: the error is at column 1, as the editor
+    shows the line."""
+    path = tmp_path / ".eksa-mirror.toml"
+    path.write_bytes(b'\xef\xbb\xbfselect = "RM008"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert (caught.value.line, caught.value.column) == (1, 1)
+    assert caught.value.message.startswith("select must be a list of rule codes")

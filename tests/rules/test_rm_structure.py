@@ -309,7 +309,8 @@ def test_credentials_by_meaning(key: str) -> None:
     assert message == (
         f'"{key}" looks like a credential and is not a field of the mirror configuration: set '
         "REGISTRY_USERNAME and REGISTRY_PASSWORD in the environment of eksctl anywhere (the "
-        "controller reads the eksa-system/registry-credentials Secret) and use authenticate: true"
+        "controller reads the eksa-system/registry-credentials Secret) and use authenticate: "
+        "true; a secret that was committed should be rotated"
     )
     assert SECRET not in message
 

@@ -157,3 +157,12 @@ def test_the_rm024_example_points_at_the_quote_left_open() -> None:
         "reads the lines after it as its text and fails at line 8 (while parsing a block mapping "
         "did not find expected key): close the quote opened here"
     )
+
+
+def test_the_recovery_limit_the_docs_give_is_the_codes() -> None:
+    """RM024's section says how many broken lines a document may have and still be checked:
+    the number the recovery really stops at."""
+    from eksa_mirror.core.recovery import MAX_ROUNDS
+
+    said = re.findall(r"up to (\d+) lines per\s+document", TEXT)
+    assert said and all(int(n) == MAX_ROUNDS for n in said), (said, MAX_ROUNDS)

@@ -399,3 +399,46 @@ def test_rm031_on_the_first_line_counts_the_bom(directive: str, message: str, bo
     if rm031.fix is not None:
         [edit] = rm031.fix.edits
         assert (edit.span.start.column, edit.span.end.line, edit.span.end.column) == (shift, 1, 0)
+
+
+# --- the case of the marker ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "  # EKSA-MIRROR: ignore[RM008]",
+        "  # eksa-mirror: IGNORE[RM008]",
+        "  # Eksa-Mirror: Ignore[rm008]",
+        "  # EKSA-MIRROR: IGNORE[RM008]",
+    ],
+)
+def test_the_directive_is_read_in_any_case(comment: str) -> None:
+    """As flake8 and ruff read ``# NOQA``: the marker and its words in any case suppress."""
+    assert codes(spec(port=comment)) == [("RM019", 9)]
+
+
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [
+        ("  # EKSA-MIRROR: ignore[RM009]", "unused suppression: no RM009 finding on this line"),
+        ("  # EKSA-MIRROR: IGNOR[RM008]", NOT_A_SUPPRESSION),
+    ],
+)
+def test_an_upper_case_directive_gets_rm031_like_any_other(comment: str, message: str) -> None:
+    """Never silently nothing: an idle or malformed directive in capitals is RM031 too."""
+    rm031 = [f for f in lint(spec(port=comment), Options()).findings if f.code == "RM031"]
+    assert [(f.span.start.line, f.span.start.column, f.message) for f in rm031] == [
+        (7, 15, message)
+    ]
+
+
+def test_an_upper_case_file_directive_covers_the_file() -> None:
+    assert codes("# EKSA-MIRROR: IGNORE-FILE[RM008, RM019]\n" + spec()) == []
+
+
+def test_the_ignore_quick_fix_merges_into_an_upper_case_directive() -> None:
+    text = spec(skip="  # EKSA-MIRROR: IGNORE[RM019]")
+    edit = ignore_edit(analyze(text, Options()), 8, "RM005")
+    assert edit is not None
+    assert apply_edits(text, [edit]) == spec(skip="  # EKSA-MIRROR: IGNORE[RM019, RM005]")

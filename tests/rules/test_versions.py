@@ -179,6 +179,36 @@ def test_target_release(spec: str, option: str, expected: str, source: str) -> N
     assert (target.label, target.source) == (expected, source)
 
 
+@pytest.mark.parametrize(
+    ("spec", "option", "where"),
+    [
+        ("", "v0.99.0", "from --eksa-version / eksaMirror.eksaVersion"),
+        ("v0.99.0", "", "from spec.eksaVersion"),
+        ("v0.99.0", "v0.20.0", "from spec.eksaVersion"),
+    ],
+)
+def test_a_release_newer_than_known_is_checked_as_the_newest_known(
+    spec: str, option: str, where: str
+) -> None:
+    target = target_release(spec, option)
+    assert (target.version, target.newer) == (LATEST, "v0.99.0")
+    assert target.describe() == (
+        f"EKS Anywhere v0.26.1, the newest release eksa-mirror knows (v0.99.0 {where} is newer)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "newer"),
+    [("v0.26.2", True), ("v0.27", True), ("v1.0.0", True), ("v0.26", False),
+     ("v0.26.x", False), ("v0.26.1", False), ("v0.25.0", False)],
+)  # fmt: skip
+def test_which_releases_are_newer_than_known(written: str, newer: bool) -> None:
+    """A minor line already known (``v0.26.x``) is that line, not a newer release."""
+    target = target_release("", written)
+    assert target.newer == (written if newer else "")
+    assert (target.version == LATEST) is (newer or written == "v0.26.1")
+
+
 def test_latest_is_v0_26_1() -> None:
     assert str(LATEST) == "v0.26.1"
     assert target_release().describe() == (

@@ -1,6 +1,7 @@
 """``eksa-mirror explain``: print what EKS-A configures on the nodes for the mirror of
-CLUSTER.yaml (read as ``check`` reads it); exit 0, or 2 when it could not run. Failures
-are one line on stderr, never a traceback.
+CLUSTER.yaml (read as ``check`` reads it); exit 0, 1 when EKS-A refuses the spec (its errors
+are printed instead, ``cli/refused.py``), or 2 when it could not run. Failures are one line
+on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -41,8 +42,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="EKS Anywhere release to render for when the Cluster has no spec.eksaVersion"
         " (default: the latest release known), as validate does",
     )
-    explain.add_argument("--format", choices=("text", "json"), default="text")
-    explain.set_defaults(run=run_explain_command)
+    explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    explain.add_argument(
+        "--against",
+        metavar="OLD",
+        help="show what changes on the nodes from OLD (a file, or a Git revision of"
+        " CLUSTER.yaml's repository) to CLUSTER.yaml, what EKS Anywhere does not support on"
+        " upgrade (RM023) and the steps the change needs afterwards",
+    )
+    explain.set_defaults(run=run_explain)
 
 
 def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
@@ -71,4 +79,23 @@ def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
     return EXIT_OK
 
 
-run_explain_command = on_spec("explain", _explain)
+def run_explain_command(args: argparse.Namespace) -> int:
+    """A spec EKS Anywhere refuses is not explained: why, as ``validate`` says it (exit 1).
+    The release is ``validate``'s: the option, else the ``.eksa-mirror.toml`` one."""
+    from eksa_mirror.cli.refused import configured_release, report_refusal
+
+    args.eksa_version = args.eksa_version or configured_release(args.file)
+    refused = report_refusal(args.file, args.eksa_version, args.format)
+    return refused if refused is not None else _explain_spec(args)
+
+
+_explain_spec = on_spec("explain", _explain)
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """``explain``; with ``--against`` or as Markdown, the node changes (``explain_against``)."""
+    if args.against is None and args.format != "markdown":
+        return run_explain_command(args)
+    from eksa_mirror.cli.explain_against import run_against
+
+    return run_against(args)

@@ -20,6 +20,19 @@ class UsageError(Exception):
     """A problem with the command line or a file: one line, exit code 2."""
 
 
+class NotUtf8(UsageError):
+    """A file that is not UTF-8: its bytes, and where the first invalid byte is."""
+
+    def __init__(self, name: str, data: bytes, error: UnicodeDecodeError) -> None:
+        super().__init__(f"{name}: not UTF-8 (invalid byte at offset {error.start})")
+        self.data = data
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        byte = data[error.start]
+        self.reason = f"not UTF-8: invalid byte 0x{byte:02x} at line {line}, column {column}"
+
+
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
 
@@ -63,7 +76,7 @@ def read_text(name: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{name}: not UTF-8 (invalid byte at offset {exc.start})") from None
+        raise NotUtf8(name, data, exc) from None
 
 
 def write_atomic(name: str, text: str) -> None:

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eksa_mirror.cli.files import UsageError, expand, read_text, write_atomic
+from eksa_mirror.cli.ci_formats import REPORTS
+from eksa_mirror.cli.files import NotUtf8, UsageError, expand, read_text, write_atomic
 from eksa_mirror.cli.formatters import FORMATTERS, FileFinding
+from eksa_mirror.cli.summary import summary_line
 from eksa_mirror.core.eksa.releases import LATEST, Target, target_release
 from eksa_mirror.core.findings import Finding, Severity
 from eksa_mirror.core.fixes import apply_edits, safe_edits
@@ -39,7 +41,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     validate.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or - (stdin)")
     validate.add_argument(
         "--format",
-        choices=sorted(FORMATTERS),
+        choices=sorted({*FORMATTERS, *REPORTS}),
         default=None,
         help="output format (default: text, or github inside GitHub Actions)",
     )
@@ -98,15 +100,6 @@ def _against(against_text: str | None, analysis: Analysis, text: str, options: O
 
         analysis.findings.extend(diff_findings(against_text, text, options))
         analysis.findings.sort(key=Finding.sort_key)
-
-
-def _target_text(args: argparse.Namespace) -> str:
-    """``EKS Anywhere v0.26.1 (latest known)``, or the releases of the files' Clusters."""
-    targets = args.targets or {target_release("", args.eksa_version)}
-    if len(targets) == 1 and next(iter(targets)).source == "latest":
-        return f"EKS Anywhere {LATEST} (latest known)"
-    labels = sorted({t.version for t in targets})
-    return "EKS Anywhere " + ", ".join(str(v) for v in labels)
 
 
 def _codes(value: str, flag: str) -> frozenset[str]:
@@ -170,6 +163,8 @@ class _Job:
     options: Options
     fix: bool
     against_text: str | None
+    #: The files named on the command line (as shown): their problems are never skipped.
+    explicit: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -181,6 +176,7 @@ class _FileResult:
     targets: set[Target] = field(default_factory=set)
     #: Why the file could not be parsed (and so not identified or checked), if it could not.
     unparsed: str | None = None
+    has_cluster: bool = False  #: the file holds an EKS Anywhere Cluster
 
 
 def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileResult:
@@ -199,6 +195,12 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
                     f"{result.display}: applied {applied} fix{'es' * (applied != 1)}"
                 )
         analysis = lint(text, options, job.against_text)
+    except NotUtf8 as exc:
+        if result.display in job.explicit or _identified(exc.data, options):
+            result.error = str(exc)
+        else:  # not a cluster spec: skipped and counted, as an unparsable file is
+            result.unparsed = exc.reason
+        return result
     except UsageError as exc:
         result.error = str(exc)
         return result
@@ -207,6 +209,7 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
         return result
     known = [c.eksa_version for c in analysis.clusters if c.eksa_version is not None]
     result.targets = {target_release(v, options.eksa_version) for v in known}  # None: masked
+    result.has_cluster = analysis.has_cluster
     if not analysis.has_cluster and not analysis.findings:
         result.unparsed = _unparsed(analysis)
         if result.unparsed is None:
@@ -215,6 +218,13 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
             )
     result.findings = analysis.findings
     return result
+
+
+def _identified(data: bytes, options: Options) -> bool:
+    """Whether a file that is not UTF-8 is still an EKS-A spec (read with its bad bytes
+    replaced): one that EKS-A cannot decode, which must not pass as skipped."""
+    analysis = analyze(data.decode("utf-8", "replace"), options)
+    return analysis.has_cluster or bool(analysis.findings)
 
 
 def _unparsed(analysis: Analysis) -> str | None:
@@ -260,6 +270,7 @@ class _Tally:
     problems: int = 0
     files: int = 0
     results: list[FileFinding] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  #: the files with a Cluster, as shown
     notes: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)
     targets: set[Target] = field(default_factory=set)
@@ -279,6 +290,8 @@ class _Tally:
                 self.unparsed.append(line)
         else:
             self.files += 1
+            if checked.has_cluster:
+                self.checked.append(checked.display)
             self.notes.extend(checked.notes)
             self.targets.update(checked.targets)
             self.results.extend(FileFinding(checked.display, f) for f in checked.findings)
@@ -292,8 +305,8 @@ def _validate(args: argparse.Namespace) -> int:
         check_env=args.check_env,
         eksa_version=_release_option(args),
     )
-    job = _Job(options, args.fix, args.against_text)
     names, explicit, problems = _expand_all(args.paths)
+    job = _Job(options, args.fix, args.against_text, frozenset(explicit))
     names, per_file, bad = _configured(names, options)
     tally = _Tally(fmt, explicit, problems + bad)
     for checked in _check_all(job, names, per_file):
@@ -305,14 +318,18 @@ def _validate(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace, tally: _Tally) -> int:
     """The findings in the chosen format (as text, the notes and the summary too); the exit
     code."""
-    sys.stdout.write(FORMATTERS[tally.fmt](tally.results))
+    report = REPORTS.get(tally.fmt)  # the CI reports also list the clean files
+    if report is not None:
+        sys.stdout.write(report(tally.results, tally.checked))
+    else:
+        sys.stdout.write(FORMATTERS[tally.fmt](tally.results))
     if args.verbose:
         for line in tally.unparsed:
             _say(line, tally.fmt, tally.notes)
     if tally.fmt == "text" and not args.quiet:
         for note in tally.notes:
             print(note)
-        print(_summary(args, tally.files, tally.results, tally.unparsed))
+        print(summary_line(args, tally.files, tally.results, tally.unparsed))
     sys.stdout.flush()
     if tally.problems:
         return 2
@@ -338,27 +355,6 @@ def _expand_all(paths: list[str]) -> tuple[list[str], set[str], int]:
         if found == [raw]:
             explicit.add("<stdin>" if raw == "-" else raw)
     return names, explicit, problems
-
-
-def _summary(
-    args: argparse.Namespace, files: int, results: list[FileFinding], unparsed: list[str]
-) -> str:
-    """The last line of the text output: files checked, the target release, the counts."""
-    errors = sum(r.finding.severity is Severity.ERROR for r in results)
-    warnings = sum(r.finding.severity is Severity.WARNING for r in results)
-    skipped = ""
-    if unparsed:
-        skipped = (
-            f"; {len(unparsed)} file{'s' * (len(unparsed) != 1)} could not be parsed as YAML "
-            f"and {'were' if len(unparsed) != 1 else 'was'} not checked"
-            + ("" if args.verbose else " (--verbose lists them)")
-        )
-    return (
-        f"{files} file{'s' * (files != 1)} checked against {_target_text(args)}: "
-        f"{errors} error{'s' * (errors != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
-        + skipped
-    )
 
 
 def _configured(names: list[str], given: Options) -> tuple[list[str], list[Options], int]:

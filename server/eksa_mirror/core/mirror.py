@@ -104,6 +104,15 @@ def to_api_endpoint(mirror: str, *, bare_v2: bool = True) -> str:
     return gopath.to_api_endpoint(mirror, bare_v2=bare_v2)
 
 
+def double_v2_host(mirror: str, base: str) -> str:
+    """The ``hosts.toml`` host v0.24.0-v0.25.2 write for ``mirror`` when containerd asks it
+    ``/v2/<namespace>/v2/<repo>/...`` (no ``override_path``): a namespaced host whose path does
+    not end in ``/v2``. "" when ``mirror`` is not affected (the base itself, or ``.../v2``).
+    Only Ubuntu/RHEL nodes read ``hosts.toml``."""
+    host = to_api_endpoint(mirror, bare_v2=False)
+    return "" if mirror == base or host.endswith("/v2") else host
+
+
 def _join(base: str, namespace: str) -> str:
     """``filepath.Join(base, namespace)``: drops empty parts and cleans ``.``/``..``; a
     ``..`` may pop the endpoint itself (``../escape`` gives ``escape``)."""

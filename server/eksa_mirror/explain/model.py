@@ -51,7 +51,11 @@ class Rewrite:
     mirror: str
     image: str
     rewritten: str
+    #: What containerd asks: on the Ubuntu/RHEL nodes when there are any, else Bottlerocket's.
     pull_url: str
+    #: With both Ubuntu/RHEL and Bottlerocket nodes, the Bottlerocket nodes' ("" when they do
+    #: not mirror the registry); ``None`` otherwise.
+    bottlerocket_pull_url: str | None = None
 
 
 @dataclass(frozen=True)

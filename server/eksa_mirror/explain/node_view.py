@@ -11,7 +11,7 @@ from eksa_mirror.core.eksa.providers import (
     CONTAINERD_FAMILIES,
     NO_AUTH_HEADER,
 )
-from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
+from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, double_v2_host, to_api_endpoint
 from eksa_mirror.explain.bottlerocket import bottlerocket_settings
 from eksa_mirror.explain.containerd import containerd_files, credentials_rendered, pull_url
 from eksa_mirror.explain.etcd import etcd_nodes
@@ -29,18 +29,32 @@ def _example(registry: str) -> str:
     return "eks-anywhere/x" if registry == PUBLIC_ECR else "x"
 
 
-def rewrites(cfg: MirrorConfig, node_format: str = "current") -> list[Rewrite]:
-    """The image rewrite table: one example image per mirrored upstream registry."""
+def rewrites(
+    cfg: MirrorConfig, node_format: str = "current", ignored: tuple[str, ...] = ()
+) -> list[Rewrite]:
+    """The image rewrite table: one example image per mirrored upstream registry.
+
+    The pull URL is the Ubuntu/RHEL nodes' (their ``node_format``) when there are any, else
+    the Bottlerocket nodes', which get no ``hosts.toml`` in any release (containerd's
+    ``registry.mirrors``, whose host path is used as written). With both kinds of nodes the
+    Bottlerocket one is given too ("" for a registry they do not mirror, ``ignored``).
+    """
+    containerd = uses_containerd_files(cfg)
+    both = containerd and "bottlerocket" in cfg.os_families
     rows = []
     for registry, mirror in cfg.namespaced_registry_map().items():
         path = _example(registry)
+        bottlerocket = pull_url(mirror, path, "current")
         rows.append(
             Rewrite(
                 registry=registry,
                 mirror=mirror,
                 image=f"{registry}/{path}",
                 rewritten=f"{mirror}/{path}",
-                pull_url=pull_url(mirror, path, node_format),
+                pull_url=pull_url(mirror, path, node_format) if containerd else bottlerocket,
+                bottlerocket_pull_url=("" if registry in ignored else bottlerocket)
+                if both
+                else None,
             )
         )
     return rows
@@ -112,12 +126,7 @@ def _notes(cfg: MirrorConfig, version: releases.Version, node_format: str) -> li
                 f"{registry} is listed {count} times in ociNamespaces: only the last entry counts"
             )
     notes += _auth_notes(cfg, version)
-    if node_format == "hosts-toml" and any(m != cfg.base_registry for m in mapping.values()):
-        notes.append(
-            f"{version} writes hosts.toml without override_path: containerd appends /v2 to"
-            " the namespaced hosts and asks /v2/<namespace>/v2/<repo>/..., which the mirror"
-            " answers with 404 (fixed in v0.25.3 and v0.26.0)"
-        )
+    notes += _double_v2_note(cfg, version, node_format)
     if cfg.insecure_skip_verify and "bottlerocket" in cfg.os_families:
         notes.append(
             "insecureSkipVerify is not rendered for Bottlerocket, and EKS-A's preflight fails"
@@ -135,6 +144,25 @@ def _notes(cfg: MirrorConfig, version: releases.Version, node_format: str) -> li
                 f" them is replaced by {mapping[PUBLIC_ECR]}"
             )
     return notes
+
+
+def _double_v2_note(cfg: MirrorConfig, version: releases.Version, node_format: str) -> list[str]:
+    """v0.24.0-v0.25.2: the namespaced hosts Ubuntu/RHEL nodes ask for a double /v2 (RM033)."""
+    if node_format != "hosts-toml" or not uses_containerd_files(cfg):
+        return []
+    mapping = cfg.namespaced_registry_map()
+    hosts = [h for m in mapping.values() if (h := double_v2_host(m, cfg.base_registry))]
+    if not hosts:
+        return []
+    unaffected = ""
+    if "bottlerocket" in cfg.os_families:
+        unaffected = "; Bottlerocket nodes get no hosts.toml and are not affected"
+    shown = ", ".join(f"https://{host}" for host in sorted(set(hosts)))
+    return [
+        f"{version} writes hosts.toml without override_path: containerd appends /v2 to the"
+        f" namespaced hosts ({shown}) and asks /v2/<namespace>/v2/<repo>/..., which the mirror"
+        f" answers with 404 on Ubuntu/RHEL nodes (fixed in v0.25.3 and v0.26.0){unaffected}"
+    ]
 
 
 def _auth_notes(cfg: MirrorConfig, version: releases.Version) -> list[str]:
@@ -176,6 +204,7 @@ def explain(
         if uses_containerd_files(cfg)
         else []
     )
+    bottlerocket = bottlerocket_settings(cfg, version)
     return Explanation(
         endpoint=cfg.endpoint,
         port=cfg.port,
@@ -186,9 +215,9 @@ def explain(
         release_source=target.describe(),
         node_format=node_format,
         ca_cert=bool(cfg.ca_cert_content),
-        rewrites=tuple(rewrites(cfg, node_format)),
+        rewrites=tuple(rewrites(cfg, node_format, bottlerocket.ignored if bottlerocket else ())),
         containerd_files=tuple(files),
-        bottlerocket=bottlerocket_settings(cfg, version),
+        bottlerocket=bottlerocket,
         etcd=etcd_nodes(cfg, version),
         credentials_secret=credentials_secret(cfg),
         notes=tuple(notes),

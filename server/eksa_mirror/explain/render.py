@@ -14,6 +14,7 @@ from eksa_mirror.explain.model import (
     EtcdNodes,
     Explanation,
     NodeFile,
+    Rewrite,
 )
 
 FORMAT_NAMES = {
@@ -82,6 +83,21 @@ def _etcd_text(etcd: EtcdNodes) -> list[str]:
     return out
 
 
+def _pulls(row: Rewrite, ignored: tuple[str, ...]) -> list[str]:
+    """What the nodes pull for one rewrite: one line, or one per kind of node that differs."""
+    if row.registry in ignored:
+        return [f"not on these Bottlerocket nodes: pulled from {row.registry} itself"]
+    bottlerocket = row.bottlerocket_pull_url
+    if bottlerocket is None or bottlerocket == row.pull_url:
+        return [f"nodes pull {row.pull_url}"]
+    return [
+        f"Ubuntu/RHEL nodes pull {row.pull_url}",
+        f"Bottlerocket nodes pull {bottlerocket}"
+        if bottlerocket
+        else f"Bottlerocket nodes: not mirrored, pulled from {row.registry} itself",
+    ]
+
+
 def render_text(exp: Explanation) -> str:
     """The readable explanation (``explain --format text``)."""
     provider = PROVIDER_NAMES.get(exp.provider, exp.provider or "provider unknown")
@@ -96,12 +112,7 @@ def render_text(exp: Explanation) -> str:
     ignored = exp.bottlerocket.ignored if exp.bottlerocket and not exp.containerd_files else ()
     for row in exp.rewrites:
         out.append(f"  {row.image.ljust(width)} → {row.rewritten}")
-        pull = (
-            f"not on these Bottlerocket nodes: pulled from {row.registry} itself"
-            if row.registry in ignored
-            else f"nodes pull {row.pull_url}"
-        )
-        out.append(f"  {''.ljust(width)}   {pull}")
+        out += [f"  {''.ljust(width)}   {pull}" for pull in _pulls(row, ignored)]
     if exp.containerd_files:
         out += ["", "Ubuntu/RHEL nodes: containerd files"]
         out += _files(exp.containerd_files)
@@ -118,6 +129,20 @@ def render_text(exp: Explanation) -> str:
         out += ["", "Notes"]
         out += [f"  - {note}" for note in exp.notes]
     return "\n".join(out) + "\n"
+
+
+def _rewrite_dict(row: Rewrite) -> dict[str, str]:
+    """One rewrite; ``bottlerocket_pull_url`` only with both kinds of nodes."""
+    found = {
+        "registry": row.registry,
+        "mirror": row.mirror,
+        "image": row.image,
+        "rewritten": row.rewritten,
+        "pull_url": row.pull_url,
+    }
+    if row.bottlerocket_pull_url is not None:
+        found["bottlerocket_pull_url"] = row.bottlerocket_pull_url
+    return found
 
 
 def _file_dicts(files: tuple[NodeFile, ...]) -> list[dict[str, str]]:
@@ -166,16 +191,7 @@ def to_dict(exp: Explanation) -> dict[str, Any]:
             "node_format": exp.node_format,
         },
         "ca_cert": exp.ca_cert,
-        "image_rewrites": [
-            {
-                "registry": r.registry,
-                "mirror": r.mirror,
-                "image": r.image,
-                "rewritten": r.rewritten,
-                "pull_url": r.pull_url,
-            }
-            for r in exp.rewrites
-        ],
+        "image_rewrites": [_rewrite_dict(r) for r in exp.rewrites],
         "containerd": {
             "files": _file_dicts(exp.containerd_files),
             "pre_kubeadm_commands": list(PRE_KUBEADM_COMMANDS) if exp.containerd_files else [],

@@ -145,7 +145,8 @@ def load_config(path: Path) -> ProjectConfig:
     try:
         if path.stat().st_size > MAX_CONFIG_BYTES:
             raise ConfigError(path, 1, 1, "the file is larger than 1 MiB")
-        text = path.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte-order mark, as Windows editors write it, is dropped.
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise ConfigError(path, 1, 1, f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

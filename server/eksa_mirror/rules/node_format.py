@@ -6,14 +6,14 @@ pull requests and tags: docs/rules.md (RM033) and docs/releases.md.
 
 from __future__ import annotations
 
-from yaml.nodes import ScalarNode
+from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror.core import gopath
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.known import Known
-from eksa_mirror.core.mirror import DEFAULT_PORT, join_host_port
+from eksa_mirror.core.mirror import DEFAULT_PORT, double_v2_host, join_host_port
 from eksa_mirror.core.model import scalar_value
-from eksa_mirror.core.source import scalar_text
+from eksa_mirror.core.source import get_item, scalar_text
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, declare, mirror_check
 from eksa_mirror.rules.versions import target_of
@@ -52,6 +52,16 @@ def mirror_base(check: Check) -> str | None:
     return join_host_port(scalar_text(endpoint.value), port or DEFAULT_PORT)
 
 
+def _last_entries(entries: SequenceNode) -> set[int]:
+    """The indexes of the entries that reach the nodes: the last one of each registry (EKS-A's
+    ``NamespacedRegistryMap``; the others are RM011)."""
+    last: dict[str, int] = {}
+    for index, entry in enumerate(entries.value):
+        registry = get_item(entry, "registry", fold_case=True)
+        last[scalar_text(registry[1]) if registry else ""] = index
+    return set(last.values())
+
+
 @mirror_check(order=70)
 def check_node_format(check: Check) -> None:
     target = target_of(check)
@@ -60,16 +70,21 @@ def check_node_format(check: Check) -> None:
     base = mirror_base(check)
     if base is None or not _containerd_nodes(check):
         return
+    pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
     listed = check.mirror_scope.child("ociNamespaces", fold_case=True).entries()
-    for index, entry in enumerate(listed.items):
-        namespace = entry.get("namespace", fold_case=True).pair
-        if namespace is None or not listed.index_known(index):
+    if pair is None or not isinstance(pair[1], SequenceNode):
+        return
+    if not listed.complete or any(e.text("registry", fold_case=True) is None for e in listed.items):
+        return  # which entry of a registry reaches the nodes (the last) is unknown
+    counted = _last_entries(pair[1])
+    for index, entry in enumerate(pair[1].value):
+        namespace = get_item(entry, "namespace", fold_case=True)
+        if index not in counted or namespace is None or not isinstance(namespace[1], ScalarNode):
             continue
-        if not isinstance(namespace[1], ScalarNode):
+        if listed.items[index].text("namespace", fold_case=True) is None:
             continue
-        mirror = gopath.join(base, scalar_text(namespace[1]))
-        host = gopath.to_api_endpoint(mirror, bare_v2=False)
-        if mirror == base or host.endswith("/v2"):
+        host = double_v2_host(gopath.join(base, scalar_text(namespace[1])), base)
+        if not host:
             continue
         check.emit(
             "RM033",

@@ -1,7 +1,7 @@
 """Structural rules: the published JSON Schema run over the mirror section, each failure
-named with its rule (RM001-RM003, RM006-RM008, RM026, RM029) in EKS-A's words. Keys match in
-any case, as EKS-A's decoder does: a wrongly cased key is one RM006 and its value is still
-checked; of a key spelled twice, the spelling EKS-A reads (``get_item``) is validated."""
+named with its rule (RM001-RM003, RM006-RM008, RM029; RM026 by ``credentials``) in EKS-A's
+words. Keys match in any case, as EKS-A's decoder does: a wrongly cased key is one RM006 and
+its value is still checked; of a key spelled twice, the spelling EKS-A reads is validated."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import scalar_value, to_data
 from eksa_mirror.core.source import get_item, go_fold, is_null, items
 from eksa_mirror.rules.context import Check, node_at, pointer
-from eksa_mirror.rules.credentials import is_credential_key
+from eksa_mirror.rules.credentials import report_credential
 from eksa_mirror.rules.host_shape import check_endpoint_shape, check_registry_shape
 from eksa_mirror.rules.registry import E, W, declare, mirror_check
 from eksa_mirror.rules.required import index_known, known_data, masked_inside, report_missing
@@ -29,13 +29,6 @@ declare(
 declare("RM006", "unknown-key", E, "unknown or wrongly cased key", since="v0.6.0")
 declare("RM007", "wrong-type", E, "value of the wrong type (e.g. a quoted boolean)", since="v0.6.0")
 declare("RM008", "port-not-string", W, "`port` written as a YAML integer", since="v0.7.0")
-declare(
-    "RM026",
-    "credentials-in-spec",
-    E,
-    "credential-looking key in the mirror section",
-    since="v0.6.0",
-)
 declare(
     "RM029",
     "oci-namespace-missing",
@@ -170,36 +163,8 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
                 where,
                 fix,
             )
-        elif is_credential_key(name):
-            _credential_key(check, mapping, key, value, where)
-        else:
+        elif not report_credential(check, mapping, key, value, where):
             _unknown_key(check, key, known, where)
-
-
-def _credential_key(
-    check: Check, mapping: MappingNode, key: ScalarNode, value: Node, where: str
-) -> None:
-    """RM026: an unknown key named like a credential; the fix removes it with its value, where
-    they own their lines (not in a flow mapping, nor after a sequence item's "- ")."""
-    name = key.value
-    last = check.span(value).end.line if not is_null(value) else check.span(key).end.line
-    start = check.span(key).start
-    own_lines = mapping.flow_style is False and not check.line(start.line)[: start.column].strip()
-    fix = (
-        Fix(f'Remove the "{name}" key', (check.delete_lines(start.line, last),), safe=False)
-        if own_lines
-        else None
-    )
-    check.emit(
-        "RM026",
-        f'"{name}" looks like a credential and is not a field of the mirror '
-        "configuration: set REGISTRY_USERNAME and REGISTRY_PASSWORD in the environment "
-        "of eksctl anywhere (the controller reads the eksa-system/registry-credentials "
-        "Secret) and use authenticate: true",
-        check.span(key),
-        where,
-        fix,
-    )
 
 
 def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) -> None:

@@ -173,6 +173,8 @@ class Target:
     source: str
     #: The text as written (``v0.12``); empty for ``latest``.
     written: str = ""
+    #: The release asked for when it is newer than ``LATEST`` (which is then ``version``).
+    newer: str = ""
 
     @property
     def label(self) -> str:
@@ -185,18 +187,29 @@ class Target:
             "option": "from --eksa-version / eksaMirror.eksaVersion",
             "latest": "the latest release known to eksa-mirror",
         }[self.source]
+        if self.newer:
+            return (
+                f"EKS Anywhere {self.label}, the newest release eksa-mirror knows "
+                f"({self.newer} {where} is newer)"
+            )
         return f"EKS Anywhere {self.label} ({where})"
+
+
+def newer_than_known(version: Version) -> bool:
+    """A release after ``LATEST``; a minor line already known (``v0.26.x``) is not."""
+    return version > LATEST and not (version.patch is None and version.line == LATEST.line)
 
 
 def target_release(spec_version: str = "", option_version: str = "") -> Target:
     """``spec.eksaVersion`` wins, then the option, then ``LATEST``; unparsable values are
-    skipped (EKS-A reports a bad ``eksaVersion`` itself; it is not a mirror problem)."""
-    parsed = parse_version(spec_version) if spec_version else None
-    if parsed is not None:
-        return Target(parsed, "spec.eksaVersion", spec_version.strip())
-    parsed = parse_version(option_version) if option_version else None
-    if parsed is not None:
-        return Target(parsed, "option", option_version.strip())
+    skipped (EKS-A reports a bad ``eksaVersion`` itself; it is not a mirror problem). A
+    release newer than ``LATEST`` is checked as ``LATEST``, and the target says so."""
+    for text, source in ((spec_version, "spec.eksaVersion"), (option_version, "option")):
+        parsed = parse_version(text) if text else None
+        if parsed is not None and newer_than_known(parsed):
+            return Target(LATEST, source, text.strip(), newer=text.strip())
+        if parsed is not None:
+            return Target(parsed, source, text.strip())
     return Target(LATEST, "latest")
 
 
