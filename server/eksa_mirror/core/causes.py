@@ -142,7 +142,7 @@ def one_off(lines: list[str], line: int) -> list[int]:
     if opener is not None and opener not in off:
         off.append(opener)
     # Of two lines one column apart, the one off the file's indentation step is at fault.
-    step = indent_step(lines, line)
+    step = indent_step(lines, min(line, len(lines) - 1))
     return sorted(off, key=lambda n: indent_of(lines[n]) % step == 0)
 
 
