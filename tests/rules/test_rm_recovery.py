@@ -62,7 +62,7 @@ def line_of(text: str, start: str) -> int:
                      id="first-key-indented-too-deep"),
         pytest.param("    pods:\n", "   pods:\n", 3,
                      "this line is indented deeper (column 4) than the lines beside it at the "
-                     "same level (column 3), so YAML fails at line 9 (while parsing a block "
+                     "same level (column 3), so YAML fails here (while parsing a block "
                      "mapping did not find expected key): indent it to column 3",
                      id="later-key-indented-too-little"),
     ],

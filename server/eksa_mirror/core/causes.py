@@ -157,10 +157,10 @@ def meant_column(lines: list[str], n: int) -> int | None:
     if step < 2 or depth % step == 0 or tab_column(text) is not None:
         return None
     following = next((m for m in range(n + 1, len(lines)) if is_live(lines, m)), None)
-    if is_item(text) and following is not None and indent_of(lines[following]) > depth:
-        meant = indent_of(lines[following]) - (key_column(text) - depth)
-        return meant if abs(meant - depth) == 1 else None
-    return depth - 1 if (depth - 1) % step == 0 else depth + 1 if (depth + 1) % step == 0 else None
+    if not is_item(text) or following is None or indent_of(lines[following]) <= depth:
+        return None  # off the step, but where it was meant only a sibling would tell
+    meant = indent_of(lines[following]) - (key_column(text) - depth)
+    return meant if abs(meant - depth) == 1 else None
 
 
 def one_off_sibling(lines: list[str], n: int) -> int | None:
@@ -176,7 +176,7 @@ def one_off_sibling(lines: list[str], n: int) -> int | None:
     opens = not is_item(text) and text.split(" #")[0].rstrip().endswith(":")
     if opens and below is not None and abs(below - depth) == 1 and is_item(lines[following or 0]):
         return below  # ``key:`` then its list at the key's column
-    ceiling = below if below is not None and below > depth else None
+    ceiling = below if opens and below is not None and below > depth else None
     item = is_item(text)
     found: list[tuple[int, int]] = []
     for step in (-1, 1):

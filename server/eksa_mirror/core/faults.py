@@ -157,13 +157,14 @@ def _indented(
             return None
         meant, beside = sibling, "beside it"
     how = "deeper" if column > meant else "less deep"
+    where = "here" if error.line == line else "at line {0}"
     return SyntaxProblem(
         f"this line is indented {how} (column {column + 1}) than the lines {beside} at the "
-        f"same level (column {meant + 1}), so YAML fails at line {{0}} ({symptom}): indent "
-        f"it to column {meant + 1}",
+        f"same level (column {meant + 1}), so YAML fails {where} ({symptom}): indent it to "
+        f"column {meant + 1}",
         line,
         column,
-        mentions=(error.line,),
+        mentions=(error.line,) if error.line != line else (),
     )
 
 
