@@ -174,8 +174,7 @@ def one_off_sibling(lines: list[str], n: int) -> int | None:
     following = next((m for m in range(n + 1, len(lines)) if is_live(lines, m)), None)
     below = indent_of(lines[following]) if following is not None else None
     opens = not is_item(text) and text.split(" #")[0].rstrip().endswith(":")
-    if opens and below is not None and abs(below - depth) == 1 and is_item(lines[following or 0]):
-        return below  # ``key:`` then its list at the key's column
+    listed = opens and below is not None and abs(below - depth) == 1
     ceiling = below if opens and below is not None and below > depth else None
     item = is_item(text)
     found: list[tuple[int, int]] = []
@@ -185,14 +184,18 @@ def one_off_sibling(lines: list[str], n: int) -> int | None:
             if is_live(lines, m) and tab_column(lines[m]) is None:
                 # A key is compared with keys (a list item's too), a dash with dashes.
                 other = indent_of(lines[m]) if item else key_column(lines[m])
+                if other == depth and (not item or is_item(lines[m])):
+                    return None  # a sibling on its column: this line is not the odd one
                 if other < depth - 1 or other == depth:
-                    break  # a parent, or a sibling on the same column: not this way
+                    break  # a parent: not this way
                 same_kind = is_item(lines[m]) if item else True
                 fits = ceiling is None or other < ceiling
                 if abs(other - depth) == 1 and same_kind and fits:
                     found.append((abs(m - n), other))
                     break
             m += step
+    if listed and below is not None and is_item(lines[following or 0]):
+        return below  # ``key:`` then its list at the key's column, no sibling on its own
     return min(found)[1] if found else None
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.masks import MaskedLine
-from eksa_mirror.core.source import ParsedDocument, get_item, go_fold, is_null, scalar_text
+from eksa_mirror.core.source import ParsedDocument, get_item, go_fold, scalar_text
 
 
 class Known(enum.Enum):
@@ -252,13 +252,13 @@ class Scope:
             return False
         if self.value_masked():
             return True
-        empty = is_null(node) or node.value == ""
         # A text over several lines may have run on over a masked line into lines that were
-        # meant as something else (a block under a masked key).
+        # meant as something else (a block under a masked key). An empty value over masked
+        # keys is a mapping of them: its other keys are absent (``_may_hold``).
         styled = node.style in ("|", ">") or node.end_mark.line > node.start_mark.line
         inside = range(node.start_mark.line + 1, node.end_mark.line + 1)
         return any(
-            (empty or styled or m.key is None or m.typed)
+            (styled or m.key is None or m.typed)
             for m in self.masks
             if m.line != self.first and (m.indent is None or m.indent > self.column)
         ) or any(m.line in inside for m in self.masks)
