@@ -157,3 +157,16 @@ async def test_typing_the_docs_rm024_example(client: RecordingClient) -> None:
     assert codes[:-1] == [["RM024", "RM019"]] * 21
     assert codes[-1] == ["RM019"]
     assert [d.code for d in diagnostics] == ["RM019"]
+
+
+async def test_typing_a_mirror_key_keeps_the_keys_below_judged(client: RecordingClient) -> None:
+    """``authenticate: true`` typed on a new line above ``insecureSkipVerify: true``: while its
+    colon is missing the word names the key being typed (not ``caCertContent``), so RM019 on
+    the intact flag below stays at every keystroke."""
+    text = CROSS.read_text(encoding="utf-8").replace('    port: "5000"\n', '    port: "5000"\n\n')
+    line = text.split("\n").index('    port: "5000"') + 1
+    async with opened(client, "typing-authenticate.yaml", text) as doc:
+        assert [d.code for d in await doc.diagnostics()] == ["RM019"]
+        codes = await type_in(doc, line, 0, "    authenticate true")
+        assert codes[-1] == ["RM024", "RM019"]
+        assert all("RM019" in step for step in codes), codes

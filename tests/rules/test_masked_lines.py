@@ -200,6 +200,17 @@ def test_a_broken_mirror_line_keeps_the_other_keys_judged() -> None:
             [("RM024", at(2, 14, 15)), ("RM012", at(4, 14, 23))], id="entry-registry-lost",
         ),
         pytest.param(
+            # Words without a colon name the key being typed: authenticate (no RM016), not
+            # caCertContent, so RM019's advice to provide one stands.
+            "endpoint: r.local\nauthenticate true\ninsecureSkipVerify: true",
+            [("RM024", at(1, 0, 1)), ("RM019", at(2, 20, 24))], id="key-without-colon",
+        ),
+        pytest.param(
+            # Words that may begin caCertContent: RM019's message rests on the CA.
+            "endpoint: r.local\ncaCert x\ninsecureSkipVerify: true",
+            [("RM024", at(1, 0, 1))], id="ca-key-without-colon",
+        ),
+        pytest.param(
             # A whole entry is lost to a tab: where the entries after it stand in the list
             # (their JSON pointers) is unknown too, so only RM024 is said.
             "endpoint: r.local\nociNamespaces:\n\t- registry: docker.io\n    namespace: hub\n"
@@ -216,3 +227,18 @@ def test_what_rests_on_a_broken_mirror_key_is_not_said(
         (f.code, (f.span.start.line, f.span.start.column, f.span.end.line, f.span.end.column))
         for f in found
     ] == sorted(expected, key=lambda row: (row[1][0], row[1][1], row[0]))
+
+
+def test_a_machine_config_past_the_recovery_budget_is_unknown() -> None:
+    """Up to ``MAX_ROUNDS`` broken lines the machine config is recovered (its osFamily read);
+    one more and it is not: RM024 at its first fault, and its OS family is unknown (no RM019,
+    which RM005 would replace)."""
+    from eksa_mirror.core.recovery import MAX_ROUNDS
+
+    text = (CROSS / "vsphere-ubuntu-insecure.yaml").read_text(encoding="utf-8")
+    assert rows(text) == [("RM019", 25, 25)]
+    head = "  name: ubuntu-md\nspec:\n"
+    within = text.replace(head, head + "".join(f"\tkey{n}: x\n" for n in range(MAX_ROUNDS)))
+    assert rows(within) == [("RM019", 25, 25)] + [("RM024", 57 + n, 1) for n in range(MAX_ROUNDS)]
+    past = text.replace(head, head + "".join(f"\tkey{n}: x\n" for n in range(MAX_ROUNDS + 1)))
+    assert rows(past) == [("RM024", 57, 1)]

@@ -25,7 +25,8 @@ class MaskedLine:
     #: The key the line was written for; ``None`` when its text names none (``...``, a
     #: bracket, a quote, a value): it may have been any key.
     key: str | None
-    #: ``key`` is a lone word being typed: the key meant starts with it.
+    #: ``key`` is a word being typed (alone, or before more words without a colon): the key
+    #: meant starts with it.
     typed: bool
     #: The line begins a list item (``- ``).
     item: bool
@@ -60,4 +61,7 @@ def _describe(number: int, text: str, column: int) -> MaskedLine:
         key = next(g for g in match.groups() if g is not None).strip()
     elif _WORD.match(body):
         key, typed = body, True
+    elif body and _WORD.match(body.split()[0]):
+        # Words without a colon (``authenticate true``): the key meant starts with the first.
+        key, typed = body.split()[0], True
     return MaskedLine(number, column, indent, key or None, typed and bool(key), item)
