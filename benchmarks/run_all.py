@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark: ``--tiny`` once each at a tiny size (CI), otherwise the full set.
 
-    python benchmarks/run_all.py --tiny     # < 60 s; exits non-zero if any benchmark fails
+    python benchmarks/run_all.py --tiny     # ~70 s; exits non-zero if any benchmark fails
     python benchmarks/run_all.py            # full runs, results/*.json, README table, scaling.png
 
 Needs ``pip install -r benchmarks/requirements.txt`` (check-jsonschema, matplotlib) and
@@ -17,7 +17,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("bench_validate.py", "bench_scaling.py", "bench_lsp.py", "bench_standalone.py")
+BENCHMARKS = (
+    "bench_validate.py",
+    "bench_scaling.py",
+    "bench_lsp.py",
+    "bench_standalone.py",
+    "bench_images.py",
+)
 
 
 def missing_tools() -> list[str]:

@@ -1,7 +1,8 @@
--- eksa-mirror language server, Neovim 0.11+ (the same file works in nvim-lspconfig's lsp/ format).
--- Installed with the repository as a plugin (lazy.nvim: docs/editors.md), or copied to
--- ~/.config/nvim/lsp/eksa_mirror.lua (any lsp/ directory on 'runtimepath'); then
--- vim.lsp.enable('eksa_mirror') in init.lua, or require('eksa_mirror').setup().
+-- eksa-mirror language server, Neovim 0.11+: the table vim.lsp.config reads for 'eksa_mirror'.
+-- Neovim finds it as lsp/eksa_mirror.lua on the runtimepath: with the repository installed
+-- as a plugin (lazy.nvim; lua/eksa_mirror adds your options), or copied to
+-- ~/.config/nvim/lsp/eksa_mirror.lua; then vim.lsp.enable('eksa_mirror') in init.lua.
+-- All in init.lua instead: vim.lsp.config('eksa_mirror', <this table>), then enable it.
 local settings = {
   eksaMirror = {
     ignore = {}, -- rule codes to turn off, e.g. { 'RM019' }

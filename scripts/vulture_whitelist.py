@@ -23,3 +23,4 @@ did_close
 on_hover
 code_action
 __getattr__
+did_change_trust

@@ -1,7 +1,7 @@
 """What many test files share: the repository's folders, Cluster specs (the head of one, and
 ``cluster(body)``: a whole Cluster with its datacenter and machine configs around a mirror
-block), the cursor mark of editor tests, the command run in a clean environment
-(``run_cli``) and the one test certificate factory (``issue``).
+block), the cursor mark of editor tests (``take_cursor``), the command run in a clean
+environment (``run_cli``) and the one test certificate factory (``issue``).
 
 Import it as ``support`` (``tests/`` is on ``sys.path`` through the root ``conftest.py``).
 """
@@ -38,14 +38,19 @@ MIRROR_SCHEMA = REPO / "schema" / "registry-mirror-configuration.schema.json"
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, prelude: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m eksa_mirror ARGS`` in a clean environment (no ``EKSA_*`` or ``REGISTRY_*``
-    variables of the caller's) plus ``env``, with UTF-8 output."""
+    """``eksa-mirror ARGS`` in a new Python process, in a clean environment (no ``EKSA_*`` or
+    ``REGISTRY_*`` variables of the caller's) plus ``env``, with UTF-8 output. ``prelude``:
+    Python code run in that process before the command (e.g. to inject a failure)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("EKSA_", "REGISTRY_"))}
     clean.update(env or {}, PYTHONIOENCODING="utf-8")
+    command = ["-m", "eksa_mirror", *args]
+    if prelude:
+        main = f"from eksa_mirror.cli.main import main\nraise SystemExit(main({list(args)!r}))"
+        command = ["-c", f"{prelude}\n{main}"]
     return subprocess.run(
-        [sys.executable, "-m", "eksa_mirror", *args],
+        [sys.executable, *command],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -181,7 +186,7 @@ def cluster(
 # --- editor positions ----------------------------------------------------------------------
 
 
-def at(text: str) -> tuple[list[str], int, int]:
+def take_cursor(text: str) -> tuple[list[str], int, int]:
     """``text`` with its cursor mark ``§`` taken out: (lines, 0-based line, column)."""
     lines = text.split("\n")
     for index, line in enumerate(lines):

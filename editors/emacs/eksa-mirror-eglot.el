@@ -16,8 +16,20 @@
 (defvar eksa-mirror-command '("eksa-mirror" "serve")
   "The command that starts the eksa-mirror language server over stdio.")
 
+(defvar eksa-mirror-initialization-options nil
+  "The server's initializationOptions, a plist; nil sends none.  `workspaceTrusted' and
+`credentialHosts' are read only from here, never from `eglot-workspace-configuration' (which
+a project's .dir-locals.el may set): (:workspaceTrusted :json-false) never sends registry
+credentials and never runs git; (:credentialHosts [\"10.0.0.5:443\"]) lets these hosts have
+REGISTRY_USERNAME/REGISTRY_PASSWORD without a question.  See docs/editors.md.")
+
 (add-to-list 'eglot-server-programs
-             `((yaml-mode yaml-ts-mode) . ,(lambda (&rest _) eksa-mirror-command)))
+             `((yaml-mode yaml-ts-mode)
+               . ,(lambda (&rest _)
+                    (append eksa-mirror-command
+                            (when eksa-mirror-initialization-options
+                              (list :initializationOptions
+                                    eksa-mirror-initialization-options))))))
 
 ;; Server settings (section eksaMirror), as in docs/editors.md, for example:
 ;; (setq-default eglot-workspace-configuration

@@ -1,6 +1,8 @@
 -- eksa-mirror as a Neovim 0.11+ plugin (lazy.nvim or any plugin manager that puts the
--- repository on 'runtimepath'): lsp/eksa_mirror.lua is the server's configuration, and
--- setup() adds your options to it and enables it for YAML buffers. See docs/editors.md.
+-- repository on 'runtimepath'). Neovim needs the plugin's lsp/ and lua/ folders at the root
+-- of the repository; the language server itself is the Python package under server/.
+-- lsp/eksa_mirror.lua is the server's configuration, and setup() adds your options to it
+-- and enables it for YAML buffers. See docs/editors.md.
 local M = {}
 
 --- opts (all optional):

@@ -1,8 +1,9 @@
-"""Helpers for the registry end-to-end tests: a test PKI and real registries.
+"""Helpers for the registry end-to-end tests: real registries.
 
 Everything here runs locally on 127.0.0.1 with free ports:
 
-* Certificates come from ``support.issue`` (the suite's one certificate factory).
+* Certificates come from the ``pki`` fixture (``registry_pki.py``, made with ``support.issue``,
+  the suite's one certificate factory).
 * ``RegistryServer`` runs the CNCF distribution registry from Debian's
   ``docker-registry`` package (``/usr/bin/docker-registry serve config.yml``), with TLS
   or plain HTTP, optionally behind htpasswd (bcrypt, made with ``htpasswd -Bbn`` from
@@ -75,10 +76,13 @@ class RegistryServer:
         *,
         tls: Cert | None,
         htpasswd: tuple[str, str] | None = None,
+        token: dict[str, str] | None = None,
     ) -> None:
         self.workdir = workdir
         self.tls = tls
         self.credentials = htpasswd
+        #: ``auth: token:`` settings (realm, service, issuer, rootcertbundle), or None.
+        self.token = token
         self.port = free_port()
         self.host = "127.0.0.1"
         self._process: subprocess.Popen[bytes] | None = None
@@ -117,6 +121,9 @@ class RegistryServer:
                 "    realm: eksa-mirror-test",
                 f"    path: {self.workdir / 'htpasswd'}",
             ]
+        if self.token is not None:
+            lines += ["auth:", "  token:"]
+            lines += [f"    {name}: {value}" for name, value in self.token.items()]
         return "\n".join(lines) + "\n"
 
     def start(self, timeout: float = 15.0) -> RegistryServer:

@@ -24,11 +24,12 @@ from pathlib import Path
 
 import pytest
 from hostile_server import HostileRegistry, Reply, Request, Script, reply
+from registry_pki import Pki
 
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.probe import CheckReport, render_text, run_check
 from eksa_mirror.probe.redact import basic_token
-from support import Cert, issue, run_cli
+from support import Cert, run_cli
 
 USER = "eksa-puller"
 PASSWORD = "S3cret-echoed-by-a-hostile-registry"
@@ -38,18 +39,12 @@ PROJECTS = ("bottlerocket", "eks-anywhere", "eks-distro", "eks", "cilium-chart")
 ALL_REPOS = json.dumps({"repositories": [f"{p}/x" for p in PROJECTS]})
 
 
-@pytest.fixture(scope="module")
-def pki() -> tuple[Cert, Cert]:
-    ca = issue("hostile test CA", ca=True)
-    return ca, issue("hostile", ca, ips=("127.0.0.1",))
-
-
 @pytest.fixture
-def serve(pki: tuple[Cert, Cert], tmp_path: Path) -> Iterator[object]:
+def serve(pki: Pki, tmp_path: Path) -> Iterator[object]:
     servers: list[HostileRegistry] = []
 
     def start(script: Script) -> HostileRegistry:
-        server = HostileRegistry(script, pki[1], tmp_path / f"s{len(servers)}")
+        server = HostileRegistry(script, pki.server, tmp_path / f"s{len(servers)}")
         servers.append(server.__enter__())
         return server
 
@@ -116,10 +111,10 @@ def registry(catalog: Script | None = None, v2: Reply | None = None) -> Script:
     ids=["number", "array", "not names", "deeply nested", "not json"],
 )
 def test_catalog_of_the_wrong_shape_is_a_broken_registry(
-    serve: object, pki: tuple[Cert, Cert], body: str, why: str
+    serve: object, pki: Pki, body: str, why: str
 ) -> None:
     server = serve(registry(lambda r: reply(body=body.encode("latin-1"))))  # type: ignore[operator]
-    report = check(server.port, pki[0])
+    report = check(server.port, pki.ca)
     assert step(report, "projects") == (
         "fail",
         "ociNamespaces",
@@ -129,10 +124,10 @@ def test_catalog_of_the_wrong_shape_is_a_broken_registry(
 
 
 @pytest.mark.e2e
-def test_link_header_of_65000_brackets(serve: object, pki: tuple[Cert, Cert]) -> None:
+def test_link_header_of_65000_brackets(serve: object, pki: Pki) -> None:
     link = (("Link", "<" * 65000),)
     server = serve(registry(lambda r: reply(body='{"repositories": []}', headers=link)))  # type: ignore[operator]
-    report = check(server.port, pki[0], deadline=10)
+    report = check(server.port, pki.ca, deadline=10)
     assert step(report, "projects") == (
         "fail",
         "ociNamespaces",
@@ -141,10 +136,10 @@ def test_link_header_of_65000_brackets(serve: object, pki: tuple[Cert, Cert]) ->
 
 
 @pytest.mark.e2e
-def test_www_authenticate_of_60000_letters(serve: object, pki: tuple[Cert, Cert]) -> None:
+def test_www_authenticate_of_60000_letters(serve: object, pki: Pki) -> None:
     challenge = (("WWW-Authenticate", "Bearer " + "a" * 60000),)
     server = serve(registry(v2=reply("401 Unauthorized", headers=challenge)))  # type: ignore[operator]
-    report = check(server.port, pki[0], CREDS, authenticate=True)
+    report = check(server.port, pki.ca, CREDS, authenticate=True)
     assert step(report, "api") == (
         "fail",
         "endpoint",
@@ -187,9 +182,9 @@ def _realm_of(request: Request) -> str:
     ],
     ids=["non-ascii", "header injection", "number", "array"],
 )
-def test_unusable_tokens(serve: object, pki: tuple[Cert, Cert], body: str, why: str) -> None:
+def test_unusable_tokens(serve: object, pki: Pki, body: str, why: str) -> None:
     server = serve(_token_registry(body))  # type: ignore[operator]
-    report = check(server.port, pki[0], CREDS, authenticate=True)
+    report = check(server.port, pki.ca, CREDS, authenticate=True)
     assert step(report, "auth") == (
         "fail",
         "authenticate",
@@ -199,7 +194,7 @@ def test_unusable_tokens(serve: object, pki: tuple[Cert, Cert], body: str, why: 
 
 
 @pytest.mark.e2e
-def test_echoed_bearer_token_is_never_printed(serve: object, pki: tuple[Cert, Cert]) -> None:
+def test_echoed_bearer_token_is_never_printed(serve: object, pki: Pki) -> None:
     token = "eyJhbGciOiJub25lIn0.echoed-bearer-token-0123456789"
 
     def script(request: Request) -> Reply:
@@ -214,7 +209,7 @@ def test_echoed_bearer_token_is_never_printed(serve: object, pki: tuple[Cert, Ce
         return reply()
 
     server = serve(script)  # type: ignore[operator]
-    report = check(server.port, pki[0], CREDS, authenticate=True)
+    report = check(server.port, pki.ca, CREDS, authenticate=True)
     text = render_text(report) + json.dumps(report.to_dict())
     assert token not in text
     assert step(report, "projects") == (
@@ -227,11 +222,11 @@ def test_echoed_bearer_token_is_never_printed(serve: object, pki: tuple[Cert, Ce
 
 
 @pytest.mark.e2e
-def test_malformed_http_is_a_finding(serve: object, pki: tuple[Cert, Cert]) -> None:
+def test_malformed_http_is_a_finding(serve: object, pki: Pki) -> None:
     many_headers = "".join(f"X-{i}: {i}\r\n" for i in range(500))
     raw = f"HTTP/1.1 200 OK\r\n{many_headers}\r\n{{}}".encode()
     server = serve(lambda r: Reply(raw))  # type: ignore[operator]
-    report = check(server.port, pki[0])
+    report = check(server.port, pki.ca)
     assert step(report, "api") == (
         "fail",
         "endpoint",
@@ -251,9 +246,9 @@ def _endless(request: Request) -> Reply:
 
 
 @pytest.mark.e2e
-def test_endless_catalog_ends_at_the_deadline(serve: object, pki: tuple[Cert, Cert]) -> None:
+def test_endless_catalog_ends_at_the_deadline(serve: object, pki: Pki) -> None:
     server = serve(registry(_endless))  # type: ignore[operator]
-    report = check(server.port, pki[0], deadline=3)
+    report = check(server.port, pki.ca, deadline=3)
     status, key, message = step(report, "projects")
     assert (status, key) == ("fail", "ociNamespaces")
     # The deadline falls between two pages or while a page is still arriving: both are said.
@@ -266,10 +261,10 @@ def test_endless_catalog_ends_at_the_deadline(serve: object, pki: tuple[Cert, Ce
 
 
 @pytest.mark.e2e
-def test_slow_answer_is_called_slow(serve: object, pki: tuple[Cert, Cert]) -> None:
+def test_slow_answer_is_called_slow(serve: object, pki: Pki) -> None:
     slow = reply(body=ALL_REPOS)
     server = serve(registry(lambda r: Reply(slow.raw, drip=8, pause=0.25)))  # type: ignore[operator]
-    report = check(server.port, pki[0], timeout=1)
+    report = check(server.port, pki.ca, timeout=1)
     status, key, message = step(report, "projects")
     assert (status, key) == ("fail", "ociNamespaces")
     assert message.startswith(
@@ -279,7 +274,7 @@ def test_slow_answer_is_called_slow(serve: object, pki: tuple[Cert, Cert]) -> No
 
 
 @pytest.mark.e2e
-def test_token_service_redirect_names_its_target(serve: object, pki: tuple[Cert, Cert]) -> None:
+def test_token_service_redirect_names_its_target(serve: object, pki: Pki) -> None:
     target = "https://sso.elsewhere.test/login"
 
     def script(request: Request) -> Reply:
@@ -288,7 +283,7 @@ def test_token_service_redirect_names_its_target(serve: object, pki: tuple[Cert,
         return reply("401 Unauthorized", headers=(("WWW-Authenticate", _realm_of(request)),))
 
     server = serve(script)  # type: ignore[operator]
-    report = check(server.port, pki[0], CREDS, authenticate=True)
+    report = check(server.port, pki.ca, CREDS, authenticate=True)
     assert step(report, "auth") == (
         "fail",
         "authenticate",
@@ -298,7 +293,7 @@ def test_token_service_redirect_names_its_target(serve: object, pki: tuple[Cert,
 
 
 @pytest.mark.e2e
-def test_slow_handshake_is_called_slow_not_silent(pki: tuple[Cert, Cert]) -> None:
+def test_slow_handshake_is_called_slow_not_silent(pki: Pki) -> None:
     """A server that starts a TLS record and drips it: slow, with the bytes it sent."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -319,7 +314,7 @@ def test_slow_handshake_is_called_slow_not_silent(pki: tuple[Cert, Cert]) -> Non
     thread = threading.Thread(target=drip, daemon=True)
     thread.start()
     try:
-        report = check(port, pki[0], timeout=1)
+        report = check(port, pki.ca, timeout=1)
     finally:
         stop.set()
         listener.close()
@@ -334,13 +329,11 @@ def test_slow_handshake_is_called_slow_not_silent(pki: tuple[Cert, Cert]) -> Non
 
 
 @pytest.mark.e2e
-def test_redirect_names_its_target_and_is_not_followed(
-    serve: object, pki: tuple[Cert, Cert]
-) -> None:
+def test_redirect_names_its_target_and_is_not_followed(serve: object, pki: Pki) -> None:
     target = "https://mirror.elsewhere.test/v2/"
     moved = reply("302 Found", headers=(("Location", target),))
     server = serve(registry(v2=moved))  # type: ignore[operator]
-    report = check(server.port, pki[0])
+    report = check(server.port, pki.ca)
     assert step(report, "api") == (
         "fail",
         "endpoint",
@@ -383,11 +376,9 @@ def _echo(where: str) -> Script:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("where", ["link", "location", "reason", "link-quoted", "cut"])
-def test_echoed_credentials_are_never_printed(
-    serve: object, pki: tuple[Cert, Cert], where: str
-) -> None:
+def test_echoed_credentials_are_never_printed(serve: object, pki: Pki, where: str) -> None:
     server = serve(_echo(where))  # type: ignore[operator]
-    report = check(server.port, pki[0], CREDS, authenticate=True)
+    report = check(server.port, pki.ca, CREDS, authenticate=True)
     assert step(report, "auth")[0] == "ok"
     messages = " ".join(s.message for s in report.steps)
     assert "[REDACTED]" in messages
@@ -409,11 +400,11 @@ def _spec(tmp_path: Path, port: int, ca: Cert) -> Path:
 @pytest.mark.e2e
 @pytest.mark.parametrize("output", ["text", "json"])
 def test_cli_echoing_registry_exit_1_without_secrets(
-    serve: object, pki: tuple[Cert, Cert], tmp_path: Path, output: str
+    serve: object, pki: Pki, tmp_path: Path, output: str
 ) -> None:
     server = serve(_echo("reason"))  # type: ignore[operator]
     result = run_cli(
-        "check", str(_spec(tmp_path, server.port, pki[0])), "--format", output, env=CREDS
+        "check", str(_spec(tmp_path, server.port, pki.ca)), "--format", output, env=CREDS
     )
     assert (result.returncode, result.stderr) == (1, "")
     for secret in (PASSWORD, BASIC, BASIC.rstrip("=")):
@@ -422,12 +413,10 @@ def test_cli_echoing_registry_exit_1_without_secrets(
 
 
 @pytest.mark.e2e
-def test_cli_endless_catalog_memory_is_bounded(
-    serve: object, pki: tuple[Cert, Cert], tmp_path: Path
-) -> None:
+def test_cli_endless_catalog_memory_is_bounded(serve: object, pki: Pki, tmp_path: Path) -> None:
     """The whole command, under ``ulimit -v``-like accounting: peak RSS of the child."""
     server = serve(registry(_endless))  # type: ignore[operator]
-    spec = _spec(tmp_path, server.port, pki[0])
+    spec = _spec(tmp_path, server.port, pki.ca)
     spec.write_text(spec.read_text().replace("    authenticate: true\n", ""))
     probe = (
         "import resource, subprocess, sys\n"

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from registry_fixtures import RegistryServer
+from registry_pki import Pki
 from tls_servers import GoVerify, TlsRegistry, TlsSetup
 
 from eksa_mirror.core.mirror import MirrorConfig
@@ -40,35 +41,6 @@ NOT_YET_UNTIL = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
 @pytest.fixture(scope="session")
 def goverify(tmp_path_factory: pytest.TempPathFactory) -> GoVerify:
     return GoVerify(tmp_path_factory.mktemp("goverify"))
-
-
-@dataclass(frozen=True)
-class Pki:
-    ca: Cert
-    sha1_ca: Cert
-    expired_ca: Cert
-    inter: Cert
-    sha1_inter: Cert
-    leaf_under_inter: Cert
-    leaf_under_sha1_inter: Cert
-
-
-@pytest.fixture(scope="session")
-def pki() -> Pki:
-    ca = issue("Go test root", ca=True)
-    sha1_ca = issue("SHA-1 root", ca=True, sha1=True)
-    expired_ca = issue("Expired root", ca=True, not_before=EXPIRED_FROM, not_after=EXPIRED_UNTIL)
-    inter = issue("Go test intermediate", ca, ca=True)
-    sha1_inter = issue("SHA-1 intermediate", ca, ca=True, sha1=True)
-    return Pki(
-        ca=ca,
-        sha1_ca=sha1_ca,
-        expired_ca=expired_ca,
-        inter=inter,
-        sha1_inter=sha1_inter,
-        leaf_under_inter=issue("leaf", inter, ips=IP),
-        leaf_under_sha1_inter=issue("leaf", sha1_inter, ips=IP),
-    )
 
 
 @dataclass(frozen=True)
@@ -191,17 +163,17 @@ SCENARIOS: dict[str, Callable[[Pki], Scenario]] = {
         p.ca.pem,
     ),
     "chain served, root is caCertContent": lambda p: Scenario(
-        TlsSetup((p.leaf_under_inter, p.inter)), p.ca.pem
+        TlsSetup((p.under_intermediate, p.intermediate)), p.ca.pem
     ),
-    "missing intermediate": lambda p: Scenario(TlsSetup((p.leaf_under_inter,)), p.ca.pem),
+    "missing intermediate": lambda p: Scenario(TlsSetup((p.under_intermediate,)), p.ca.pem),
     "intermediate is caCertContent": lambda p: Scenario(
-        TlsSetup((p.leaf_under_inter,)), p.inter.pem
+        TlsSetup((p.under_intermediate,)), p.intermediate.pem
     ),
     "SHA-1 intermediate served": lambda p: Scenario(
-        TlsSetup((p.leaf_under_sha1_inter, p.sha1_inter)), p.ca.pem
+        TlsSetup((p.under_sha1_intermediate, p.sha1_intermediate)), p.ca.pem
     ),
     "SHA-1 intermediate is caCertContent": lambda p: Scenario(
-        TlsSetup((p.leaf_under_sha1_inter,)), p.sha1_inter.pem
+        TlsSetup((p.under_sha1_intermediate,)), p.sha1_intermediate.pem
     ),
     "wrong IP": lambda p: Scenario(TlsSetup((issue("leaf", p.ca, ips=("10.0.0.5",)),)), p.ca.pem),
     "DNS name only": lambda p: Scenario(
@@ -315,10 +287,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "missing intermediate": (
         "certificate",
         "caCertContent",
-        "the CA in caCertContent (CN=Go test root) did not sign the server certificate (issued"
-        " by CN=Go test intermediate), and the registry sends no intermediate certificate: if"
-        " CN=Go test intermediate is an intermediate of that CA, serve the chain (the server"
-        " certificate followed by its intermediates)",
+        "the CA in caCertContent (CN=eksa-mirror test CA) did not sign the server certificate"
+        " (issued by CN=eksa-mirror test intermediate), and the registry sends no intermediate"
+        " certificate: if CN=eksa-mirror test intermediate is an intermediate of that CA, serve"
+        " the chain (the server certificate followed by its intermediates)",
     ),
     "CN only, no SAN": (
         "certificate",

@@ -4,8 +4,10 @@ and the README's snippet against a clone of this repository without tags (``rev`
 ``pre-commit autoupdate``), with the default (warnings fail) and the opt-out (warnings pass,
 shown with ``verbose: true``).
 
-pre-commit builds the hook's environment by pip-installing this repository, so these tests
-need the package index (PyPI) and take about a minute per environment the first time.
+pre-commit builds the hook's environment by pip-installing this repository. The wheels it
+needs (the build backend and the dependencies) come from ``.cache/pre-commit-wheels/``, which
+``scripts/setup-e2e`` fills (``wheelhouse.py``): pip runs with ``PIP_NO_INDEX=1``, so these
+tests never reach the network.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from wheelhouse import FILL, WHEELHOUSE, is_filled, offline_pip
 
 from e2e_support import missing
 
@@ -39,6 +42,9 @@ def pre_commit() -> list[str]:
         missing("git", "install git")
     if not (REPO / ".git").exists():
         pytest.skip("this copy of eksa-mirror is not a git repository: try-repo needs one")
+    if not is_filled():
+        where = WHEELHOUSE.relative_to(REPO)
+        missing(f"the wheels of the hook's environment for this Python in {where}", FILL)
     return [sys.executable, "-m", "pre_commit"]
 
 
@@ -62,7 +68,7 @@ def user_repo(spec: Path, tmp_path: Path) -> Path:
 
 
 def run_pre_commit(user: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
+    env = {**os.environ, **offline_pip(), "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
     env.pop("GITHUB_ACTIONS", None)  # plain text lines, not workflow annotations
     return subprocess.run(
         [*pre_commit(), *args], cwd=user, capture_output=True, text=True, env=env, timeout=900

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from registry_fixtures import (
     free_port,
     require_binary,
 )
+from registry_pki import Pki
 
 from eksa_mirror.core.mirror import MirrorConfig, OCINamespace
 from eksa_mirror.probe import (
@@ -43,7 +43,7 @@ from eksa_mirror.probe import (
     run_check,
 )
 from eksa_mirror.probe.oci import Credentials, parse_challenge, same_origin
-from support import EXPIRED_FROM, EXPIRED_UNTIL, Cert, cluster, issue, run_cli
+from support import Cert, cluster, run_cli
 
 USER = "eksa-puller"
 PASSWORD = "Pa55-w0rd-that-must-never-be-printed"
@@ -54,31 +54,6 @@ OTHER_HOST_MSG = "credentials are never sent to an untrusted server"
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@dataclass(frozen=True)
-class Pki:
-    ca: Cert
-    unrelated_ca: Cert
-    good: Cert
-    wrong_name: Cert
-    expired: Cert
-    sha1: Cert
-
-
-@pytest.fixture(scope="session")
-def pki() -> Pki:
-    ca = issue("eksa-mirror test CA", ca=True)
-    return Pki(
-        ca=ca,
-        unrelated_ca=issue("unrelated CA", ca=True),
-        good=issue("127.0.0.1", ca, ips=("127.0.0.1",)),
-        wrong_name=issue("registry.other.test", ca, dns=("registry.other.test",)),
-        expired=issue(
-            "127.0.0.1", ca, ips=("127.0.0.1",), not_before=EXPIRED_FROM, not_after=EXPIRED_UNTIL
-        ),
-        sha1=issue("127.0.0.1", ca, ips=("127.0.0.1",), sha1=True),
-    )
 
 
 def _registry(
@@ -92,7 +67,7 @@ def _registry(
 @pytest.fixture(scope="session")
 def good(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[RegistryServer]:
     """TLS with the test CA; the five projects at the root, plus partial and legacy sets."""
-    for server in _registry(tmp_path_factory, "good", pki.good):
+    for server in _registry(tmp_path_factory, "good", pki.server):
         for project in PROJECTS:
             server.push_tiny_image(f"{project}/image")
         server.push_tiny_image("partial/eks-anywhere/cli-tools")
@@ -105,7 +80,7 @@ def good(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[Registr
 @pytest.fixture(scope="session")
 def authed(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[RegistryServer]:
     """TLS plus htpasswd (bcrypt) authentication; the five projects at the root."""
-    for server in _registry(tmp_path_factory, "auth", pki.good, htpasswd=(USER, PASSWORD)):
+    for server in _registry(tmp_path_factory, "auth", pki.server, htpasswd=(USER, PASSWORD)):
         for project in PROJECTS:
             server.push_tiny_image(f"{project}/image")
         yield server
@@ -118,12 +93,12 @@ def wrong_name(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[R
 
 @pytest.fixture(scope="session")
 def expired(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[RegistryServer]:
-    yield from _registry(tmp_path_factory, "expired", pki.expired)
+    yield from _registry(tmp_path_factory, "expired", pki.expired_server)
 
 
 @pytest.fixture(scope="session")
 def sha1(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[RegistryServer]:
-    yield from _registry(tmp_path_factory, "sha1", pki.sha1)
+    yield from _registry(tmp_path_factory, "sha1", pki.sha1_server)
 
 
 @pytest.fixture(scope="session")
@@ -510,7 +485,9 @@ def test_authenticate_on_an_anonymous_registry(good: RegistryServer, pki: Pki) -
 @pytest.mark.e2e
 def test_bearer_token_login_on_the_same_endpoint(pki: Pki, tmp_path: Path) -> None:
     repos = tuple(f"{p}/image" for p in PROJECTS)
-    with TokenRegistry(pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos) as reg:
+    with TokenRegistry(
+        pki.server, tmp_path, credentials=(USER, PASSWORD), repositories=repos
+    ) as reg:
         report = check(cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
         assert lines(report)[4:6] == [
             (
@@ -548,7 +525,7 @@ def test_bearer_realm_on_another_host_is_not_contacted(pki: Pki, tmp_path: Path)
     with SilentListener() as elsewhere:
         realm = f"https://127.0.0.1:{elsewhere.port}/token"
         with TokenRegistry(
-            pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=(), realm=realm
+            pki.server, tmp_path, credentials=(USER, PASSWORD), repositories=(), realm=realm
         ) as reg:
             report = check(cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True), CREDS)
         assert elsewhere.pending_connections() == 0
@@ -574,11 +551,11 @@ def test_bearer_realm_on_another_host_is_not_contacted(pki: Pki, tmp_path: Path)
 def test_bearer_realm_on_another_host_when_allowed(pki: Pki, tmp_path: Path) -> None:
     repos = tuple(f"{p}/image" for p in PROJECTS)
     with TokenRegistry(
-        pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=()
+        pki.server, tmp_path, credentials=(USER, PASSWORD), repositories=()
     ) as token_service:
         realm = f"https://127.0.0.1:{token_service.port}/token"
         with TokenRegistry(
-            pki.good, tmp_path, credentials=(USER, PASSWORD), repositories=repos, realm=realm
+            pki.server, tmp_path, credentials=(USER, PASSWORD), repositories=repos, realm=realm
         ) as reg:
             config = cfg(reg.port, ca_cert_content=pki.ca.pem, authenticate=True)
             report = run_check(config, env=CREDS, allow_token_service=True)

@@ -17,8 +17,9 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from registry_fixtures import RegistryServer
+from registry_pki import Pki
 
-from support import Cert, issue
+from support import Cert
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +27,8 @@ CONFIG = ClientServerConfig(server_command=[sys.executable, "-m", "eksa_mirror",
 
 
 @pytest.fixture(scope="module")
-def ca() -> Cert:
-    return issue("eksa-mirror lens test CA", ca=True)
-
-
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory, ca: Cert) -> Iterator[RegistryServer]:
-    server = RegistryServer(
-        tmp_path_factory.mktemp("lens"), tls=issue("127.0.0.1", ca, ips=("127.0.0.1",))
-    )
+def registry(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[RegistryServer]:
+    server = RegistryServer(tmp_path_factory.mktemp("lens"), tls=pki.server)
     with server:
         for project in ("bottlerocket", "eks-anywhere", "eks-distro", "eks", "cilium-chart"):
             server.push_tiny_image(f"{project}/image")
@@ -105,7 +99,7 @@ async def test_lens_sits_on_the_mirror_key(client: LanguageClient, tmp_path: Pat
     )
     assert [(lens.range.start.line, lens.command.title, lens.command.command)
             for lens in lenses if lens.command] == [
-        (8, "Check registry", "eksaMirror.checkRegistry")
+        (8, "Check registry 127.0.0.1:443", "eksaMirror.checkRegistry")
     ]  # fmt: skip
 
 
@@ -140,7 +134,7 @@ async def test_unknown_ca_becomes_a_diagnostic_and_can_be_cleared(
         types.CodeLensParams(types.TextDocumentIdentifier(uri))
     )
     assert [lens.command.title for lens in lenses if lens.command] == [
-        "Check registry",
+        f"Check registry 127.0.0.1:{registry.port}",
         "Clear check results",
     ]
     clear = next(lens.command for lens in lenses if lens.command and "Clear" in lens.command.title)

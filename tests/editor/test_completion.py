@@ -16,7 +16,7 @@ from eksa_mirror.editor.completion import (
     plain_text,
     value_end,
 )
-from support import at
+from support import take_cursor
 
 HEAD = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nspec:\n"
@@ -25,7 +25,7 @@ HEAD = (
 
 
 def run(text: str) -> list[tuple[str, str, str, int, int]] | None:
-    found = complete(*at(text))
+    found = complete(*take_cursor(text))
     if found is None:
         return None
     return [(c.label, c.kind, c.insert_text, c.replace_start, c.replace_end) for c in found]
@@ -86,7 +86,9 @@ def test_candidates(name: str, text: str, expected: list[tuple[str, str, str, in
 
 
 def test_registry_values() -> None:
-    found = complete(*at(HEAD + "    ociNamespaces:\n      - namespace: x\n        registry: §"))
+    found = complete(
+        *take_cursor(HEAD + "    ociNamespaces:\n      - namespace: x\n        registry: §")
+    )
     assert found is not None
     assert [c.label for c in found] == [label for label, _ in known_registries()]
     assert found[0].label == PUBLIC_ECR
@@ -98,7 +100,7 @@ def test_registry_values() -> None:
 
 
 def test_documentation_comes_from_the_schema() -> None:
-    found = complete(*at(HEAD + "    §"))
+    found = complete(*take_cursor(HEAD + "    §"))
     assert found is not None
     for candidate in found:
         schema = schema_store.property_schema((candidate.label,))
@@ -114,7 +116,7 @@ def test_documentation_comes_from_the_schema() -> None:
     ],
 )
 def test_not_an_eksa_cluster(text: str) -> None:
-    assert complete(*at(text)) is None
+    assert complete(*take_cursor(text)) is None
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from eksa_mirror.editor.cursor import ITEM, document_bounds, is_eksa_cluster, locate
-from support import at
+from support import take_cursor
 
 HEAD = (
     "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nspec:\n"
@@ -67,7 +67,7 @@ def test_locate(
     after_dash: bool,
     siblings: set[str],
 ) -> None:
-    cursor = locate(*at(HEAD + text))
+    cursor = locate(*take_cursor(HEAD + text))
     assert cursor is not None
     assert (cursor.path, cursor.mode, cursor.prefix, cursor.key) == (path, mode, prefix, key)
     assert (cursor.word_start, cursor.after_dash, cursor.siblings) == (
@@ -86,16 +86,16 @@ def test_locate(
     ],
 )
 def test_nothing_to_say(text: str) -> None:
-    assert locate(*at(HEAD + text)) is None
+    assert locate(*take_cursor(HEAD + text)) is None
 
 
 def test_a_block_scalar_body_is_not_a_mapping() -> None:
-    cursor = locate(*at(HEAD + "    caCertContent: |\n      MIIB§"))
+    cursor = locate(*take_cursor(HEAD + "    caCertContent: |\n      MIIB§"))
     assert cursor is None or cursor.path[:2] != MIRROR
 
 
 def test_past_the_end() -> None:
-    lines, line, _ = at(HEAD + "    endp§")
+    lines, line, _ = take_cursor(HEAD + "    endp§")
     assert locate(lines, line + 5, 0) is None
     cursor = locate(lines, line, 99)
     assert cursor is not None and cursor.prefix == "endp"

@@ -32,7 +32,7 @@ from eksa_mirror.explain import (
     rewrites,
     to_dict,
 )
-from support import REPO, cluster, issue, run_cli
+from support import cluster, issue, run_cli
 
 CURATED = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 CONFIG_APPEND = (
@@ -632,19 +632,6 @@ def test_cli_explain_cannot_run(tmp_path: Path) -> None:
         2,
         f"eksa-mirror explain: cannot read {binary}: not UTF-8 text\n",
     )
-
-
-def test_docs_example_is_the_real_output() -> None:
-    """docs/check.md shows ``explain`` on examples/explain-ubuntu.yaml: it must stay true."""
-    root = REPO
-    docs = (root / "docs" / "check.md").read_text(encoding="utf-8")
-    marker = "<!-- explain-example: examples/explain-ubuntu.yaml -->\n```\n"
-    block = docs.split(marker, 1)[1].split("```\n", 1)[0]
-    command, _, shown = block.partition("\n")
-    assert command == "$ eksa-mirror explain examples/explain-ubuntu.yaml"
-    result = run_cli("explain", str(root / "examples" / "explain-ubuntu.yaml"))
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == shown
 
 
 def test_bottlerocket_only_snow_rewrite_rows_of_ignored_registries() -> None:

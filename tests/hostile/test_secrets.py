@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -24,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from lspclient import SERVE, LspClient
-from support import REPO
+from support import run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -93,18 +91,6 @@ def assert_clean(where: str, output: str | bytes, secrets: list[str]) -> None:
     assert not leaked, f"{where} shows {leaked}:\n{text[:3000]}"
 
 
-def run_cli(*args: str, env: dict[str, str], extra: str = "") -> subprocess.CompletedProcess[str]:
-    code = f"{extra}\nfrom eksa_mirror.cli.main import main\nraise SystemExit(main({list(args)!r}))"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        cwd=REPO,
-        timeout=60,
-    )
-
-
 # --- the command line ----------------------------------------------------------------------
 
 
@@ -160,7 +146,7 @@ def test_cli_crash_output(spec: Path, env: dict[str, str], secrets: list[str]) -
         "    raise RuntimeError('injected failure')\n"
         "v.analyze = boom\n"
     )
-    run = run_cli("validate", "--check-env", str(spec), env=env, extra=crash)
+    run = run_cli("validate", "--check-env", str(spec), env=env, prelude=crash)
     assert "injected failure" in run.stderr
     assert_clean("a crash of validate", run.stdout + run.stderr, secrets)
 

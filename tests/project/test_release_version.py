@@ -51,3 +51,16 @@ def test_every_place_names_the_same_version() -> None:
 def test_the_lock_file_names_the_extension_version() -> None:
     lock = json.loads((REPO / "vscode-client" / "package-lock.json").read_text(encoding="utf-8"))
     assert lock["version"] == lock["packages"][""]["version"] == pyproject_version()
+
+
+def test_the_install_section_says_when_nothing_is_released_yet() -> None:
+    """Until a CHANGELOG entry has a date, the README's Install section says that its
+    downloads (PyPI, the Marketplace, release files, the tag) do not exist yet; once one has,
+    it no longer does."""
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    entries = re.findall(r"^## \[[^\]]+\] - (.+)$", changelog, re.MULTILINE)
+    assert entries, "CHANGELOG.md has no '## [VERSION] - DATE' entry"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    install = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    says_so = "**Before the first release**" in install
+    assert says_so == all(entry.strip() == "unreleased" for entry in entries)

@@ -3,8 +3,8 @@
 ``support.cluster(body)`` puts ``body`` (unindented YAML) under
 ``spec.registryMirrorConfiguration`` of a compact Cluster document, followed by its
 datacenter and two machine configs. The mirror key is always on line ``MIRROR_LINE`` and
-the body starts on ``BODY_LINE`` at column ``INDENT``, so ``at(row, col, end_col)`` turns a
-position inside the body into the file's 0-based line/code-point span.
+the body starts on ``BODY_LINE`` at column ``INDENT``, so ``body_span(row, col, end_col)``
+turns a position inside the body into the file's 0-based line/code-point span.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ INDENT = 4
 MIRROR_KEY = (MIRROR_LINE, 2, MIRROR_LINE, 29)
 
 
-def at(row: int, col: int, end_col: int, end_row: int | None = None) -> tuple[int, int, int, int]:
+def body_span(
+    row: int, col: int, end_col: int, end_row: int | None = None
+) -> tuple[int, int, int, int]:
     """A span given inside the body (row 0 = first body line, col 0 = first body column)."""
     end_row = row if end_row is None else end_row
     return (BODY_LINE + row, INDENT + col, BODY_LINE + end_row, INDENT + end_col)

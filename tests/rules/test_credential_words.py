@@ -11,7 +11,7 @@ import pytest
 from eksa_mirror.rules.credentials import is_credential_key
 from support import cluster
 
-from .helpers import INFO, E, at, expect, fixed
+from .helpers import INFO, E, body_span, expect, fixed
 
 #: Key names that hold a secret: an HTTP auth header, basic or bearer auth, a user name or
 #: password in any case and separator, a token, a key, Docker's ``auth``/``auths``.
@@ -81,7 +81,9 @@ def test_an_auth_header_or_basic_auth_is_rm026_with_the_delete_fix(key: str, val
     """What a user sees for containerd's own header, pasted from a ``hosts.toml``: one RM026
     on the key, the advice to rotate, and the (unsafe) fix that deletes the line."""
     text = cluster(f"endpoint: r.local\nauthenticate: true\n{key}: {value}")
-    found = expect(text, [("RM016", INFO, at(1, 14, 18)), ("RM026", E, at(2, 0, len(key)))])
+    found = expect(
+        text, [("RM016", INFO, body_span(1, 14, 18)), ("RM026", E, body_span(2, 0, len(key)))]
+    )
     rm026 = next(f for f in found if f.code == "RM026")
     assert rm026.message == f'"{key}" looks like a credential and {ADVICE}'
     assert SECRET not in rm026.message and "hunter2" not in rm026.message
@@ -94,7 +96,7 @@ def test_an_auth_header_or_basic_auth_is_rm026_with_the_delete_fix(key: str, val
 def test_user_agent_and_pass_through_are_only_unknown(key: str, value: str) -> None:
     """No secret, so no "looks like a credential" and no fix that deletes them: RM006."""
     text = cluster(f"endpoint: r.local\n{key}: {value}")
-    found = expect(text, [("RM006", E, at(1, 0, len(key)))])
+    found = expect(text, [("RM006", E, body_span(1, 0, len(key)))])
     assert found[0].message == f'json: unknown field "{key}"'
     assert found[0].fix is None
 
@@ -104,7 +106,7 @@ def test_a_header_table_holding_a_credential_is_rm026() -> None:
     the finding (with the fix that deletes the whole table) is on the outer key."""
     body = f'endpoint: r.local\nheader:\n  Authorization: "Basic {SECRET}"\nport: "5000"'
     text = cluster(body)
-    [rm026] = expect(text, [("RM026", E, at(1, 0, 6))])
+    [rm026] = expect(text, [("RM026", E, body_span(1, 0, 6))])
     assert rm026.message == (
         f'"header" holds "Authorization", which looks like a credential, and {ADVICE}'
     )
@@ -113,7 +115,8 @@ def test_a_header_table_holding_a_credential_is_rm026() -> None:
 
 def test_a_header_table_without_a_credential_stays_rm006() -> None:
     [rm006] = expect(
-        cluster("endpoint: r.local\nheader:\n  User-Agent: crictl"), [("RM006", E, at(1, 0, 6))]
+        cluster("endpoint: r.local\nheader:\n  User-Agent: crictl"),
+        [("RM006", E, body_span(1, 0, 6))],
     )
     assert rm006.message == 'json: unknown field "header"'
 
@@ -122,7 +125,9 @@ def test_one_finding_per_key_in_an_oci_namespaces_entry() -> None:
     """After an item's ``- `` the line holds more than the key: RM026 without the fix."""
     body = f"endpoint: r.local\nociNamespaces:\n  - basicAuth: {SECRET}\n"
     body += "    registry: public.ecr.aws\n    namespace: hub\n    userAgent: x"
-    found = expect(cluster(body), [("RM026", E, at(2, 4, 13)), ("RM006", E, at(5, 4, 13))])
+    found = expect(
+        cluster(body), [("RM026", E, body_span(2, 4, 13)), ("RM006", E, body_span(5, 4, 13))]
+    )
     assert [f.pointer for f in found] == [
         "/spec/registryMirrorConfiguration/ociNamespaces/0/basicAuth",
         "/spec/registryMirrorConfiguration/ociNamespaces/0/userAgent",

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rules.helpers import at, findings, fixed, one, span_of
+from rules.helpers import body_span, findings, fixed, one, span_of
 from support import MIRROR_HEAD, cluster
 
 BR = {"cp": "bottlerocket", "md": "bottlerocket"}
@@ -34,7 +34,7 @@ DETAILS: list[Any] = [
         "RM009",
         [
             (
-                at(0, 10, 25),
+                body_span(0, 10, 25),
                 "/endpoint",
                 'endpoint must be a bare hostname or IP address, without the scheme "https://": '
                 'EKS-A joins it with the port into "[https://r.local]:443", which containerd '
@@ -49,7 +49,7 @@ DETAILS: list[Any] = [
         "RM009",
         [
             (
-                at(0, 10, 21),
+                body_span(0, 10, 21),
                 "/endpoint",
                 'endpoint must be a bare hostname or IP address, without the path "/a/b": EKS-A '
                 'joins it with the port into "r.local/a/b:443", which containerd cannot pull '
@@ -64,7 +64,7 @@ DETAILS: list[Any] = [
         "RM009",
         [
             (
-                at(0, 10, 22),
+                body_span(0, 10, 22),
                 "/endpoint",
                 "endpoint must be a bare hostname or IP address, without square brackets and "
                 'the port ":5000": EKS-A joins it with the port into "[[::1]:5000]:443", which '
@@ -79,7 +79,7 @@ DETAILS: list[Any] = [
         "RM009",
         [
             (
-                at(0, 10, 31),
+                body_span(0, 10, 31),
                 "/endpoint",
                 'endpoint must be a bare hostname or IP address, without the scheme "https://", '
                 'the path "/v2", square brackets and the port ":5000": EKS-A joins it with the '
@@ -94,7 +94,7 @@ DETAILS: list[Any] = [
         "RM017",
         [
             (
-                at(1, 14, 18),
+                body_span(1, 14, 18),
                 "/authenticate",
                 "authenticate: true has no effect on CloudStack nodes: EKS-A renders no "
                 "registry credentials into their containerd configuration, so authenticated "
@@ -109,7 +109,7 @@ DETAILS: list[Any] = [
         "RM016",
         [
             (
-                at(1, 14, 18),
+                body_span(1, 14, 18),
                 "/authenticate",
                 "authenticate: true needs REGISTRY_USERNAME and REGISTRY_PASSWORD set where "
                 "eksctl anywhere runs; the controller reads them from the "
@@ -124,7 +124,7 @@ DETAILS: list[Any] = [
         "RM005",
         [
             (
-                at(1, 20, 24),
+                body_span(1, 20, 24),
                 "/insecureSkipVerify",
                 "InsecureSkipVerify is not supported for bottlerocket (SnowMachineConfig cp has "
                 "osFamily: bottlerocket); only Ubuntu and RHEL nodes can skip verification",
@@ -138,7 +138,7 @@ DETAILS: list[Any] = [
         "RM028",
         [
             (
-                at(1, 0, 18),
+                body_span(1, 0, 18),
                 "/insecureSkipVerify",
                 "insecureSkipVerify is only supported for snow provider (all providers from "
                 "v0.15.0; the target release is v0.14.0)",
@@ -156,7 +156,7 @@ DETAILS: list[Any] = [
         "RM011",
         [
             (
-                at(2, 14, 23),
+                body_span(2, 14, 23),
                 "/ociNamespaces/0/registry",
                 '"docker.io" is mapped again by ociNamespaces entry 2; EKS-A keeps only the '
                 "last mapping of a registry, so this entry is ignored",
@@ -172,7 +172,7 @@ DETAILS: list[Any] = [
         "RM013",
         [
             (
-                at(3, 15, 20),
+                body_span(3, 15, 20),
                 "/ociNamespaces/0/namespace",
                 'namespace "a b" contains whitespace: EKS-A passes it through filepath.Join, so '
                 "nodes pull from a different path than written",
@@ -190,7 +190,7 @@ DETAILS: list[Any] = [
         "RM021",
         [
             (
-                at(4, 15, 17),
+                body_span(4, 15, 17),
                 "/ociNamespaces/1/namespace",
                 "curated packages from 346438352937.dkr.ecr.us-west-2.amazonaws.com (us-west-2) "
                 'are copied with "eksctl anywhere copy packages <mirror>/eks-anywhere"; map '
@@ -205,7 +205,7 @@ DETAILS: list[Any] = [
         "RM010",
         [
             (
-                at(1, 0, 13),
+                body_span(1, 0, 13),
                 "/ociNamespaces",
                 "ociNamespaces does not map public.ecr.aws: when ociNamespaces is set, every "
                 "mirrored registry must be listed, including public.ecr.aws, or the EKS "
@@ -220,7 +220,7 @@ DETAILS: list[Any] = [
         "RM010",
         [
             (
-                at(2, 0, 13),
+                body_span(2, 0, 13),
                 "/ociNamespaces",
                 "ociNamespaces does not map public.ecr.aws: when ociNamespaces is set, every "
                 "mirrored registry must be listed, including public.ecr.aws, or the EKS "
@@ -240,7 +240,7 @@ DETAILS: list[Any] = [
         "RM010",
         [
             (
-                at(3, 0, 13),
+                body_span(3, 0, 13),
                 "/ociNamespaces",
                 "ociNamespaces does not map public.ecr.aws: when ociNamespaces is set, every "
                 "mirrored registry must be listed, including public.ecr.aws, or the EKS "
@@ -257,7 +257,7 @@ DETAILS: list[Any] = [
         "RM028",
         [
             (
-                at(1, 0, 13),
+                body_span(1, 0, 13),
                 "/ociNamespaces",
                 "public.ecr.aws is the only registry supported in ociNamespaces for "
                 "bottlerocket (VSphereMachineConfig cp is bottlerocket; v0.19.x only, several "
@@ -276,7 +276,7 @@ DETAILS: list[Any] = [
         "RM028",
         [
             (
-                at(4, 14, 23),
+                body_span(4, 14, 23),
                 "/ociNamespaces/1/registry",
                 "docker.io is not mirrored on Bottlerocket nodes before v0.20.0, only "
                 "public.ecr.aws is (VSphereMachineConfig cp is bottlerocket; the target release "
@@ -291,13 +291,13 @@ DETAILS: list[Any] = [
         "RM032",
         [
             (
-                at(2, 14, 24),
+                body_span(2, 14, 24),
                 "/ociNamespaces/0/registry",
                 "registry is still the documentation placeholder <registry>: replace it with "
                 "the upstream registry, e.g. public.ecr.aws",
             ),
             (
-                at(3, 15, 19),
+                body_span(3, 15, 19),
                 "/ociNamespaces/0/namespace",
                 "namespace is still the documentation placeholder <ns>: replace it with the "
                 'namespace in your registry, e.g. "" for its root or eks-anywhere',
@@ -345,7 +345,7 @@ DETAILS: list[Any] = [
         "RM002",
         [
             (
-                at(1, 6, 13),
+                body_span(1, 6, 13),
                 "/port",
                 "registry mirror port 70000 is invalid, please provide a valid port",
             ),
@@ -359,7 +359,7 @@ DETAILS: list[Any] = [
         "RM008",
         [
             (
-                at(1, 6, 8),
+                body_span(1, 6, 8),
                 "/port",
                 "port 05 is read by YAML 1.1 as the integer 5 (octal, hex or sexagesimal), so "
                 'EKS-A would use port "5"; quote it: "05"',
@@ -375,7 +375,7 @@ DETAILS: list[Any] = [
         "RM007",
         [
             (
-                at(3, 15, 17),
+                body_span(3, 15, 17),
                 "/ociNamespaces/0/namespace",
                 "namespace is a YAML number: the eksctl CLI turns it into a string but the CRD "
                 "type is string, so kubectl and GitOps reject it; quote it",

@@ -14,7 +14,7 @@ import pytest
 from eksa_mirror.rules.analysis import analyze
 from support import DATA, cluster
 
-from .helpers import E, at, expect, one, options
+from .helpers import E, body_span, expect, one, options
 
 CROSS = DATA / "cross-document"
 TAB = "the YAML cannot be parsed: a tab in the indentation: YAML allows only spaces there; " \
@@ -165,7 +165,7 @@ def test_a_broken_mirror_line_keeps_the_other_keys_judged() -> None:
     """``port: "443`` then an intact ``insecureSkipVerify: true``: RM019 on the intact key."""
     found = expect(
         cluster('endpoint: r.local\nport: "443\ninsecureSkipVerify: true'),
-        [("RM024", E, at(1, 6, 7)), ("RM019", "warning", at(2, 20, 24))],  # type: ignore[list-item]
+        [("RM024", E, body_span(1, 6, 7)), ("RM019", "warning", body_span(2, 20, 24))],  # type: ignore[list-item]
     )
     assert one(found, "RM024").message == NEVER_CLOSED.format('"')
     assert one(found, "RM019").message == RM019
@@ -177,19 +177,22 @@ def test_a_broken_mirror_line_keeps_the_other_keys_judged() -> None:
         pytest.param(
             # The endpoint's value is unknown: no RM001 "no endpoint".
             'endpoint: "registry.example.com\nauthenticate: true',
-            [("RM024", at(0, 10, 11)), ("RM016", at(1, 14, 18))], id="endpoint-unclosed",
+            [("RM024", body_span(0, 10, 11)), ("RM016", body_span(1, 14, 18))],
+            id="endpoint-unclosed",
         ),
         pytest.param(
             # RM009 says what EKS-A joins the endpoint with: the port, unknown here.
             'endpoint: https://r.local:5000\nport: "443\nauthenticate: true',
-            [("RM024", at(1, 6, 7)), ("RM016", at(2, 14, 18))], id="rm009-rests-on-the-port",
+            [("RM024", body_span(1, 6, 7)), ("RM016", body_span(2, 14, 18))],
+            id="rm009-rests-on-the-port",
         ),
         pytest.param(
             # The entry's namespace is unknown (no RM029), its registry is not (RM012); the
             # list is whole, and has no public.ecr.aws (RM010).
             "endpoint: r.local\nociNamespaces:\n  - registry: https://quay.io\n"
             "    namespace: [quay",
-            [("RM010", at(1, 0, 13)), ("RM012", at(2, 14, 29)), ("RM024", at(3, 15, 16))],
+            [("RM010", body_span(1, 0, 13)), ("RM012", body_span(2, 14, 29)),
+             ("RM024", body_span(3, 15, 16))],
             id="entry-namespace-bracket",
         ),
         pytest.param(
@@ -197,18 +200,20 @@ def test_a_broken_mirror_line_keeps_the_other_keys_judged() -> None:
             # be empty or not (no RM003); the entry after it keeps its finding.
             "endpoint: r.local\nociNamespaces:\n  - registry: [docker.io\n    namespace: hub\n"
             "  - registry: quay.io/x\n    namespace: q",
-            [("RM024", at(2, 14, 15)), ("RM012", at(4, 14, 23))], id="entry-registry-lost",
+            [("RM024", body_span(2, 14, 15)), ("RM012", body_span(4, 14, 23))],
+            id="entry-registry-lost",
         ),
         pytest.param(
             # Words without a colon name the key being typed: authenticate (no RM016), not
             # caCertContent, so RM019's advice to provide one stands.
             "endpoint: r.local\nauthenticate true\ninsecureSkipVerify: true",
-            [("RM024", at(1, 0, 1)), ("RM019", at(2, 20, 24))], id="key-without-colon",
+            [("RM024", body_span(1, 0, 1)), ("RM019", body_span(2, 20, 24))],
+            id="key-without-colon",
         ),
         pytest.param(
             # Words that may begin caCertContent: RM019's message rests on the CA.
             "endpoint: r.local\ncaCert x\ninsecureSkipVerify: true",
-            [("RM024", at(1, 0, 1))], id="ca-key-without-colon",
+            [("RM024", body_span(1, 0, 1))], id="ca-key-without-colon",
         ),
         pytest.param(
             # A whole entry is lost to a tab: where the entries after it stand in the list

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 import pytest
 
 from eksa_mirror.rules.analysis import Options, analyze
-from support import REPO
+from support import MIRROR_HEAD, REPO
 
 ROOT = REPO
 CORPUS = ROOT.parent / "shared" / "corpus" / "eksa-testdata"
@@ -28,22 +28,14 @@ ALLOWED = {
     "a port at all (RM002); quoting alone does not fix it",
 }
 
-_WRAP = (
-    "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nmetadata:\n  name: docs\n"
-    "spec:\n"
-)
-
 
 def doc_examples() -> list[tuple[str, str]]:
-    """(name, text) of each YAML example of docs/rules.md, wrapped as the docs test does."""
+    """(name, text) of each YAML example of docs/rules.md (each a whole file)."""
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     found = []
     pattern = re.compile(r"<!-- (fails|fixed)([^>]*)-->\n```yaml\n(.*?)```", re.DOTALL)
     for number, match in enumerate(pattern.finditer(text)):
-        body = match.group(3)
-        if "wrap: cluster" in match.group(2):
-            body = _WRAP + "".join("  " + line + "\n" for line in body.splitlines())
-        found.append((f"rules.md example {number + 1} ({match.group(1)})", body))
+        found.append((f"rules.md example {number + 1} ({match.group(1)})", match.group(3)))
     return found
 
 
@@ -75,8 +67,8 @@ def test_the_allowed_pairs_are_still_needed() -> None:
         for a, b in itertools.combinations(found, 2):
             if a.span == b.span:
                 seen.add(tuple(sorted((a.code, b.code))))
-    port = "  registryMirrorConfiguration:\n    endpoint: r.local\n    port: 99999\n"
-    for a, b in itertools.combinations(analyze(_WRAP + port, OPTIONS).findings, 2):
+    port = "    endpoint: r.local\n    port: 99999\n"
+    for a, b in itertools.combinations(analyze(MIRROR_HEAD + port, OPTIONS).findings, 2):
         if a.span == b.span:
             seen.add(tuple(sorted((a.code, b.code))))
     assert set(ALLOWED) <= seen

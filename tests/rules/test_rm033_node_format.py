@@ -9,7 +9,7 @@ import pytest
 
 from support import cluster
 
-from .helpers import E, W, at, expect, findings, one
+from .helpers import E, W, body_span, expect, findings, one
 
 BODY = """\
 endpoint: r.local
@@ -26,15 +26,15 @@ ociNamespaces:
     ("version", "expected"),
     [
         ("v0.23.7", []),  # legacy registry.mirrors tables: the endpoint path is used as is
-        ("v0.24.0", [("RM033", E, at(3, 15, 27))]),
-        ("v0.25.2", [("RM033", E, at(3, 15, 27))]),
+        ("v0.24.0", [("RM033", E, body_span(3, 15, 27))]),
+        ("v0.25.2", [("RM033", E, body_span(3, 15, 27))]),
         ("v0.25.3", []),  # override_path = true (aws/eks-anywhere#10779)
         ("v0.26.0", []),
     ],
 )
 def test_rm033_only_for_v024_to_v0252(version: str, expected: list[Any]) -> None:
     # "" and "/" join to the endpoint itself: no namespace, no double /v2/ (RM013 for "/").
-    rm013 = ("RM013", W, at(7, 15, 16))
+    rm013 = ("RM013", W, body_span(7, 15, 16))
     expect(cluster(BODY), [*expected, rm013], eksa_version=version)
 
 
@@ -89,7 +89,7 @@ def rm010(text: str, version: str = "") -> str:
 
 
 def test_rm010_vsphere_ubuntu_without_etcd_says_nothing_of_v2() -> None:
-    expect(cluster(NO_PUBLIC), [("RM010", W, at(1, 0, 13))])
+    expect(cluster(NO_PUBLIC), [("RM010", W, body_span(1, 0, 13))])
     assert rm010(cluster(NO_PUBLIC)) == RM010_BASE
 
 

@@ -10,7 +10,7 @@ import pytest
 from support import cluster
 
 from .conftest import Pems
-from .helpers import MIRROR_KEY, E, W, at, expect, findings, fixed, one
+from .helpers import MIRROR_KEY, E, W, body_span, expect, findings, fixed, one
 
 Expected = list[tuple[str, object, tuple[int, int, int, int]]]
 
@@ -20,7 +20,7 @@ def block(pem: str) -> tuple[str, tuple[int, int, int, int]]:
     lines = pem.strip("\n").split("\n")
     body = "endpoint: x\ncaCertContent: |\n" + "\n".join("  " + line for line in lines)
     body += '\nport: "443"'
-    return body, at(1, 15, 2 + len(lines[-1]), end_row=1 + len(lines))
+    return body, body_span(1, 15, 2 + len(lines[-1]), end_row=1 + len(lines))
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_one_line_certificate_is_rm014(pems: Pems) -> None:
     one_line = " ".join(pems.good.strip().split("\n"))
     found = expect(
         cluster(f'endpoint: x\ncaCertContent: "{one_line}"'),
-        [("RM014", E, at(1, 15, 17 + len(one_line)))],
+        [("RM014", E, body_span(1, 15, 17 + len(one_line)))],
     )
     assert found[0].message == "invalid registry certificate: failed to parse certificate PEM"
 
@@ -165,7 +165,7 @@ def test_private_key_alone(pems: Pems) -> None:
 def test_private_key_in_quoted_value_has_no_fix(pems: Pems) -> None:
     escaped = (pems.good + pems.key).strip().replace("\n", "\\n")
     text = cluster(f'endpoint: x\ncaCertContent: "{escaped}"')
-    found = expect(text, [("RM027", E, at(1, 15, 17 + len(escaped)))])
+    found = expect(text, [("RM027", E, body_span(1, 15, 17 + len(escaped)))])
     assert found[0].fix is None
 
 
@@ -220,7 +220,7 @@ def test_env_ca_with_empty_value_points_at_the_key(tmp_path: Path) -> None:
     env = {"EKSA_REGISTRY_MIRROR_CA": str(tmp_path / "missing.crt")}
     expect(
         cluster('endpoint: x\ncaCertContent: ""'),
-        [("RM014", E, at(1, 0, 13))],
+        [("RM014", E, body_span(1, 0, 13))],
         check_env=True,
         env=env,
     )

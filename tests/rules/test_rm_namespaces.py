@@ -6,7 +6,7 @@ import pytest
 
 from support import cluster
 
-from .helpers import INFO, E, W, at, expect, findings, fixed, one
+from .helpers import INFO, E, W, body_span, expect, findings, fixed, one
 
 Expected = list[tuple[str, object, tuple[int, int, int, int]]]
 
@@ -30,43 +30,45 @@ CASES = [
     # RM003: empty or missing registry (EKS-A's own check)
     pytest.param(
         entries(("public.ecr.aws", '""'), ('""', "a")),
-        [("RM003", E, at(4, 14, 16))], id="rm003-empty",
+        [("RM003", E, body_span(4, 14, 16))], id="rm003-empty",
     ),
     pytest.param(
         "endpoint: x\nociNamespaces:\n" + PUBLIC + "  - namespace: a",
-        [("RM003", E, at(4, 4, 13))], id="rm003-missing",
+        [("RM003", E, body_span(4, 4, 13))], id="rm003-missing",
     ),
     # The only entry has no registry: RM003 alone. It may be the public.ecr.aws entry, so RM010
     # would be a second finding for the same problem.
     pytest.param(
-        entries(('""', "eks-anywhere")), [("RM003", E, at(2, 14, 16))], id="rm003-without-rm010",
+        entries(('""', "eks-anywhere")), [("RM003", E, body_span(2, 14, 16))],
+        id="rm003-without-rm010",
     ),
     pytest.param(
         "endpoint: x\nociNamespaces:\n  - namespace: eks-anywhere\n  - registry: docker.io\n"
         "    namespace: hub",
-        [("RM003", E, at(2, 4, 13))], id="rm003-missing-without-rm010",
+        [("RM003", E, body_span(2, 4, 13))], id="rm003-missing-without-rm010",
     ),
     # public.ecr.aws with a path (a thread's "public.ecr.aws/l0g8r8j6"): RM012, whose fix
     # gives the public.ecr.aws entry; RM010 would be the same problem twice.
     pytest.param(
-        entries(("public.ecr.aws/l0g8r8j6", "eks-anywhere")), [("RM012", E, at(2, 14, 37))],
+        entries(("public.ecr.aws/l0g8r8j6", "eks-anywhere")), [("RM012", E, body_span(2, 14, 37))],
         id="rm012-public-ecr-with-path-without-rm010",
     ),
     # Once every entry names its registry, a missing public.ecr.aws is RM010 again.
     pytest.param(
-        entries(("docker.io", "hub")), [("RM010", W, at(1, 0, 13))], id="rm010-named-entries",
+        entries(("docker.io", "hub")), [("RM010", W, body_span(1, 0, 13))],
+        id="rm010-named-entries",
     ),
     # RM029: missing namespace key (CRD requires it)
     pytest.param(
         "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws",
-        [("RM029", W, at(2, 4, 12))], id="rm029",
+        [("RM029", W, body_span(2, 4, 12))], id="rm029",
     ),
     # RM004: two registries of the legacy curated-packages account
     pytest.param(
         entries(("public.ecr.aws", '""'),
                 ("783794618700.dkr.ecr.us-west-2.amazonaws.com", '""'),
                 ("783794618700.dkr.ecr.us-east-1.amazonaws.com", '""')),
-        [("RM004", E, at(6, 14, 58))], id="rm004",
+        [("RM004", E, body_span(6, 14, 58))], id="rm004",
     ),
     pytest.param(
         entries(("public.ecr.aws", '""'),
@@ -75,42 +77,42 @@ CASES = [
         [], id="rm004-regional-account-not-counted",
     ),
     # RM010: no public.ecr.aws
-    pytest.param(entries(("docker.io", "mirror")), [("RM010", W, at(1, 0, 13))], id="rm010"),
+    pytest.param(entries(("docker.io", "mirror")), [("RM010", W, body_span(1, 0, 13))], id="rm010"),
     # RM011: duplicate registry, the earlier one is ignored
     pytest.param(
         entries(("public.ecr.aws", "a"), ("public.ecr.aws", "b")),
-        [("RM011", W, at(2, 14, 28))], id="rm011",
+        [("RM011", W, body_span(2, 14, 28))], id="rm011",
     ),
     pytest.param(
         entries(("public.ecr.aws", "a"), ("docker.io", "b"), ("public.ecr.aws", "c"),
                 ("public.ecr.aws", "d")),
-        [("RM011", W, at(2, 14, 28)), ("RM011", W, at(6, 14, 28))], id="rm011-three",
+        [("RM011", W, body_span(2, 14, 28)), ("RM011", W, body_span(6, 14, 28))], id="rm011-three",
     ),
     # RM012: registry with scheme or path (host:port is fine)
     pytest.param(
         entries(("public.ecr.aws", '""'), ("https://docker.io", "d")),
-        [("RM012", E, at(4, 14, 31))], id="rm012-scheme",
+        [("RM012", E, body_span(4, 14, 31))], id="rm012-scheme",
     ),
     pytest.param(
         entries(("public.ecr.aws", '""'), ("docker.io/library", "d")),
-        [("RM012", E, at(4, 14, 31))], id="rm012-path",
+        [("RM012", E, body_span(4, 14, 31))], id="rm012-path",
     ),
     pytest.param(entries(("public.ecr.aws", '""'), ("harbor.local:5000", "h")), [],
                  id="host-port-ok"),
     pytest.param(entries(("public.ecr.aws", '""'), ('"[fd00::2]:5000"', "h")), [],
                  id="ipv6-port-ok"),
     # RM013: namespace shapes that filepath.Join rewrites
-    pytest.param(entries(("public.ecr.aws", "../x")), [("RM013", W, at(3, 15, 19))],
+    pytest.param(entries(("public.ecr.aws", "../x")), [("RM013", W, body_span(3, 15, 19))],
                  id="rm013-dotdot"),
-    pytest.param(entries(("public.ecr.aws", "/x/")), [("RM013", W, at(3, 15, 18))],
+    pytest.param(entries(("public.ecr.aws", "/x/")), [("RM013", W, body_span(3, 15, 18))],
                  id="rm013-slashes"),
-    pytest.param(entries(("public.ecr.aws", '"a b"')), [("RM013", W, at(3, 15, 20))],
+    pytest.param(entries(("public.ecr.aws", '"a b"')), [("RM013", W, body_span(3, 15, 20))],
                  id="rm013-space"),
     pytest.param(entries(("public.ecr.aws", "a/b")), [], id="nested-namespace-ok"),
     # RM021: regional packages account outside eks-anywhere
     pytest.param(
         entries(("public.ecr.aws", '""'), ("346438352937.dkr.ecr.us-west-2.amazonaws.com", "pk")),
-        [("RM021", INFO, at(5, 15, 17))], id="rm021",
+        [("RM021", INFO, body_span(5, 15, 17))], id="rm021",
     ),
     pytest.param(
         entries(("public.ecr.aws", '""'),
@@ -204,7 +206,7 @@ ociNamespaces:
 )
 def test_rm010_fix_adds_entry_with_matching_indentation(body: str, after: str) -> None:
     text = cluster(body)
-    rm010 = one(expect(text, [("RM010", W, at(1, 0, 13))]), "RM010")
+    rm010 = one(expect(text, [("RM010", W, body_span(1, 0, 13))]), "RM010")
     assert rm010.fix is not None and rm010.fix.safe is False  # it changes what nodes pull
     assert fixed(text, rm010.fix) == cluster(after)
     assert findings(cluster(after)) == []
@@ -212,7 +214,7 @@ def test_rm010_fix_adds_entry_with_matching_indentation(body: str, after: str) -
 
 def test_rm010_no_fix_for_flow_list() -> None:
     text = cluster("endpoint: x\nociNamespaces: [{registry: docker.io, namespace: m}]")
-    assert one(expect(text, [("RM010", W, at(1, 0, 13))]), "RM010").fix is None
+    assert one(expect(text, [("RM010", W, body_span(1, 0, 13))]), "RM010").fix is None
 
 
 @pytest.mark.parametrize(
@@ -278,7 +280,9 @@ def test_rm013_fix(namespace: str, after: str | None) -> None:
 
 def test_rm029_and_rm003_point_at_the_entry_not_the_list() -> None:
     body = "endpoint: x\nociNamespaces:\n" + PUBLIC + "  - namespace: a\n  - registry: docker.io"
-    found = expect(cluster(body), [("RM003", E, at(4, 4, 13)), ("RM029", W, at(5, 4, 12))])
+    found = expect(
+        cluster(body), [("RM003", E, body_span(4, 4, 13)), ("RM029", W, body_span(5, 4, 12))]
+    )
     assert one(found, "RM029").pointer == (
         "/spec/registryMirrorConfiguration/ociNamespaces/2/namespace"
     )

@@ -12,16 +12,16 @@ import pytest
 
 from support import cluster
 
-from .helpers import INFO, MIRROR_KEY, E, W, at, expect, findings, one
+from .helpers import INFO, MIRROR_KEY, E, W, body_span, expect, findings, one
 
 INSECURE = "endpoint: x\ninsecureSkipVerify: true"
-RM019 = ("RM019", W, at(1, 20, 24))
-RM005 = ("RM005", E, at(1, 20, 24))
+RM019 = ("RM019", W, body_span(1, 20, 24))
+RM005 = ("RM005", E, body_span(1, 20, 24))
 MAPPINGS = (
     'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n'
     "  - registry: docker.io\n    namespace: hub"
 )
-RM018 = ("RM018", W, at(4, 14, 23))
+RM018 = ("RM018", W, body_span(4, 14, 23))
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_rm019_one_finding_when_ca_is_given_too(pems: Any) -> None:
 # --- authenticate -------------------------------------------------------------------------
 
 AUTH = "endpoint: x\nauthenticate: true"
-RM016_INFO = ("RM016", INFO, at(1, 14, 18))
+RM016_INFO = ("RM016", INFO, body_span(1, 14, 18))
 
 
 @pytest.mark.parametrize(
@@ -104,8 +104,11 @@ RM016_INFO = ("RM016", INFO, at(1, 14, 18))
         ("vsphere", [RM016_INFO]),
         ("nutanix", [RM016_INFO]),
         ("tinkerbell", [RM016_INFO]),
-        ("snow", [RM016_INFO, ("RM017", W, at(1, 14, 18))]),
-        ("cloudstack", [RM016_INFO, ("RM017", W, at(1, 14, 18)), ("RM020", INFO, MIRROR_KEY)]),
+        ("snow", [RM016_INFO, ("RM017", W, body_span(1, 14, 18))]),
+        (
+            "cloudstack",
+            [RM016_INFO, ("RM017", W, body_span(1, 14, 18)), ("RM020", INFO, MIRROR_KEY)],
+        ),
     ],
 )
 def test_authenticate(provider: str, expected: list[Any]) -> None:
@@ -126,7 +129,7 @@ def test_authenticate_on_snow_with_one_ubuntu_worker_group() -> None:
     """One Ubuntu worker group is enough for the warning: those nodes get no credentials."""
     found = expect(
         cluster(AUTH, provider="snow", cp="bottlerocket", md="ubuntu"),
-        [RM016_INFO, ("RM017", W, at(1, 14, 18))],
+        [RM016_INFO, ("RM017", W, body_span(1, 14, 18))],
     )
     assert "no effect on Snow's Ubuntu nodes (SnowMachineConfig md is ubuntu)" in (
         one(found, "RM017").message
@@ -145,7 +148,7 @@ def test_authenticate_on_snow_with_one_ubuntu_worker_group() -> None:
 def test_authenticate_check_env(env: dict[str, str], missing: list[str]) -> None:
     found = expect(
         cluster(AUTH),
-        [("RM016", E, at(1, 14, 18)) for _ in missing],
+        [("RM016", E, body_span(1, 14, 18)) for _ in missing],
         check_env=True,
         env=env,
     )

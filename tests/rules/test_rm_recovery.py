@@ -12,7 +12,7 @@ from eksa_mirror.core.source import PARSE_CACHE
 from eksa_mirror.rules.analysis import analyze
 from support import DOCS_PASTE, EXAMPLES, cluster
 
-from .helpers import MIRROR_KEY, E, W, at, expect, one, options
+from .helpers import MIRROR_KEY, E, W, body_span, expect, one, options
 
 ENDPOINT_WITH_PORT = "endpoint: https://registry.example.com:5000"
 RM009_MESSAGE = (
@@ -103,7 +103,7 @@ def test_a_syntax_error_in_a_spec_key_after_the_mirror_keeps_its_findings() -> N
 def test_a_word_being_typed_in_the_mirror_keeps_its_findings() -> None:
     """A lone word is a key being typed: the rest of the mirror is still judged."""
     text = cluster(ENDPOINT_WITH_PORT + "\ninsec")
-    found = expect(text, [("RM024", E, at(1, 0, 1)), ("RM009", E, at(0, 10, 43))])
+    found = expect(text, [("RM024", E, body_span(1, 0, 1)), ("RM009", E, body_span(0, 10, 43))])
     assert one(found, "RM009").message == RM009_MESSAGE
     assert one(found, "RM024").message == (
         "the YAML cannot be parsed: this line is not a key: value pair, so YAML reads it as "
@@ -115,15 +115,18 @@ def test_a_word_being_typed_in_the_mirror_keeps_its_findings() -> None:
 def test_a_word_being_typed_may_be_the_key_it_starts() -> None:
     """``endp`` may become ``endpoint``: no RM001 "no endpoint" while it is typed; ``insec``
     cannot, so the missing endpoint is said."""
-    expect(cluster('port: "443"\nendp'), [("RM024", E, at(1, 0, 1))])
-    expect(cluster('port: "443"\ninsec'), [("RM024", E, at(1, 0, 1)), ("RM001", E, MIRROR_KEY)])
+    expect(cluster('port: "443"\nendp'), [("RM024", E, body_span(1, 0, 1))])
+    expect(
+        cluster('port: "443"\ninsec'), [("RM024", E, body_span(1, 0, 1)), ("RM001", E, MIRROR_KEY)]
+    )
 
 
 def test_a_broken_value_in_the_mirror_hides_what_it_held() -> None:
     """A blanked line that held a key and value would read as missing: no RM001 for an
     endpoint whose quote is not closed yet, only RM024 where the quote opens."""
     found = expect(
-        cluster('endpoint: \'registry.example.com\nport: "443"'), [("RM024", E, at(0, 10, 11))]
+        cluster('endpoint: \'registry.example.com\nport: "443"'),
+        [("RM024", E, body_span(0, 10, 11))],
     )
     assert one(found, "RM024").message.startswith("the YAML cannot be parsed: ")
 
@@ -156,18 +159,18 @@ def test_the_documentation_example_pasted_as_it_is() -> None:
     ("body", "expected"),
     [
         pytest.param("endpoint: <private registry IP or hostname>",
-                     [("RM032", E, at(0, 10, 43))], id="endpoint"),
-        pytest.param('endpoint: r.local\nport: "<port>"', [("RM032", E, at(1, 6, 14))],
+                     [("RM032", E, body_span(0, 10, 43))], id="endpoint"),
+        pytest.param('endpoint: r.local\nport: "<port>"', [("RM032", E, body_span(1, 6, 14))],
                      id="quoted-port"),
         pytest.param("endpoint: r.local\nociNamespaces:\n  - registry: <registry>\n"
-                     '    namespace: ""', [("RM032", E, at(2, 14, 24))],
+                     '    namespace: ""', [("RM032", E, body_span(2, 14, 24))],
                      id="registry-and-no-rm010"),
         pytest.param("endpoint: r.local\nociNamespaces:\n  - registry: public.ecr.aws\n"
                      "    namespace: <namespace in private registry>",
-                     [("RM032", E, at(3, 15, 46))], id="namespace-not-rm013"),
+                     [("RM032", E, body_span(3, 15, 46))], id="namespace-not-rm013"),
         pytest.param("endpoint: r.local\nauthenticate: <true|false>",
-                     [("RM032", E, at(1, 14, 26))], id="boolean-not-rm007"),
-        pytest.param("endpoint: r.local\nport: '<443>x'", [("RM002", E, at(1, 6, 14))],
+                     [("RM032", E, body_span(1, 14, 26))], id="boolean-not-rm007"),
+        pytest.param("endpoint: r.local\nport: '<443>x'", [("RM002", E, body_span(1, 6, 14))],
                      id="not-a-whole-placeholder"),
     ],
 )  # fmt: skip
@@ -178,7 +181,7 @@ def test_placeholder_values(body: str, expected: list[Any]) -> None:
 def test_a_ca_placeholder_in_angle_brackets_is_named_as_such() -> None:
     found = expect(
         cluster("endpoint: r.local\ncaCertContent: <certificate content>"),
-        [("RM032", E, at(1, 15, 36))],
+        [("RM032", E, body_span(1, 15, 36))],
     )
     assert found[0].message == (
         "caCertContent is still the documentation placeholder <certificate content>: paste the "
@@ -188,7 +191,7 @@ def test_a_ca_placeholder_in_angle_brackets_is_named_as_such() -> None:
 
 def test_ignoring_rm032_gives_the_other_findings_back() -> None:
     text = cluster("endpoint: r.local\nport: <private registry port>")
-    expect(text, [("RM002", E, at(1, 6, 29))], ignore=frozenset({"RM032"}))
+    expect(text, [("RM002", E, body_span(1, 6, 29))], ignore=frozenset({"RM032"}))
 
 
 def test_column_zero_dots_end_the_document_and_are_not_placeholders() -> None:
@@ -205,7 +208,7 @@ def test_a_file_that_parses_never_enters_recovery(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(recovery, "recover", refuse)
     PARSE_CACHE.clear()
-    expect(cluster("endpoint: r.local\nport: 443"), [("RM008", W, at(1, 6, 9))])
+    expect(cluster("endpoint: r.local\nport: 443"), [("RM008", W, body_span(1, 6, 9))])
 
 
 def test_recovery_is_bounded() -> None:

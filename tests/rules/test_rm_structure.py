@@ -20,7 +20,7 @@ from .helpers import (
     MIRROR_LINE,
     E,
     W,
-    at,
+    body_span,
     expect,
     findings,
     fixed,
@@ -37,28 +37,36 @@ ENDPOINT_CASES = [
     pytest.param("endpoint: 192.168.0.1", [], id="ipv4"),
     pytest.param('endpoint: "10.10.10.10"', [], id="quoted-ipv4"),
     pytest.param("endpoint: fd00::1", [], id="bare-ipv6-ok"),
-    pytest.param("endpoint: https://x", [("RM009", E, at(0, 10, 19))], id="scheme"),
-    pytest.param("endpoint: x:5000", [("RM009", E, at(0, 10, 16))], id="embedded-port-no-port-key"),
+    pytest.param("endpoint: https://x", [("RM009", E, body_span(0, 10, 19))], id="scheme"),
     pytest.param(
-        'endpoint: x:5000\nport: "5000"', [("RM009", E, at(0, 10, 16))], id="embedded-port-same"
+        "endpoint: x:5000", [("RM009", E, body_span(0, 10, 16))], id="embedded-port-no-port-key"
     ),
     pytest.param(
-        'endpoint: x:5000\nport: "443"', [("RM009", E, at(0, 10, 16))], id="embedded-port-other"
+        'endpoint: x:5000\nport: "5000"',
+        [("RM009", E, body_span(0, 10, 16))],
+        id="embedded-port-same",
     ),
-    pytest.param("endpoint: x/path", [("RM009", E, at(0, 10, 16))], id="path"),
-    pytest.param("endpoint: x/", [("RM009", E, at(0, 10, 12))], id="trailing-slash"),
-    pytest.param('endpoint: "[fd00::1]"', [("RM009", E, at(0, 10, 21))], id="bracketed-ipv6"),
-    pytest.param('endpoint: " x"', [("RM009", E, at(0, 10, 14))], id="whitespace"),
+    pytest.param(
+        'endpoint: x:5000\nport: "443"',
+        [("RM009", E, body_span(0, 10, 16))],
+        id="embedded-port-other",
+    ),
+    pytest.param("endpoint: x/path", [("RM009", E, body_span(0, 10, 16))], id="path"),
+    pytest.param("endpoint: x/", [("RM009", E, body_span(0, 10, 12))], id="trailing-slash"),
+    pytest.param(
+        'endpoint: "[fd00::1]"', [("RM009", E, body_span(0, 10, 21))], id="bracketed-ipv6"
+    ),
+    pytest.param('endpoint: " x"', [("RM009", E, body_span(0, 10, 14))], id="whitespace"),
     pytest.param(
         "endpoint: https://reg.local:5000/v2/",
-        [("RM009", E, at(0, 10, 36))],
+        [("RM009", E, body_span(0, 10, 36))],
         id="scheme-port-path",
     ),
-    pytest.param('endpoint: ""', [("RM001", E, at(0, 10, 12))], id="empty"),
-    pytest.param("endpoint:", [("RM001", E, at(0, 0, 8))], id="null"),
+    pytest.param('endpoint: ""', [("RM001", E, body_span(0, 10, 12))], id="empty"),
+    pytest.param("endpoint:", [("RM001", E, body_span(0, 0, 8))], id="null"),
     pytest.param('port: "443"', [("RM001", E, MIRROR_KEY)], id="missing"),
     pytest.param("{}", [("RM001", E, MIRROR_KEY)], id="empty-mapping"),
-    pytest.param("endpoint: 123", [("RM007", E, at(0, 10, 13))], id="number"),
+    pytest.param("endpoint: 123", [("RM007", E, body_span(0, 10, 13))], id="number"),
 ]
 
 
@@ -120,20 +128,20 @@ PORT_CASES = [
     pytest.param("port:", [], id="null-defaults-443"),
     pytest.param('port: "0443"', [], id="quoted-leading-zero"),
     pytest.param('port: "65535"', [], id="max"),
-    pytest.param("port: 443", [("RM008", W, at(1, 6, 9))], id="int"),
-    pytest.param("port: 0443", [("RM008", W, at(1, 6, 10))], id="octal"),
-    pytest.param("port: 0x1bb", [("RM008", W, at(1, 6, 11))], id="hex"),
-    pytest.param('port: "65536"', [("RM002", E, at(1, 6, 13))], id="too-big"),
-    pytest.param('port: "0"', [("RM002", E, at(1, 6, 9))], id="zero"),
-    pytest.param('port: "-1"', [("RM002", E, at(1, 6, 10))], id="negative"),
-    pytest.param('port: " 443"', [("RM002", E, at(1, 6, 12))], id="space-atoi-fails"),
-    pytest.param('port: "https"', [("RM002", E, at(1, 6, 13))], id="word"),
+    pytest.param("port: 443", [("RM008", W, body_span(1, 6, 9))], id="int"),
+    pytest.param("port: 0443", [("RM008", W, body_span(1, 6, 10))], id="octal"),
+    pytest.param("port: 0x1bb", [("RM008", W, body_span(1, 6, 11))], id="hex"),
+    pytest.param('port: "65536"', [("RM002", E, body_span(1, 6, 13))], id="too-big"),
+    pytest.param('port: "0"', [("RM002", E, body_span(1, 6, 9))], id="zero"),
+    pytest.param('port: "-1"', [("RM002", E, body_span(1, 6, 10))], id="negative"),
+    pytest.param('port: " 443"', [("RM002", E, body_span(1, 6, 12))], id="space-atoi-fails"),
+    pytest.param('port: "https"', [("RM002", E, body_span(1, 6, 13))], id="word"),
     pytest.param(
         "port: 70000",
-        [("RM008", W, at(1, 6, 11)), ("RM002", E, at(1, 6, 11))],
+        [("RM008", W, body_span(1, 6, 11)), ("RM002", E, body_span(1, 6, 11))],
         id="int-out-of-range",
     ),
-    pytest.param("port: true", [("RM007", E, at(1, 6, 10))], id="bool"),
+    pytest.param("port: true", [("RM007", E, body_span(1, 6, 10))], id="bool"),
 ]
 
 
@@ -180,8 +188,8 @@ def test_wrong_casing_is_a_safe_rename_and_value_still_checked(pems: object) -> 
     found = expect(
         text,
         [
-            ("RM006", E, at(1, 0, 13)),
-            ("RM015", W, at(1, 15, 2 + len(lines[-1]), end_row=1 + len(lines))),
+            ("RM006", E, body_span(1, 0, 13)),
+            ("RM015", W, body_span(1, 15, 2 + len(lines[-1]), end_row=1 + len(lines))),
         ],
     )
     rm006 = one(found, "RM006")
@@ -196,32 +204,32 @@ def test_wrong_casing_is_a_safe_rename_and_value_still_checked(pems: object) -> 
     ("body", "expected", "renamed", "safe"),
     [
         pytest.param(
-            "Endpoint: x", [("RM006", E, at(0, 0, 8))], "endpoint: x", True, id="Endpoint"
+            "Endpoint: x", [("RM006", E, body_span(0, 0, 8))], "endpoint: x", True, id="Endpoint"
         ),
         pytest.param(
             "endpoint: x\nInsecureSkipVerify: false",
-            [("RM006", E, at(1, 0, 18))],
+            [("RM006", E, body_span(1, 0, 18))],
             "endpoint: x\ninsecureSkipVerify: false",
             True,
             id="InsecureSkipVerify",
         ),
         pytest.param(
             "endpont: x",
-            [("RM006", E, at(0, 0, 7)), ("RM001", E, MIRROR_KEY)],
+            [("RM006", E, body_span(0, 0, 7)), ("RM001", E, MIRROR_KEY)],
             "endpoint: x",
             False,
             id="typo-endpont",
         ),
         pytest.param(
             'endpoint: x\nports: "1"',
-            [("RM006", E, at(1, 0, 5))],
+            [("RM006", E, body_span(1, 0, 5))],
             'endpoint: x\nport: "1"',
             False,
             id="typo-ports",
         ),
         pytest.param(
             "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    Namespace: a",
-            [("RM006", E, at(3, 4, 13))],
+            [("RM006", E, body_span(3, 4, 13))],
             "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: a",
             True,
             id="item-key-casing",
@@ -241,7 +249,7 @@ def test_unknown_key_typo_message() -> None:
 
 
 def test_unknown_key_without_suggestion() -> None:
-    found = expect(cluster("endpoint: x\nmirrorFlavour: 1"), [("RM006", E, at(1, 0, 13))])
+    found = expect(cluster("endpoint: x\nmirrorFlavour: 1"), [("RM006", E, body_span(1, 0, 13))])
     assert found[0].message == 'json: unknown field "mirrorFlavour"'
     assert found[0].fix is None
 
@@ -250,7 +258,7 @@ def test_unknown_key_in_item_is_reported() -> None:
     body = (
         'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n    tag: 1'
     )
-    found = expect(cluster(body), [("RM006", E, at(4, 4, 7))])
+    found = expect(cluster(body), [("RM006", E, body_span(4, 4, 7))])
     assert found[0].pointer == "/spec/registryMirrorConfiguration/ociNamespaces/0/tag"
 
 
@@ -262,23 +270,23 @@ SECRET = "hunter2-Sup3r-S3cret"
     [
         pytest.param(
             f"endpoint: x\npassword: {SECRET}",
-            [("RM026", E, at(1, 0, 8))],
+            [("RM026", E, body_span(1, 0, 8))],
             "endpoint: x",
             id="password",
         ),
         pytest.param(
             f'endpoint: x\nusername: admin\nauthenticate: true\nregistry_password: "{SECRET}"',
             [
-                ("RM026", E, at(1, 0, 8)),
-                ("RM016", INFO, at(2, 14, 18)),
-                ("RM026", E, at(3, 0, 17)),
+                ("RM026", E, body_span(1, 0, 8)),
+                ("RM016", INFO, body_span(2, 14, 18)),
+                ("RM026", E, body_span(3, 0, 17)),
             ],
             'endpoint: x\nauthenticate: true\nregistry_password: "' + SECRET + '"',
             id="username-and-snake-case-password",
         ),
         pytest.param(
             f'endpoint: x\ntoken: |\n  {SECRET}\n  second line\nport: "1"',
-            [("RM026", E, at(1, 0, 5))],
+            [("RM026", E, body_span(1, 0, 5))],
             'endpoint: x\nport: "1"',
             id="block-value-removed-whole",
         ),
@@ -304,7 +312,9 @@ def test_credentials(body: str, expected: Expected, after: str) -> None:
 def test_credentials_by_meaning(key: str) -> None:
     """Keys from a real thread and their cousins: the words of the name, in any case and
     separator, say credential; the value is never repeated."""
-    found = expect(cluster(f"endpoint: x\n{key}: {SECRET}"), [("RM026", E, at(1, 0, len(key)))])
+    found = expect(
+        cluster(f"endpoint: x\n{key}: {SECRET}"), [("RM026", E, body_span(1, 0, len(key)))]
+    )
     message = found[0].message
     assert message == (
         f'"{key}" looks like a credential and is not a field of the mirror configuration: set '
@@ -318,7 +328,7 @@ def test_credentials_by_meaning(key: str) -> None:
 @pytest.mark.parametrize("key", ["authenticated", "authority", "bypass", "authType"])
 def test_words_that_are_not_credentials(key: str) -> None:
     """``authenticate``-like names are typos (RM006), not credentials."""
-    found = expect(cluster(f"endpoint: x\n{key}: y"), [("RM006", E, at(1, 0, len(key)))])
+    found = expect(cluster(f"endpoint: x\n{key}: y"), [("RM006", E, body_span(1, 0, len(key)))])
     assert found[0].message.startswith(f'json: unknown field "{key}"')
 
 
@@ -338,7 +348,7 @@ def test_quoted_boolean(flag: str, after: str) -> None:
     found = findings(text)
     rm007 = one(found, "RM007")
     start = flag.index(":") + 2
-    assert span_of(rm007) == at(1, start, len(flag))
+    assert span_of(rm007) == body_span(1, start, len(flag))
     key = flag.split(":")[0]
     assert rm007.message.startswith(
         "json: cannot unmarshal string into Go struct field RegistryMirrorConfiguration."
@@ -351,20 +361,22 @@ def test_quoted_boolean(flag: str, after: str) -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        pytest.param("endpoint: x\nauthenticate: 1", [("RM007", E, at(1, 14, 15))], id="int-bool"),
+        pytest.param(
+            "endpoint: x\nauthenticate: 1", [("RM007", E, body_span(1, 14, 15))], id="int-bool"
+        ),
         pytest.param(
             "endpoint: x\nociNamespaces: public.ecr.aws",
-            [("RM007", E, at(1, 15, 29))],
+            [("RM007", E, body_span(1, 15, 29))],
             id="namespaces-string",
         ),
         pytest.param(
             'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n  - x',
-            [("RM007", E, at(4, 4, 5))],
+            [("RM007", E, body_span(4, 4, 5))],
             id="item-string",
         ),
         pytest.param(
             "endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: 5",
-            [("RM007", E, at(3, 15, 16))],
+            [("RM007", E, body_span(3, 15, 16))],
             id="namespace-number",
         ),
     ],
@@ -442,16 +454,16 @@ def test_far_spec_key_is_left_alone() -> None:
     ("body", "replace", "span", "words"),
     [
         pytest.param(
-            "endpoint: x", ("    endpoint", "\tendpoint"), at(0, -4, -3),
+            "endpoint: x", ("    endpoint", "\tendpoint"), body_span(0, -4, -3),
             "a tab in the indentation: YAML allows only spaces there; replace the tab with "
             "spaces", id="tab-indentation",
         ),
         pytest.param(
-            'endpoint: x\nport: "1"', ('    port', '\tport'), at(1, -4, -3),
+            'endpoint: x\nport: "1"', ('    port', '\tport'), body_span(1, -4, -3),
             "a tab in the indentation", id="tab-after-content",
         ),
         pytest.param(
-            "endpoint: 'x", None, at(0, 10, 11),
+            "endpoint: 'x", None, body_span(0, 10, 11),
             "the quote ' opened here is never closed: close the quote opened here",
             id="unclosed-quote-points-at-opening-quote",
         ),
@@ -467,7 +479,7 @@ def test_far_spec_key_is_left_alone() -> None:
             # One step deeper than a key with a value, while a list item's keys are at that
             # depth just above: the deep line is at fault, not the key above it.
             "endpoint: r.local\nociNamespaces:\n- registry: public.ecr.aws\n  namespace: eks\n"
-            "authenticate: false\n  x: 1", None, at(5, 3, 4),
+            "authenticate: false\n  x: 1", None, body_span(5, 3, 4),
             "this line is deeper than the line above it, so YAML reads it as more of that "
             "line's value and fails at its colon (mapping values are not allowed in this "
             "context): indent it like the keys it belongs with",
@@ -475,7 +487,7 @@ def test_far_spec_key_is_left_alone() -> None:
         ),
         pytest.param(
             # A closed single-quoted value above is no open quote: the deep line is at fault.
-            "endpoint: 'r.local'\n  x: 1", None, at(1, 2, 3),
+            "endpoint: 'r.local'\n  x: 1", None, body_span(1, 2, 3),
             "this line does not line up with the lines above it (while parsing a block mapping "
             "did not find expected key): indent it like the keys or list items it belongs with",
             id="key-deeper-than-a-single-quoted-value",
@@ -499,7 +511,7 @@ def test_a_list_item_one_column_off_the_step() -> None:
     5); it keeps its dash, and the key under it is judged as the item's own."""
     found = expect(
         cluster("endpoint: r.local\nociNamespaces:\n - public\n  x: 1"),
-        [("RM024", E, at(2, 1, 2)), ("RM006", E, at(3, 2, 3))],
+        [("RM024", E, body_span(2, 1, 2)), ("RM006", E, body_span(3, 2, 3))],
     )
     assert found[0].message == (
         "the YAML cannot be parsed: this line is indented deeper (column 6) than the lines after "
@@ -548,12 +560,12 @@ def test_syntax_error_in_non_eksa_yaml_is_not_ours() -> None:
 @pytest.mark.parametrize(
     ("body", "expected", "line"),
     [
-        pytest.param("endpoint: x\nendpoint: y", [("RM025", E, at(1, 0, 8))], BODY_LINE + 1,
+        pytest.param("endpoint: x\nendpoint: y", [("RM025", E, body_span(1, 0, 8))], BODY_LINE + 1,
                      id="endpoint"),
         pytest.param(
             'endpoint: x\nociNamespaces:\n  - registry: public.ecr.aws\n    namespace: ""\n'
             "    registry: docker.io",
-            [("RM025", E, at(4, 4, 12)), ("RM010", W, at(1, 0, 13))],
+            [("RM025", E, body_span(4, 4, 12)), ("RM010", W, body_span(1, 0, 13))],
             BODY_LINE + 3,
             id="in-item",
         ),

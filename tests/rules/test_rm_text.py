@@ -8,10 +8,10 @@ from eksa_mirror.rules.analysis import analyze
 from eksa_mirror.rules.catalogue import RULES
 from support import cluster
 
-from .helpers import BODY_LINE, E, W, at, expect, findings, fixed, one
+from .helpers import BODY_LINE, E, W, body_span, expect, findings, fixed, one
 
 BAD = "endpoint: https://x\nport: 443"
-BAD_FOUND = [("RM009", E, at(0, 10, 19)), ("RM008", W, at(1, 6, 9))]
+BAD_FOUND = [("RM009", E, body_span(0, 10, 19)), ("RM008", W, body_span(1, 6, 9))]
 
 
 def test_crlf_positions_and_fix_keep_line_endings() -> None:

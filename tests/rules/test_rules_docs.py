@@ -1,9 +1,9 @@
 """docs/rules.md: a section per rule, a table that matches the catalogue, and examples that work.
 
-Each section ``<a id="rm0xx"></a>`` + ``## RM0xx name`` holds YAML examples, each introduced by
-an HTML comment: ``fails``, ``fixed`` or ``before`` (the old spec of an upgrade, RM023), then
-optionally ``wrap: cluster`` (the snippet is a Cluster's ``spec``) and ``check-env: NAME=value …``
-(analyse as ``validate --check-env`` with exactly that environment).
+Each section ``<a id="rm0xx"></a>`` + ``## RM0xx name`` holds YAML examples, each a whole file
+as a user would paste it, introduced by an HTML comment: ``fails``, ``fixed`` or ``before`` (the
+old spec of an upgrade, RM023), then optionally ``check-env: NAME=value …`` (analyse as
+``validate --check-env`` with exactly that environment).
 """
 
 from __future__ import annotations
@@ -28,14 +28,6 @@ _EXAMPLE = re.compile(r"^<!-- (?P<meta>[^>]*?) -->\n```yaml\n(?P<body>.*?)^```$"
 _ROW = re.compile(
     r"^\| \[(RM\d{3})\]\(#(rm\d{3})\) \| ([\w-]+) \| (\w+) \| ([\w/]+) \| (.+) \|$", re.M
 )
-
-WRAP = """\
-apiVersion: anywhere.eks.amazonaws.com/v1alpha1
-kind: Cluster
-metadata:
-  name: docs-example
-spec:
-"""
 
 
 @dataclass
@@ -62,14 +54,11 @@ def _example(meta: str, body: str) -> Example:
     role, options = items[0], dict(item.partition(":")[::2] for item in items[1:])
     options = {k.strip(): v.strip() for k, v in options.items()}
     assert role in ("fails", "fixed", "before"), meta
-    assert set(options) <= {"wrap", "check-env"}, meta
-    text = body
-    if options.get("wrap") == "cluster":
-        text = WRAP + "".join("  " + line + "\n" if line else "\n" for line in body.splitlines())
+    assert set(options) <= {"check-env"}, meta
     env = None
     if "check-env" in options:
         env = dict(pair.split("=", 1) for pair in options["check-env"].split())
-    return Example(role, text, env)
+    return Example(role, body, env)
 
 
 def sections() -> dict[str, Section]:

@@ -28,7 +28,7 @@ from eksa_mirror.rules.upgrade import (
     editor_findings,
     git_head_text,
 )
-from rules.helpers import INFO, MIRROR_KEY, W, at, findings, span_of
+from rules.helpers import INFO, MIRROR_KEY, W, body_span, findings, span_of
 from support import cluster
 
 BASE = "endpoint: r.local"
@@ -60,23 +60,23 @@ CASES: list[Any] = [
     (BASE, 'endpoint: r.local\ncaCertContent: "x"', []),
     (BASE, "endpoint: r.local\ninsecureSkipVerify: true", []),
     # authenticated: every change is a warning
-    (AUTH, "endpoint: r2.local\nauthenticate: true", [(W, at(0, 0, 8))]),
-    (AUTH, AUTH + '\nport: "5000"', [(W, at(2, 0, 4))]),
-    (AUTH, AUTH + '\ncaCertContent: "x"', [(W, at(2, 0, 13))]),
-    (AUTH, AUTH + "\ninsecureSkipVerify: true", [(W, at(2, 0, 18))]),
+    (AUTH, "endpoint: r2.local\nauthenticate: true", [(W, body_span(0, 0, 8))]),
+    (AUTH, AUTH + '\nport: "5000"', [(W, body_span(2, 0, 4))]),
+    (AUTH, AUTH + '\ncaCertContent: "x"', [(W, body_span(2, 0, 13))]),
+    (AUTH, AUTH + "\ninsecureSkipVerify: true", [(W, body_span(2, 0, 18))]),
     (AUTH + "\nport: \"5000\"", AUTH, [(W, MIRROR_KEY)]),  # removed: on the section key
     # ociNamespaces: compared as a multiset
     (NS_AB, NS_BA, []),
-    (NS_A, NS_A.replace("namespace: a", "namespace: b"), [(INFO, at(1, 0, 13))]),
-    (BASE, NS_A, [(INFO, at(1, 0, 13))]),
+    (NS_A, NS_A.replace("namespace: a", "namespace: b"), [(INFO, body_span(1, 0, 13))]),
+    (BASE, NS_A, [(INFO, body_span(1, 0, 13))]),
     (NS_A, BASE, [(INFO, MIRROR_KEY)]),
-    (NS_A, NS_AA, [(INFO, at(1, 0, 13))]),
+    (NS_A, NS_AA, [(INFO, body_span(1, 0, 13))]),
     (NS_A.replace("r.local", "r.local\nauthenticate: true"),
-     NS_AB.replace("r.local", "r.local\nauthenticate: true"), [(W, at(2, 0, 13))]),
+     NS_AB.replace("r.local", "r.local\nauthenticate: true"), [(W, body_span(2, 0, 13))]),
     # authenticate itself
-    (BASE, AUTH, [(INFO, at(1, 0, 12))]),
+    (BASE, AUTH, [(INFO, body_span(1, 0, 12))]),
     (AUTH, BASE, [(INFO, MIRROR_KEY)]),
-    (AUTH, "endpoint: r.local\nauthenticate: false", [(INFO, at(1, 0, 12))]),
+    (AUTH, "endpoint: r.local\nauthenticate: false", [(INFO, body_span(1, 0, 12))]),
 ]  # fmt: skip
 
 
@@ -136,7 +136,7 @@ def test_whole_section_added_or_removed() -> None:
     assert span_of(removed) == (4, 0, 4, 4)  # the spec key
     assert removed.pointer == "/spec"
     (added,) = diff_findings(without, cluster(AUTH))
-    assert span_of(added) == at(1, 0, 12)
+    assert span_of(added) == body_span(1, 0, 12)
 
 
 def test_bottlerocket_before_v0_17() -> None:
@@ -179,7 +179,7 @@ def test_validate_against(capsys: Any, tmp_path: Path) -> None:
     old.write_text(cluster(AUTH))
     new.write_text(cluster("endpoint: r2.local\nauthenticate: true"))
     code, out, _ = run(capsys, "validate", "--against", str(old), str(new))
-    line, col = at(0, 0, 0)[:2]
+    line, col = body_span(0, 0, 0)[:2]
     assert out.splitlines()[0].startswith(
         f"{new}:{line + 1}:{col + 1}: warning RM023 endpoint changed while authenticate: true"
     )
@@ -258,7 +258,7 @@ def test_editor_findings_against_head(repo: Path) -> None:
     path = repo / "clusters" / "c.yaml"
     new = cluster("endpoint: r2.local\nauthenticate: true")
     found = editor_findings(path.as_uri(), new, Options(), "git", GitBaseline())
-    assert [(f.code, f.severity, span_of(f)) for f in found] == [("RM023", W, at(0, 0, 8))]
+    assert [(f.code, f.severity, span_of(f)) for f in found] == [("RM023", W, body_span(0, 0, 8))]
     assert editor_findings(path.as_uri(), new, Options(), "off", GitBaseline()) == []
     assert editor_findings("untitled:Untitled-1", new, Options(), "git", GitBaseline()) == []
     assert editor_findings(path.as_uri(), cluster(AUTH), Options(), "git", GitBaseline()) == []
@@ -269,7 +269,7 @@ def test_editor_findings_read_the_given_baseline(tmp_path: Path) -> None:
     baseline = GitBaseline(reader=lambda path, timeout: cluster(AUTH))
     new = cluster("endpoint: r2.local\nauthenticate: true")
     found = editor_findings((tmp_path / "c.yaml").as_uri(), new, Options(), "git", baseline)
-    assert [(f.code, f.severity, span_of(f)) for f in found] == [("RM023", W, at(0, 0, 8))]
+    assert [(f.code, f.severity, span_of(f)) for f in found] == [("RM023", W, body_span(0, 0, 8))]
 
 
 def test_editor_findings_without_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -346,7 +346,7 @@ async def test_language_server_git_mode(client: LanguageClient, repo: Path) -> N
             break
         await asyncio.sleep(0.025)
     assert len(found) == 1
-    line, col, _, end = at(0, 0, 8)
+    line, col, _, end = body_span(0, 0, 8)
     assert found[0].range == types.Range(types.Position(line, col), types.Position(line, end))
     assert found[0].severity == types.DiagnosticSeverity.Warning
 

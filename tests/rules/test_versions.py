@@ -20,7 +20,7 @@ from eksa_mirror.lsp.settings import parse_settings
 from eksa_mirror.rules.analysis import Options, analyze
 from eksa_mirror.rules.catalogue import RULES
 from rules.conftest import make_cert
-from rules.helpers import INFO, MIRROR_KEY, E, W, at, span_of
+from rules.helpers import INFO, MIRROR_KEY, E, W, body_span, span_of
 from support import cluster, indent
 
 NS_TWO = (
@@ -37,46 +37,51 @@ CASES: list[Any] = [
     ("v0.5.0", "endpoint: r.local", {}, [(E, MIRROR_KEY)], "added in v0.6.0"),
     ("v0.6.0", "endpoint: r.local", {}, [], ""),
     # port: v0.7.0
-    ("v0.6.0", 'endpoint: r.local\nport: "5000"', {}, [(E, at(1, 0, 4))], 'field "port"'),
+    ("v0.6.0", 'endpoint: r.local\nport: "5000"', {}, [(E, body_span(1, 0, 4))], 'field "port"'),
     ("v0.7.0", 'endpoint: r.local\nport: "5000"', {}, [], ""),
     # insecureSkipVerify: the field in v0.9.0 (Snow only), every provider from v0.15.0
     ("v0.8.2", "endpoint: r.local\ninsecureSkipVerify: true", {"provider": "snow"},
-     [(E, at(1, 0, 18))], 'json: unknown field "insecureSkipVerify" (added in v0.9.0'),
+     [(E, body_span(1, 0, 18))], 'json: unknown field "insecureSkipVerify" (added in v0.9.0'),
     ("v0.9.0", "endpoint: r.local\ninsecureSkipVerify: true", {"provider": "snow"}, [], ""),
     ("v0.9.0", "endpoint: r.local\ninsecureSkipVerify: true", {},
-     [(E, at(1, 0, 18))], "insecureSkipVerify is only supported for snow provider"),
+     [(E, body_span(1, 0, 18))], "insecureSkipVerify is only supported for snow provider"),
     ("v0.14.6", "endpoint: r.local\ninsecureSkipVerify: true", {"provider": "nutanix"},
-     [(E, at(1, 0, 18))], "all providers from v0.15.0"),
+     [(E, body_span(1, 0, 18))], "all providers from v0.15.0"),
     ("v0.15.0", "endpoint: r.local\ninsecureSkipVerify: true", {}, [], ""),
     ("v0.14.6", "endpoint: r.local\ninsecureSkipVerify: false", {}, [], ""),
     # authenticate: v0.12.0 (vSphere only), other providers v0.13.0, Bottlerocket v0.14.1
-    ("v0.11.4", "endpoint: r.local\nauthenticate: true", {}, [(E, at(1, 0, 12))],
+    ("v0.11.4", "endpoint: r.local\nauthenticate: true", {}, [(E, body_span(1, 0, 12))],
      'json: unknown field "authenticate" (added in v0.12.0; the target release is v0.11.4)'),
     ("v0.12.0", "endpoint: r.local\nauthenticate: true", {}, [], ""),
     ("v0.12.2", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"},
-     [(W, at(1, 0, 12))], "reach Tinkerbell nodes from v0.13.0 (the target release is v0.12.2)"),
+     [(W, body_span(1, 0, 12))],
+     "reach Tinkerbell nodes from v0.13.0 (the target release is v0.12.2)"),
     ("v0.13.0", "endpoint: r.local\nauthenticate: true", {"provider": "tinkerbell"}, [], ""),
     # Nutanix (no mirror before v0.15.0) and Docker render registryAuth from v0.15.0.
     ("v0.14.1", "endpoint: r.local\nauthenticate: true", {"provider": "nutanix"},
-     [(W, at(1, 0, 12))], "reach Nutanix nodes from v0.15.0 (the target release is v0.14.1)"),
+     [(W, body_span(1, 0, 12))],
+     "reach Nutanix nodes from v0.15.0 (the target release is v0.14.1)"),
     ("v0.15.0", "endpoint: r.local\nauthenticate: true", {"provider": "nutanix"}, [], ""),
     ("v0.14.0", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"},
-     [(W, at(1, 0, 12))], "not applied to Bottlerocket nodes before v0.14.1"),
+     [(W, body_span(1, 0, 12))], "not applied to Bottlerocket nodes before v0.14.1"),
     ("v0.14.1", "endpoint: r.local\nauthenticate: true", {"cp": "bottlerocket"}, [], ""),
     # ociNamespaces: v0.13.0
-    ("v0.12.2", NS_PUBLIC, {}, [(E, at(1, 0, 13))],
+    ("v0.12.2", NS_PUBLIC, {}, [(E, body_span(1, 0, 13))],
      'json: unknown field "ociNamespaces" (added in v0.13.0; the target release is v0.12.2)'),
-    ("v0.12", NS_PUBLIC, {}, [(E, at(1, 0, 13))], "the target release is v0.12.x"),
+    ("v0.12", NS_PUBLIC, {}, [(E, body_span(1, 0, 13))], "the target release is v0.12.x"),
     ("v0.13.0", NS_PUBLIC, {}, [], ""),
     # Bottlerocket mappings: ignored before v0.19, refused in v0.19.x, mirrored from v0.20.0
-    ("v0.18.7", NS_TWO, BR, [(W, at(4, 14, 23))], "docker.io is not mirrored on Bottlerocket"),
-    ("v0.18.7", NS_DOCKER_ONLY, BR, [(W, at(2, 14, 23))], "no mirror reaches Bottlerocket"),
+    ("v0.18.7", NS_TWO, BR, [(W, body_span(4, 14, 23))],
+     "docker.io is not mirrored on Bottlerocket"),
+    ("v0.18.7", NS_DOCKER_ONLY, BR, [(W, body_span(2, 14, 23))], "no mirror reaches Bottlerocket"),
     ("v0.18.7", NS_TWO, {}, [], ""),
     ("v0.18.7", NS_TWO, {**BR, "provider": "tinkerbell"}, [], ""),
-    ("v0.19.0", NS_TWO, BR, [(E, at(1, 0, 13))],
+    ("v0.19.0", NS_TWO, BR, [(E, body_span(1, 0, 13))],
      "public.ecr.aws is the only registry supported in ociNamespaces for bottlerocket ("),
-    ("v0.19.11", NS_DOCKER_ONLY, {"md": None}, [(E, at(1, 0, 13))], "VSphereMachineConfig md"),
-    ("v0.19.0", NS_TWO, {**BR, "provider": "tinkerbell"}, [(E, at(1, 0, 13))], "v0.19.x only"),
+    ("v0.19.11", NS_DOCKER_ONLY, {"md": None}, [(E, body_span(1, 0, 13))],
+     "VSphereMachineConfig md"),
+    ("v0.19.0", NS_TWO, {**BR, "provider": "tinkerbell"}, [(E, body_span(1, 0, 13))],
+     "v0.19.x only"),
     ("v0.19.0", NS_PUBLIC, BR, [], ""),
     ("v0.19.0", NS_TWO, {}, [], ""),
     ("v0.20.0", NS_TWO, BR, [], ""),
@@ -272,28 +277,28 @@ def hover_text(text: str, line: int, version: str = "", column: int = 6) -> str:
 
 def test_hover_says_since_which_release() -> None:
     text = cluster(NS_PUBLIC)
-    markdown = hover_text(text, at(1, 0, 0)[0])
+    markdown = hover_text(text, body_span(1, 0, 0)[0])
     assert "Since EKS Anywhere v0.13.0." in markdown
     assert "Target release: EKS Anywhere v0.26.1 (the latest release known" in markdown
     assert "not known" not in markdown
-    old = hover_text(text, at(1, 0, 0)[0], "v0.12")
+    old = hover_text(text, body_span(1, 0, 0)[0], "v0.12")
     assert "Target release: EKS Anywhere v0.12.x (from --eksa-version" in old
     assert "**not known to v0.12.x**" in old
-    assert "Since EKS Anywhere v0.6.0." in hover_text(text, at(0, 0, 0)[0])
-    registry = hover_text(text, at(2, 0, 0)[0], column=at(2, 4, 0)[1])
+    assert "Since EKS Anywhere v0.6.0." in hover_text(text, body_span(0, 0, 0)[0])
+    registry = hover_text(text, body_span(2, 0, 0)[0], column=body_span(2, 4, 0)[1])
     assert "Since EKS Anywhere v0.13.0." in registry
 
 
 def test_hover_uses_spec_eksa_version() -> None:
     text = with_spec_version(cluster('endpoint: r.local\nport: "1"'), "v0.6.0")
-    markdown = hover_text(text, at(1, 0, 0)[0] + 1, "v0.26.0")
+    markdown = hover_text(text, body_span(1, 0, 0)[0] + 1, "v0.26.0")
     assert "Since EKS Anywhere v0.7.0." in markdown
     assert "v0.6.0 (from spec.eksaVersion) — **not known to v0.6.0**" in markdown
 
 
 def test_hover_on_the_release_that_brought_the_field() -> None:
     text = with_spec_version(cluster('endpoint: r.local\nport: "1"'), "v0.7.0")
-    markdown = hover_text(text, at(1, 0, 0)[0] + 1)
+    markdown = hover_text(text, body_span(1, 0, 0)[0] + 1)
     assert "Since EKS Anywhere v0.7.0." in markdown
     assert markdown.endswith("Target release: EKS Anywhere v0.7.0 (from spec.eksaVersion).")
 

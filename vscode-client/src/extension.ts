@@ -48,7 +48,28 @@ export function serverSettings(resource?: vscode.Uri): Record<string, unknown> {
   const section = vscode.workspace.getConfiguration(SECTION, resource);
   const plain = JSON.parse(JSON.stringify(section)) as Record<string, unknown>;
   delete plain.server;
+  delete plain.credentialHosts; // only in trustOptions(), from the user's own settings
   return plain;
+}
+
+/** What the server reads from initializationOptions and eksaMirror/didChangeTrust only, never
+ * from workspace/configuration: whether the workspace is trusted (no credentials leave and no
+ * git runs until it is), and the hosts the user lets have REGISTRY_USERNAME/REGISTRY_PASSWORD
+ * without a question: the user settings' value alone (the setting is application-scoped, and a
+ * workspace's or folder's value is never read here either). */
+export function trustOptions(): { workspaceTrusted: boolean; credentialHosts: string[] } {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<string[]>('credentialHosts');
+  const hosts = inspected?.globalValue;
+  return {
+    workspaceTrusted: vscode.workspace.isTrusted,
+    credentialHosts: Array.isArray(hosts) ? hosts.filter((h) => typeof h === 'string') : [],
+  };
+}
+
+const TRUST_NOTIFICATION = 'eksaMirror/didChangeTrust';
+
+function sendTrust(): void {
+  if (client?.isRunning()) void client.sendNotification(TRUST_NOTIFICATION, trustOptions());
 }
 
 /** Opens the settings editor at eksaMirror.server.path, in the settings of the machine the
@@ -118,7 +139,7 @@ function createClient(server: LocatedServer): LanguageClient {
       configurationSection: SECTION,
       fileEvents: vscode.workspace.createFileSystemWatcher('**/.eksa-mirror.toml'),
     },
-    initializationOptions: serverSettings(),
+    initializationOptions: { ...serverSettings(), ...trustOptions() },
     middleware: {
       // Only to time the first diagnostics (pull, as VS Code asks them, or push).
       provideDiagnostics: async (document, previousResultId, token, next) => {
@@ -234,6 +255,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         missingServerShown = false;
         scheduleRestart();
       }
+      if (e.affectsConfiguration('eksaMirror.credentialHosts')) sendTrust();
+    }),
+    // Trust is only ever granted while a window is open (revoking it reloads the window).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      output.info('the workspace is now trusted: the server may send credentials and run git');
+      sendTrust();
     }),
     { dispose: () => clearTimeout(restartTimer) },
   );

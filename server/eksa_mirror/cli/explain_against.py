@@ -7,7 +7,6 @@ refuses NEW (its errors instead, as ``explain`` does); 2 when it could not run, 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,24 +14,16 @@ from pathlib import Path
 from eksa_mirror.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, can_encode, fail, print_json
 from eksa_mirror.cli.files import UsageError, read_text
 from eksa_mirror.core.findings import Finding
+from eksa_mirror.core.git import run_git
 
 GIT_TIMEOUT = 10.0
-#: No prompt, no lock taken, and a repository's fsmonitor hook is not run.
-_GIT = ["git", "-c", "core.fsmonitor=false"]
-_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 NO_MIRROR = "no registry mirror"
 
 
 def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """A reading git command in ``folder``, run as a guest (``core.git``)."""
     try:
-        return subprocess.run(
-            [*_GIT, "-C", str(folder), *args],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-            env={**os.environ, **_GIT_ENV},
-        )
+        return run_git(folder, args, GIT_TIMEOUT)
     except FileNotFoundError:
         raise CliError("--against: git is not installed, and OLD is not a file") from None
     except subprocess.TimeoutExpired:
@@ -50,7 +41,7 @@ def read_revision(rev: str, new_path: str) -> tuple[str | None, str]:
             f"--against {rev}: neither a file nor a Git revision of the repository of {new_path}"
         )
     commit = verify.stdout.decode("ascii", "replace").strip()
-    shown = _git(path.parent, "cat-file", "blob", f"{commit}:./{path.name}")
+    shown = _git(path.parent, "cat-file", "blob", "--end-of-options", f"{commit}:./{path.name}")
     if shown.returncode != 0:
         return None, f"{rev} (where {path.name} does not exist)"
     try:

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from eksa_mirror import __version__
 
+#: The sub-commands, each in its own module with an ``add_parsers`` function.
+COMMANDS = ("validate", "schema", "check", "explain", "serve")
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(command: str = "") -> argparse.ArgumentParser:
+    """The parser of every sub-command, or of ``command`` alone when it names one (then
+    ``check`` does not import what ``validate`` needs, and the reverse)."""
     parser = argparse.ArgumentParser(
         prog="eksa-mirror",
         description="Check the registryMirrorConfiguration of EKS Anywhere cluster specs.",
@@ -22,11 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"eksa-mirror {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    # Sub-command modules register themselves here (validate, schema, check, explain, serve).
-    from eksa_mirror.cli import check, explain, schema, serve, validate
-
-    for command in (validate, schema, check, explain, serve):
-        command.add_parsers(sub)
+    for name in (command,) if command in COMMANDS else COMMANDS:
+        importlib.import_module(f"eksa_mirror.cli.{name}").add_parsers(sub)
     return parser
 
 
@@ -41,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        parser = build_parser()
+        parser = build_parser(args_in[0] if args_in else "")
     finally:
         gc.freeze()
         if enabled:
@@ -55,3 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("eksa-mirror: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -7,6 +7,7 @@ Only what those two call sites can reach is modelled: a scheme-less ``host[:port
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 import re
 
@@ -147,3 +148,119 @@ def _to_api_endpoint(url: str, bare_v2: bool) -> str:
     if question:
         out += "?" + query
     return (out + fragment).removeprefix("//")
+
+
+def url_host(url: str) -> tuple[str, str]:
+    """``(u.Scheme, u.Host)`` of Go's ``url.Parse(url)``; raises ``ParseError`` where Go
+    returns an error (control characters, a colon in a relative URL's first segment, an
+    invalid port or host character, a bad ``%`` escape in the host, path or fragment)."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise ParseError("invalid control character in URL")
+    text, _, fragment = url.partition("#")
+    _unescape(fragment)
+    scheme, rest = _go_scheme(text)
+    # A lone trailing "?" is ForceQuery, anything after the first "?" the query.
+    rest = rest.partition("?")[0]
+    if not rest.startswith("/"):
+        if scheme:
+            return scheme, ""  # an opaque URL: no host
+        if ":" in rest.partition("/")[0]:
+            raise ParseError("first path segment in URL cannot contain colon")
+    host = ""
+    if (scheme or not rest.startswith("///")) and rest.startswith("//"):
+        authority, slash, path = rest[2:].partition("/")
+        rest = slash + path
+        host = _authority_host(authority)
+    _unescape(rest)
+    return scheme, host
+
+
+#: ASCII bytes Go 1.25 leaves in a host name (``shouldEscape`` in ``encodeHost`` mode).
+_GO_HOST = frozenset(
+    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!$&'()*+,;=:[]<>\"-_.~"
+)
+_USERINFO = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._:~!$&'()*+,;=%@"
+)
+
+
+def _authority_host(authority: str) -> str:
+    """Go 1.25's ``parseAuthority``: the host after the last ``@``, its userinfo checked."""
+    userinfo, at, host = authority.rpartition("@")
+    host = _go_host(host)
+    if at:
+        if any(char not in _USERINFO for char in userinfo):
+            raise ParseError("net/url: invalid userinfo")
+        _unescape(userinfo)
+    return host
+
+
+def _host_unescape(text: str, *, zone: bool = False) -> str:
+    """``unescape`` in ``encodeHost`` (or ``encodeZone``) mode: a ``%`` escape only for bytes
+    from 0x80 (any host byte, or a space, in a zone), ASCII bytes only from ``_GO_HOST``."""
+    raw = text.encode("utf-8", "surrogateescape")
+    index = 0
+    while index < len(raw):
+        byte = raw[index]
+        if byte == 0x25:
+            pair = raw[index + 1 : index + 3]
+            if len(pair) < 2 or not all(chr(c) in _HEX + "abcdef" for c in pair):
+                raise ParseError(f"invalid URL escape {raw[index : index + 3]!r}")
+            value = int(pair, 16)
+            allowed = (value in _GO_HOST or value == 0x20) if zone else value >= 0x80
+            if not allowed and raw[index : index + 3] != b"%25":
+                raise ParseError(f"invalid URL escape {raw[index : index + 3]!r}")
+            index += 3
+            continue
+        if byte < 0x80 and byte not in _GO_HOST:
+            raise ParseError(f"invalid character {chr(byte)!r} in host name")
+        index += 1
+    return _unescape(text)
+
+
+def _go_host(host: str) -> str:
+    """Go 1.25's ``parseHost``: a ``[`` anywhere makes it an IPv6 literal (``[addr]:port``,
+    the address an IPv6 one, an optional ``%25`` zone); otherwise an optional ``:port``."""
+    open_at = host.rfind("[")
+    if open_at < 0:
+        if ":" in host and not re.fullmatch(r":[0-9]*", host[host.rfind(":") :]):
+            raise ParseError("invalid port after host")
+        return _host_unescape(host)
+    close_at = host.rfind("]")
+    if close_at < 0:
+        raise ParseError("missing ']' in host")
+    port = host[close_at + 1 :]
+    if not re.fullmatch(r"(:[0-9]*)?", port):
+        raise ParseError(f"invalid port {port!r} after host")
+    if close_at <= open_at:
+        raise ParseError("slice bounds out of range")  # Go panics here
+    name = host[open_at + 1 : close_at]
+    zone_at = name.find("%25")
+    if zone_at >= 0:
+        name = _host_unescape(name[:zone_at]) + _host_unescape(name[zone_at:], zone=True)
+    else:
+        name = _host_unescape(name)
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        raise ParseError(f"invalid host {name!r}") from None
+    if address.version == 4:
+        raise ParseError("invalid IP-literal")
+    return f"[{name}]{port}"
+
+
+def _go_scheme(text: str) -> tuple[str, str]:
+    """Go's ``getScheme``: the lower-cased scheme ("" when there is none) and the rest."""
+    for index, char in enumerate(text):
+        if char.isascii() and char.isalpha():
+            continue
+        if char.isascii() and (char.isdigit() or char in "+-."):
+            if index == 0:
+                return "", text
+            continue
+        if char == ":":
+            if index == 0:
+                raise ParseError("missing protocol scheme")
+            return text[:index].lower(), text[index + 1 :]
+        return "", text
+    return "", text

@@ -7,6 +7,7 @@ families). ``explain`` and ``check`` work from it; the rules work from the YAML 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,8 @@ class MirrorConfig:
     external_etcd: bool = False
     #: OS family of the external etcd machine config ("" when unknown or no external etcd).
     etcd_os_family: str = ""
+    #: ``Cluster.KubernetesVersions()``: the control plane's, then the worker groups' own.
+    kubernetes_versions: tuple[str, ...] = ()
 
     @property
     def base_registry(self) -> str:
@@ -96,6 +99,41 @@ class MirrorConfig:
     def core_eksa_mirror(self) -> str:
         """The mirror of ``public.ecr.aws`` ("" when ``ociNamespaces`` lacks it)."""
         return self.namespaced_registry_map().get(PUBLIC_ECR, "")
+
+    def replace_registry(self, url: str) -> str:
+        """EKS-A's ``RegistryMirror.ReplaceRegistry``: the mirror of ``url``'s host in its
+        place (the first occurrence), or ``url`` unchanged when that host is not mapped.
+
+        Raises ``gopath.ParseError`` where Go's ``url.Parse`` fails (EKS-A then panics).
+        """
+        return replace_registry(self.namespaced_registry_map(), url)
+
+
+#: ``host/path[:tag][@digest]`` without a port or any character ``url.Parse`` treats apart:
+#: no scheme, and the host is the text before the first ``/`` (checked against Go in
+#: tests/e2e/test_images_go.py with the general path).
+_PLAIN_REFERENCE = re.compile(r"([A-Za-z0-9.-]+)/[A-Za-z0-9._/:@-]*")
+
+
+def registry_host(url: str) -> str:
+    """The host ``ReplaceRegistry`` looks up: ``url.Parse(url).Host``, parsed again with
+    ``oci://`` in front when ``url`` has no scheme (an image reference). Raises
+    ``gopath.ParseError`` where Go's ``url.Parse`` fails."""
+    plain = _PLAIN_REFERENCE.fullmatch(url)
+    if plain is not None:  # what every bundle holds: url.Parse gives the first segment
+        return plain.group(1)
+    scheme, host = gopath.url_host(url)
+    if not scheme:
+        host = gopath.url_host("oci://" + url)[1]
+    return host
+
+
+def replace_registry(mapping: Mapping[str, str], url: str) -> str:
+    """``ReplaceRegistry`` with ``mapping`` (registry → mirror): the first occurrence of the
+    host replaced by its mirror, or ``url`` unchanged when the host is not mapped."""
+    host = registry_host(url)
+    mirror = mapping.get(host)
+    return url if mirror is None else url.replace(host, mirror, 1)
 
 
 def to_api_endpoint(mirror: str, *, bare_v2: bool = True) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.eksa.providers import PROVIDERS
+from eksa_mirror.core.goyaml import NotAString, go_string, scalar_value
 from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
 from eksa_mirror.core.known import Known, Scope, root
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
@@ -234,19 +234,7 @@ def _machine(model: ClusterModel, ref: Scope, named: list[_Named]) -> MachineRef
 
 # --- nodes to data ------------------------------------------------------------------------
 
-_BOOL = "tag:yaml.org,2002:bool"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
-
-_constructor = yaml.SafeLoader("")  # only its stateless scalar constructors are used
-_SCALARS: dict[str, Any] = {
-    _BOOL: _constructor.construct_yaml_bool,
-    _INT: _constructor.construct_yaml_int,
-    _FLOAT: _constructor.construct_yaml_float,
-    _NULL: _constructor.construct_yaml_null,
-}
 
 
 def to_data(node: Node | None, budget: list[int] | None = None) -> Any:
@@ -272,17 +260,6 @@ def to_data(node: Node | None, budget: list[int] | None = None) -> Any:
             result[k if isinstance(k, str) else str(k)] = to_data(value, budget)
         return result
     return None
-
-
-def scalar_value(node: ScalarNode) -> Any:
-    construct = _SCALARS.get(node.tag)
-    if construct is None:
-        return node.value
-    try:
-        return construct(node)
-    except (ValueError, LookupError, OverflowError, TypeError, yaml.YAMLError):
-        # e.g. an explicit ``!!int`` on an empty or malformed value: keep the text
-        return node.value
 
 
 def true_flag(mapping: Node | None, key: str) -> tuple[ScalarNode, ScalarNode] | None:
@@ -344,7 +321,28 @@ def mirror_config(model: ClusterModel) -> MirrorConfig | None:
         eksa_version=model.eksa_version or "",
         external_etcd=bool(model.external_etcd),
         etcd_os_family=_etcd_os_family(model),
+        kubernetes_versions=kubernetes_versions(model.spec),
     )
+
+
+def kubernetes_versions(spec: Node | None) -> tuple[str, ...]:
+    """EKS-A's ``Cluster.KubernetesVersions()``: the control plane's version, then each worker
+    group's own ``kubernetesVersion`` when set (repeats dropped here)."""
+    versions = [_go_text(get_item(spec, "kubernetesVersion", fold_case=True))]
+    workers = get_item(spec, "workerNodeGroupConfigurations", fold_case=True)
+    if workers is not None and isinstance(workers[1], SequenceNode):
+        for worker in workers[1].value:
+            pair = get_item(worker, "kubernetesVersion", fold_case=True)
+            if pair is not None and not is_null(pair[1]):
+                versions.append(_go_text(pair))
+    return tuple(dict.fromkeys(versions))
+
+
+def _go_text(pair: tuple[ScalarNode, Node] | None) -> str:
+    try:
+        return go_string(pair[1] if pair else None)
+    except NotAString:
+        return ""
 
 
 def _etcd_os_family(model: ClusterModel) -> str:

@@ -257,6 +257,16 @@ def _compose(text: str) -> list[Node]:
     return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
 
 
+def compose_first(text: str) -> Node | None:
+    """The first YAML document of ``text`` (Go's ``yaml.Unmarshal`` reads only the first),
+    composed by the same parser as the rest; raises ``yaml.YAMLError``."""
+    loader = _Loader(text)
+    try:
+        return loader.get_node() if loader.check_node() else None
+    finally:
+        loader.dispose()
+
+
 def _line_column(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
 

@@ -1,4 +1,5 @@
-"""The "Check registry" code lens and the ``eksaMirror.checkRegistry`` command.
+"""The "Check registry" code lens and the ``eksaMirror.checkRegistry`` command (and the
+"Check images" lens beside it when ``eksaMirror.imagesBundle`` is set: ``images_lens``).
 
 The check runs in a worker thread (the network code is imported then, not at start-up); its
 failed steps become diagnostics (source ``eksa-mirror-check``) on the keys they are about,
@@ -15,16 +16,22 @@ from typing import Any
 from lsprotocol import types
 from yaml.nodes import Node
 
-from eksa_mirror.core.model import mirror_config
+from eksa_mirror.core.mirror import MirrorConfig
+from eksa_mirror.core.model import ClusterModel, mirror_config
 from eksa_mirror.core.source import get_item
+from eksa_mirror.lsp.convert import Lines
+from eksa_mirror.lsp.credentials import Decision, decide, lens_title
 from eksa_mirror.lsp.state import EksaMirrorServer
 from eksa_mirror.probe.report import CheckReport, Status
 
 log = logging.getLogger(__name__)
 
 CHECK_COMMAND = "eksaMirror.checkRegistry"
+CHECK_IMAGES_COMMAND = "eksaMirror.checkImages"
 CLEAR_COMMAND = "eksaMirror.clearRegistryCheck"
 CHECK_SOURCE = "eksa-mirror-check"
+#: (key the finding sits on, severity, message, code): a diagnostic before it is placed.
+Finding = tuple[str, types.DiagnosticSeverity, str, str]
 
 _SEVERITY = {
     Status.FAIL: types.DiagnosticSeverity.Error,
@@ -44,16 +51,24 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
             continue
         where = lines.range(model.doc.span(key))
         args = [params.text_document.uri, model.doc.index]
-        check = types.Command("Check registry", CHECK_COMMAND, arguments=args)
+        cfg = mirror_config(model)
+        title = lens_title("Check registry", cfg, ls.trust)
+        check = types.Command(title, CHECK_COMMAND, arguments=args)
         lenses.append(types.CodeLens(where, check))
+        if ls.settings.images_bundle:
+            title = lens_title("Check images", cfg, ls.trust)
+            images = types.Command(title, CHECK_IMAGES_COMMAND, arguments=args)
+            lenses.append(types.CodeLens(where, images))
         if ls.check_results.get(params.text_document.uri):
             clear = types.Command("Clear check results", CLEAR_COMMAND, arguments=args[:1])
             lenses.append(types.CodeLens(where, clear))
     return lenses
 
 
-async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> dict[str, Any]:
-    """Check the mirror of the Cluster in ``document`` and show the result as diagnostics."""
+def cluster_at(
+    ls: EksaMirrorServer, uri: str, document: int
+) -> tuple[ClusterModel, MirrorConfig, Lines] | dict[str, Any]:
+    """The Cluster of ``document`` with its mirror settings, or the command's error answer."""
     found = ls.analysis(uri)
     if found is None:
         return {"verdict": "error", "message": "document not open"}
@@ -62,29 +77,67 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
     config = mirror_config(model) if model is not None else None
     if model is None or config is None:
         return {"verdict": "error", "message": "no registryMirrorConfiguration here"}
-    from eksa_mirror.probe.check import run_check  # the network code, on first use
+    return model, config, lines
 
-    report: CheckReport = await asyncio.to_thread(run_check, config)
+
+def step_findings(report: CheckReport, skip: tuple[str, ...] = ()) -> list[Finding]:
+    """The failed and warning steps, on the keys they are about."""
+    return [
+        (step.key, _SEVERITY[step.status], step.message, step.name)
+        for step in report.steps
+        if step.status in _SEVERITY and step.name not in skip
+    ]
+
+
+def place(model: ClusterModel, lines: Lines, findings: list[Finding]) -> list[types.Diagnostic]:
+    """Diagnostics on the mirror keys (a key not written: the ``registryMirrorConfiguration``
+    key itself)."""
     diagnostics = []
-    for step in report.steps:
-        if step.status not in _SEVERITY:
-            continue
-        pair = get_item(model.mirror, step.key, fold_case=True)
+    for key, severity, message, code in findings:
+        pair = get_item(model.mirror, key, fold_case=True) if key != "mirror" else None
         node: Node = pair[0] if pair is not None else model.mirror_key  # type: ignore[assignment]
         diagnostics.append(
             types.Diagnostic(
                 range=lines.range(model.doc.span(node)),
-                message=step.message,
-                severity=_SEVERITY[step.status],
+                message=message,
+                severity=severity,
                 source=CHECK_SOURCE,
-                code=step.name,
+                code=code,
             )
         )
+    return diagnostics
+
+
+def show(ls: EksaMirrorServer, uri: str, diagnostics: list[types.Diagnostic]) -> None:
+    """Keep ``diagnostics`` as the document's check results and show them."""
     ls.check_results[uri] = diagnostics
     ls.refresh_uri(uri)
     refresh_code_lenses(ls)
+
+
+async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> dict[str, Any]:
+    """Check the mirror of the Cluster in ``document`` and show the result as diagnostics."""
+    found = cluster_at(ls, uri, document)
+    if isinstance(found, dict):
+        return found
+    model, config, lines = found
+    decision = await credentials_for(ls, config, uri)
+    if decision is None:
+        return {"verdict": "cancelled"}
+    from eksa_mirror.probe.check import run_check  # the network code, on first use
+
+    report: CheckReport = await asyncio.to_thread(run_check, config, withhold=decision.withheld)
+    diagnostics = place(model, lines, step_findings(report))
+    show(ls, uri, diagnostics)
     failed = any(s.status is Status.FAIL for s in report.steps)
     return {"verdict": "fail" if failed else "ok", "problems": len(diagnostics)}
+
+
+async def credentials_for(ls: EksaMirrorServer, config: MirrorConfig, uri: str) -> Decision | None:
+    """Whether a check of ``config`` may send the credentials (asking the user first when
+    ``lsp.credentials`` says so); ``None`` when the user cancelled it. Both lenses ask here."""
+    ask = ls.window_show_message_request_async
+    return await decide(ls.trust, ls.approved_hosts, config, uri, ask)
 
 
 def clear_check(ls: EksaMirrorServer, uri: str) -> None:

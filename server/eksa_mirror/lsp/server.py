@@ -12,18 +12,20 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import replace
+from typing import Any
 
 from lsprotocol import types
 
 from eksa_mirror.core.fixes import safe_edits
 from eksa_mirror.editor.completion import complete
 from eksa_mirror.editor.hover import hover
-from eksa_mirror.lsp import registry_lens
+from eksa_mirror.lsp import images_lens, registry_lens
 from eksa_mirror.lsp.convert import (
     SOURCE,
     completion_item,
     edits_from_data,
 )
+from eksa_mirror.lsp.credentials import TRUST_NOTIFICATION
 from eksa_mirror.lsp.documents import use_lsp_lines
 from eksa_mirror.lsp.project import is_config
 from eksa_mirror.lsp.state import EksaMirrorServer
@@ -48,6 +50,7 @@ def initialize(ls: EksaMirrorServer, params: types.InitializeParams) -> None:
     )
     if params.initialization_options is not None:
         ls.apply_settings(params.initialization_options)
+        ls.apply_trust(params.initialization_options)
 
 
 @server.feature(types.INITIALIZED)
@@ -88,6 +91,22 @@ async def did_change_configuration(
         ls.apply_settings(pushed)
     else:
         await _pull_configuration(ls)
+
+
+@server.feature(TRUST_NOTIFICATION)
+def did_change_trust(ls: EksaMirrorServer, params: Any) -> None:
+    """The client's news: the workspace is now trusted, or the user's approved hosts changed
+    (VS Code; docs/security.md). Never read from workspace/configuration."""
+    if ls.apply_trust(_plain(params)):
+        registry_lens.refresh_code_lenses(ls)
+
+
+def _plain(params: Any) -> Any:
+    """pygls hands an unknown notification's params over as a namedtuple-like object."""
+    if isinstance(params, dict):
+        return params
+    as_dict = getattr(params, "_asdict", None)
+    return {k: _plain(v) for k, v in as_dict().items()} if as_dict else params
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
@@ -315,3 +334,4 @@ def _fix_all(ls: EksaMirrorServer, uri: str) -> types.CodeAction | None:
 
 # The "Check registry" code lens and commands register themselves on ``server``.
 registry_lens.register(server)
+images_lens.register(server)

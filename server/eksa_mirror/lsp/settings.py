@@ -41,6 +41,8 @@ class Settings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     #: ``"git"``: RM023 against the file's last committed version (``upgrade``).
     upgrade_diff: str = "off"
+    #: The bundle manifest or downloads folder "Check images" reads ("": no such lens).
+    images_bundle: str = ""
 
 
 def _codes(value: Any, _: type) -> frozenset[str]:
@@ -88,6 +90,12 @@ def _upgrade_diff(value: Any, _: type) -> str:
     return str(value)
 
 
+def _path(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a path (a string)")
+    return value
+
+
 def _field(key: str, hook: Callable[[Any, type], Any]) -> Any:
     return override(rename=key, struct_hook=hook)
 
@@ -97,11 +105,13 @@ _converter = cattrs.Converter(detailed_validation=True)
 _KEYS: dict[type, dict[str, str]] = {
     Options: {"select": "select", "ignore": "ignore", "severity": "severity",
               "check_env": "checkEnvironment", "eksa_version": "eksaVersion"},
-    Settings: {"debounce_ms": "debounceMs", "upgrade_diff": "upgradeDiff"},
+    Settings: {"debounce_ms": "debounceMs", "upgrade_diff": "upgradeDiff",
+               "images_bundle": "imagesBundle"},
 }  # fmt: skip
 _HOOKS: dict[str, Callable[[Any, type], Any]] = {
     "select": _selected, "ignore": _codes, "severity": _severity, "check_env": _flag,
     "eksa_version": _release, "debounce_ms": _debounce, "upgrade_diff": _upgrade_diff,
+    "images_bundle": _path,
 }  # fmt: skip
 _converter.register_structure_hook(
     Options,

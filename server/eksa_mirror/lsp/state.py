@@ -17,6 +17,7 @@ from pygls.lsp.server import LanguageServer
 from eksa_mirror import __version__
 from eksa_mirror.core.source import normalize
 from eksa_mirror.lsp.convert import Lines, diagnostic
+from eksa_mirror.lsp.credentials import Trust, parse_trust
 from eksa_mirror.lsp.project import ProjectConfigs
 from eksa_mirror.lsp.protocol import Protocol, report_protocol_error
 from eksa_mirror.lsp.settings import Settings, parse_settings
@@ -46,6 +47,10 @@ class EksaMirrorServer(LanguageServer):
         self._settings_errors = ""
         #: Diagnostics from the last "Check registry" run, per document.
         self.check_results: dict[str, list[types.Diagnostic]] = {}
+        #: Whether credentials may leave and git may run (``lsp.credentials``), and the
+        #: hosts the user let have the credentials in this session.
+        self.trust = Trust()
+        self.approved_hosts: set[str] = set()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A frame whose body is not JSON gets a Parse error response, not a pop-up."""
@@ -74,7 +79,8 @@ class EksaMirrorServer(LanguageServer):
             return cached[2], cached[3]
         try:
             result = analyze(text, options)
-            mode = self.settings.upgrade_diff  # RM023 against git HEAD when "git"
+            # RM023 against git HEAD when "git"; git never runs in an untrusted workspace.
+            mode = self.settings.upgrade_diff if self.trust.workspace_trusted else "off"
             add_editor_findings(result.findings, uri, text, options, mode)
             suppress_in(result, options)
         except Exception as exc:  # never let a document take the server down
@@ -166,6 +172,23 @@ class EksaMirrorServer(LanguageServer):
             self.settings = settings
             self.settings_generation += 1
             self.refresh()
+
+    def apply_trust(self, raw: Any) -> bool:
+        """Take ``workspaceTrusted``/``credentialHosts`` from ``raw`` (initializationOptions
+        or ``eksaMirror/didChangeTrust``); whether anything changed."""
+        trust, errors = parse_trust(raw, self.trust)
+        if errors:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    types.MessageType.Error, f"eksa-mirror: invalid trust: {'; '.join(errors)}"
+                )
+            )
+        if trust == self.trust:
+            return False
+        self.trust = trust
+        self.settings_generation += 1  # RM023 (git) follows the workspace's trust
+        self.refresh()
+        return True
 
     def refresh_uri(self, uri: str) -> None:
         """Show new diagnostics for one document (push: publish; pull: ask for a refresh)."""

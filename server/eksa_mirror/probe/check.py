@@ -25,6 +25,8 @@ from eksa_mirror.core.mirror import (
     ca_from_env,
 )
 from eksa_mirror.probe import certs, chain, gotls, why
+from eksa_mirror.probe.images_report import ImagePlan
+from eksa_mirror.probe.images_step import images_not_checked, images_step
 from eksa_mirror.probe.net import (
     Deadline,
     NetError,
@@ -76,6 +78,8 @@ def run_check(
     env: Mapping[str, str] | None = None,
     page_size: int = 100,
     allow_token_service: bool = False,
+    images: ImagePlan | None = None,
+    withhold: str = "",
 ) -> CheckReport:
     """Check the registry mirror of ``cfg`` for real, within ``deadline`` seconds.
 
@@ -84,6 +88,10 @@ def run_check(
     nothing is printed and no exception escapes for network or certificate problems.
     ``allow_token_service``: a Bearer token service on another host may be contacted
     (with the credentials, as containerd does); otherwise only the endpoint is.
+    ``images``: then also ask the mirror for every reference of the plan (the ``images``
+    step, ``check --images``).
+    ``withhold``: why the credentials must not be sent this time (the editor's question,
+    an untrusted workspace); the check then runs every step it can without them.
     """
     problem = config_problem(cfg)
     if problem is not None:
@@ -92,8 +100,9 @@ def run_check(
             cfg.endpoint, cfg.port, (CheckStep("config", Status.FAIL, message, key),)
         )
     env = os.environ if env is None else env
-    run = Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service)
+    run = Run(cfg, env, Deadline(timeout, deadline), page_size, allow_token_service, withhold)
     run.redactor = Redactor.for_credentials(env, USERNAME_ENV, PASSWORD_ENV)
+    run.plan = images
     _ca_step(run)
     if run.steps[-1].status is Status.FAIL:
         run.skip_rest("the CA cannot be used")
@@ -102,8 +111,18 @@ def run_check(
             _network_steps(run)
         except Exception as exc:  # a registry answer no step foresaw: still a message
             run.unexpected(exc)
+    if images is not None and run.images is None:
+        run.images = images_not_checked(images, run.skip_reason or "the check stopped", run)
     steps = tuple(_redacted(step, run.redactor) for step in run.steps)
-    return CheckReport(cfg.endpoint, cfg.port, steps, tuple(run.projects), run.unverified)
+    return CheckReport(
+        cfg.endpoint,
+        cfg.port,
+        steps,
+        tuple(run.projects),
+        run.unverified,
+        run.images,
+        run.sent_to,
+    )
 
 
 def _redacted(step: CheckStep, redactor: Redactor) -> CheckStep:
@@ -202,10 +221,13 @@ def _network_steps(run: Run) -> None:
             else gotls.verifying_context(run.ca_pem, system_roots=True)
         )
     try:
-        registry_steps(run, session)
+        access = registry_steps(run, session)
+        if run.plan is not None and access:
+            run.images = images_step(run, session, run.plan, anonymous=access == "anonymous")
     finally:
         for token in session.tokens:
             run.redactor.add(token)
+        run.sent_to = tuple(sorted(session.sent_to))
 
 
 def _connect_failed(run: Run, exc: NetError) -> None:

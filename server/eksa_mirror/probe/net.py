@@ -284,26 +284,34 @@ def _sendable(text: str, *, spaces: bool = True) -> bool:
     return all(low <= ch <= "~" for ch in text)
 
 
-def request(
-    sock: socket.socket,
-    host_header: str,
+def encode_request(
+    method: str,
     path: str,
-    budget: Budget,
+    host_header: str,
     headers: dict[str, str] | None = None,
-) -> Response:
-    """Send ``GET path`` on an open connection, read the whole answer, parse it."""
-    values = (headers or {}).values()
-    if not _sendable(path, spaces=False) or not all(_sendable(v) for v in values):
+    *,
+    keep_alive: bool = False,
+) -> bytes:
+    """The bytes of an HTTP/1.1 request; ``NetError`` when a value could inject a header.
+
+    ``headers`` replace the defaults of the same name (``Accept: application/json``).
+    """
+    extra = headers or {}
+    if not _sendable(path, spaces=False) or not all(_sendable(v) for v in extra.values()):
         # The path (a Link target, a realm) comes from the registry: never let it inject.
         raise NetError("http", "the registry sent a URL that is not a valid request path")
-    lines = [f"GET {path} HTTP/1.1", f"Host: {host_header}", "Connection: close"]
-    lines += [
-        "User-Agent: eksa-mirror-check",
-        "Accept: application/json",
-        "Accept-Encoding: identity",
-    ]
-    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-    payload = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    connection = "keep-alive" if keep_alive else "close"
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host_header}", f"Connection: {connection}"]
+    lines.append("User-Agent: eksa-mirror-check")
+    if "Accept" not in extra:
+        lines.append("Accept: application/json")
+    lines.append("Accept-Encoding: identity")
+    lines += [f"{name}: {value}" for name, value in extra.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def send(sock: socket.socket, payload: bytes, budget: Budget) -> None:
+    """Send ``payload`` within the budget (a reset or TLS failure is a ``NetError``)."""
     try:
         sock.settimeout(budget.left())
         sock.sendall(payload)
@@ -313,6 +321,17 @@ def request(
         raise NetError("reset", "the connection was reset") from None
     except ssl.SSLError as exc:
         raise NetError("tls", str(exc.reason or exc)) from None
+
+
+def request(
+    sock: socket.socket,
+    host_header: str,
+    path: str,
+    budget: Budget,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Send ``GET path`` on an open connection, read the whole answer, parse it."""
+    send(sock, encode_request("GET", path, host_header, headers), budget)
     raw = _read_all(sock, budget)
     if not raw:
         raise NetError("http", "the server closed the connection without answering")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import ssl
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from eksa_mirror.core.mirror import join_host_port
@@ -28,6 +29,9 @@ __all__ = [
     "parse_challenge",
     "same_origin",
 ]
+
+#: Sends ``GET path`` with an ``Authorization`` value ("" for none) to the mirror.
+Getter = Callable[[str, str], Response]
 
 #: At most this many ``/v2/_catalog`` pages are read (the deadline usually ends it first).
 MAX_PAGES = 10_000
@@ -81,6 +85,8 @@ class Session:
     #: The TLS context for a token service on another host, when the user allows one
     #: (``None``: such a token service is never contacted).
     realm_context: ssl.SSLContext | None = None
+    #: The origins (``https://host:port``) the credentials were sent to.
+    sent_to: set[str] = field(default_factory=set)
 
     @property
     def base_url(self) -> str:
@@ -91,7 +97,14 @@ class Session:
         value = authorization if authorization is not None else self.authorization
         if value:
             headers["Authorization"] = value
+            self.credentials_sent(value, self.base_url)
         return https_get(self.endpoint, self.port, self.context, path, self.deadline, headers)
+
+    def credentials_sent(self, authorization: str, origin: str) -> None:
+        """Record that ``authorization`` went to ``origin`` (the report names every place
+        REGISTRY_USERNAME/REGISTRY_PASSWORD were sent)."""
+        if authorization.startswith("Basic "):
+            self.sent_to.add(origin)
 
     def login(self, challenge: Challenge, credentials: Credentials) -> None:
         """Log in with the announced scheme; raises ``LoginError``."""
@@ -109,7 +122,7 @@ class Session:
             self.scheme = "Basic"
             return
         if challenge.scheme == "bearer":
-            token = self._token(challenge, credentials, scope="registry:catalog:*")
+            token = self.token(challenge, credentials, scope="registry:catalog:*")
             response = self.get("/v2/", f"Bearer {token}")
             if response.status != 200:
                 raise LoginError(
@@ -126,26 +139,30 @@ class Session:
             " Anywhere does not support (Basic or Bearer)",
         )
 
-    def _token(self, challenge: Challenge, credentials: Credentials, scope: str) -> str:
-        """A Bearer token from the challenge's realm, fetched with the credentials."""
+    def token(
+        self,
+        challenge: Challenge,
+        credentials: Credentials | None,
+        scope: str,
+        via: Getter | None = None,
+    ) -> str:
+        """A Bearer token for ``scope`` from the challenge's realm, asked with the
+        credentials (anonymously when ``credentials`` is None); raises ``LoginError``.
+
+        ``via`` sends a request to the mirror itself (a worker's open connection) when the
+        realm is there; a realm elsewhere is asked only with ``realm_context``.
+        """
         realm = challenge.realm
-        parts, realm_port, here = self._token_service(realm)
-        query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-        if "service" in challenge.params:
-            query.append(("service", challenge.params["service"]))
-        query.append(("scope", scope))
-        path = (parts.path or "/") + "?" + urllib.parse.urlencode(query)
-        if here or self.realm_context is None:
-            response = self.get(path, credentials.basic())
-        else:
-            headers = {"Authorization": credentials.basic()}
-            host = parts.hostname or ""
-            response = https_get(host, realm_port, self.realm_context, path, self.deadline, headers)
+        basic = credentials.basic() if credentials is not None else ""
+        response = self._ask_realm(challenge, scope, basic, via)
         if response.status in (401, 403):
             raise LoginError(
                 "rejected",
                 "the registry rejected the credentials in REGISTRY_USERNAME/REGISTRY_PASSWORD"
-                f" (HTTP {response.status} from the token service {clean(realm)})",
+                f" (HTTP {response.status} from the token service {clean(realm)})"
+                if basic
+                else f"the token service {clean(realm)} refused an anonymous token"
+                f" (HTTP {response.status})",
             )
         if response.status != 200:
             raise LoginError(
@@ -157,6 +174,27 @@ class Session:
             raise LoginError("protocol", str(exc)) from None
         self.tokens.append(token)
         return token
+
+    def _ask_realm(
+        self, challenge: Challenge, scope: str, basic: str, via: Getter | None
+    ) -> Response:
+        """``GET realm?service=…&scope=…`` with ``basic`` ("" for none), where allowed."""
+        parts, realm_port, here = self._token_service(challenge.realm)
+        query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        if "service" in challenge.params:
+            query.append(("service", challenge.params["service"]))
+        query.append(("scope", scope))
+        path = (parts.path or "/") + "?" + urllib.parse.urlencode(query)
+        if here:
+            if basic:
+                self.credentials_sent(basic, self.base_url)
+            return via(path, basic) if via is not None else self.get(path, basic)
+        host = parts.hostname or ""
+        assert self.realm_context is not None  # _token_service refused otherwise
+        if basic:
+            self.credentials_sent(basic, f"https://{join_host_port(host, realm_port)}")
+        headers = {"Authorization": basic} if basic else {}
+        return https_get(host, realm_port, self.realm_context, path, self.deadline, headers)
 
     def _token_service(self, realm: str) -> tuple[urllib.parse.SplitResult, int, bool]:
         """The realm's URL and port, and whether it is on the mirror itself; a ``LoginError``
@@ -183,16 +221,26 @@ class Session:
             )
         return parts, realm_port, here
 
-    def catalog(self, page_size: int, wanted: list[str]) -> Catalog:
+    def catalog(
+        self, page_size: int, wanted: list[str], visit: Callable[[list[str]], bool] | None = None
+    ) -> Catalog:
         """Which ``wanted`` repository prefixes exist, page by page through ``/v2/_catalog``.
 
         Pages are not kept: each is matched against ``wanted`` and dropped, and paging
         stops once every prefix is found, so memory stays bounded however many pages the
-        registry sends.
+        registry sends. ``visit``, when given, sees each page's names instead, and paging
+        stops when it returns ``True``.
         """
         present: set[str] = set()
+
+        def match(names: list[str]) -> bool:
+            _match(names, wanted, present)
+            return len(present) >= len(wanted)
+
+        visit = visit or match
         path, previous, pages = f"/v2/_catalog?n={page_size}", "", 0
-        while path and len(present) < len(wanted):
+        done = not wanted and visit is match
+        while path and not done:
             if path == previous:
                 break
             if pages >= MAX_PAGES:
@@ -203,16 +251,11 @@ class Session:
             except NetError as exc:
                 where = f" (page {pages})" if pages > 1 else ""
                 return Catalog.unknown(f"GET /v2/_catalog{where} failed: {exc.detail}", exc.kind)
-            if response.status >= 500 or response.status < 300:
-                if response.status != 200:
-                    return Catalog.broken(
-                        f"/v2/_catalog answered HTTP {response.status}"
-                        f" {clean(response.reason, 80)}".rstrip()
-                    )
-            else:
-                return Catalog.unknown(_refusal(response), "http")
+            problem = _page_problem(response)
+            if problem is not None:
+                return problem
             try:
-                _match(parse.catalog_names(response.body), wanted, present)
+                done = visit(parse.catalog_names(response.body))
                 path, elsewhere = self._next_page(response)
             except Broken as exc:
                 return Catalog.broken(str(exc))
@@ -235,6 +278,17 @@ class Session:
             return "", target
         parts = urllib.parse.urlsplit(target)
         return parts.path + ("?" + parts.query if parts.query else ""), ""
+
+
+def _page_problem(response: Response) -> Catalog | None:
+    """A catalog page that is not a 200: a broken registry (5xx, 1xx, 2xx) or a refusal."""
+    if response.status == 200:
+        return None
+    if response.status >= 500 or response.status < 300:
+        return Catalog.broken(
+            f"/v2/_catalog answered HTTP {response.status} {clean(response.reason, 80)}".rstrip()
+        )
+    return Catalog.unknown(_refusal(response), "http")
 
 
 def _match(names: list[str], wanted: list[str], present: set[str]) -> None:

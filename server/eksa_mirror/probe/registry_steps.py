@@ -22,18 +22,25 @@ def required_projects(eksa_version: str = "") -> tuple[str, ...]:
     return tuple(releases.required_projects(releases.parse_version(eksa_version)))
 
 
-def registry_steps(run: Run, session: Session) -> None:
-    """``api``, ``auth`` and ``projects``, over a verified (or allowed) TLS connection."""
+def registry_steps(run: Run, session: Session) -> str:
+    """``api``, ``auth`` and ``projects``, over a verified (or allowed) TLS connection.
+
+    Returns how the registry may be asked for images: ``login`` (logged in, or no login
+    needed), ``anonymous`` (it asks for a login that the nodes, without ``authenticate``,
+    do not give) or "" (not at all).
+    """
     try:
         response = session.get("/v2/")
     except NetError as exc:
         run.failure("api", exc, "GET /v2/ failed", "endpoint", "the registry API did not answer")
-        return
+        return ""
     if not _api_step(run, response):
-        return
+        anonymous = response.status == 401 and not run.cfg.authenticate
+        return "anonymous" if anonymous and run.challenge is not None else ""
     if not _auth_step(run, session, response):
-        return
+        return ""
     _projects_step(run, session)
+    return "login"
 
 
 def _api_step(run: Run, response: Response) -> bool:
@@ -100,6 +107,16 @@ def _login_asked(run: Run, url: str) -> bool:
     return False
 
 
+def sendable_credentials(run: Run) -> Credentials | None:
+    """The credentials the checks may send: REGISTRY_USERNAME/REGISTRY_PASSWORD when
+    ``authenticate`` is set, both are in the environment and nothing withholds them."""
+    if not run.cfg.authenticate or run.withheld:
+        return None
+    if USERNAME_ENV not in run.env or PASSWORD_ENV not in run.env:
+        return None
+    return Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
+
+
 def _credentials(run: Run) -> Credentials | None:
     """REGISTRY_USERNAME and REGISTRY_PASSWORD, or a failed ``auth`` step naming the one unset."""
     for name in (USERNAME_ENV, PASSWORD_ENV):
@@ -107,7 +124,23 @@ def _credentials(run: Run) -> Credentials | None:
             run.add("auth", Status.FAIL, f"please set {name} env var", "authenticate")
             run.skip_rest("not logged in")
             return None
-    return Credentials(run.env[USERNAME_ENV], run.env[PASSWORD_ENV])
+    return sendable_credentials(run)
+
+
+def _withheld(run: Run, response: Response) -> bool:
+    """The ``auth`` step when the credentials may not be sent (``run.withheld`` says why):
+    the projects are still listed when the registry lets anyone in."""
+    what = f"REGISTRY_USERNAME/REGISTRY_PASSWORD not sent to {run.address}: {run.withheld}"
+    if response.status == 200:
+        run.add("auth", Status.WARN, f"{what}; the login was not checked", "authenticate")
+        run.unverified = ("login",)
+        return True
+    run.add(
+        "auth", Status.WARN, f"{what}; the login and the projects were not checked", "authenticate"
+    )
+    run.unverified = ("login", "projects")
+    run.skip_rest("not logged in (the credentials were not sent)")
+    return False
 
 
 def _auth_step(run: Run, session: Session, response: Response) -> bool:
@@ -115,6 +148,8 @@ def _auth_step(run: Run, session: Session, response: Response) -> bool:
     if not cfg.authenticate:
         run.add("auth", Status.SKIP, "authenticate is not set: anonymous pulls", "authenticate")
         return True
+    if run.withheld:
+        return _withheld(run, response)
     credentials = _credentials(run)
     if credentials is None:
         return False
@@ -174,7 +209,7 @@ def _mirror_path(cfg: MirrorConfig, mirror: str) -> str:
 def _projects_step(run: Run, session: Session) -> None:
     cfg = run.cfg
     mapping = cfg.namespaced_registry_map()
-    needed = required_projects(cfg.eksa_version)
+    needed = _bundle_projects(run) or required_projects(cfg.eksa_version)
     if PUBLIC_ECR not in mapping:
         run.add(
             "projects",
@@ -196,6 +231,19 @@ def _projects_step(run: Run, session: Session) -> None:
         state = ProjectState.PRESENT if present else ProjectState.MISSING
         run.projects.append(ProjectResult(registry, path, state, required))
     _judge_projects(run, len(needed), public_ns)
+
+
+def _bundle_projects(run: Run) -> tuple[str, ...]:
+    """With ``--images``, the projects of the bundle's own ``public.ecr.aws`` references
+    (the first path segment of each), rather than the documented list."""
+    if run.plan is None:
+        return ()
+    prefix = PUBLIC_ECR + "/"
+    needed = run.plan.images.needed
+    projects = [
+        r.image[len(prefix) :].partition("/")[0] for r in needed if r.image.startswith(prefix)
+    ]
+    return tuple(dict.fromkeys(projects))
 
 
 def _wanted(

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from eksa_mirror.probe.images_report import ImagesReport, render_images
+
 
 class Status(str, Enum):
     """Outcome of one step."""
@@ -46,6 +48,7 @@ MIRROR_KEYS = (
 
 SYMBOLS = {Status.OK: "✓", Status.FAIL: "✗", Status.WARN: "!", Status.SKIP: "-"}
 ASCII_SYMBOLS = {Status.OK: "+", Status.FAIL: "x", Status.WARN: "!", Status.SKIP: "-"}
+_MARK = {True: Status.FAIL, False: Status.WARN}
 _PROJECT_STATUS = {
     ProjectState.PRESENT: Status.OK,
     ProjectState.MISSING: Status.FAIL,
@@ -93,6 +96,10 @@ class CheckReport:
     #: What could not be verified although nothing failed, e.g. ``("login", "projects")``
     #: when the token service is on another host.
     unverified: tuple[str, ...] = ()
+    #: ``check --images``: what the mirror holds of each reference (``None`` without it).
+    images: ImagesReport | None = None
+    #: Where REGISTRY_USERNAME/REGISTRY_PASSWORD were sent (``https://host:port``, sorted).
+    credentials_sent_to: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -134,9 +141,10 @@ class CheckReport:
         warnings = len(self.warnings)
         if self.unverified:
             what = " and ".join(self.unverified)
+            were = "was" if len(self.unverified) == 1 else "were"
             noun = "warning" if warnings == 1 else "warnings"
             return (
-                f"no problem found, but {what} were not verified ({warnings} {noun}): it is not"
+                f"no problem found, but {what} {were} not verified ({warnings} {noun}): it is not"
                 f" known whether {self.address} is usable by EKS Anywhere"
             )
         if warnings:
@@ -155,6 +163,7 @@ class CheckReport:
             "problems": len(self.problems),
             "warnings": len(self.warnings),
             "unverified": list(self.unverified),
+            "credentials_sent_to": list(self.credentials_sent_to),
             "steps": [
                 {
                     "name": s.name,
@@ -174,6 +183,15 @@ class CheckReport:
                 }
                 for p in self.projects
             ],
+            **self._images_dict(),
+        }
+
+    def _images_dict(self) -> dict[str, Any]:
+        if self.images is None:
+            return {}
+        return {
+            "references": [result.to_dict() for result in self.images.results],
+            "images": self.images.to_dict(),
         }
 
 
@@ -192,5 +210,13 @@ def render_text(report: CheckReport, *, ascii_only: bool = False) -> str:
                 if project.state is ProjectState.MISSING and not project.required:
                     mark = symbols[Status.WARN]
                 lines.append(f"    {mark} {project.path.ljust(path_width)}  {project.state.value}")
+        if step.name == "images" and report.images is not None:
+            lines.extend(render_images(report.images, lambda failed: symbols[_MARK[failed]]))
+    if report.credentials_sent_to and report.images is None:  # else the images part says it
+        lines.append(
+            "Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD sent to "
+            + ", ".join(report.credentials_sent_to)
+            + " and nowhere else"
+        )
     lines.append(f"Verdict: {report.verdict}")
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 
@@ -17,6 +18,9 @@ from eksa_mirror.probe.net import Deadline, NetError
 from eksa_mirror.probe.parse import Challenge, clean
 from eksa_mirror.probe.redact import Redactor
 from eksa_mirror.probe.report import CheckStep, ProjectResult, Status
+
+if TYPE_CHECKING:
+    from eksa_mirror.probe.images_report import ImagePlan, ImagesReport
 
 STEP_ORDER = ("connect", "tls", "certificate", "api", "auth", "projects")
 STEP_KEYS = {
@@ -38,6 +42,8 @@ class Run:
     deadline: Deadline
     page_size: int
     allow_token_service: bool = False
+    #: Why REGISTRY_USERNAME/REGISTRY_PASSWORD must not be sent ("": they are, when asked).
+    withheld: str = ""
     steps: list[CheckStep] = field(default_factory=list)
     projects: list[ProjectResult] = field(default_factory=list)
     ca_pem: str = ""
@@ -49,6 +55,13 @@ class Run:
     redactor: Redactor = field(default_factory=Redactor)
     #: What could not be verified although no step failed (e.g. ``login``, ``projects``).
     unverified: tuple[str, ...] = ()
+    #: Where REGISTRY_USERNAME/REGISTRY_PASSWORD went (``https://host:port``).
+    sent_to: tuple[str, ...] = ()
+    #: Why the remaining steps were skipped (the first reason given), "" when none were.
+    skip_reason: str = ""
+    #: ``check --images``: the references to ask for, and what was found.
+    plan: ImagePlan | None = None
+    images: ImagesReport | None = None
 
     @property
     def port(self) -> int:
@@ -64,6 +77,7 @@ class Run:
         self.steps.append(CheckStep(name, status, message, key, details))
 
     def skip_rest(self, reason: str) -> None:
+        self.skip_reason = self.skip_reason or reason
         done = {step.name for step in self.steps}
         for name in STEP_ORDER:
             if name not in done:

