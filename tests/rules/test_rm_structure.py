@@ -492,6 +492,13 @@ def test_far_spec_key_is_left_alone() -> None:
             "did not find expected key): indent it like the keys or list items it belongs with",
             id="key-deeper-than-a-single-quoted-value",
         ),
+        pytest.param(
+            # A list item without a colon above a deeper key (one off its text): YAML reads
+            # the key as more of the item's text; the item is the key being typed.
+            "endpoint: r.local\nociNamespaces:\n - public\n  namespace: x", None,
+            body_span(2, 3, 4), "this line is not a key: value pair, so YAML reads it as text "
+            "that runs on into line 22", id="key-under-a-plain-list-item",
+        ),
     ],
 )  # fmt: skip
 def test_syntax_error_position(
@@ -505,18 +512,19 @@ def test_syntax_error_position(
     assert words in found[0].message, found[0].message
 
 
-def test_a_list_item_one_column_off_the_step() -> None:
-    """Its dash at 5 under a key at 4: its text starts at column 8, so the key under it at
-    column 7 is read as more of that text. The item is at fault (its dash belongs at column
-    5); it keeps its dash, and the key under it is judged as the item's own."""
+def test_a_plain_list_item_above_a_deeper_key() -> None:
+    """Its dash at 6 under a key at 5, a key at 7 under it: YAML reads the key as more of the
+    item's text wherever the dash is (``- public`` then ``··x: 1`` fails the same), so the
+    item is the key being typed; it keeps its dash, and the key under it is judged as the
+    item's own."""
     found = expect(
         cluster("endpoint: r.local\nociNamespaces:\n - public\n  x: 1"),
-        [("RM024", E, body_span(2, 1, 2)), ("RM006", E, body_span(3, 2, 3))],
+        [("RM024", E, body_span(2, 3, 4)), ("RM006", E, body_span(3, 2, 3))],
     )
     assert found[0].message == (
-        "the YAML cannot be parsed: this line is indented deeper (column 6) than the lines after "
-        "it at the same level (column 5), so YAML fails at line 22 (mapping values are not "
-        "allowed in this context): indent it to column 5"
+        "the YAML cannot be parsed: this line is not a key: value pair, so YAML reads it as "
+        "text that runs on into line 22 and fails there (mapping values are not allowed in "
+        'this context): finish the key with ":" and its value, or delete the line'
     )
     assert found[1].message == 'json: unknown field "x"'
 

@@ -197,14 +197,13 @@ def bare_text(line: str) -> bool:
 
 
 def bare_item(lines: list[str], n: int) -> bool:
-    """A list item of plain text (``- regi``) followed by keys on its text's column or
-    deeper: a key being typed, whose item's other keys (or its own) YAML reads as more of
-    its text."""
+    """A list item of plain text (``- regi``) followed by a line deeper than its dash: a key
+    being typed, whose item's other keys (or its own) YAML reads as more of its text."""
     line = lines[n]
     if not is_item(line) or not bare_text(line[key_column(line) :]):
         return False
     following = next((m for m in range(n + 1, len(lines)) if live(lines, m)), None)
-    return following is not None and indent(lines[following]) >= key_column(line)
+    return following is not None and indent(lines[following]) > indent(line)
 
 
 def live(lines: list[str], n: int) -> bool:
