@@ -170,3 +170,32 @@ async def test_typing_a_mirror_key_keeps_the_keys_below_judged(client: Recording
         codes = await type_in(doc, line, 0, "    authenticate true")
         assert codes[-1] == ["RM024", "RM019"]
         assert all("RM019" in step for step in codes), codes
+
+
+async def test_the_registry_lens_waits_for_a_broken_mirror_line(client: RecordingClient) -> None:
+    """While the port's quote is open the port is unknown, not 443: the lens names no host and
+    the check refuses (it would ask the mirror at the wrong port, credentials and all)."""
+    text = CROSS.read_text(encoding="utf-8")
+    async with opened(client, "lens-broken-port.yaml", text) as doc:
+        await doc.diagnostics()
+
+        async def lens() -> types.Command:
+            found = await client.text_document_code_lens_async(
+                types.CodeLensParams(types.TextDocumentIdentifier(doc.uri))
+            )
+            assert found is not None and found[0].command is not None
+            return found[0].command
+
+        assert (await lens()).title == "Check registry registry.corp.local:5000"
+        doc.replace('    port: "5000"', '    port: "5000')
+        await doc.diagnostics()
+        command = await lens()
+        assert command.title == "Check registry"
+        answer = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command.command, command.arguments)
+        )
+    assert answer == {
+        "verdict": "error",
+        "message": "a line of the mirror section or eksaVersion is not valid YAML (RM024): fix "
+        "it first",
+    }
