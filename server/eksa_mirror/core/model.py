@@ -93,6 +93,11 @@ class ClusterModel:
         return spec.child(MIRROR_KEY, fold_case=True)
 
     @property
+    def mirror_whole(self) -> bool:
+        """Whether no line of the mirror section was masked: its settings are all known."""
+        return self.mirror_scope.state is not Known.UNKNOWN and not self.mirror_scope.masks
+
+    @property
     def os_families(self) -> frozenset[str]:
         """The OS families known (best effort: explain and hover show what is known)."""
         return frozenset(m.os_family for m in self.machines if m.os_family)

@@ -78,7 +78,8 @@ def _spec_facts(
     the release that brought the field (when the target release predates it)."""
     parts = []
     model = _model_at(models, line)
-    config = mirror_config(model) if model is not None else None
+    # A masked line of the section may have held the port or more: no mapping then.
+    config = mirror_config(model) if model is not None and model.mirror_whole else None
     if field in (("ociNamespaces", "registry"), ("ociNamespaces", "namespace")) and config:
         registry = _item_registry(model, line)
         if registry:

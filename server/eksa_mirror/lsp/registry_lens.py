@@ -16,7 +16,6 @@ from typing import Any
 from lsprotocol import types
 from yaml.nodes import Node
 
-from eksa_mirror.core.known import Known
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.core.model import ClusterModel, mirror_config
 from eksa_mirror.core.source import get_item
@@ -70,8 +69,7 @@ def settings(model: ClusterModel) -> MirrorConfig | None:
     """The mirror settings to check; none while a line of the section (or ``eksaVersion``,
     which names the projects to look for) is broken: what it held is unknown, and a port
     left open is not port 443 (``core.known``)."""
-    scope = model.mirror_scope
-    if scope.state is Known.UNKNOWN or scope.masks or model.eksa_version is None:
+    if not model.mirror_whole or model.eksa_version is None:
         return None
     return mirror_config(model)
 
