@@ -98,6 +98,50 @@ def test_text_lines_are_file_line_col_severity_code_message(capsys: Any, tmp_pat
     assert lines[2:] == [f"1 file checked {AGAINST}: 1 error, 1 warning, 0 other"]
 
 
+#: A Cluster, then a datacenter config with an unclosed quote (closed by the quote two lines
+#: later) and a key being typed: two faults in the second document.
+LATER_DOCUMENT = """\
+apiVersion: anywhere.eks.amazonaws.com/v1alpha1
+kind: Cluster
+metadata:
+  name: demo
+spec:
+  datacenterRef:
+    kind: VSphereDatacenterConfig
+    name: dc
+  registryMirrorConfiguration:
+    endpoint: registry.corp.local
+---
+apiVersion: anywhere.eks.amazonaws.com/v1alpha1
+kind: VSphereDatacenterConfig
+metadata:
+  name: dc
+spec:
+  datacenter: "dc1
+  network: /dc1/network
+  server: "vcenter.corp.local"
+  insec
+  thumbprint: "AB:CD"
+"""
+
+
+def test_rm024_at_the_cause_with_the_files_line_numbers(capsys: Any, tmp_path: Path) -> None:
+    """Every line a message names is the file's, in a document after the first too."""
+    path = write(tmp_path, "later.yaml", LATER_DOCUMENT)
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f'{path}:17:15: error RM024 the YAML cannot be parsed: the quote " opened here is not '
+        "closed on its line, so YAML reads the lines after it as its text and fails at line 19 "
+        "(while parsing a block mapping did not find expected key): close the quote opened here",
+        f"{path}:20:3: error RM024 the YAML cannot be parsed: this line is not a key: value "
+        "pair, so YAML reads it as text that runs on into line 21 and fails there (while "
+        "scanning a simple key could not find expected ':'): finish the key with \":\" and its "
+        "value, or delete the line",
+        f"1 file checked {AGAINST}: 2 errors, 0 warnings, 0 other",
+    ]
+
+
 def test_text_says_when_a_yaml_file_has_no_cluster(capsys: Any, tmp_path: Path) -> None:
     path = write(tmp_path, "configmap.yaml", PLAIN)
     code, out, _ = run(capsys, "validate", str(path))

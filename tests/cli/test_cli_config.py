@@ -239,8 +239,10 @@ FILE_STAGE = (
     + MIRROR_HEAD.replace("demo", "second")
     + '    endpoint: "10.0.0.2"\n'
 )
-RM024 = ("7:5: {} RM024 the YAML cannot be parsed: while parsing a block mapping did not find "
-         "expected key")  # fmt: skip
+RM024 = ('7:15: {} RM024 the YAML cannot be parsed: the quote " opened here is not closed on '
+         "its line, so YAML reads the lines after it as its text and fails at line 8 (while "
+         "parsing a block mapping did not find expected key): close the quote opened "
+         "here")  # fmt: skip
 RM030 = ('15:3: {} RM030 eksctl anywhere reads only the first Cluster of a file ("demo" at '
          'line 1): this Cluster ("second") and its registryMirrorConfiguration are not used by '
          "create or upgrade cluster -f; put each cluster in its own file")  # fmt: skip

@@ -154,3 +154,12 @@ def test_certificate_markdown(content: str) -> None:
         assert ("2 certificates: EKS-A uses the first." in text) == (content.count("CERT") == 4)
     else:
         assert text.startswith("**Certificate:** ")
+
+
+def test_no_mapping_while_a_mirror_line_is_broken() -> None:
+    """The port's quote left open: where the entry pulls from is unknown (not port 443)."""
+    text = VALID.replace('    port: "443"', '    port: "5000')
+    found = hover_at(text, "      - registry: 7837", 10)
+    assert found is not None
+    assert "**Mirror**" not in found.markdown
+    assert schema_store.documentation(("ociNamespaces", "registry")) in found.markdown

@@ -236,16 +236,17 @@ def test_a_syntax_error_beside_deep_nesting_with_the_pure_python_parser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Recovery re-parses the text: a parse that recurses too deep is one more failed try
-    (no traceback), and the syntax error above is reported where the parser stopped."""
+    (no traceback), and the syntax error above is reported at its cause, the bracket."""
     monkeypatch.setattr(source, "_Loader", yaml.SafeLoader)
     text = ENDPOINT.replace("kind: Cluster\n", "kind: Cluster\nfoo: [unclosed\n", 1)
     text += "    ociNamespaces: " + "[" * 3000 + "]" * 3000 + "\n"
     assert found(text) == [
         (
             "RM024",
-            (3, 8, 3, 9),
-            "the YAML cannot be parsed: while parsing a flow sequence expected ',' or ']', "
-            "but got ':'",
+            (2, 5, 2, 6),
+            "the YAML cannot be parsed: the [ opened here is not closed on its line, so YAML "
+            "fails at line 4 (while parsing a flow sequence expected ',' or ']', but got ':'): "
+            "close it with ]",
         )
     ]
 
@@ -401,8 +402,8 @@ def test_tab_used_for_indentation() -> None:
         (
             "RM024",
             (6, 0, 6, 1),
-            "the YAML cannot be parsed: while scanning for the next token found character "
-            "that cannot start any token",
+            "the YAML cannot be parsed: a tab in the indentation: YAML allows only spaces "
+            "there; replace the tab with spaces",
         )
     ]
 

@@ -43,6 +43,7 @@ def spec_files() -> list[Path]:
         EXAMPLES / "invalid-mirror.yaml",
         EXAMPLES / "valid-mirror.yaml",
         *sorted(REALWORLD.glob("*.yaml")),
+        *sorted((REALWORLD.parent / "cross-document").glob("*.yaml")),
     ]
 
 

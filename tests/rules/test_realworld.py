@@ -97,6 +97,28 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     # Snow Bottlerocket nodes do get credentials (CAPI bootstrap): no RM017.
     "36-snow-bottlerocket-authenticate.yaml": [("RM016", 29, 19)],
+    # A tab before osFamily: ubuntu. The machines' OS family is unknown while the line is
+    # broken: no RM005 "defaults to bottlerocket", and no RM019 (which RM005 would replace).
+    "37-vsphere-tab-before-osfamily.yaml": [("RM024", 53, 1)],
+    # Tabs on two other lines of the same spec: each at its tab, osFamily between them is read.
+    "38-vsphere-tabs-on-two-lines-of-a-spec.yaml": [
+        ("RM019", 29, 25), ("RM024", 52, 1), ("RM024", 55, 1),
+    ],
+    # port: "443 left open: RM024 at the quote, RM019 on the intact insecureSkipVerify below.
+    "39-vsphere-mirror-port-quote-open.yaml": [("RM024", 28, 11), ("RM019", 29, 25)],
+    # The docs' RM024 example in a whole spec: at the quote (column 15), no RM001.
+    "40-vsphere-endpoint-quote-open-multi-doc.yaml": [("RM024", 27, 15)],
+    # "authenticate true" without its colon: RM024 at the line; the key being typed is
+    # authenticate (no RM016), so insecureSkipVerify below is judged (RM019).
+    "41-vsphere-mirror-key-without-colon.yaml": [("RM024", 29, 5), ("RM019", 30, 25)],
+    # An ociNamespaces entry's registry "[public.ecr.aws" left open: RM024 at the bracket; the
+    # lost entry may have been public.ecr.aws (no RM010); insecureSkipVerify is judged.
+    "42-vsphere-oci-entry-bracket-open.yaml": [("RM024", 30, 17), ("RM019", 34, 25)],
+    # The external etcd machineGroupRef's kind left open: which machine the etcd runs on is
+    # unknown, so neither RM005 (its machine is Bottlerocket) nor RM019 (which RM005 replaces).
+    "43-vsphere-etcd-ref-quote-open.yaml": [("RM024", 25, 13)],
+    # port one column deeper than endpoint: RM024 at the line, RM019 still on the flag below.
+    "44-vsphere-mirror-port-one-space-off.yaml": [("RM024", 28, 6), ("RM019", 29, 25)],
 }  # fmt: skip
 
 

@@ -43,17 +43,27 @@ def line_of(text: str, start: str) -> int:
     ("old", "new", "column", "words"),
     [
         pytest.param("  clusterNetwork:\n", "  clusterNetwork: [unclosed\n", 18,
-                     "while parsing a flow sequence", id="unclosed-bracket"),
+                     "the [ opened here is not closed on its line, so YAML fails at line 7 "
+                     "(while parsing a flow sequence did not find expected ',' or ']'): close "
+                     "it with ]", id="unclosed-bracket"),
         pytest.param('  kubernetesVersion: "1.31"\n', '  kubernetesVersion: "1.31\n', 21,
-                     "while scanning a quoted scalar", id="unclosed-quote-runs-into-the-mirror"),
+                     'the quote " opened here is never closed: close the quote opened here',
+                     id="unclosed-quote-runs-into-the-mirror"),
         pytest.param("  clusterNetwork:\n", "  clust\n", 2,
-                     "this line is not a key: value pair", id="half-typed-key"),
-        pytest.param("      cilium: {}\n", "\tcilium: {}\n", 0, "cannot start any token",
-                     id="tab-indentation"),
+                     "this line is not a key: value pair, so YAML reads it as text that runs on "
+                     "into line 7 and fails there (mapping values are not allowed in this "
+                     'context): finish the key with ":" and its value, or delete the line',
+                     id="half-typed-key"),
+        pytest.param("      cilium: {}\n", "\tcilium: {}\n", 0,
+                     "a tab in the indentation: YAML allows only spaces there; replace the tab "
+                     "with spaces", id="tab-indentation"),
         pytest.param("    cniConfig:\n", "     cniConfig:\n", 5,
                      "this line is indented deeper (column 6) than the lines after it",
                      id="first-key-indented-too-deep"),
-        pytest.param("    pods:\n", "   pods:\n", 3, "did not find expected key",
+        pytest.param("    pods:\n", "   pods:\n", 3,
+                     "this line is indented deeper (column 4) than the lines beside it at the "
+                     "same level (column 3), so YAML fails here (while parsing a block "
+                     "mapping did not find expected key): indent it to column 3",
                      id="later-key-indented-too-little"),
     ],
 )  # fmt: skip
@@ -70,6 +80,7 @@ def test_a_syntax_error_elsewhere_keeps_the_mirror_findings(
             ("RM009", E, (endpoint, 14, endpoint, 47)),
         ],
     )
+    assert one(found, "RM024").message.startswith("the YAML cannot be parsed: ")
     assert words in one(found, "RM024").message
     assert one(found, "RM009").message == RM009_MESSAGE
 
@@ -90,13 +101,23 @@ def test_a_syntax_error_in_a_spec_key_after_the_mirror_keeps_its_findings() -> N
 
 
 def test_a_word_being_typed_in_the_mirror_keeps_its_findings() -> None:
-    """A lone word (a key being typed) held nothing: the rest of the mirror is still judged."""
+    """A lone word is a key being typed: the rest of the mirror is still judged."""
     text = cluster(ENDPOINT_WITH_PORT + "\ninsec")
     found = expect(text, [("RM024", E, body_span(1, 0, 1)), ("RM009", E, body_span(0, 10, 43))])
     assert one(found, "RM009").message == RM009_MESSAGE
-    # The mirror as it is while typing has no endpoint yet: that is true, and said.
+    assert one(found, "RM024").message == (
+        "the YAML cannot be parsed: this line is not a key: value pair, so YAML reads it as "
+        "text that runs on into line 21 and fails there (while scanning a simple key could not "
+        "find expected ':'): finish the key with \":\" and its value, or delete the line"
+    )
+
+
+def test_a_word_being_typed_may_be_the_key_it_starts() -> None:
+    """``endp`` may become ``endpoint``: no RM001 "no endpoint" while it is typed; ``insec``
+    cannot, so the missing endpoint is said."""
+    expect(cluster('port: "443"\nendp'), [("RM024", E, body_span(1, 0, 1))])
     expect(
-        cluster('port: "443"\nendp'), [("RM024", E, body_span(1, 0, 1)), ("RM001", E, MIRROR_KEY)]
+        cluster('port: "443"\ninsec'), [("RM024", E, body_span(1, 0, 1)), ("RM001", E, MIRROR_KEY)]
     )
 
 
@@ -214,31 +235,37 @@ VALID = (EXAMPLES / "valid-mirror.yaml").read_text(encoding="utf-8").split("\n")
         pytest.param(
             14, "  count: 1",
             [(14, 2, "this line is indented less deep (column 3) than the lines after it at the "
-                     "same level (column 5), so YAML fails at line 16: mapping values are not "
-                     "allowed in this context")],
+                     "same level (column 5), so YAML fails at line 16 (mapping values are not "
+                     "allowed in this context): indent it to column 5")],
             id="first-child-one-step-less-deep",
         ),
         pytest.param(
             33, "    insecureSkipVerify: false\n      x: 1",
-            [(34, 7, "mapping values are not allowed in this context")],
+            [(34, 7, "this line is deeper than the line above it, so YAML reads it as more of "
+                     "that line's value and fails at its colon (mapping values are not allowed "
+                     "in this context): indent it like the keys it belongs with")],
             id="key-one-step-deeper-after-a-key-with-a-value",
         ),
         pytest.param(
             28, "\t- registry: 783794618700.dkr.ecr.us-west-2.amazonaws.com",
-            [(28, 0, "while scanning for the next token found character that cannot start any "
-                     "token")],
+            [(28, 0, "a tab in the indentation: YAML allows only spaces there; replace the tab "
+                     "with spaces")],
             id="tab-before-a-list-item",
         ),
         pytest.param(
             32, "    - authenticate: false",
-            [(32, 4, "while parsing a block mapping did not find expected key")],
+            [(32, 4, "this line does not line up with the lines above it (while parsing a "
+                     "block mapping did not find expected key): indent it like the keys or "
+                     "list items it belongs with")],
             id="list-item-among-keys",
         ),
         pytest.param(
             26, '    port: "unclosed',
-            [(26, 4, "this line is not a key: value pair, so YAML reads it as text that runs on "
-                     "into line 32 and fails there: while scanning a quoted scalar found "
-                     "unexpected end of stream")],
+            # At the quote, in the file's line numbers: the next " closes it on line 32.
+            [(26, 10, 'the quote " opened here is not closed on its line, so YAML reads the '
+                      "lines after it as its text and fails at line 32 (while scanning a "
+                      "quoted scalar found unexpected end of stream): close the quote opened "
+                      "here")],
             id="unclosed-quote-closed-by-a-later-quote",
         ),
     ],
@@ -260,14 +287,18 @@ def test_rm024_only_at_the_broken_line(
     [
         pytest.param(
             "\tapiVersion: anywhere.eks.amazonaws.com/v1alpha1",
-            # The broken line is the apiVersion: a lost fact, so the mirror is not checked.
-            [("RM024", (0, 0, 0, 1), "while scanning for the next token found character "
-              "that cannot start any token")],
+            # The apiVersion line is masked, but the document is still a Cluster: its kind
+            # says so and its text names EKS-A; its empty endpoint is still said.
+            [("RM024", (0, 0, 0, 1), "a tab in the indentation: YAML allows only spaces "
+              "there; replace the tab with spaces"),
+             ("RM001", (18, 14, 18, 16), None)],
             id="tab-before-the-first-line",
         ),
         pytest.param(
             "apiVersion: anywhere.eks.amazonaws.com/v1alpha1: x",
-            [("RM024", (0, 47, 0, 48), "mapping values are not allowed in this context"),
+            [("RM024", (0, 47, 0, 48), 'a value cannot contain ": " unless it is quoted '
+              '(mapping values are not allowed in this context): quote the value, or remove '
+              'this ":"'),
              ("RM001", (18, 14, 18, 16), None)],
             id="second-colon-on-the-first-line",
         ),

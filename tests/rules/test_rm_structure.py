@@ -455,38 +455,49 @@ def test_far_spec_key_is_left_alone() -> None:
     [
         pytest.param(
             "endpoint: x", ("    endpoint", "\tendpoint"), body_span(0, -4, -3),
-            "cannot start any token", id="tab-indentation",
+            "a tab in the indentation: YAML allows only spaces there; replace the tab with "
+            "spaces", id="tab-indentation",
         ),
         pytest.param(
-            'endpoint: x\nport: "1"', ('    port', '\tport'), body_span(1, -4, -3), "tab character",
-            id="tab-after-content",
+            'endpoint: x\nport: "1"', ('    port', '\tport'), body_span(1, -4, -3),
+            "a tab in the indentation", id="tab-after-content",
         ),
         pytest.param(
-            "endpoint: 'x", None, body_span(0, 10, 11), "while scanning a quoted scalar",
+            "endpoint: 'x", None, body_span(0, 10, 11),
+            "the quote ' opened here is never closed: close the quote opened here",
             id="unclosed-quote-points-at-opening-quote",
         ),
         pytest.param(
             # At the bracket left open (the cause), not where the parser gave up.
             "endpoint: x\nociNamespaces: [{registry: a}", None,
             (BODY_LINE + 1, 19, BODY_LINE + 1, 20),
-            "flow sequence", id="unclosed-flow-sequence",
+            "the [ opened here is not closed on its line, so YAML fails at line 21 (while "
+            "parsing a flow sequence did not find expected ',' or ']'): close it with ]",
+            id="unclosed-flow-sequence",
         ),
         pytest.param(
             # One step deeper than a key with a value, while a list item's keys are at that
             # depth just above: the deep line is at fault, not the key above it.
             "endpoint: r.local\nociNamespaces:\n- registry: public.ecr.aws\n  namespace: eks\n"
             "authenticate: false\n  x: 1", None, body_span(5, 3, 4),
-            "mapping values are not allowed in this context", id="key-deeper-than-its-sibling",
+            "this line is deeper than the line above it, so YAML reads it as more of that "
+            "line's value and fails at its colon (mapping values are not allowed in this "
+            "context): indent it like the keys it belongs with",
+            id="key-deeper-than-its-sibling",
         ),
         pytest.param(
             # A closed single-quoted value above is no open quote: the deep line is at fault.
-            "endpoint: 'r.local'\n  x: 1", None, body_span(1, 2, 3), "did not find expected key",
+            "endpoint: 'r.local'\n  x: 1", None, body_span(1, 2, 3),
+            "this line does not line up with the lines above it (while parsing a block mapping "
+            "did not find expected key): indent it like the keys or list items it belongs with",
             id="key-deeper-than-a-single-quoted-value",
         ),
         pytest.param(
-            # A list item without a colon above a deeper key: the key's colon is the error.
-            "endpoint: r.local\nociNamespaces:\n - public\n  x: 1", None, body_span(3, 3, 4),
-            "mapping values are not allowed in this context", id="key-under-a-plain-list-item",
+            # A list item without a colon above a deeper key (one off its text): YAML reads
+            # the key as more of the item's text; the item is the key being typed.
+            "endpoint: r.local\nociNamespaces:\n - public\n  namespace: x", None,
+            body_span(2, 3, 4), "this line is not a key: value pair, so YAML reads it as text "
+            "that runs on into line 22", id="key-under-a-plain-list-item",
         ),
     ],
 )  # fmt: skip
@@ -498,7 +509,24 @@ def test_syntax_error_position(
         text = text.replace(*replace)
     found = expect(text, [("RM024", E, span)])
     assert found[0].message.startswith("the YAML cannot be parsed: ")
-    assert words in found[0].message
+    assert words in found[0].message, found[0].message
+
+
+def test_a_plain_list_item_above_a_deeper_key() -> None:
+    """Its dash at 6 under a key at 5, a key at 7 under it: YAML reads the key as more of the
+    item's text wherever the dash is (``- public`` then ``··x: 1`` fails the same), so the
+    item is the key being typed; it keeps its dash, and the key under it is judged as the
+    item's own."""
+    found = expect(
+        cluster("endpoint: r.local\nociNamespaces:\n - public\n  x: 1"),
+        [("RM024", E, body_span(2, 3, 4)), ("RM006", E, body_span(3, 2, 3))],
+    )
+    assert found[0].message == (
+        "the YAML cannot be parsed: this line is not a key: value pair, so YAML reads it as "
+        "text that runs on into line 22 and fails there (mapping values are not allowed in "
+        'this context): finish the key with ":" and its value, or delete the line'
+    )
+    assert found[1].message == 'json: unknown field "x"'
 
 
 def test_syntax_error_in_another_document_keeps_cluster_checks() -> None:

@@ -127,6 +127,19 @@ def test_anchor_links_resolve() -> None:
         assert rule.url.endswith("docs/rules.md#" + code.lower())
 
 
+def test_the_rm024_example_points_at_the_quote_left_open() -> None:
+    """The section's own example: at the quote (column 15), not at the key (column 5)."""
+    found = run(SECTIONS["RM024"].one("fails"))
+    assert [(f.code, f.span.start.line + 1, f.span.start.column + 1) for f in found] == [
+        ("RM024", 7, 15)
+    ]
+    assert found[0].message == (
+        'the YAML cannot be parsed: the quote " opened here is not closed on its line, so YAML '
+        "reads the lines after it as its text and fails at line 8 (while parsing a block mapping "
+        "did not find expected key): close the quote opened here"
+    )
+
+
 def test_the_recovery_limit_the_docs_give_is_the_codes() -> None:
     """RM024's section says how many broken lines a document may have and still be checked:
     the number the recovery really stops at."""

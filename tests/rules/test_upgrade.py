@@ -12,7 +12,7 @@ from eksa_mirror.cli.main import main
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.rules.analysis import Options
 from eksa_mirror.rules.checks.upgrade import SECRET_HINT, changed_fields, diff_findings
-from rules.helpers import INFO, MIRROR_KEY, W, body_span, span_of
+from rules.helpers import INFO, MIRROR_KEY, W, body_span, findings, span_of
 from support import cluster
 
 BASE = "endpoint: r.local"
@@ -241,3 +241,39 @@ def test_each_change_with_its_severity_and_place(
 ) -> None:
     (found,) = diff_findings(cluster(old), cluster(new))
     assert (found.severity, found.pointer, found.message) == (severity, where, message)
+
+
+def _release(text: str, version: str) -> str:
+    return text.replace("spec:\n", f"spec:\n  eksaVersion: {version}\n", 1)
+
+
+def test_a_broken_line_adds_no_upgrade_change() -> None:
+    """The editor's git mode diffs the file at every keystroke, so some line is often broken:
+    a masked port is not the default port, a masked ``authenticate`` not "turned off", a lost
+    ``ociNamespaces`` entry not an empty registry. Every line of either side broken in every
+    way (``breaks.breaks``): the broken diff's RM023 findings are some of the intended diff's."""
+    from .breaks import trials
+
+    old = _release(cluster(AUTH + '\nport: "5000"\n' + NS_A.split("\n", 1)[1], md=None), "v0.16.0")
+    new = _release(cluster(NS_AB.replace("r.local", "r2.local") + "\nauthenticate: true",
+                           md=None), "v0.16.0")  # fmt: skip
+    intended = diff_findings(old, new)
+    assert [(f.span.start.line + 1, f.message.split(": ")[0]) for f in intended] == [
+        (19, "port changed while authenticate"),  # at the mirror key: the port was removed
+        (19, "endpoint, port, ociNamespaces changed, but registry mirror configuration is "
+             "mutable for Bottlerocket only from v0.17.0 (VSphereMachineConfig md is bottlerocket; "
+             "the target release is v0.16.0)"),
+        (20, "endpoint changed while authenticate"),
+        (21, "ociNamespaces changed (added docker.io → 'hub')"),
+    ]  # fmt: skip
+    wrong, broken = [], 0
+    for side in ("old", "new"):
+        for line, name, trial in trials(old if side == "old" else new):
+            if not any(f.code == "RM024" for f in findings(trial)):
+                continue  # still valid YAML: another spec, not a broken one
+            broken += 1
+            found = diff_findings(trial, new) if side == "old" else diff_findings(old, trial)
+            extra = [f for f in found if f not in intended]
+            wrong += [f"{side}:{line + 1} {name}: {f.message}" for f in extra]
+    assert wrong == []
+    assert broken > 300

@@ -88,8 +88,8 @@ def _check_file(job: _Job, name: str, options: Options | None = None) -> _FileRe
 
 def _describe(result: _FileResult, analysis: Analysis, options: Options) -> None:
     """A linted file's findings, target releases, and why it holds nothing to check."""
-    option = options.eksa_version
-    result.targets = {target_release(c.eksa_version, option) for c in analysis.clusters}
+    known = [c.eksa_version for c in analysis.clusters if c.eksa_version is not None]
+    result.targets = {target_release(v, options.eksa_version) for v in known}  # None: masked
     result.has_cluster = analysis.has_cluster
     if not analysis.has_cluster and not analysis.findings:
         result.unparsed = _unparsed(analysis)
@@ -114,7 +114,7 @@ def _unparsed(analysis: Analysis) -> str | None:
         problem = doc.parsed.problem
         if problem is not None and not doc.parsed.recovered and _has_content(doc.parsed.text):
             line = problem.line + doc.line_offset + 1
-            return f"line {line}, column {problem.column + 1}: {problem.message}"
+            return f"line {line}, column {problem.column + 1}: {problem.text(doc.line_offset)}"
     return None
 
 

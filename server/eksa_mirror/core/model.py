@@ -8,6 +8,7 @@ references (with EKS-A's defaults), and ``spec.eksaVersion``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -15,9 +16,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from eksa_mirror.core.eksa.providers import PROVIDERS
 from eksa_mirror.core.goyaml import NotAString, go_string, scalar_value
 from eksa_mirror.core.graph import MAX_DEPTH, NODE_BUDGET
+from eksa_mirror.core.known import Known, Scope, root
 from eksa_mirror.core.mirror import DEFAULT_PORT, MirrorConfig, OCINamespace
 from eksa_mirror.core.positions import Origin
 from eksa_mirror.core.source import (
+    EKSA_GROUP,
     Document,
     SourceFile,
     get_item,
@@ -30,6 +33,7 @@ from eksa_mirror.core.source import (
 )
 
 MIRROR_KEY = "registryMirrorConfiguration"
+_MACHINE = "MachineConfig"
 
 
 class ExpansionError(Exception):
@@ -38,26 +42,42 @@ class ExpansionError(Exception):
 
 @dataclass
 class MachineRef:
-    """A ``machineGroupRef`` of the Cluster, resolved in the same file when possible."""
+    """A ``machineGroupRef`` of the Cluster, resolved in the same file when possible.
 
-    kind: str
-    name: str
+    ``None`` is unknown: a line the syntax recovery masked may have held it. An ``os_family``
+    of "" is a machine config that is not in this file.
+    """
+
+    kind: str | None
+    name: str | None
     document: Document | None
-    os_family: str
+    os_family: str | None
 
 
 @dataclass
 class ClusterModel:
-    """One EKS-A Cluster document and the cross-document facts about it."""
+    """One EKS-A Cluster document and the cross-document facts about it.
+
+    A fact is ``None`` (or ``machines_known`` false) when a line the syntax recovery masked
+    may have held it (``core.known``): the rules say nothing that rests on it.
+    """
 
     source: SourceFile
     doc: Document
     spec: Node | None
     mirror_item: tuple[ScalarNode, Node] | None
-    datacenter_kind: str = ""
+    datacenter_kind: str | None = ""
     datacenter_doc: Document | None = None
     machines: list[MachineRef] = field(default_factory=list)
-    eksa_version: str = ""
+    #: Whether every machine group reference of the Cluster was read.
+    machines_known: bool = True
+    eksa_version: str | None = ""
+    external_etcd: bool | None = False
+    #: Whether the file has a document that may be a machine config.
+    machine_docs: bool = True
+    #: Whether a document before this one may be a Cluster (its kind was masked).
+    after_unknown: bool = False
+    spec_scope: Scope | None = None
 
     @property
     def mirror_key(self) -> ScalarNode | None:
@@ -67,65 +87,155 @@ class ClusterModel:
     def mirror(self) -> Node | None:
         return self.mirror_item[1] if self.mirror_item else None
 
+    @cached_property
+    def mirror_scope(self) -> Scope:
+        """The mirror section with what a masked line may have held (``core.known``)."""
+        spec = self.spec_scope or Scope(self.doc.parsed, None, state=Known.ABSENT)
+        return spec.child(MIRROR_KEY, fold_case=True)
+
+    @property
+    def mirror_whole(self) -> bool:
+        """Whether no line of the mirror section was masked: its settings are all known."""
+        return self.mirror_scope.state is not Known.UNKNOWN and not self.mirror_scope.masks
+
     @property
     def os_families(self) -> frozenset[str]:
+        """The OS families known (best effort: explain and hover show what is known)."""
         return frozenset(m.os_family for m in self.machines if m.os_family)
 
-    def bottlerocket_machines(self) -> list[MachineRef]:
+    @property
+    def families_known(self) -> bool:
+        """Whether every machine of the Cluster and its OS family is known (a reference that
+        was masked is known not to be in a file without machine configs)."""
+        listed = self.machines_known or not self.machine_docs
+        return listed and all(m.os_family is not None for m in self.machines)
+
+    def has_bottlerocket(self) -> bool | None:
+        """Whether a machine is Bottlerocket (``None``: none known to be, some unknown)."""
+        if any(m.os_family == "bottlerocket" for m in self.machines):
+            return True
+        return False if self.families_known else None
+
+    def bottlerocket_machines(self) -> list[MachineRef] | None:
+        """The Bottlerocket machines; ``None`` when a machine's OS family is unknown."""
+        if not self.families_known:
+            return None
         return [m for m in self.machines if m.os_family == "bottlerocket"]
+
+
+@dataclass(frozen=True)
+class _Named:
+    """An EKS-A document by kind and name (``None``: masked, so it may be any)."""
+
+    kind: str | None
+    name: str | None
+    doc: Document
 
 
 def clusters(source: SourceFile) -> list[ClusterModel]:
     """Every EKS-A Cluster document of the file, with its references resolved."""
-    by_key: dict[tuple[str, str], Document] = {}
+    named: list[_Named] = []
+    versions: list[str | None] = []
     for doc in source.documents:
-        if doc.parsed.looks_like_eksa and doc.parsed.kind:
-            by_key.setdefault((doc.parsed.kind, doc.parsed.name), doc)
+        parsed = doc.parsed
+        if not parsed.looks_like_eksa:
+            continue
+        if parsed.masks or not parsed.roots:
+            scope = root(parsed)  # what a masked line held is unknown (None)
+            kind, name = scope.text("kind"), scope.path("metadata").text("name")
+            version = scope.text("apiVersion")
+        else:
+            kind, name, version = parsed.kind, parsed.name, parsed.api_version
+        if kind != "":
+            named.append(_Named(kind, name, doc))
+            versions.append(version)
     result = []
-    for doc in source.documents:
-        if doc.parsed.is_cluster:
-            result.append(_cluster(source, doc, by_key))
+    unknown_before = False
+    for entry, version in zip(named, versions, strict=True):
+        # A Cluster whose apiVersion line was masked is still one: its text names EKS-A.
+        if entry.kind == "Cluster" and (version is None or version.startswith(EKSA_GROUP)):
+            model = _cluster(source, entry.doc, named)
+            model.after_unknown = unknown_before
+            result.append(model)
+        unknown_before = unknown_before or entry.kind is None
     return result
 
 
-def _cluster(
-    source: SourceFile, doc: Document, by_key: dict[tuple[str, str], Document]
-) -> ClusterModel:
-    spec = get_value(doc.root, "spec")
-    model = ClusterModel(source, doc, spec, get_item(spec, MIRROR_KEY, fold_case=True))
-    dc_ref = get_value(spec, "datacenterRef")
-    model.datacenter_kind = scalar_text(get_value(dc_ref, "kind"))
-    model.datacenter_doc = by_key.get(
-        (model.datacenter_kind, scalar_text(get_value(dc_ref, "name")))
+def _resolve(
+    named: list[_Named], kind: str | None, name: str | None, *, suffix: str = ""
+) -> tuple[Document | None, bool]:
+    """The document of ``kind`` and ``name`` (the first), and whether that is known: a
+    document whose kind or name was masked may be the one. An unknown ``kind`` may be any
+    that ends with ``suffix``."""
+    for entry in named:
+        if kind is not None and name is not None and (entry.kind, entry.name) == (kind, name):
+            return entry.doc, True
+        kinds = entry.kind is None or (entry.kind == kind if kind else entry.kind.endswith(suffix))
+        if kinds and (name is None or entry.name in (name, None)):
+            return None, False
+    return None, True
+
+
+def _cluster(source: SourceFile, doc: Document, named: list[_Named]) -> ClusterModel:
+    spec_scope = root(doc.parsed).child("spec")
+    spec = spec_scope.node
+    mirror = spec_scope.get(MIRROR_KEY, fold_case=True).pair
+    model = ClusterModel(source, doc, spec, mirror, spec_scope=spec_scope)
+    dc_ref = spec_scope.child("datacenterRef")
+    model.datacenter_kind = dc_ref.text("kind")
+    model.datacenter_doc, _ = _resolve(
+        named, model.datacenter_kind, dc_ref.text("name"), suffix="DatacenterConfig"
     )
-    model.eksa_version = scalar_text(get_value(spec, "eksaVersion"))
-    provider = PROVIDERS.get(model.datacenter_kind)
-    machine_kind = provider.machine_kind if provider else ""
-    default_os = provider.default_os if provider else ""
-    refs: list[Node | None] = [
-        get_value(get_value(spec, "controlPlaneConfiguration"), "machineGroupRef"),
-        get_value(get_value(spec, "externalEtcdConfiguration"), "machineGroupRef"),
+    model.machine_docs = any(e.kind is None or e.kind.endswith(_MACHINE) for e in named)
+    model.eksa_version = spec_scope.text("eksaVersion")
+    etcd = spec_scope.child("externalEtcdConfiguration")
+    model.external_etcd = (
+        None if etcd.state is Known.UNKNOWN else isinstance(etcd.node, MappingNode)
+    )
+    refs = [
+        spec_scope.path("controlPlaneConfiguration", "machineGroupRef"),
+        etcd.child("machineGroupRef"),
     ]
-    workers = get_value(spec, "workerNodeGroupConfigurations")
-    if isinstance(workers, SequenceNode):
-        refs.extend(get_value(w, "machineGroupRef") for w in workers.value)
+    workers = spec_scope.child("workerNodeGroupConfigurations").entries()
+    model.machines_known = workers.complete
+    refs.extend(w.child("machineGroupRef") for w in workers.items)
     seen: set[tuple[str, str]] = set()
     for ref in refs:
-        if ref is None:
+        if ref.state is Known.UNKNOWN:
+            model.machines_known = False
+        if ref.state is not Known.PRESENT:
             continue
-        kind = scalar_text(get_value(ref, "kind")) or machine_kind
-        name = scalar_text(get_value(ref, "name"))
-        if (kind, name) in seen:
-            continue
-        seen.add((kind, name))
-        target = by_key.get((kind, name))
-        os_family = ""
-        if target is not None:
-            os_family = scalar_text(get_value(get_value(target.root, "spec"), "osFamily")).lower()
-            if not os_family and kind == machine_kind:
-                os_family = default_os
-        model.machines.append(MachineRef(kind, name, target, os_family))
+        machine = _machine(model, ref, named)
+        if machine.kind is not None and machine.name is not None:
+            if (machine.kind, machine.name) in seen:
+                continue
+            seen.add((machine.kind, machine.name))
+        model.machines.append(machine)
     return model
+
+
+def _machine(model: ClusterModel, ref: Scope, named: list[_Named]) -> MachineRef:
+    """One machine group reference, its machine config and OS family (EKS-A's default when
+    the config has none)."""
+    provider = PROVIDERS.get(model.datacenter_kind or "")
+    machine_kind = provider.machine_kind if provider else ""
+    default_os = provider.default_os if provider else ""
+    kind = ref.text("kind")
+    if kind == "":
+        kind = None if model.datacenter_kind is None else machine_kind
+    name = ref.text("name")
+    target, known = _resolve(named, kind, name, suffix=_MACHINE)
+    if not known:
+        return MachineRef(kind, name, None, None)
+    os_family: str | None = ""
+    if target is not None:
+        spelled = root(target.parsed).path("spec").text("osFamily")
+        os_family = None if spelled is None else spelled.lower()
+        if os_family == "" and model.datacenter_kind is None:
+            os_family = None  # the default is the provider's, which is not known
+        elif os_family == "" and kind == machine_kind:
+            os_family = default_os
+    return MachineRef(kind, name, target, os_family)
 
 
 # --- nodes to data ------------------------------------------------------------------------
@@ -212,10 +322,10 @@ def mirror_config(model: ClusterModel) -> MirrorConfig | None:
         ca_cert_content=text("caCertContent"),
         authenticate=flag("authenticate"),
         insecure_skip_verify=flag("insecureSkipVerify"),
-        datacenter_kind=model.datacenter_kind,
+        datacenter_kind=model.datacenter_kind or "",
         os_families=model.os_families,
-        eksa_version=model.eksa_version,
-        external_etcd=isinstance(get_value(model.spec, "externalEtcdConfiguration"), MappingNode),
+        eksa_version=model.eksa_version or "",
+        external_etcd=bool(model.external_etcd),
         etcd_os_family=_etcd_os_family(model),
         kubernetes_versions=kubernetes_versions(model.spec),
     )
@@ -248,7 +358,7 @@ def _etcd_os_family(model: ClusterModel) -> str:
     kind = scalar_text(get_value(ref, "kind"))
     for machine in model.machines:
         if machine.name == name and (machine.kind == kind or not kind):
-            return machine.os_family
+            return machine.os_family or ""
     return ""
 
 

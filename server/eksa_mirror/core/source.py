@@ -19,9 +19,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import recovery
 from eksa_mirror.core.cache import TextCache, gc_paused
+from eksa_mirror.core.faults import SyntaxProblem, plain
 from eksa_mirror.core.graph import MAX_DEPTH, NodeGraph
+from eksa_mirror.core.masks import MaskedLine
+from eksa_mirror.core.masks import describe as describe_masks
 from eksa_mirror.core.positions import Origin, Position, Span
-from eksa_mirror.core.recovery import SyntaxProblem
 
 
 def _libyaml_version() -> tuple[int, ...]:
@@ -62,6 +64,9 @@ class ParsedDocument:
     #: Every syntax problem, the first being ``problem``. When there is a problem and
     #: ``roots`` is not empty, the roots are those of a recovered parse (``recovery``).
     problems: tuple[SyntaxProblem, ...] = ()
+    #: The lines the recovery blanked (``core.masks``), and the text's lines as parsed.
+    masks: tuple[MaskedLine, ...] = ()
+    masked_lines: tuple[str, ...] = ()
 
     @property
     def recovered(self) -> bool:
@@ -92,10 +97,6 @@ class ParsedDocument:
         if self.api_version:
             return self.api_version.startswith(EKSA_GROUP)
         return EKSA_GROUP in self.text
-
-    @property
-    def is_cluster(self) -> bool:
-        return self.kind == "Cluster" and self.api_version.startswith(EKSA_GROUP)
 
     @cached_property
     def graph(self) -> NodeGraph:
@@ -210,22 +211,26 @@ def _parse(text: str) -> ParsedDocument:
         # fail to encode the text and the Python reader rejects it, without a position.
         line, column = _line_column(text, surrogate.start())
         message = f"unacceptable character #x{ord(surrogate.group()):04x}: a lone surrogate"
-        return ParsedDocument(text, [], SyntaxProblem(message, line, column))
+        return ParsedDocument(text, [], SyntaxProblem(plain(message), line, column))
     try:
         roots = _compose(text)
     except yaml.MarkedYAMLError as exc:
         if EKSA_GROUP in text:
-            recovered = recovery.recover(text, _compose, exc)
-            if recovered is not None:
-                found = tuple(recovered[1])
-                return ParsedDocument(text, recovered[0], found[0], found)
+            found = recovery.recover(text, _compose, exc)
+            problems = tuple(found.problems)
+            if not found.roots:
+                return ParsedDocument(text, [], problems[0], problems)
+            masks = describe_masks(text.split("\n"), found.lines)
+            return ParsedDocument(
+                text, found.roots, problems[0], problems, masks, tuple(found.lines)
+            )
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
             # An unclosed quote or bracket: the end of the text says nothing, its start does.
             mark = exc.context_mark
         line, column = (mark.line, mark.column) if mark is not None else (0, 0)
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        return ParsedDocument(text, [], SyntaxProblem(_clean(problem), line, column))
+        return ParsedDocument(text, [], SyntaxProblem(plain(_clean(problem)), line, column))
     except yaml.YAMLError as exc:  # e.g. a reader error for a non-printable character
         offset = getattr(exc, "position", None)
         line = column = 0
@@ -235,7 +240,7 @@ def _parse(text: str) -> ParsedDocument:
         if isinstance(offset, int) and 0 <= offset <= len(text):
             line, column = _line_column(text, offset)
         message = re.sub(r'\s+in "<[^>]*>", position \d+$', "", _clean(str(exc)))
-        return ParsedDocument(text, [], SyntaxProblem(message, line, column))
+        return ParsedDocument(text, [], SyntaxProblem(plain(message), line, column))
     except RecursionError:
         # Only the pure-Python composer recurses; its (iterative) parser finds the spot.
         line, column = _too_deep(text)

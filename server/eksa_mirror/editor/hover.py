@@ -78,14 +78,15 @@ def _spec_facts(
     the release that brought the field (when the target release predates it)."""
     parts = []
     model = _model_at(models, line)
-    config = mirror_config(model) if model is not None else None
+    # A masked line of the section may have held the port or more: no mapping then.
+    config = mirror_config(model) if model is not None and model.mirror_whole else None
     if field in (("ociNamespaces", "registry"), ("ociNamespaces", "namespace")) and config:
         registry = _item_registry(model, line)
         if registry:
             parts.append(mapping_markdown(config, registry))
     if field == ("caCertContent",) and config and config.ca_cert_content.strip():
         parts.append(certificate_markdown(config.ca_cert_content))
-    target = releases.target_release(model.eksa_version if model else "", eksa_version)
+    target = releases.target_release((model.eksa_version or "") if model else "", eksa_version)
     since = releases.since_markdown(field, target)
     if since:
         parts.append(since)

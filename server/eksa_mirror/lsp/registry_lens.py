@@ -51,7 +51,7 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
             continue
         where = lines.range(model.doc.span(key))
         args = [params.text_document.uri, model.doc.index]
-        cfg = mirror_config(model)
+        cfg = settings(model)
         title = lens_title("Check registry", cfg, ls.trust)
         check = types.Command(title, CHECK_COMMAND, arguments=args)
         lenses.append(types.CodeLens(where, check))
@@ -63,6 +63,15 @@ def code_lens(ls: EksaMirrorServer, params: types.CodeLensParams) -> list[types.
             clear = types.Command("Clear check results", CLEAR_COMMAND, arguments=args[:1])
             lenses.append(types.CodeLens(where, clear))
     return lenses
+
+
+def settings(model: ClusterModel) -> MirrorConfig | None:
+    """The mirror settings to check; none while a line of the section (or ``eksaVersion``,
+    which names the projects to look for) is broken: what it held is unknown, and a port
+    left open is not port 443 (``core.known``)."""
+    if not model.mirror_whole or model.eksa_version is None:
+        return None
+    return mirror_config(model)
 
 
 def cluster_at(
@@ -77,6 +86,13 @@ def cluster_at(
     config = mirror_config(model) if model is not None else None
     if model is None or config is None:
         return {"verdict": "error", "message": "no registryMirrorConfiguration here"}
+    config = settings(model)
+    if config is None:
+        return {
+            "verdict": "error",
+            "message": "a line of the mirror section or eksaVersion is not valid YAML (RM024): "
+            "fix it first",
+        }
     return model, config, lines
 
 

@@ -7,12 +7,14 @@ an alias expansion, which both report RM024.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from eksa_mirror.core.cache import gc_paused
 from eksa_mirror.core.findings import Finding
 from eksa_mirror.core.graph import NODE_BUDGET
-from eksa_mirror.core.model import ClusterModel, ExpansionError, clusters, load_source
+from eksa_mirror.core.model import ExpansionError, clusters, load_source
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.core.source import EKSA_GROUP
+from eksa_mirror.core.source import EKSA_GROUP, SourceFile
 from eksa_mirror.rules.catalogue import (
     CLUSTER_CHECKS,
     FILE_CHECKS,
@@ -53,19 +55,19 @@ def _analyze(text: str, options: Options) -> Analysis:
     for model in result.clusters:
         result.findings.extend(_cluster(Check(model, options)))
     findings = sorted(result.findings, key=Finding.sort_key)
-    result.findings = _unique(findings)
+    result.findings = _unique(_without_blind_fixes(source, findings))
     return result
 
 
 def _cluster(check: Check) -> list[Finding]:
     """The findings of one Cluster: its cluster checks, its guards, and when they all pass
-    and the section is intact, the mirror checks."""
+    the mirror checks (on what the syntax recovery kept of the section: ``core.known``)."""
     for run in CLUSTER_CHECKS:
         run(check)
     before_guards = len(check.findings)
     passed = [guard(check) for guard in MIRROR_GUARDS]  # every guard runs: they report
     model = check.model
-    if not all(passed) or model.mirror_item is None or not _mirror_intact(model):
+    if not all(passed) or model.mirror_item is None:
         return check.findings
     try:
         for run in MIRROR_CHECKS:
@@ -104,33 +106,28 @@ def _too_large(text: str, options: Options) -> Analysis:
     return result
 
 
-def _mirror_intact(model: ClusterModel) -> bool:
-    """Whether no line of the mirror section was blanked to recover from a syntax error.
-
-    A blanked line loses what it held (a blanked ``endpoint:`` is a missing endpoint, a
-    half-typed key is not there yet), so the mirror rules run only on a section recovered
-    whole; a documentation placeholder (``...``) or a lone word being typed held nothing and
-    does not count. The section's lines are read from the text: the key's line and every line
-    after it that is deeper. RM024 says where the problem is either way.
-    """
-    parsed = model.doc.parsed
-    key = model.mirror_key
-    if not parsed.recovered or key is None:
-        return True
-    lines = parsed.text.split("\n")
-    first = key.start_mark.line
-    depth = key.start_mark.column
-    last = first
-    for n in range(first + 1, len(lines)):
-        text = lines[n]
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        if len(text) - len(text.lstrip()) <= depth and not text.startswith("\t"):
-            break
-        last = n
-    return not any(
-        p.masked[0] <= last and first <= p.masked[1] for p in parsed.problems if not p.held_nothing
-    )
+def _without_blind_fixes(source: SourceFile, findings: list[Finding]) -> list[Finding]:
+    """Findings whose fix edits a line next to one the syntax recovery masked lose the fix:
+    where an entry or a key ends, and so where to insert or what to delete, is not known."""
+    masked = {
+        doc.line_offset + m.line + near
+        for doc in source.documents
+        for m in doc.parsed.masks
+        for near in (-1, 0, 1)
+    }
+    if not masked:
+        return findings
+    return [
+        replace(f, fix=None)
+        if f.fix is not None
+        and any(
+            line in masked
+            for edit in f.fix.edits
+            for line in range(edit.span.start.line, edit.span.end.line + 1)
+        )
+        else f
+        for f in findings
+    ]
 
 
 def _exclusive(findings: list[Finding]) -> list[Finding]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
+from eksa_mirror.core.known import Scope
 from eksa_mirror.core.model import ClusterModel
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import SourceFile, get_item
@@ -80,6 +81,11 @@ class Check(Emitter):
     model: ClusterModel
     options: Options
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def mirror_scope(self) -> Scope:
+        """The mirror section with what the syntax recovery may have masked in it."""
+        return self.model.mirror_scope
 
     @property
     def doc_lines(self) -> list[str]:

@@ -6,9 +6,9 @@ from yaml.nodes import ScalarNode
 
 from eksa_mirror.core import pki
 from eksa_mirror.core.findings import Fix, Severity, TextEdit
+from eksa_mirror.core.known import Known
 from eksa_mirror.core.mirror import CA_ENV, EnvCa, ca_from_env
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, W, declare
 
@@ -34,7 +34,10 @@ declare(
 
 def check_ca(check: Check) -> None:
     key = check.model.mirror_key
-    pair = get_item(check.model.mirror, "caCertContent", fold_case=True)
+    found = check.mirror_scope.get("caCertContent", fold_case=True)
+    if found.state is Known.UNKNOWN:
+        return  # a masked line may hold the CA or a part of it
+    pair = found.pair
     if pair is not None and isinstance(pair[1], ScalarNode) and isinstance(pair[1].value, str):
         value = pair[1].value
         if value.strip():

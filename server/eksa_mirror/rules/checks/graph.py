@@ -36,7 +36,7 @@ def _syntax(analysis: Analysis, doc: Document) -> None:
     for problem in parsed.problems or (parsed.problem,):
         if problem is None:
             continue
-        message = problem.message
+        message = problem.text(doc.line_offset)
         if not message.startswith('"'):  # a placeholder's message stands alone
             message = f"the YAML cannot be parsed: {message}"
         span = point_span(source, problem.line + doc.line_offset, problem.column)

@@ -10,9 +10,11 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror.core import gopath
 from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.known import Known
 from eksa_mirror.core.mirror import DEFAULT_PORT, double_v2_host, join_host_port
 from eksa_mirror.core.model import scalar_value
 from eksa_mirror.core.source import get_item, scalar_text
+from eksa_mirror.rules.checks.versions import target_of
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, declare
 
@@ -28,19 +30,26 @@ _CONTAINERD = frozenset({"ubuntu", "redhat"})
 
 
 def _containerd_nodes(check: Check) -> bool:
-    families = {m.os_family for m in check.model.machines}
-    return bool(families & _CONTAINERD) or not (families - {""})
+    """Whether some nodes use containerd's files (Ubuntu, RHEL, or no OS family known);
+    false when that rests on a machine the syntax recovery masked."""
+    model = check.model
+    families = {m.os_family for m in model.machines if m.os_family is not None}
+    if families & _CONTAINERD:
+        return True
+    return model.families_known and not (families - {""})
 
 
-def mirror_base(check: Check) -> str:
-    """``net.JoinHostPort(endpoint, port)`` of the mirror section (port defaults to 443)."""
-    mirror = check.model.mirror
-    endpoint_pair = get_item(mirror, "endpoint", fold_case=True)
-    port_pair = get_item(mirror, "port", fold_case=True)
-    endpoint = scalar_text(endpoint_pair[1] if endpoint_pair else None)
-    port_node = port_pair[1] if port_pair else None
+def mirror_base(check: Check) -> str | None:
+    """``net.JoinHostPort(endpoint, port)`` of the mirror section (port defaults to 443);
+    ``None`` when the endpoint or port may sit under a masked line."""
+    scope = check.mirror_scope
+    endpoint = scope.get("endpoint", fold_case=True)
+    port_found = scope.get("port", fold_case=True)
+    if Known.UNKNOWN in (endpoint.state, port_found.state):
+        return None
+    port_node = port_found.value
     port = str(scalar_value(port_node)) if isinstance(port_node, ScalarNode) else ""
-    return join_host_port(endpoint, port or DEFAULT_PORT)
+    return join_host_port(scalar_text(endpoint.value), port or DEFAULT_PORT)
 
 
 def _last_entries(entries: SequenceNode) -> set[int]:
@@ -54,17 +63,24 @@ def _last_entries(entries: SequenceNode) -> set[int]:
 
 
 def check_node_format(check: Check) -> None:
-    target = releases.target_release(check.model.eksa_version, check.options.eksa_version)
-    if releases.node_format(target.version) != "hosts-toml" or not _containerd_nodes(check):
-        return
-    pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
-    if pair is None or not isinstance(pair[1], SequenceNode):
+    target = target_of(check)
+    if target is None or releases.node_format(target.version) != "hosts-toml":
         return
     base = mirror_base(check)
+    if base is None or not _containerd_nodes(check):
+        return
+    pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
+    listed = check.mirror_scope.child("ociNamespaces", fold_case=True).entries()
+    if pair is None or not isinstance(pair[1], SequenceNode):
+        return
+    if not listed.complete or any(e.text("registry", fold_case=True) is None for e in listed.items):
+        return  # which entry of a registry reaches the nodes (the last) is unknown
     counted = _last_entries(pair[1])
     for index, entry in enumerate(pair[1].value):
         namespace = get_item(entry, "namespace", fold_case=True)
         if index not in counted or namespace is None or not isinstance(namespace[1], ScalarNode):
+            continue
+        if listed.items[index].text("namespace", fold_case=True) is None:
             continue
         host = double_v2_host(gopath.join(base, scalar_text(namespace[1])), base)
         if not host:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode
 
 from eksa_mirror.core.positions import Span
-from eksa_mirror.core.source import get_item
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, declare
 
@@ -50,17 +49,17 @@ def is_placeholder(value: object) -> bool:
 
 def placeholder_spans(check: Check) -> list[tuple[Span, str, str]]:
     """(span, field, pointer) of each placeholder value of the mirror section."""
-    mirror = check.model.mirror
+    scope = check.mirror_scope
     found: list[tuple[Span, str, str]] = []
     for name in ("endpoint", "port", "authenticate", "insecureSkipVerify"):
-        _scalar(check, get_item(mirror, name, fold_case=True), name, pointer(name), found)
-    pair = get_item(mirror, "ociNamespaces", fold_case=True)
-    if pair is not None and isinstance(pair[1], SequenceNode):
-        for index, entry in enumerate(pair[1].value):
-            for name in ("registry", "namespace"):
-                where = pointer("ociNamespaces", index, name)
-                _scalar(check, get_item(entry, name, fold_case=True), name, where, found)
-    ca = get_item(mirror, "caCertContent", fold_case=True)
+        _scalar(check, scope.get(name, fold_case=True).pair, name, pointer(name), found)
+    listed = scope.child("ociNamespaces", fold_case=True).entries()
+    for index, entry in enumerate(listed.items):
+        for name in ("registry", "namespace"):
+            where = pointer("ociNamespaces", index, name)
+            if listed.index_known(index):
+                _scalar(check, entry.get(name, fold_case=True).pair, name, where, found)
+    ca = scope.get("caCertContent", fold_case=True).pair
     if ca is not None and isinstance(ca[1], ScalarNode) and isinstance(ca[1].value, str):
         value = ca[1].value
         if is_placeholder(value) or _SHORTENED.search(value):

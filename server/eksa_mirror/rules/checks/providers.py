@@ -6,8 +6,9 @@ from yaml.nodes import ScalarNode, SequenceNode
 
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY, PROVIDERS
+from eksa_mirror.core.known import root
 from eksa_mirror.core.mirror import PUBLIC_ECR
-from eksa_mirror.core.model import true_flag
+from eksa_mirror.core.model import ClusterModel, true_flag
 from eksa_mirror.core.source import get_item, get_value, scalar_text
 from eksa_mirror.rules.checks.versions import target_of
 from eksa_mirror.rules.context import Check, pointer
@@ -61,8 +62,8 @@ def check_providers(check: Check) -> None:
     key = model.mirror_key
     assert key is not None
     insecure = _true(check, "insecureSkipVerify")
-    if insecure is not None and not _refused_by_release(check):
-        bottlerocket = model.bottlerocket_machines()
+    if insecure is not None and _refused_by_release(check) is False:
+        bottlerocket = model.bottlerocket_machines()  # None: unknown
         if bottlerocket:
             first = bottlerocket[0]
             spelled = (
@@ -85,8 +86,10 @@ def check_providers(check: Check) -> None:
     auth = _true(check, "authenticate")
     if auth is not None:
         _authenticate_no_effect(check, auth)
+    if kind is None:
+        return  # the datacenterRef may sit under a masked line
     provider = PROVIDERS.get(kind)
-    if kind in BOTTLEROCKET_PUBLIC_ONLY and model.bottlerocket_machines():
+    if kind in BOTTLEROCKET_PUBLIC_ONLY and model.has_bottlerocket():
         _bottlerocket_mappings(check, PROVIDERS[kind].table_name)
     if provider is not None and provider.unsupported:
         check.emit("RM020", provider.unsupported, check.span(key), pointer())
@@ -94,11 +97,15 @@ def check_providers(check: Check) -> None:
         _tinkerbell_images(check)
 
 
-def _refused_by_release(check: Check) -> bool:
+def _refused_by_release(check: Check) -> bool | None:
     """Whether the target release refuses insecureSkipVerify outside Snow altogether (RM028,
-    before v0.15.0): then that is the one finding, and RM005 would say it again."""
+    before v0.15.0): then that is the one finding, and RM005 would say it again. ``None``
+    when the release or the provider may sit under a masked line."""
     kind = check.model.datacenter_kind
-    version = target_of(check).version
+    target = target_of(check)
+    if target is None or kind is None:
+        return None
+    version = target.version
     return (
         bool(kind)
         and kind != "SnowDatacenterConfig"
@@ -117,8 +124,8 @@ def _authenticate_no_effect(check: Check, auth: ScalarNode) -> None:
         nodes = "CloudStack nodes"
     elif kind == "SnowDatacenterConfig":
         ubuntu = [m for m in check.model.machines if m.os_family == "ubuntu"]
-        if not ubuntu:
-            return
+        if not ubuntu or not check.model.families_known:
+            return  # none, or the first may be a machine whose OS family was masked
         nodes = f"Snow's Ubuntu nodes ({ubuntu[0].kind} {ubuntu[0].name} is ubuntu)"
     else:
         return
@@ -135,9 +142,12 @@ def _bottlerocket_mappings(check: Check, provider: str) -> None:
     pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
     if pair is None or not isinstance(pair[1], SequenceNode):
         return
-    for index, entry in enumerate(pair[1].value):
-        registry = get_item(entry, "registry", fold_case=True)
+    listed = check.mirror_scope.child("ociNamespaces", fold_case=True).entries()
+    for index, entry in enumerate(listed.items):
+        registry = entry.get("registry", fold_case=True).pair
         if registry is None or not isinstance(registry[1], ScalarNode):
+            continue
+        if not listed.index_known(index):
             continue
         value = registry[1].value
         if value and value != PUBLIC_ECR:
@@ -152,21 +162,15 @@ def _bottlerocket_mappings(check: Check, provider: str) -> None:
 
 def _tinkerbell_images(check: Check) -> None:
     model = check.model
-    dc_spec = get_value(model.datacenter_doc.root, "spec") if model.datacenter_doc else None
     if model.datacenter_doc is None:
         return
-    hook = scalar_text(get_value(dc_spec, "hookImagesURLPath"))
-    os_image = scalar_text(get_value(dc_spec, "osImageURL"))
-    if not os_image:
-        os_image = next(
-            (
-                scalar_text(get_value(get_value(m.document.root, "spec"), "osImageURL"))
-                for m in model.machines
-                if m.document is not None
-                and scalar_text(get_value(get_value(m.document.root, "spec"), "osImageURL"))
-            ),
-            "",
-        )
+    dc_spec = root(model.datacenter_doc.parsed).child("spec")
+    hook = dc_spec.text("hookImagesURLPath")
+    os_image = dc_spec.text("osImageURL")
+    if not os_image and os_image is not None:
+        os_image = _machine_os_image(model)
+    if hook is None or os_image is None:
+        return  # a masked line may hold it
     missing = [
         name for name, value in (("hookImagesURLPath", hook), ("osImageURL", os_image)) if not value
     ]
@@ -182,3 +186,19 @@ def _tinkerbell_images(check: Check) -> None:
         check.span(key),
         pointer(),
     )
+
+
+def _machine_os_image(model: ClusterModel) -> str | None:
+    """The first ``osImageURL`` of the Cluster's machine configs ("" if none has one);
+    ``None`` when a machine or its ``osImageURL`` may sit under a masked line."""
+    if not model.machines_known:
+        return None
+    for machine in model.machines:
+        if machine.document is None:
+            if machine.os_family is None:
+                return None
+            continue
+        found = root(machine.document.parsed).child("spec").text("osImageURL")
+        if found != "":
+            return found
+    return ""

@@ -8,7 +8,8 @@ from __future__ import annotations
 import difflib
 
 from eksa_mirror.core.findings import Fix
-from eksa_mirror.core.model import MIRROR_KEY
+from eksa_mirror.core.known import root
+from eksa_mirror.core.model import MIRROR_KEY, ClusterModel
 from eksa_mirror.core.source import items
 from eksa_mirror.rules.context import Analysis, Check
 from eksa_mirror.rules.registry import INFO, declare
@@ -26,23 +27,42 @@ def check_later_clusters(analysis: Analysis) -> None:
     """RM030 on the mirror section of every Cluster after the first: ``eksctl anywhere``
     (``ParseClusterConfigFromContent``) uses the first document of kind Cluster only."""
     models = analysis.clusters
-    first = models[0] if models else None
+    if not models or models[0].after_unknown:
+        return  # a document before it may be a Cluster whose kind was masked
+    first = models[0]
+    first_name = _name(first)
     for model in models[1:]:
         key = model.mirror_key
-        if key is None or first is None:
+        name = _name(model)
+        if key is None or first_name is None or name is None:
             continue
         check = Check(model, analysis.options)
-        line = first.doc.span(first.doc.root).start.line + 1 if first.doc.root else 1
+        line = _start_line(first) + 1
         check.emit(
             "RM030",
-            f'eksctl anywhere reads only the first Cluster of a file ("{first.doc.parsed.name}" '
-            f'at line {line}): this Cluster ("{model.doc.parsed.name}") and its '
+            f'eksctl anywhere reads only the first Cluster of a file ("{first_name}" '
+            f'at line {line}): this Cluster ("{name}") and its '
             "registryMirrorConfiguration are not used by create or upgrade cluster -f; put "
             "each cluster in its own file",
             model.doc.span(key),
             "/spec/registryMirrorConfiguration",
         )
         analysis.findings.extend(check.findings)
+
+
+def _start_line(model: ClusterModel) -> int:
+    """The file's line where the Cluster document's content starts (as written, even when
+    its first line was masked by the syntax recovery)."""
+    for number, text in enumerate(model.doc.parsed.text.split("\n")):
+        body = text.strip()
+        if body and not body.startswith(("#", "%")) and body != "---":
+            return model.doc.line_offset + number
+    return model.doc.line_offset
+
+
+def _name(model: ClusterModel) -> str | None:
+    """The Cluster's ``metadata.name`` (``None``: a masked line may hold it)."""
+    return root(model.doc.parsed).path("metadata").text("name")
 
 
 def check_spec_key(check: Check) -> None:

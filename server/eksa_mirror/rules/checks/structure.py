@@ -17,6 +17,7 @@ from eksa_mirror.core.model import scalar_value, to_data
 from eksa_mirror.core.source import get_item, go_fold, is_null, items
 from eksa_mirror.rules.checks.credentials import report_credential
 from eksa_mirror.rules.checks.host_shape import check_endpoint_shape, check_registry_shape
+from eksa_mirror.rules.checks.required import index_known, known_data, masked_inside, report_missing
 from eksa_mirror.rules.context import Check, node_at, pointer
 from eksa_mirror.rules.registry import E, W, declare
 
@@ -79,7 +80,7 @@ def check_structure(check: Check) -> None:
     _all_unknown_keys(check, mirror)
     # An alias bomb never gets here (the analysis measures the graph first); should one,
     # ExpansionError reaches analyze(), which reports it.
-    data = _canonical(to_data(mirror), ())
+    data = _canonical(known_data(check, mirror), ())
     for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
         _report(check, error)
     for variant in _overridden_variants(mirror):
@@ -98,7 +99,7 @@ def _all_unknown_keys(check: Check, mirror: MappingNode) -> None:
     for name, seq in items(mirror):
         if go_fold(name.value) == go_fold("ociNamespaces") and isinstance(seq, SequenceNode):
             for index, entry in enumerate(seq.value):
-                if isinstance(entry, MappingNode):
+                if isinstance(entry, MappingNode) and index_known(check, ("", index)):
                     _unknown_keys(check, entry, ("ociNamespaces", index))
 
 
@@ -198,20 +199,24 @@ def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) ->
 def _report(check: Check, error: ValidationError) -> None:
     path = list(error.absolute_path)
     mirror = check.model.mirror
-    key_node, node = node_at(mirror, path)
+    node = node_at(mirror, path)[1]
     field = next((p for p in reversed(path) if isinstance(p, str)), "")
     where = pointer(*path)
     validator = error.validator
-    if validator == "additionalProperties":
-        return  # reported from the nodes by _unknown_keys, one finding per key
+    # additionalProperties: reported from the nodes by _unknown_keys, one finding per key; an
+    # entry after a masked one: its index as written is unknown.
+    if validator == "additionalProperties" or not index_known(check, path):
+        return
     if validator == "required":
         required = [str(k) for k in error.validator_value]  # type: ignore[union-attr]
         present = error.instance if isinstance(error.instance, dict) else {}
-        missing = [k for k in required if k not in present]
-        _missing(check, path, node, missing)
+        absent = [k for k in required if k not in present]
+        report_missing(check, path, node, absent)
         return
     if node is None:
         return
+    if validator == "type" and not isinstance(node, ScalarNode) and masked_inside(check, path):
+        return  # a masked line inside it may have changed what it is
     span = check.span(node)
     if validator == "type":
         _wrong_type(check, path, field, node, error)
@@ -236,65 +241,6 @@ def _report(check: Check, error: ValidationError) -> None:
             check_registry_shape(check, node, str(error.instance), where)
     else:
         check.emit("RM007", f"{field or 'value'}: {error.message}", span, where)
-    del key_node
-
-
-def _missing(check: Check, path: list[str | int], node: Node | None, missing: list[str]) -> None:
-    for name in missing:
-        if not path:
-            key = check.model.mirror_key
-            assert key is not None
-            present = get_item(check.model.mirror, name, fold_case=True)
-            if present is not None and not is_null(present[1]):
-                continue
-            target = present[0] if present is not None else key
-            check.emit(
-                "RM001",
-                "no value set for RegistryMirrorConfiguration.Endpoint",
-                check.span(target),
-                pointer(name),
-            )
-            continue
-        if node is None:
-            continue
-        present = get_item(node, name, fold_case=True)
-        first_key = present[0] if present else _first_key(node)
-        span = check.span(first_key) if first_key is not None else check.span(node)
-        where = pointer(*path, name)
-        if name == "registry":
-            check.emit("RM003", "registry can't be set to empty in OCINamespaces", span, where)
-        else:
-            check.emit(
-                "RM029",
-                f'this ociNamespaces entry has no "{name}": the CRD requires it, so kubectl and '
-                'GitOps reject the Cluster (the eksctl CLI treats it as ""); write '
-                f'{name}: "" to map to the root of the mirror',
-                span,
-                where,
-                _add_key_fix(check, node, name),
-            )
-
-
-def _add_key_fix(check: Check, node: Node, name: str) -> Fix | None:
-    """Add ``name: ""`` as the last key of a block mapping, at its keys' column.
-
-    Safe: the eksctl CLI already reads a missing namespace as "", so nothing changes for it.
-    """
-    if not isinstance(node, MappingNode) or node.flow_style is not False or not node.value:
-        return None
-    first = check.span(node.value[0][0])
-    last = check.span(node.value[-1][1])
-    after = check.line(last.end.line)[last.end.column :].strip()
-    if after and not after.startswith("#"):
-        return None
-    text = " " * first.start.column + f'{name}: ""'
-    return Fix(f'Add {name}: ""', (check.insert_line_after(last.end.line, text),), safe=True)
-
-
-def _first_key(node: Node) -> ScalarNode | None:
-    for key, _ in items(node):
-        return key
-    return None
 
 
 def _json_type(node: Node) -> str:

@@ -12,6 +12,7 @@ from collections import Counter
 
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.findings import Finding, Severity
+from eksa_mirror.core.known import Known
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.core.model import ClusterModel, clusters, load_source, mirror_config
 from eksa_mirror.core.positions import Span
@@ -103,9 +104,35 @@ def _describe_namespaces(old: MirrorConfig, new: MirrorConfig) -> str:
     return "; ".join(parts)
 
 
+def _unknown_fields(model: ClusterModel) -> set[str] | None:
+    """The fields a line the syntax recovery masked may hold (``core.known``); ``None`` when
+    that may be the section itself."""
+    if not model.doc.parsed.masks:
+        return set()
+    scope = model.mirror_scope
+    if scope.state is Known.UNKNOWN:
+        return None
+    unknown = {f for f in FIELDS if scope.get(f, fold_case=True).state is Known.UNKNOWN}
+    listed = scope.child("ociNamespaces", fold_case=True).entries()
+    if not listed.complete or any(
+        entry.get(key, fold_case=True).state is Known.UNKNOWN
+        for entry in listed.items
+        for key in ("registry", "namespace")
+    ):
+        unknown.add("ociNamespaces")
+    return unknown
+
+
 def _diff_cluster(check: Check, old: ClusterModel, new: ClusterModel) -> None:
     old_config, new_config = mirror_config(old), mirror_config(new)
     fields = changed_fields(old_config, new_config)
+    unknown_old, unknown_new = _unknown_fields(old), _unknown_fields(new)
+    if not fields or unknown_old is None or unknown_new is None:
+        return  # nothing changed, or the section may sit under a masked line
+    unknown = unknown_old | unknown_new
+    if "authenticate" in unknown:
+        return  # what every change means (and whether it is one) rests on authenticate
+    fields = [f for f in fields if f not in unknown]
     if not fields:
         return
     before, after = old_config or _EMPTY, new_config or _EMPTY
@@ -146,12 +173,15 @@ def _diff_cluster(check: Check, old: ClusterModel, new: ClusterModel) -> None:
                 where,
                 severity=Severity.WARNING,
             )
-    _bottlerocket_immutable(check, new, fields)
+    if not unknown:  # its message lists every field changed
+        _bottlerocket_immutable(check, new, fields)
 
 
 def _bottlerocket_immutable(check: Check, new: ClusterModel, fields: list[str]) -> None:
     """Before v0.17.0 a changed mirror did not reach Bottlerocket nodes (changelog v0.17.0:
     "Allow registry mirror configurations to be mutable for Bottlerocket OS")."""
+    if new.eksa_version is None:
+        return  # the release may sit under a line the syntax recovery masked
     target = releases.target_release(new.eksa_version, check.options.eksa_version)
     bottlerocket = new.bottlerocket_machines()
     if target.version >= releases.BOTTLEROCKET_MUTABLE or not bottlerocket:

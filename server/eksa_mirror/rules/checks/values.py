@@ -11,12 +11,14 @@ from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY
 from eksa_mirror.core.eksa.registries import CURATED_PACKAGES_LEGACY, REGIONAL_PACKAGES
 from eksa_mirror.core.findings import Fix, Severity
+from eksa_mirror.core.known import Entries, Known
 from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.core.model import true_flag
-from eksa_mirror.core.source import get_item, get_value, is_null, items
+from eksa_mirror.core.source import get_item, is_null, items
 from eksa_mirror.rules.checks.hosts import parse_host
 from eksa_mirror.rules.checks.node_format import mirror_base
 from eksa_mirror.rules.checks.placeholders import is_placeholder
+from eksa_mirror.rules.checks.versions import target_of
 from eksa_mirror.rules.context import Check, pointer, quote_like
 from eksa_mirror.rules.registry import INFO, E, W, declare
 
@@ -88,6 +90,7 @@ def check_namespaces(check: Check) -> None:
     if found is None:
         return
     key, seq = found
+    listed = check.mirror_scope.child("ociNamespaces", fold_case=True).entries()
     registries: list[tuple[int, ScalarNode, Node]] = []
     for index, entry in enumerate(seq.value):
         registry = _field(entry, "registry")
@@ -99,16 +102,23 @@ def check_namespaces(check: Check) -> None:
         ):
             registries.append((index, registry, entry))
         namespace = _field(entry, "namespace")
-        if namespace is not None and isinstance(namespace.value, str):
+        if namespace is not None and isinstance(namespace.value, str) and listed.index_known(index):
             _namespace(check, index, namespace)
-    _curated_duplicates(check, registries)
-    _duplicates(check, registries)
-    _regional(check, seq)
+    # Which entry comes first or last, and whether public.ecr.aws is among them, rests on
+    # every entry: a list with a masked line in it says nothing of them.
+    whole = listed.complete and all(
+        entry.get("registry", fold_case=True).state is not Known.UNKNOWN for entry in listed.items
+    )
+    if whole:
+        _curated_duplicates(check, registries)
+        _duplicates(check, registries)
+    _regional(check, seq, listed)
     # An entry without a registry (RM003, RM007) or with a placeholder (RM032) may be the
     # public.ecr.aws one, so RM010 waits until every entry names its registry.
     # A public.ecr.aws written with a scheme or path is RM012, whose fix makes it the entry.
     if (
         seq.value
+        and whole
         and len(registries) == len(seq.value)
         and not any(
             parse_host(r.value, allow_port=True).host == PUBLIC_ECR for _, r, _ in registries
@@ -182,8 +192,11 @@ def _namespace(check: Check, index: int, node: ScalarNode) -> None:
     fix = None
     if cleaned != value and ".." not in value.split("/") and not re.search(r"\s", value):
         fix = Fix(f'Use "{cleaned}"', (check.replace(node, quote_like(node, cleaned)),), safe=True)
+    base = mirror_base(check)
     if ".." in value.split("/"):
-        mirror = gopath.join(mirror_base(check), value)
+        if base is None:
+            return  # the endpoint or port is unknown: so is what the nodes pull from
+        mirror = gopath.join(base, value)
         effect = (
             f'which makes the mirror "{mirror}": nodes pull from '
             f"https://{gopath.to_api_endpoint(mirror)}"
@@ -202,8 +215,11 @@ def _namespace(check: Check, index: int, node: ScalarNode) -> None:
     )
 
 
-def _regional(check: Check, seq: SequenceNode) -> None:
+def _regional(check: Check, seq: SequenceNode, listed: Entries) -> None:
     for index, entry in enumerate(seq.value):
+        scope = listed.items[index]
+        if not listed.index_known(index) or scope.text("namespace", fold_case=True) is None:
+            continue  # a masked line may hold the entry's namespace
         registry = _field(entry, "registry")
         namespace = _field(entry, "namespace")
         if registry is None or not isinstance(registry.value, str):
@@ -222,6 +238,9 @@ def _regional(check: Check, seq: SequenceNode) -> None:
 
 
 def _public_ecr_missing(check: Check, key: ScalarNode, seq: SequenceNode) -> None:
+    effect = _core_mirror_effect(check)
+    if effect is None:
+        return
     fix = None
     last = seq.value[-1]
     if (
@@ -247,28 +266,34 @@ def _public_ecr_missing(check: Check, key: ScalarNode, seq: SequenceNode) -> Non
         "RM010",
         "ociNamespaces does not map public.ecr.aws: when ociNamespaces is set, every mirrored "
         "registry must be listed, including public.ecr.aws, or the EKS Anywhere images are "
-        f"pulled from the internet{_core_mirror_effect(check)}",
+        f"pulled from the internet{effect}",
         check.span(key),
         pointer("ociNamespaces"),
         fix,
     )
 
 
-def _core_mirror_effect(check: Check) -> str:
+def _core_mirror_effect(check: Check) -> str | None:
     """What an unmapped public.ecr.aws does to the machines that get only its mirror: the
     external etcd machines, and Bottlerocket nodes on Bare Metal and Snow (every provider
     before v0.20.0). EKS-A renders ``ToAPIEndpoint("")`` for them: ``v2`` from v0.25.3, ""
-    before (see ``releases``)."""
+    before (see ``releases``). ``None`` when a fact it rests on was masked."""
     model = check.model
-    target = releases.target_release(model.eksa_version, check.options.eksa_version).version
+    found = target_of(check)
+    bottlerocket = model.has_bottlerocket()
+    if found is None or model.external_etcd is None or model.datacenter_kind is None:
+        return None
+    target = found.version
     who = []
-    if isinstance(get_value(model.spec, "externalEtcdConfiguration"), MappingNode):
+    if model.external_etcd:
         who.append("the external etcd machines")
     public_only = (
         model.datacenter_kind in BOTTLEROCKET_PUBLIC_ONLY
         or target < releases.BOTTLEROCKET_MULTIPLE_OCI
     )
-    if public_only and model.bottlerocket_machines():
+    if public_only and bottlerocket is None:
+        return None
+    if public_only and bottlerocket:
         who.append("the Bottlerocket nodes")
     if not who:
         return ""
@@ -284,11 +309,15 @@ def check_flags(check: Check) -> None:
     mirror = check.model.mirror
     auth = true_flag(mirror, "authenticate")
     insecure = true_flag(mirror, "insecureSkipVerify")
-    ca = get_item(mirror, "caCertContent", fold_case=True)
+    ca_found = check.mirror_scope.get("caCertContent", fold_case=True)
+    ca = ca_found.pair
     if auth is not None:
         _authenticate(check, auth[1])
     if insecure is not None:
-        if check.model.bottlerocket_machines() and check.options.enabled("RM005"):
+        bottlerocket = check.model.has_bottlerocket()
+        if bottlerocket is None or ca_found.state is Known.UNKNOWN:
+            return  # RM005 may say it instead, or the message rests on a masked line
+        if bottlerocket and check.options.enabled("RM005"):
             return  # RM005 already says to remove it: Bottlerocket refuses the flag
         has_ca = ca is not None and not is_null(ca[1]) and bool(getattr(ca[1], "value", ""))
         check.emit(

@@ -14,7 +14,7 @@ from eksa_mirror.core.eksa.releases import Target, Version
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.core.model import true_flag
-from eksa_mirror.core.source import get_item, items, scalar_text
+from eksa_mirror.core.source import items
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, declare
 
@@ -29,14 +29,18 @@ declare(
 _KEYS = {name.lower(): name for (name,) in (f for f in releases.FIELD_SINCE if len(f) == 1)}
 
 
-def target_of(check: Check) -> Target:
+def target_of(check: Check) -> Target | None:
+    """The release the Cluster is checked against; ``None`` when its ``spec.eksaVersion`` may
+    sit under a line the syntax recovery masked."""
+    if check.model.eksa_version is None:
+        return None
     return releases.target_release(check.model.eksa_version, check.options.eksa_version)
 
 
 def check_versions(check: Check) -> None:
     target = target_of(check)
     mirror = check.model.mirror
-    if not isinstance(mirror, MappingNode):
+    if not isinstance(mirror, MappingNode) or target is None:
         return
     version = target.version
     if version < releases.MIRROR_SINCE:
@@ -75,7 +79,7 @@ def _insecure_skip_verify(check: Check, target: Target) -> None:
         return
     pair = true_flag(check.model.mirror, "insecureSkipVerify")
     kind = check.model.datacenter_kind
-    if pair is None or not kind or kind == "SnowDatacenterConfig":
+    if pair is None or not kind or kind == "SnowDatacenterConfig":  # None: unknown
         return
     check.emit(
         "RM028",
@@ -93,9 +97,9 @@ def _authenticate(check: Check, target: Target) -> None:
     if version < releases.AUTHENTICATE_SINCE:
         return  # already reported as an unknown field
     pair = true_flag(check.model.mirror, "authenticate")
-    if pair is None:
-        return
     kind = check.model.datacenter_kind
+    if pair is None or kind is None:
+        return
     span, where = check.span(pair[0]), pointer("authenticate")
     since = releases.AUTHENTICATE_PROVIDER_SINCE.get(kind)
     if since is not None and version < since:
@@ -109,7 +113,7 @@ def _authenticate(check: Check, target: Target) -> None:
             severity=Severity.WARNING,
         )
         return
-    bottlerocket = check.model.bottlerocket_machines()
+    bottlerocket = check.model.bottlerocket_machines()  # None: unknown
     if version < releases.AUTHENTICATE_BOTTLEROCKET and bottlerocket:
         first = bottlerocket[0]
         check.emit(
@@ -123,7 +127,7 @@ def _authenticate(check: Check, target: Target) -> None:
         )
 
 
-_Entry = tuple[str, tuple[ScalarNode, Node] | None]
+_Entry = tuple[str, Node | None]
 
 
 def _bottlerocket_namespaces(check: Check, target: Target) -> None:
@@ -131,19 +135,22 @@ def _bottlerocket_namespaces(check: Check, target: Target) -> None:
     if not (releases.OCI_NAMESPACES_SINCE <= version < releases.BOTTLEROCKET_MULTIPLE_OCI):
         return
     bottlerocket = check.model.bottlerocket_machines()
-    pair = get_item(check.model.mirror, "ociNamespaces", fold_case=True)
-    if not bottlerocket or pair is None or not isinstance(pair[1], SequenceNode):
+    found = check.mirror_scope.get("ociNamespaces", fold_case=True)
+    if not bottlerocket or found.key is None or not isinstance(found.value, SequenceNode):
         return
+    listed = check.mirror_scope.child("ociNamespaces", fold_case=True).entries()
     entries: list[_Entry] = []
-    for entry in pair[1].value:
-        reg = get_item(entry, "registry", fold_case=True)
-        entries.append((scalar_text(reg[1]) if reg else "", reg))
-    if not entries:
+    for entry in listed.items:
+        registry = entry.text("registry", fold_case=True)
+        if registry is None:
+            return  # a masked registry may be public.ecr.aws or another
+        entries.append((registry, entry.get("registry", fold_case=True).value))
+    if not entries or not listed.complete:
         return
     first = bottlerocket[0]
     machine = f"{first.kind} {first.name} is bottlerocket"
     if version >= releases.BOTTLEROCKET_OCI_RULE:
-        _bottlerocket_refused(check, target, entries, machine, pair[0])
+        _bottlerocket_refused(check, target, entries, machine, found.key)
     elif check.model.datacenter_kind == "VSphereDatacenterConfig":
         # Tinkerbell and Snow never mirror other registries (RM018); this is about vSphere.
         _bottlerocket_unmirrored(check, target, entries, machine)
@@ -181,7 +188,7 @@ def _bottlerocket_unmirrored(
             f"{registry} is not mirrored on Bottlerocket nodes before "
             f"{releases.BOTTLEROCKET_MULTIPLE_OCI}, only {PUBLIC_ECR} is ({machine}{lost}; "
             f"the target release is {target.label})",
-            check.span(reg[1]),
+            check.span(reg),
             pointer("ociNamespaces", index, "registry"),
             severity=Severity.WARNING,
         )
