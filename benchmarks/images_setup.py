@@ -46,8 +46,15 @@ def references(port: int, kubes: tuple[str, ...], namespace: str) -> ImageList:
 
 
 def push(port: int, images: ImageList, plan: Plan, auth: bool, workers: int = 4) -> dict[str, str]:
-    """Fill the registry from ``workers`` threads (one pusher each); the digests pushed."""
-    chunks = [images.references[i::workers] for i in range(workers)]
+    """Fill the registry from ``workers`` threads (one pusher each); the digests pushed. A
+    repository is filled by one thread: two uploads of one blob into one repository at once
+    can fail in distribution ("provided digest did not match uploaded content")."""
+    repositories = sorted({ref.mirror.rpartition(":")[0] for ref in images.references})
+    owner = {repository: i % workers for i, repository in enumerate(repositories)}
+    chunks = [
+        tuple(r for r in images.references if owner[r.mirror.rpartition(":")[0]] == i)
+        for i in range(workers)
+    ]
     digests: dict[str, str] = {}
 
     def one(chunk: tuple) -> None:
