@@ -20,7 +20,7 @@ from eksa_mirror.rules.catalogue import (
     MIRROR_GUARDS,
     rule,
 )
-from eksa_mirror.rules.context import Analysis, Check, Options, shift_bom
+from eksa_mirror.rules.context import Analysis, Check, Options, pointer, shift_bom
 
 __all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
 
@@ -84,7 +84,7 @@ def _cluster(check: Check) -> list[Finding]:
             f"the mirror section expands through YAML aliases into more than "
             f"{NODE_BUDGET:,} nodes (an alias bomb?); it is not analysed further",
             model.doc.span(key),
-            "/spec/registryMirrorConfiguration",
+            pointer(),
         )
         return check.findings
     return _exclusive(check.findings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from yaml.nodes import ScalarNode
 
 from eksa_mirror.core import pki
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix, Severity, TextEdit
 from eksa_mirror.core.mirror import CA_ENV, EnvCa, ca_from_env
 from eksa_mirror.core.positions import Position, Span
@@ -47,7 +48,8 @@ def _check_env_file(check: Check, env_ca: EnvCa, span: Span) -> None:
     if env_ca.error:
         check.emit(
             "RM014",
-            f"reading the cert file {path}: open {path}: {env_ca.error.lower()} ({CA_ENV})",
+            errors.cert_file_unreadable(path, f"open {path}: {env_ca.error.lower()}")
+            + f" ({CA_ENV})",
             span,
             pointer("caCertContent"),
         )

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import difflib
 
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import MIRROR_KEY
 from eksa_mirror.core.source import items
-from eksa_mirror.rules.context import Analysis, Check, Options
+from eksa_mirror.rules.context import Analysis, Check, Options, pointer
 from eksa_mirror.rules.registry import INFO, cluster_check, declare, file_check
 
 declare(
@@ -38,10 +39,10 @@ def check_later_clusters(analysis: Analysis, options: Options) -> None:
             "RM030",
             f'eksctl anywhere reads only the first Cluster of a file ("{first.doc.parsed.name}" '
             f'at line {line}): this Cluster ("{model.doc.parsed.name}") and its '
-            "registryMirrorConfiguration are not used by create or upgrade cluster -f; put "
+            f"{MIRROR_KEY} are not used by create or upgrade cluster -f; put "
             "each cluster in its own file",
             model.doc.span(key),
-            "/spec/registryMirrorConfiguration",
+            pointer(),
         )
         analysis.findings.extend(check.findings)
 
@@ -71,7 +72,7 @@ def check_spec_key(check: Check) -> None:
         )
         check.emit(
             "RM006",
-            f'json: unknown field "{name}" ({detail})',
+            f"{errors.unknown_field(name)} ({detail})",
             check.span(key),
             f"/spec/{name}",
             fix,

@@ -12,6 +12,7 @@ from jsonschema import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import schema_store
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import scalar_value, to_data
 from eksa_mirror.core.source import get_item, go_fold, is_null, items
@@ -156,7 +157,7 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
                 fix = None  # a rename would write the key twice, which EKS-A refuses
             check.emit(
                 "RM006",
-                f'json: unknown field "{name}": key names are case-sensitive for kubectl and '
+                f"{errors.unknown_field(name)}: key names are case-sensitive for kubectl and "
                 f'GitOps, write "{right}" (only the eksctl CLI accepts any casing)',
                 check.span(key),
                 where,
@@ -176,7 +177,7 @@ def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) ->
         if guess
         else None
     )
-    check.emit("RM006", f'json: unknown field "{name}"{hint}', check.span(key), where, fix)
+    check.emit("RM006", errors.unknown_field(name) + hint, check.span(key), where, fix)
 
 
 def _report(check: Check, error: ValidationError) -> None:
@@ -201,15 +202,13 @@ def _report(check: Check, error: ValidationError) -> None:
         _wrong_type(check, path, field, node, error)
     elif field == "endpoint":
         if error.instance == "":
-            check.emit(
-                "RM001", "no value set for RegistryMirrorConfiguration.Endpoint", span, where
-            )
+            check.emit("RM001", errors.NO_ENDPOINT, span, where)
         else:
             check_endpoint_shape(check, node, str(error.instance))
     elif field == "port":
         check.emit(
             "RM002",
-            f"registry mirror port {error.instance} is invalid, please provide a valid port",
+            errors.invalid_port(error.instance),
             span,
             where,
         )
@@ -234,7 +233,7 @@ def _missing(check: Check, path: list[str | int], node: Node | None, missing: li
             target = present[0] if present is not None else key
             check.emit(
                 "RM001",
-                "no value set for RegistryMirrorConfiguration.Endpoint",
+                errors.NO_ENDPOINT,
                 check.span(target),
                 pointer(name),
             )
@@ -358,7 +357,7 @@ def _integer_port(check: Check, node: ScalarNode, value: int, where: str) -> Non
     if not 1 <= value <= 65535:
         check.emit(
             "RM002",
-            f"registry mirror port {value} is invalid, please provide a valid port",
+            errors.invalid_port(value),
             check.span(node),
             where,
         )

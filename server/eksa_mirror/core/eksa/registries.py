@@ -30,7 +30,5 @@ REGIONAL_PACKAGES: dict[str, str] = {
     for region, account in _REGIONAL_ACCOUNTS.items()
 }
 
-PUBLIC_ECR = "public.ecr.aws"
-
 #: Namespaces the EKS-A docs use in ``ociNamespaces`` examples.
 DOC_NAMESPACES = ("", "eks-anywhere")
