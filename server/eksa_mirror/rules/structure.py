@@ -6,9 +6,8 @@ its value is still checked; of a key spelled twice, the spelling EKS-A reads is 
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import schema_store
@@ -20,6 +19,9 @@ from eksa_mirror.rules.context import Check, node_at, pointer
 from eksa_mirror.rules.credentials import report_credential
 from eksa_mirror.rules.host_shape import check_endpoint_shape, check_registry_shape
 from eksa_mirror.rules.registry import E, W, declare, mirror_check
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 declare("RM001", "endpoint-missing", E, "`endpoint` is missing or empty", since="v0.6.0")
 declare("RM002", "port-invalid", E, "`port` is not a port number 1-65535", since="v0.7.0")
@@ -65,7 +67,7 @@ def check_structure(check: Check) -> None:
     # An alias bomb never gets here (the analysis measures the graph first); should one,
     # ExpansionError reaches analyze(), which reports it.
     data = _canonical(to_data(mirror), ())
-    for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
+    for error in sorted(schema_store.mirror_errors(data), key=_error_order):
         _report(check, error)
     for variant in _overridden_variants(mirror):
         _variant_types(check, *variant)
@@ -104,7 +106,7 @@ def _variant_types(check: Check, key: ScalarNode, value: Node) -> None:
     decoder's type errors, since EKS-A validates the decoded (winning) value alone."""
     lone = MappingNode("tag:yaml.org,2002:map", [(key, value)])
     data = _canonical(to_data(lone), ())
-    for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
+    for error in sorted(schema_store.mirror_errors(data), key=_error_order):
         path = list(error.absolute_path)
         node = node_at(lone, path)[1]
         if error.validator == "type" and path and node is not None:
