@@ -5,8 +5,6 @@ file (docs/rules.md).
 
 from __future__ import annotations
 
-import difflib
-
 from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import MIRROR_KEY
@@ -58,6 +56,8 @@ def check_spec_key(check: Check) -> None:
         close = False
         if not cased and abs(len(name) - len(MIRROR_KEY)) <= 6:
             # quick_ratio() bounds ratio() from above at a fraction of its cost.
+            import difflib  # only a key near the mirror's name
+
             matcher = difflib.SequenceMatcher(None, name.lower(), MIRROR_KEY.lower())
             close = matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
         if not (cased or close):

@@ -5,7 +5,6 @@ its value is still checked; of a key spelled twice, the spelling EKS-A reads is 
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -172,6 +171,8 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
 def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) -> None:
     """RM006: an unknown key, with the closest known name as a hint and an unsafe fix."""
     name = key.value
+    import difflib  # only an unknown key
+
     guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f' (did you mean "{guess[0]}"?)' if guess else ""
     fix = (

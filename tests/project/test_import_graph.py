@@ -1,0 +1,64 @@
+"""``validate`` starts only what the spec needs: on a clean spec none of the language
+server's libraries, no jsonschema (the schema's own keywords pass a valid section) and no
+cryptography (no certificate to read); a CA loads cryptography, a schema finding jsonschema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import indent
+
+import pytest
+
+from support import cluster, issue, run_cli
+
+SERVER = {"pygls", "lsprotocol", "cattrs", "attrs"}
+SCHEMA = {"jsonschema", "referencing"}
+HEAVY = SERVER | SCHEMA | {"cryptography"}
+#: After ``validate``, the top-level packages of ``HEAVY`` that the process loaded (stderr).
+REPORT = f"""\
+import atexit, sys
+def report():
+    tops = {{name.split(".")[0] for name in sys.modules}}
+    print("loaded:", *sorted(tops & set({sorted(HEAVY)!r})), file=sys.stderr)
+atexit.register(report)
+"""
+CLEAN = """\
+endpoint: 10.0.0.5
+port: "443"
+ociNamespaces:
+  - registry: public.ecr.aws
+    namespace: ""
+"""
+
+
+def loaded(tmp_path: Path, body: str, code: int) -> set[str]:
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text(cluster(body), encoding="utf-8")
+    result = run_cli("validate", str(spec), prelude=REPORT)
+    assert result.returncode == code, result.stdout + result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("loaded:"), result.stderr
+    return set(line.removeprefix("loaded:").split())
+
+
+def test_a_clean_spec_loads_none_of_them(tmp_path: Path) -> None:
+    assert loaded(tmp_path, CLEAN, 0) == set()
+
+
+def test_a_ca_loads_cryptography_only(tmp_path: Path) -> None:
+    ca = issue("Mirror CA", ca=True).pem
+    body = CLEAN + "caCertContent: |\n" + indent(ca, "  ")
+    assert loaded(tmp_path, body, 0) == {"cryptography"}
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (CLEAN.replace('"443"', "443"), 0),  # RM008 (a warning): an integer port
+        (CLEAN + 'authenticate: "true"\n', 1),  # RM007: a quoted boolean
+        (CLEAN.replace("10.0.0.5", "https://10.0.0.5"), 1),  # RM009: a scheme in the endpoint
+    ],
+    ids=["integer-port", "quoted-boolean", "scheme"],
+)
+def test_a_schema_finding_loads_jsonschema(tmp_path: Path, body: str, code: int) -> None:
+    assert loaded(tmp_path, body, code) == SCHEMA | {"attrs"}
