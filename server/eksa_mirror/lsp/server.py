@@ -17,8 +17,6 @@ from typing import Any
 from lsprotocol import types
 
 from eksa_mirror.core.fixes import safe_edits
-from eksa_mirror.editor.completion import complete
-from eksa_mirror.editor.hover import hover
 from eksa_mirror.lsp import images_lens, registry_lens
 from eksa_mirror.lsp.convert import (
     SOURCE,
@@ -178,6 +176,8 @@ def completion(ls: EksaMirrorServer, params: types.CompletionParams) -> types.Co
     pos = lines.to_core(params.position)
     # The core reads the text without its byte-order mark.
     shift = 1 if result.bom and pos.line == 0 else 0
+    from eksa_mirror.editor.completion import complete  # loaded on the first request
+
     candidates = complete(result.source.lines, pos.line, pos.column - shift)
     if candidates is None:
         return None
@@ -208,6 +208,8 @@ def on_hover(ls: EksaMirrorServer, params: types.HoverParams) -> types.Hover | N
         return None
     result, lines = found
     pos = lines.to_core(params.position)
+    from eksa_mirror.editor.hover import hover  # loaded on the first request
+
     text = hover(
         result.source,
         result.clusters,
