@@ -4,6 +4,8 @@ cryptography (no certificate to read); a CA loads cryptography, a schema finding
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from textwrap import indent
 
@@ -62,3 +64,16 @@ def test_a_ca_loads_cryptography_only(tmp_path: Path) -> None:
 )
 def test_a_schema_finding_loads_jsonschema(tmp_path: Path, body: str, code: int) -> None:
     assert loaded(tmp_path, body, code) == SCHEMA | {"attrs"}
+
+
+def test_the_server_starts_without_the_editor_features_and_the_probe() -> None:
+    code = (
+        "import sys\n"
+        "import eksa_mirror.lsp.server\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(("
+        "'eksa_mirror.editor.', 'eksa_mirror.explain', 'eksa_mirror.probe', 'jsonschema',"
+        " 'cryptography')))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # completion and hover load on their first request, probe when a check runs
+    assert out.stdout.split() == []
