@@ -13,13 +13,12 @@ from eksa_mirror.core import schema_store
 from eksa_mirror.core.eksa.registries import (
     CURATED_PACKAGES_LEGACY,
     DOC_NAMESPACES,
+    LEGACY_PACKAGES,
     REGIONAL_PACKAGES,
 )
 from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.core.model import MIRROR_KEY
 from eksa_mirror.editor.cursor import ITEM, Cursor, is_eksa_cluster, locate
-
-_LEGACY_PACKAGES = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +58,7 @@ BLOCK_SNIPPET = (
     "    ${4:-----BEGIN CERTIFICATE-----}"
 )
 
-ENTRY_SNIPPET = 'registry: ${1:public.ecr.aws}\n  namespace: "${2}"'
+ENTRY_SNIPPET = f'registry: ${{1:{PUBLIC_ECR}}}\n  namespace: "${{2}}"'
 
 
 def plain_text(snippet: str) -> str:
@@ -83,13 +82,13 @@ def known_registries() -> list[tuple[str, str]]:
     """(registry, detail) for every upstream registry EKS-A knows about."""
     found = [
         (PUBLIC_ECR, "EKS Anywhere images (always list it)"),
-        (_LEGACY_PACKAGES, "curated packages, legacy account (us-west-2)"),
+        (LEGACY_PACKAGES, "curated packages, legacy account (us-west-2)"),
     ]
     found.extend(
         (registry, f"curated packages, {region}")
         for registry, region in sorted(REGIONAL_PACKAGES.items(), key=lambda item: item[1])
     )
-    assert CURATED_PACKAGES_LEGACY.search(_LEGACY_PACKAGES)
+    assert CURATED_PACKAGES_LEGACY.search(LEGACY_PACKAGES)
     return found
 
 
@@ -189,7 +188,7 @@ def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> lis
     if field_path == ["ociNamespaces"] and in_item:
         result = []
         if cursor.after_dash and not cursor.siblings:
-            entry = _item(cursor, end, "registry: public.ecr.aws", "snippet", ENTRY_SNIPPET)
+            entry = _item(cursor, end, f"registry: {PUBLIC_ECR}", "snippet", ENTRY_SNIPPET)
             result.append(
                 replace(entry, detail="ociNamespaces entry", documentation=entry_doc, sort_text="0")
             )
@@ -207,7 +206,7 @@ def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> lis
             )
         return result
     if field_path == ["ociNamespaces"]:
-        entry = _item(cursor, end, "- registry: public.ecr.aws", "snippet", "- " + ENTRY_SNIPPET)
+        entry = _item(cursor, end, f"- registry: {PUBLIC_ECR}", "snippet", "- " + ENTRY_SNIPPET)
         return [
             replace(entry, detail="ociNamespaces entry", documentation=entry_doc, sort_text="0")
         ]
