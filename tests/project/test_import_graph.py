@@ -1,6 +1,6 @@
-"""``validate`` starts only what the spec needs: on a clean spec none of the language
-server's libraries, no jsonschema (the schema's own keywords pass a valid section) and no
-cryptography (no certificate to read); a CA loads cryptography, a schema finding jsonschema."""
+"""``validate`` starts only what the spec needs: none of the language server's libraries,
+no jsonschema (``core.schema_check`` checks the mirror schema's keywords, findings or not)
+and no cryptography unless there is a certificate to read (a CA loads it)."""
 
 from __future__ import annotations
 
@@ -62,8 +62,8 @@ def test_a_ca_loads_cryptography_only(tmp_path: Path) -> None:
     ],
     ids=["integer-port", "quoted-boolean", "scheme"],
 )
-def test_a_schema_finding_loads_jsonschema(tmp_path: Path, body: str, code: int) -> None:
-    assert loaded(tmp_path, body, code) == SCHEMA | {"attrs"}
+def test_schema_findings_load_none_of_them(tmp_path: Path, body: str, code: int) -> None:
+    assert loaded(tmp_path, body, code) == set()
 
 
 def test_the_server_starts_without_the_editor_features_and_the_probe() -> None:

@@ -1,22 +1,27 @@
 """The published JSON Schemas, loaded once: validation, and field documentation by path.
 
 ``schema/`` is the single source of the structure and of each field's documentation (the
-wheel carries it as ``eksa_mirror/schema``). jsonschema is imported only for data the
-schema's own keywords (``conforms``) cannot pass: a valid section never loads it.
+wheel carries it as ``eksa_mirror/schema``). The mirror section is checked by ``schema_check``
+(its keywords, without jsonschema); jsonschema only if the schema ever uses others.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eksa_mirror.core import schema_check
+from eksa_mirror.core.schema_check import SchemaError
+
 if TYPE_CHECKING:
     import referencing
     from jsonschema import Draft7Validator, ValidationError
+
+    #: A failure as the rules read it: ``schema_check``'s, or jsonschema's own.
+    SchemaFailure = SchemaError | ValidationError
 
 MIRROR_SCHEMA = "registry-mirror-configuration.schema.json"
 CLUSTER_SCHEMA = "eksa-cluster.schema.json"
@@ -63,60 +68,18 @@ def mirror_validator() -> Draft7Validator:
     return Draft7Validator(load(MIRROR_SCHEMA), registry=registry())
 
 
-def mirror_errors(data: Any) -> Iterator[ValidationError]:
-    """The mirror schema's errors for ``data`` (none, without jsonschema, when it conforms)."""
-    if conforms(load(MIRROR_SCHEMA), data):
-        return iter(())
+def mirror_errors(data: Any) -> Iterator[SchemaFailure]:
+    """The mirror schema's errors for ``data``: from ``schema_check`` while the schema keeps to
+    the keywords it knows (jsonschema is then never imported), else from jsonschema."""
+    schema = load(MIRROR_SCHEMA)
+    if _keeps_to_schema_check(MIRROR_SCHEMA):
+        return schema_check.errors(schema, data)
     return mirror_validator().iter_errors(data)
 
 
-#: Keywords that say nothing about validity (annotations, the editors' messages and snippets).
-_ANNOTATIONS = frozenset({
-    "$schema", "$id", "title", "description", "markdownDescription", "default", "examples",
-    "errorMessage", "patternErrorMessage", "defaultSnippets",
-})  # fmt: skip
-_TYPES: dict[str, type | tuple[type, ...]] = {
-    "string": str, "boolean": bool, "array": list, "object": dict,
-}  # fmt: skip
-
-
-def conforms(schema: dict[str, Any], data: Any) -> bool:
-    """True only if ``data`` certainly satisfies ``schema`` as Draft 7 reads it. It knows
-    ``type`` (string, boolean, array, object), ``properties``, ``required``,
-    ``additionalProperties: false``, ``items``, ``pattern`` and ``minLength``; any other
-    keyword, or any doubt, is False, and jsonschema decides."""
-    for keyword, value in schema.items():
-        if keyword in _ANNOTATIONS:
-            continue
-        if not _keyword_holds(keyword, value, schema, data):
-            return False
-    return True
-
-
-def _keyword_holds(keyword: str, value: Any, schema: dict[str, Any], data: Any) -> bool:
-    if keyword == "type":
-        kind = _TYPES.get(value) if isinstance(value, str) else None
-        return kind is not None and isinstance(data, kind)
-    if keyword in ("pattern", "minLength"):  # Draft 7: they apply to strings only
-        if not isinstance(data, str):
-            return True
-        if keyword == "minLength":
-            return isinstance(value, int) and len(data) >= value
-        return re.search(value, data) is not None
-    if keyword in ("properties", "required", "additionalProperties"):
-        if not isinstance(data, dict):
-            return True
-        props = schema.get("properties", {})
-        if keyword == "properties":
-            return all(conforms(props[k], v) for k, v in data.items() if k in props)
-        if keyword == "required":
-            return all(name in data for name in value)
-        return value is True or (value is False and all(k in props for k in data))
-    if keyword == "items":
-        return not isinstance(data, list) or (
-            isinstance(value, dict) and all(conforms(value, item) for item in data)
-        )
-    return False
+@cache
+def _keeps_to_schema_check(name: str) -> bool:
+    return schema_check.supported(load(name))
 
 
 def property_schema(path: tuple[str, ...]) -> dict[str, Any] | None:

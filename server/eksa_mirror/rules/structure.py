@@ -20,7 +20,7 @@ from eksa_mirror.rules.host_shape import check_endpoint_shape, check_registry_sh
 from eksa_mirror.rules.registry import E, W, declare, mirror_check
 
 if TYPE_CHECKING:
-    from jsonschema import ValidationError
+    from eksa_mirror.core.schema_store import SchemaFailure
 
 declare("RM001", "endpoint-missing", E, "`endpoint` is missing or empty", since="v0.6.0")
 declare("RM002", "port-invalid", E, "`port` is not a port number 1-65535", since="v0.7.0")
@@ -113,7 +113,7 @@ def _variant_types(check: Check, key: ScalarNode, value: Node) -> None:
             _wrong_type(check, path, field, node, error)
 
 
-def _error_order(error: ValidationError) -> tuple[str, str]:
+def _error_order(error: SchemaFailure) -> tuple[str, str]:
     return (str(list(error.absolute_path)), str(error.validator))
 
 
@@ -183,7 +183,7 @@ def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) ->
     check.emit("RM006", errors.unknown_field(name) + hint, check.span(key), where, fix)
 
 
-def _report(check: Check, error: ValidationError) -> None:
+def _report(check: Check, error: SchemaFailure) -> None:
     path = list(error.absolute_path)
     mirror = check.model.mirror
     key_node, node = node_at(mirror, path)
@@ -297,7 +297,7 @@ def _json_type(node: Node) -> str:
 
 
 def _wrong_type(
-    check: Check, path: list[str | int], field: str, node: Node, error: ValidationError
+    check: Check, path: list[str | int], field: str, node: Node, error: SchemaFailure
 ) -> None:
     where = pointer(*path)
     span = check.span(node)
