@@ -40,6 +40,7 @@ from .docs_text import (
 OTHER_FLAGS = {
     "--freeze": "pre-commit autoupdate",
     "--insecure": "eksctl anywhere import images",
+    "--no-pager": "git (docs/security.md, git as a guest)",
     "--only-binary": "pip download",
     "--platform": "pip download",
     "--python-version": "pip download",
@@ -156,6 +157,9 @@ VSCODE_SETTINGS = set(PACKAGE_JSON["contributes"]["configuration"]["properties"]
 VSCODE_COMMANDS = {c["command"] for c in PACKAGE_JSON["contributes"]["commands"]}
 #: The extension's own settings; the others are the server's, sent as they are.
 CLIENT_ONLY = {"eksaMirror.server.path", "eksaMirror.server.pythonPath", "eksaMirror.trace.server"}
+# VS Code settings the extension hands to the server in initializationOptions (never read by the
+# server from workspace/configuration, which a project can set): docs/editors.md's second table.
+INIT_OPTIONS = {"eksaMirror.credentialHosts"}
 
 
 def server_commands() -> set[str]:
@@ -171,10 +175,19 @@ def server_reads(key: str) -> bool:
     return any(f"@ eksaMirror.{key}" in error for error in errors)
 
 
+def trust_option_read(key: str) -> bool:
+    """Whether the server takes ``key`` from initializationOptions: a wrong value is named."""
+    from eksa_mirror.lsp.credentials import Trust, parse_trust
+
+    _, errors = parse_trust({key: 12.5}, Trust())
+    return any(f"@ eksaMirror.{key}" in error for error in errors)
+
+
 def settings_table(path: Path, heading: str) -> list[str]:
-    """The first column of the table under ``heading``, without its backquotes."""
+    """The first column of the first table under ``heading``, without its backquotes."""
     section = prose(path).split(heading, 1)[1]
-    rows = re.findall(r"^\| `([\w.]+)` \|", section.split("\n## ", 1)[0], re.M)
+    table = re.search(r"^\|.*?(?=\n[^|]|\Z)", section.split("\n## ", 1)[0], re.M | re.S)
+    rows = re.findall(r"^\| `([\w.]+)` \|", table.group(0) if table else "", re.M)
     assert rows, f"no table under {heading} in {rel(path)}"
     return rows
 
@@ -182,8 +195,18 @@ def settings_table(path: Path, heading: str) -> list[str]:
 def test_the_server_settings_table_is_what_the_server_reads() -> None:
     documented = settings_table(REPO / "docs" / "editors.md", "## Settings")
     assert [k for k in documented if not server_reads(k)] == []
-    server_settings = {s.removeprefix("eksaMirror.") for s in VSCODE_SETTINGS - CLIENT_ONLY}
-    assert set(documented) == server_settings  # and each is a VS Code setting
+    server_settings = VSCODE_SETTINGS - CLIENT_ONLY - INIT_OPTIONS
+    assert set(documented) == {s.removeprefix("eksaMirror.") for s in server_settings}
+
+
+def test_the_initialization_options_table_is_what_the_server_takes() -> None:
+    """docs/editors.md's table of the trust options: each is read from initializationOptions
+    (a wrong value is named in the answer), and the VS Code ones are forwarded settings."""
+    documented = settings_table(REPO / "docs" / "editors.md", "### Credentials and untrusted")
+    assert documented == ["workspaceTrusted", "credentialHosts"]
+    for key in documented:
+        assert trust_option_read(key), key
+    assert {f"eksaMirror.{k}" for k in documented} & VSCODE_SETTINGS == INIT_OPTIONS
 
 
 def test_the_extension_readme_lists_every_setting() -> None:
