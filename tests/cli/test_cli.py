@@ -437,7 +437,7 @@ def test_internal_error_is_one_line(
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("rule exploded")
 
-    monkeypatch.setattr("eksa_mirror.cli.validate.analyze", boom)
+    monkeypatch.setattr("eksa_mirror.rules.lint.analyze", boom)
     path = write(tmp_path, "f.yaml", BAD)
     code, _, err = run(capsys, "validate", str(path))
     assert code == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eksa_mirror.cli import validate as cli_validate
+from eksa_mirror.cli import validate_run as cli_validate
 from eksa_mirror.cli.main import main
 from support import EXAMPLES
 

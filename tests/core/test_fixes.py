@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.cli.validate import fix_text
 from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.core.fixes import apply_edits, line_starts, offset_of, safe_edits
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.rules.analysis import Options, analyze
+from eksa_mirror.rules.lint import fix_text
 from support import EXAMPLES
 
 

@@ -20,9 +20,11 @@ import pytest
 
 from eksa_mirror.cli.files import native
 from eksa_mirror.cli.main import main
+from eksa_mirror.core.git import head_text
 from eksa_mirror.core.uris import uri_to_path
+from eksa_mirror.lsp.baseline import document_path
 from eksa_mirror.rules.analysis import Options
-from eksa_mirror.rules.upgrade import GitBaseline, editor_findings
+from eksa_mirror.rules.lint import lint
 from support import cluster
 
 W = PureWindowsPath
@@ -94,10 +96,15 @@ def test_git_mode_reads_the_file_that_vscode_names(tmp_path: Path) -> None:
         )  # fmt: skip
     uri = vscode_uri(root / "c.yaml")
     assert "%20" in uri and "%231" in uri
+    path = document_path(uri)
+    assert path is not None
+    old = head_text(path)
+    assert old == committed
     changed = cluster("endpoint: r2.local\nauthenticate: true")
-    found = editor_findings(uri, changed, Options(), "git", GitBaseline())
-    assert [f.code for f in found] == ["RM023"]
-    assert editor_findings(uri, committed, Options(), "git", GitBaseline()) == []
+    assert [f.code for f in lint(changed, Options(), old).findings if f.code == "RM023"] == [
+        "RM023"
+    ]
+    assert not any(f.code == "RM023" for f in lint(committed, Options(), old).findings)
 
 
 def test_native_paths() -> None:

@@ -121,12 +121,15 @@ def assets(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[Asset
         yield server
 
 
-def list_from(assets: AssetServer, ca: Cert, tmp_path: Path, *args: str) -> tuple[int, str, str]:
+def list_from(
+    assets: AssetServer, ca: Cert, tmp_path: Path, *args: str, release: str = "v0.26.1"
+) -> tuple[int, str, str]:
     (tmp_path / "ca.pem").write_text(ca.pem)
     spec = tmp_path / "cluster.yaml"
+    eksa_version = f"  eksaVersion: {release}\n" if release else ""
     spec.write_text(
         "apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nmetadata:\n  name: c\n"
-        'spec:\n  kubernetesVersion: "1.31"\n  eksaVersion: v0.26.1\n'
+        f'spec:\n  kubernetesVersion: "1.31"\n{eksa_version}'
         '  workerNodeGroupConfigurations:\n  - name: md\n    kubernetesVersion: "1.32"\n'
         "  registryMirrorConfiguration:\n    endpoint: 10.1.2.3\n"
     )
@@ -155,12 +158,14 @@ def test_release_manifest_bundle_and_eksd_from_an_https_server(
 def test_eksa_version_not_in_the_release_manifest(
     assets: AssetServer, ca: Cert, tmp_path: Path
 ) -> None:
-    code, out, err = list_from(assets, ca, tmp_path, "--eksa-version", "v0.99.0")
+    """The flag stands in for a spec without ``eksaVersion``; a spec's own wins over it."""
+    code, out, err = list_from(assets, ca, tmp_path, "--eksa-version", "v0.99.0", release="")
     assert (code, out) == (2, "")
     assert err == (
         f"eksa-mirror check: {assets.url('/releases/eks-a/manifest.yaml')}: the release manifest"
         " has no release v0.99.0 (latest: v0.26.1)\n"
     )
+    assert list_from(assets, ca, tmp_path, "--eksa-version", "v0.99.0")[0] == 0
 
 
 def test_untrusted_asset_server(assets: AssetServer, pki: Pki, tmp_path: Path) -> None:

@@ -709,19 +709,79 @@ def test_cli_problem_exit_1(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_cli_eksa_version_option(good: RegistryServer, pki: Pki, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("spec_version", "args", "config", "projects"),
+    [
+        ("", [], "", "eks"),  # the latest release known
+        ("", ["--eksa-version", "v0.23.0"], "", "isovalent"),  # exact
+        ("", ["--eksa-version", "0.23.1"], "", "isovalent"),  # exact, without the v
+        ("", ["--eksa-version", "v0.99.0"], "", "eks"),  # newer than known
+        ("", [], "v0.23.0", "isovalent"),  # .eksa-mirror.toml below the flag
+        ("", ["--eksa-version", "v0.24.0"], "v0.23.0", "eks"),  # the flag over the file
+        ("v0.23.0", ["--eksa-version", "v0.24.0"], "", "isovalent"),  # the spec wins
+    ],
+    ids=["latest", "exact", "no-v", "newer", "config", "flag-over-config", "spec-wins"],
+)
+def test_cli_eksa_version_option(
+    good: RegistryServer,
+    pki: Pki,
+    tmp_path: Path,
+    spec_version: str,
+    args: list[str],
+    config: str,
+    projects: str,
+) -> None:
+    """The release whose projects are expected: spec.eksaVersion, else --eksa-version, else
+    .eksa-mirror.toml, else the latest known (before v0.24.0, isovalent replaces eks)."""
     spec = write_spec(tmp_path, good.port, ca=pki.ca.pem, public_namespace="legacy")
-    result = run_cli("check", str(spec))
-    assert result.returncode == 1
-    assert "    ✗ legacy/eks           missing\n" in result.stdout
-    result = run_cli("check", str(spec), "--eksa-version", "v0.23.0")
-    assert result.returncode == 0
-    assert "    ✓ legacy/isovalent     present\n" in result.stdout
-    result = run_cli("check", str(spec), "--eksa-version", "latest")
-    assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr.endswith(
-        "eksa-mirror check: error: argument --eksa-version: expected vX.Y.Z, got 'latest'\n"
-    )
+    if spec_version:
+        spec.write_text(
+            spec.read_text().replace("spec:\n", f"spec:\n  eksaVersion: {spec_version}\n", 1)
+        )
+    if config:
+        (tmp_path / ".eksa-mirror.toml").write_text(f'eksa-version = "{config}"\n')
+    result = run_cli("check", str(spec), *args)
+    if projects == "eks":
+        assert result.returncode == 1
+        assert "    ✗ legacy/eks           missing\n" in result.stdout
+    else:
+        assert (result.returncode, result.stderr) == (0, "")
+        assert "    ✓ legacy/isovalent     present\n" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "message"),
+    [
+        (
+            ["--eksa-version", "latest"],
+            "",
+            "--eksa-version: 'latest' is not a release like \"v0.20.0\"",
+        ),
+        (
+            ["--eksa-version", "v0.23.x"],
+            "",
+            "--eksa-version: v0.23.x is a minor line; check needs one release, such as v0.23.0",
+        ),
+        (
+            [],
+            "v0.23",
+            "eksa-version of {config}: v0.23 is a minor line; check needs one release, such as"
+            " v0.23.0",
+        ),
+    ],
+    ids=["malformed", "minor-line", "minor-line-in-config"],
+)
+def test_cli_eksa_version_that_names_no_release(
+    tmp_path: Path, args: list[str], config: str, message: str
+) -> None:
+    """One line and exit 2, before anything is contacted (port 1 is closed anyway)."""
+    spec = write_spec(tmp_path, 1)
+    if config:
+        (tmp_path / ".eksa-mirror.toml").write_text(f'eksa-version = "{config}"\n')
+    result = run_cli("check", str(spec), *args)
+    config_file = tmp_path / ".eksa-mirror.toml"
+    expected = f"eksa-mirror check: {message.format(config=config_file)}\n"
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", expected)
 
 
 def test_missing_binary_skips_with_the_install_command() -> None:

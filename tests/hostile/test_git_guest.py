@@ -3,7 +3,7 @@
 Each case arms one repository with one way git can be made to run a program (its
 ``.git/config``, an included file, ``.gitattributes``, a partial clone's lazy fetch, the
 ``GIT_*`` environment). A control command shows that plain git does run the trap there; then
-the two readers eksa-mirror has (``git_head_text`` for RM023 in the editor, ``read_revision``
+the two readers eksa-mirror has (``core.git.head_text`` for RM023 in the editor, ``read_revision``
 for ``explain --against REV``) must read the committed text, or nothing, and run no trap.
 """
 
@@ -22,8 +22,7 @@ import pytest
 
 from eksa_mirror.cli.explain_against import read_revision
 from eksa_mirror.core import git
-from eksa_mirror.core.git import GUEST_CONFIG, guest_command, guest_env
-from eksa_mirror.rules.upgrade import git_head_text
+from eksa_mirror.core.git import GUEST_CONFIG, guest_command, guest_env, head_text
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or os.name != "posix",
@@ -267,7 +266,7 @@ def test_readers_run_no_trap(armed: tuple[Trap, Case], monkeypatch: pytest.Monke
     for name, value in trap.env.items():
         monkeypatch.setenv(name, value)
     expected = COMMITTED if case.readable else None
-    assert git_head_text(trap.file) == expected
+    assert head_text(trap.file) == expected
     if case.readable:
         assert read_revision("HEAD", str(trap.file)) == (COMMITTED, "HEAD")
     else:  # the lazy fetch is refused: nothing to compare with
@@ -296,7 +295,7 @@ def test_each_lazy_fetch_guard_holds_alone(
     CASES[case].arm(trap)
     monkeypatch.setenv("PATH", f"{os.environ['PATH']}:{trap.bin_dir}")
     monkeypatch.delitem(git.GUEST_ENV, dropped)
-    assert git_head_text(trap.file) is None
+    assert head_text(trap.file) is None
     assert trap.fired() == []
 
 
@@ -332,5 +331,5 @@ def test_git_in_the_current_folder_is_never_run(
     (tmp_path / "trap-git").rename(tmp_path / "git")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", ".")
-    assert git_head_text(tmp_path / "cluster.yaml") is None
+    assert head_text(tmp_path / "cluster.yaml") is None
     assert list(fired.iterdir()) == []

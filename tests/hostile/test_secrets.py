@@ -141,7 +141,7 @@ def test_check_output(spec: Path, env: dict[str, str], secrets: list[str], fmt: 
 def test_cli_crash_output(spec: Path, env: dict[str, str], secrets: list[str]) -> None:
     """An unexpected exception in the middle of validate prints a traceback, not the text."""
     crash = (
-        "import eksa_mirror.cli.validate as v\n"
+        "import eksa_mirror.rules.lint as v\n"
         "def boom(text, *a, **k):\n"
         "    raise RuntimeError('injected failure')\n"
         "v.analyze = boom\n"

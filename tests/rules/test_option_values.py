@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from eksa_mirror.core.eksa.releases import BadRelease
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.rules.option_values import (
     BadLevel,
-    BadRelease,
     UnknownCode,
     WrongShape,
     release,

@@ -15,10 +15,9 @@ import pytest
 
 import support
 from eksa_mirror.core.findings import Finding, Severity
-from eksa_mirror.rules.analysis import Options, analyze
+from eksa_mirror.rules.analysis import Options
 from eksa_mirror.rules.catalogue import RULES
-from eksa_mirror.rules.suppress import suppress_in
-from eksa_mirror.rules.upgrade import diff_findings
+from eksa_mirror.rules.lint import lint
 
 DOCS = support.DOCS / "rules.md"
 TEXT = DOCS.read_text(encoding="utf-8")
@@ -80,11 +79,8 @@ SECTIONS = sections()
 
 def run(example: Example, before: Example | None = None) -> list[Finding]:
     options = Options(check_env=example.env is not None, env=example.env)
-    analysis = analyze(example.text, options)
-    if before is not None:
-        analysis.findings += diff_findings(before.text, example.text, options)
-    suppress_in(analysis, options)  # as validate and the language server do (RM031)
-    return analysis.findings
+    # The pipeline of validate and the language server (RM023, then suppressions: RM031).
+    return lint(example.text, options, None if before is None else before.text).findings
 
 
 def test_every_rule_has_a_section_in_order() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from eksa_mirror.cli.validate import fix_text, lint
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.fixes import apply_edits
 from eksa_mirror.rules.analysis import Options, analyze
+from eksa_mirror.rules.lint import fix_text, lint
 from eksa_mirror.rules.suppress import comment_start, directives, ignore_edit
 from support import MIRROR_HEAD
 

@@ -1,33 +1,17 @@
-"""RM023: the mirror changes of an upgrade (pure diff, ``validate --against``, the editor's
-git mode in a temporary repository, and one language-server round trip)."""
+"""RM023: the mirror changes of an upgrade (pure diff and ``validate --against``; the
+editor's git mode is tests/lsp/test_git_mode.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_lsp
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from eksa_mirror.cli.main import main
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.rules.analysis import Options
-from eksa_mirror.rules.upgrade import (
-    SECRET_HINT,
-    GitBaseline,
-    changed_fields,
-    diff_findings,
-    editor_findings,
-    git_head_text,
-)
+from eksa_mirror.rules.upgrade import SECRET_HINT, changed_fields, diff_findings
 from rules.helpers import INFO, MIRROR_KEY, W, body_span, span_of
 from support import cluster
 
@@ -215,140 +199,6 @@ def test_validate_names_the_target_release(capsys: Any, tmp_path: Path) -> None:
     code, _, err = run(capsys, "validate", "--eksa-version", "nineteen", str(path))
     assert code == 2
     assert "--eksa-version: 'nineteen' is not a release" in err
-
-
-# --- the editor's git mode ----------------------------------------------------------------
-
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c",
-         "commit.gpgsign=false", *args],
-        cwd=repo, check=True, capture_output=True,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    (root / "clusters").mkdir(parents=True)
-    git(root, "init", "-q")
-    (root / "clusters" / "c.yaml").write_text(cluster(AUTH))
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "old")
-    return root
-
-
-@needs_git
-def test_git_head_text(repo: Path, tmp_path: Path) -> None:
-    path = repo / "clusters" / "c.yaml"
-    path.write_text("changed on disk, not committed")
-    assert git_head_text(path) == cluster(AUTH)
-    assert git_head_text(repo / "clusters" / "untracked.yaml") is None
-    outside = tmp_path / "outside" / "c.yaml"
-    outside.parent.mkdir()
-    outside.write_text(cluster(AUTH))
-    assert git_head_text(outside) is None
-
-
-@needs_git
-def test_editor_findings_against_head(repo: Path) -> None:
-    path = repo / "clusters" / "c.yaml"
-    new = cluster("endpoint: r2.local\nauthenticate: true")
-    found = editor_findings(path.as_uri(), new, Options(), "git", GitBaseline())
-    assert [(f.code, f.severity, span_of(f)) for f in found] == [("RM023", W, body_span(0, 0, 8))]
-    assert editor_findings(path.as_uri(), new, Options(), "off", GitBaseline()) == []
-    assert editor_findings("untitled:Untitled-1", new, Options(), "git", GitBaseline()) == []
-    assert editor_findings(path.as_uri(), cluster(AUTH), Options(), "git", GitBaseline()) == []
-
-
-def test_editor_findings_read_the_given_baseline(tmp_path: Path) -> None:
-    """The editor's baseline (its cache of HEAD texts) is the one asked, not a global one."""
-    baseline = GitBaseline(reader=lambda path, timeout: cluster(AUTH))
-    new = cluster("endpoint: r2.local\nauthenticate: true")
-    found = editor_findings((tmp_path / "c.yaml").as_uri(), new, Options(), "git", baseline)
-    assert [(f.code, f.severity, span_of(f)) for f in found] == [("RM023", W, body_span(0, 0, 8))]
-
-
-def test_editor_findings_without_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    path = tmp_path / "c.yaml"
-    assert git_head_text(path) is None
-    assert editor_findings(path.as_uri(), cluster(AUTH), Options(), "git", GitBaseline()) == []
-
-
-def test_git_timeout_is_silent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    if os.name != "posix":
-        pytest.skip("a shell script stands in for git")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "git"
-    fake.write_text("#!/bin/sh\nexec sleep 5\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    assert git_head_text(tmp_path / "c.yaml", timeout=0.2) is None
-
-
-def test_baseline_cache() -> None:
-    calls: list[Path] = []
-
-    def reader(path: Path, timeout: float) -> str | None:
-        calls.append(path)
-        return f"text {len(calls)}"
-
-    baseline = GitBaseline(ttl=60, reader=reader)
-    assert baseline.text(Path("/a")) == "text 1"
-    assert baseline.text(Path("/a")) == "text 1"
-    assert baseline.text(Path("/b")) == "text 2"
-    baseline.clear()
-    assert baseline.text(Path("/a")) == "text 3"
-    assert GitBaseline(ttl=0, reader=reader).text(Path("/a")) == "text 4"
-
-
-# --- one language-server round trip -----------------------------------------------------
-
-CONFIG = ClientServerConfig(server_command=[sys.executable, "-m", "eksa_mirror", "serve"])
-
-
-@pytest_lsp.fixture(config=CONFIG)
-async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    settings = {"upgradeDiff": "git"}
-    lsp_client.set_configuration(settings, section="eksaMirror")
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            initialization_options=settings,
-        )
-    )
-    yield
-    await lsp_client.shutdown_session()
-
-
-def rm023(diagnostics: list[types.Diagnostic]) -> list[types.Diagnostic]:
-    return [d for d in diagnostics if d.code == "RM023"]
-
-
-@needs_git
-async def test_language_server_git_mode(client: LanguageClient, repo: Path) -> None:
-    uri = (repo / "clusters" / "c.yaml").as_uri()
-    new = cluster("endpoint: r2.local\nauthenticate: true")
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=new)
-        )
-    )
-    found: list[types.Diagnostic] = []
-    for _ in range(200):
-        found = rm023(client.diagnostics.get(uri, []))
-        if found:
-            break
-        await asyncio.sleep(0.025)
-    assert len(found) == 1
-    line, col, _, end = body_span(0, 0, 8)
-    assert found[0].range == types.Range(types.Position(line, col), types.Position(line, end))
-    assert found[0].severity == types.DiagnosticSeverity.Warning
 
 
 UPGRADE_DOCS = "the EKS-A upgrade docs (Upgradeable Attributes)"

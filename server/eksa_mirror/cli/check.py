@@ -23,10 +23,10 @@ from eksa_mirror.cli.common import (
     EXIT_PROBLEM,
     CliError,
     can_encode,
-    eksa_version_option,
     fail,
     on_spec,
 )
+from eksa_mirror.cli.release_option import add_eksa_version, one_release
 
 if TYPE_CHECKING:
     from eksa_mirror.core.eksa.cluster_images import ImageList
@@ -73,13 +73,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="SECONDS",
         help="limit for the whole check (default: 30; 300 with --images)",
     )
-    check.add_argument(
-        "--eksa-version",
-        type=eksa_version_option,
-        metavar="vX.Y.Z",
-        help="EKS Anywhere release whose projects to expect (default: spec.eksaVersion, else"
-        " the current list; before v0.24.0 'isovalent' replaces 'eks')",
-    )
+    add_eksa_version(check, "whose projects (and, with --images, whose bundle) to expect")
     check.add_argument(
         "--allow-token-service",
         action="store_true",
@@ -94,13 +88,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _check(args: argparse.Namespace, cfg: MirrorConfig) -> int:
     """``eksa-mirror check`` on the mirror settings of ``args.file``."""
+    from eksa_mirror.core.eksa.releases import parse_version
     from eksa_mirror.probe import config_problem, run_check
 
     problem = check_images.usage_problem(args)
     if problem:
         raise CliError(problem)
-    if args.eksa_version:
-        cfg = replace(cfg, eksa_version=args.eksa_version)
+    if args.eksa_version and parse_version(cfg.eksa_version) is None:
+        cfg = replace(cfg, eksa_version=args.eksa_version)  # the spec names none
     problem_key = config_problem(cfg)
     if problem_key is not None:
         raise CliError(f"{args.file}: {problem_key[1]}")
@@ -152,4 +147,13 @@ def _print(report: CheckReport, args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEM
 
 
-run_check_command = on_spec("check", _check)
+_check_spec = on_spec("check", _check)
+
+
+def run_check_command(args: argparse.Namespace) -> int:
+    """``check``; the release below the spec's is settled first (``release_option``)."""
+    try:
+        args.eksa_version = one_release(args.eksa_version, args.file, "check")
+    except CliError as exc:
+        return fail("check", str(exc))
+    return _check_spec(args)

@@ -83,7 +83,7 @@ def load(args: argparse.Namespace, cfg: MirrorConfig, deadline: float) -> ImageL
     from eksa_mirror.probe import assets
     from eksa_mirror.probe.net import Deadline
 
-    version = (args.eksa_version or cfg.eksa_version).strip()
+    version = cfg.eksa_version.strip()  # the spec's, else --eksa-version's (``check``)
     if version and not version.startswith("v"):
         version = "v" + version
     release = args.release_manifest or assets.RELEASE_MANIFEST_URL

@@ -10,7 +10,7 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from eksa_mirror.cli.formatters import FileFinding
@@ -160,8 +160,3 @@ def markdown_report(results: list[FileFinding], checked: Sequence[str] = ()) -> 
             f" {markdown.code(found.name, cell=True)} | {markdown.escape(r.finding.message)} |"
         )
     return "\n".join(out) + "\n"
-
-
-Report = Callable[[list[FileFinding], Sequence[str]], str]
-#: The formats that also list the files checked.
-REPORTS: dict[str, Report] = {"gitlab": gitlab, "junit": junit, "markdown": markdown_report}

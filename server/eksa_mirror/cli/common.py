@@ -25,14 +25,6 @@ class CliError(Exception):
     """A one-line reason the command could not run (exit 2)."""
 
 
-def eksa_version_option(text: str) -> str:
-    from eksa_mirror.probe import parse_eksa_version
-
-    if parse_eksa_version(text) is None:
-        raise argparse.ArgumentTypeError(f"expected vX.Y.Z, got {text!r}")
-    return text
-
-
 def load_config(path: str) -> MirrorConfig:
     """The defaulted mirror settings of ``path``; raises ``CliError`` with one line."""
     try:

@@ -15,10 +15,11 @@ from eksa_mirror.cli.common import (
     EXIT_OK,
     CliError,
     can_encode,
-    eksa_version_option,
+    fail,
     on_spec,
     print_json,
 )
+from eksa_mirror.cli.release_option import add_eksa_version, one_release
 from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.mirror import CA_ENV, MirrorConfig, ca_from_env
 
@@ -36,13 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         ),
     )
     explain.add_argument("file", metavar="CLUSTER.yaml", help="EKS Anywhere cluster spec")
-    explain.add_argument(
-        "--eksa-version",
-        type=eksa_version_option,
-        metavar="vX.Y.Z",
-        help="EKS Anywhere release to render for when the Cluster has no spec.eksaVersion"
-        " (default: the latest release known), as validate does",
-    )
+    add_eksa_version(explain, "to render for")
     explain.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     explain.add_argument(
         "--against",
@@ -82,10 +77,14 @@ def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
 
 def run_explain_command(args: argparse.Namespace) -> int:
     """A spec EKS Anywhere refuses is not explained: why, as ``validate`` says it (exit 1).
-    The release is ``validate``'s: the option, else the ``.eksa-mirror.toml`` one."""
-    from eksa_mirror.cli.refused import configured_release, report_refusal
+    The release is ``validate``'s (``release_option``): the spec's, else the flag's, else the
+    ``.eksa-mirror.toml`` one."""
+    from eksa_mirror.cli.refused import report_refusal
 
-    args.eksa_version = args.eksa_version or configured_release(args.file)
+    try:
+        args.eksa_version = one_release(args.eksa_version, args.file, "explain")
+    except CliError as exc:
+        return fail("explain", str(exc))
     refused = report_refusal(args.file, args.eksa_version, args.format)
     return refused if refused is not None else _explain_spec(args)
 

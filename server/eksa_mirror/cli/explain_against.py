@@ -64,10 +64,11 @@ def read_old(against: str, new_path: str) -> tuple[str | None, str]:
 
 def run_against(args: argparse.Namespace) -> int:
     """``explain --against`` (and ``--format markdown`` alone: against no mirror)."""
-    from eksa_mirror.cli.refused import configured_release, report_refusal
+    from eksa_mirror.cli.refused import report_refusal
+    from eksa_mirror.cli.release_option import one_release
 
-    args.eksa_version = args.eksa_version or configured_release(args.file)
     try:
+        args.eksa_version = one_release(args.eksa_version, args.file, "explain")
         if args.format == "markdown":
             refused = _refused_markdown(args.file, args.eksa_version)
         else:

@@ -139,6 +139,3 @@ def sarif(results: list[FileFinding]) -> str:
         "runs": [run],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
-
-
-FORMATTERS = {"text": text, "json": json_format, "sarif": sarif, "github": github}

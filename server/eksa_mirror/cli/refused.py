@@ -8,24 +8,12 @@ The release is the spec's, else ``--eksa-version``, else the ``.eksa-mirror.toml
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from eksa_mirror.cli.common import EXIT_PROBLEM
 from eksa_mirror.cli.files import UsageError, read_text
 from eksa_mirror.cli.formatters import FileFinding, json_format, text
 from eksa_mirror.rules.analysis import Options, analyze
-from eksa_mirror.rules.config import ConfigCache, ConfigError
 from eksa_mirror.rules.refusal import refusals
-
-
-def configured_release(path: str) -> str:
-    """The ``eksa-version`` of the file's ``.eksa-mirror.toml`` ("" without one, or a bad one:
-    ``validate`` reports that)."""
-    try:
-        config = ConfigCache().for_file(Path(path))
-    except ConfigError:
-        return ""
-    return config.eksa_version if config is not None else ""
 
 
 def report_refusal(path: str, eksa_version: str, fmt: str) -> int | None:

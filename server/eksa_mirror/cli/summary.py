@@ -4,16 +4,17 @@ the counts by severity, and the files that could not be parsed."""
 
 from __future__ import annotations
 
-import argparse
+from collections.abc import Set
 
 from eksa_mirror.cli.formatters import FileFinding
-from eksa_mirror.core.eksa.releases import LATEST, target_release
+from eksa_mirror.core.eksa.releases import LATEST, Target, target_release
 from eksa_mirror.core.findings import Severity
 
 
-def target_text(args: argparse.Namespace) -> str:
-    """``EKS Anywhere v0.26.1 (latest known)``, or the releases of the files' Clusters."""
-    targets = args.targets or {target_release("", args.eksa_version)}
+def target_text(targets: Set[Target], eksa_version: str) -> str:
+    """``EKS Anywhere v0.26.1 (latest known)``, or the releases of the files' Clusters (with
+    none, the release of ``--eksa-version``)."""
+    targets = targets or {target_release("", eksa_version)}
     if len(targets) == 1 and next(iter(targets)).source == "latest":
         return f"EKS Anywhere {LATEST} (latest known)"
     labels = sorted({t.version for t in targets})
@@ -28,9 +29,10 @@ def target_text(args: argparse.Namespace) -> str:
 
 
 def summary_line(
-    args: argparse.Namespace, files: int, results: list[FileFinding], unparsed: list[str]
+    files: int, results: list[FileFinding], unparsed: list[str], target: str, verbose: bool
 ) -> str:
-    """The last line of the text output: files checked, the target release, the counts."""
+    """The last line of the text output: files checked, the ``target`` release
+    (``target_text``), the counts."""
     errors = sum(r.finding.severity is Severity.ERROR for r in results)
     warnings = sum(r.finding.severity is Severity.WARNING for r in results)
     skipped = ""
@@ -38,10 +40,10 @@ def summary_line(
         skipped = (
             f"; {len(unparsed)} file{'s' * (len(unparsed) != 1)} could not be parsed as YAML "
             f"and {'were' if len(unparsed) != 1 else 'was'} not checked"
-            + ("" if args.verbose else " (--verbose lists them)")
+            + ("" if verbose else " (--verbose lists them)")
         )
     return (
-        f"{files} file{'s' * (files != 1)} checked against {target_text(args)}: "
+        f"{files} file{'s' * (files != 1)} checked against {target}: "
         f"{errors} error{'s' * (errors != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}, {len(results) - errors - warnings} other"
         + skipped

@@ -1,7 +1,7 @@
-"""Git run as a guest in a repository nobody vouched for (RM023 in the editor, ``explain
---against REV``): a repository's own configuration names programs git would run (hooks,
-fsmonitor, pagers, diff and textconv drivers, a partial clone's lazy fetch over ssh, ``ext::``
-or a remote helper). ``run_git`` turns each of them off; docs/security.md lists them.
+"""Git run as a guest in a repository nobody vouched for (``head_text`` for RM023 in the
+editor, ``explain --against REV``): a repository's own configuration names programs git would
+run (hooks, fsmonitor, pagers, diff and textconv drivers, a partial clone's lazy fetch over
+ssh, ``ext::`` or a remote helper). ``run_git`` turns each of them off; docs/security.md.
 """
 
 from __future__ import annotations
@@ -80,3 +80,24 @@ def run_git(
         check=False,
         env=guest_env(os.environ),
     )
+
+
+#: How long ``head_text`` lets git run.
+GIT_TIMEOUT = 2.0
+
+
+def head_text(path: Path, timeout: float = GIT_TIMEOUT) -> str | None:
+    """The file's content at ``HEAD`` of its repository, or None (no git, not a repository,
+    not committed, timeout, not UTF-8)."""
+    try:
+        done = run_git(
+            path.parent, ["cat-file", "blob", "--end-of-options", f"HEAD:./{path.name}"], timeout
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    try:
+        return done.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

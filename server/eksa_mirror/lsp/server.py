@@ -156,9 +156,11 @@ async def pull_diagnostics(
         version = ls.workspace.get_text_document(uri).version
     except Exception:
         version = None
-    # The configuration file's stamp: an edit of .eksa-mirror.toml changes the result.
-    config_key = ls.options_for(uri)[1]
-    result_id = f"{version}:{ls.settings_generation}:{hash(config_key) & 0xFFFFFFFF:x}"
+    # The configuration file's stamp and the committed text (git mode, read off the loop):
+    # an edit of .eksa-mirror.toml or a new commit changes the result.
+    old_text = await ls.read_baseline(uri)
+    stamp = hash((ls.options_for(uri)[1], old_text)) & 0xFFFFFFFF
+    result_id = f"{version}:{ls.settings_generation}:{stamp:x}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri), result_id=result_id)

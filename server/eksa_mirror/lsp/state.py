@@ -1,5 +1,6 @@
-"""The language server's state: per-document analyses (cached per version, settings and
-``.eksa-mirror.toml``), the settings, the debounce timers and the registry check results.
+"""The language server's state: per-document analyses (cached per version, settings,
+``.eksa-mirror.toml`` and committed text), the settings, the debounce timers, the git
+baseline (read off the event loop: ``baseline``) and the registry check results.
 
 Handlers live in ``server`` and ``registry_lens``; both work on this class.
 """
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -16,16 +18,25 @@ from pygls.lsp.server import LanguageServer
 
 from eksa_mirror import __version__
 from eksa_mirror.core.source import normalize
+from eksa_mirror.lsp.baseline import GitBaseline, document_path
 from eksa_mirror.lsp.convert import Lines, diagnostic
 from eksa_mirror.lsp.credentials import Trust, parse_trust
 from eksa_mirror.lsp.project import ProjectConfigs
 from eksa_mirror.lsp.protocol import Protocol, report_protocol_error
 from eksa_mirror.lsp.settings import Settings, parse_settings
-from eksa_mirror.rules.analysis import Analysis, Options, analyze
-from eksa_mirror.rules.suppress import suppress_in
-from eksa_mirror.rules.upgrade import add_editor_findings
+from eksa_mirror.rules.analysis import Analysis, Options
+from eksa_mirror.rules.lint import lint
 
 log = logging.getLogger(__name__)
+
+
+class _Cached(NamedTuple):
+    """One document's analysis, and what it was made from: the document's version, the
+    settings' generation, the configuration file's stamp and the committed text."""
+
+    key: tuple[int | None, int, str, str | None]
+    analysis: Analysis
+    lines: Lines
 
 
 class EksaMirrorServer(LanguageServer):
@@ -36,10 +47,13 @@ class EksaMirrorServer(LanguageServer):
         self.settings = Settings()
         self.settings_generation = 0
         self.pull_diagnostics = False
-        self._analyses: dict[str, tuple[int | None, int, Analysis, Lines, str]] = {}
+        self._analyses: dict[str, _Cached] = {}
+        #: The committed texts of the git mode (RM023), read in a worker thread.
+        self.baseline = GitBaseline()
         #: ``.eksa-mirror.toml`` files by document (docs/configuration.md).
         self.configs = ProjectConfigs()
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Future[None]] = set()
         #: Clear while the client's settings are being fetched after ``initialized``:
         #: diagnostics wait for them instead of flashing results of the defaults.
         self.settings_ready = asyncio.Event()
@@ -60,7 +74,9 @@ class EksaMirrorServer(LanguageServer):
     # --- analysis ---------------------------------------------------------------------
 
     def analysis(self, uri: str) -> tuple[Analysis, Lines] | None:
-        """The analysis of the document's current version (cached per version and settings)."""
+        """The analysis of the document's current version (cached per version, settings,
+        configuration and committed text), with RM023 against the committed text known so
+        far (``read_baseline`` reads it first where it can wait)."""
         try:
             # Never read a document the client did not open (pygls would read the path
             # from disk: a request naming /dev/zero would never end).
@@ -69,27 +85,39 @@ class EksaMirrorServer(LanguageServer):
         except Exception:  # a document the client never opened
             return None
         options, config_key = self.options_for(uri)
+        path = self.git_path(uri)
+        old_text = None if path is None else self.baseline.known(path)
+        key = (doc.version, self.settings_generation, config_key, old_text)
         cached = self._analyses.get(uri)
-        if (
-            cached
-            and cached[0] == doc.version
-            and cached[1] == self.settings_generation
-            and cached[4] == config_key
-        ):
-            return cached[2], cached[3]
+        if cached and cached.key == key:
+            return cached.analysis, cached.lines
         try:
-            result = analyze(text, options)
-            # RM023 against git HEAD when "git"; git never runs in an untrusted workspace.
-            mode = self.settings.upgrade_diff if self.trust.workspace_trusted else "off"
-            add_editor_findings(result.findings, uri, text, options, mode)
-            suppress_in(result, options)
+            result = lint(text, options, old_text)
         except Exception as exc:  # never let a document take the server down
             log.error("analysis failed for %s: %s", uri, type(exc).__name__)
             return None
         # The client's lines: a lone CR ends a line too (as in the core), the BOM stays.
         lines = Lines(normalize(text), self.workspace.position_encoding or "utf-16")
-        self._analyses[uri] = (doc.version, self.settings_generation, result, lines, config_key)
+        self._analyses[uri] = _Cached(key, result, lines)
         return result, lines
+
+    def git_path(self, uri: str) -> Path | None:
+        """The document's file when RM023 runs against git (``upgradeDiff: "git"``); git
+        never runs in an untrusted workspace."""
+        if self.settings.upgrade_diff != "git" or not self.trust.workspace_trusted:
+            return None
+        return document_path(uri)
+
+    async def read_baseline(self, uri: str) -> str | None:
+        """Read the document's committed text off the event loop (git mode only)."""
+        path = self.git_path(uri)
+        if path is None:
+            return None
+        try:
+            return await self.baseline.read(path)
+        except Exception as exc:  # RM023 is left out; the rest is still shown
+            log.error("git baseline failed for %s: %s", uri, type(exc).__name__)
+            return None
 
     def options_for(self, uri: str) -> tuple[Options, str]:
         """The settings over the document's ``.eksa-mirror.toml``, and the file's stamp.
@@ -116,7 +144,7 @@ class EksaMirrorServer(LanguageServer):
         if found is None:
             return []
         result, lines = found
-        version = self._analyses[uri][0] if uri in self._analyses else None
+        version = self._analyses[uri].key[0] if uri in self._analyses else None
         found_here = [diagnostic(lines, finding, version) for finding in result.findings]
         return found_here + self.check_results.get(uri, [])
 
@@ -129,12 +157,21 @@ class EksaMirrorServer(LanguageServer):
             timer.cancel()
         loop = asyncio.get_event_loop()
         delay = self.settings.debounce_ms / 1000
-        self._timers[uri] = loop.call_later(delay, self.publish, uri)
+        self._timers[uri] = loop.call_later(delay, self._publish_soon, uri)
 
-    def publish(self, uri: str) -> None:
+    def _publish_soon(self, uri: str) -> None:
         self._timers.pop(uri, None)
+        task = asyncio.ensure_future(self.publish(uri))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def publish(self, uri: str) -> None:
+        """Publish the current version's diagnostics, once git (if used) has answered."""
         if not self.settings_ready.is_set():
             return  # published when the settings are in (``initialized``)
+        await self.read_baseline(uri)
+        if unquote(uri) not in self.workspace.text_documents:
+            return  # closed while git ran
         try:
             version = self.workspace.get_text_document(uri).version
         except Exception:

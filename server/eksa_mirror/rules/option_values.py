@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeGuard
 
-from eksa_mirror.core.eksa.releases import parse_version
+from eksa_mirror.core.eksa.releases import release_text
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.rules.catalogue import RULES
 
@@ -36,13 +36,6 @@ class BadLevel(ValueError):
     def __init__(self, key: str, level: object) -> None:
         super().__init__(f"{level!r} is not one of {LEVELS}")
         self.key = key
-
-
-class BadRelease(ValueError):
-    """``'v1' is not a release like "v0.20.0"``."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(f'{text!r} is not a release like "v0.20.0"')
 
 
 def is_code_list(value: object) -> TypeGuard[list[str]]:
@@ -89,9 +82,7 @@ def severities(value: object) -> dict[str, Severity]:
 
 def release(value: object) -> str:
     """A release to check against (``""``: the latest known); raises ``WrongShape`` for a
-    value that is no string, ``BadRelease`` for one that names no release."""
+    value that is no string, ``releases.BadRelease`` for one that names no release."""
     if not isinstance(value, str):
         raise WrongShape(value)
-    if value and parse_version(value) is None:
-        raise BadRelease(value)
-    return value
+    return release_text(value)

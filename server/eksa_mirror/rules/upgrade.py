@@ -1,28 +1,21 @@
 """RM023: what an upgrade from an old cluster spec to a new one changes in the mirror section,
 and which of those changes EKS Anywhere does not support on upgrade.
 
-``diff_findings`` compares two specs (``validate --against``); ``editor_findings`` is the
-editor's opt-in mode (``eksaMirror.upgradeDiff: "git"``) against the file's last committed
-version. What is reported, and EKS-A's evidence: docs/rules.md, RM023.
+``diff_findings`` compares two texts of a spec; ``rules.lint`` runs it for ``validate
+--against`` and for the editor's git mode (the older text is read by the caller). What is
+reported, and EKS-A's evidence: docs/rules.md, RM023.
 """
 
 from __future__ import annotations
 
-import subprocess
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
-from pathlib import Path
 
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.findings import Finding, Severity
-from eksa_mirror.core.git import run_git
 from eksa_mirror.core.mirror import MirrorConfig
 from eksa_mirror.core.model import ClusterModel, clusters, load_source, mirror_config
 from eksa_mirror.core.positions import Span
 from eksa_mirror.core.source import get_item
-from eksa_mirror.core.uris import uri_to_path
 from eksa_mirror.rules.context import Check, Options, pointer
 from eksa_mirror.rules.registry import INFO, declare
 
@@ -34,7 +27,7 @@ declare(
     since="v0.6.0",
 )
 
-__all__ = ["GitBaseline", "diff_findings", "editor_findings", "git_head_text"]
+__all__ = ["changed_fields", "diff_findings"]
 
 SECRET_HINT = "kubectl edit secret -n eksa-system registry-credentials"
 DOCS = "the EKS-A upgrade docs (Upgradeable Attributes)"
@@ -192,94 +185,3 @@ def _anchor(check: Check, model: ClusterModel, field: str) -> tuple[Span, str]:
     node = spec[0] if spec is not None else model.doc.root
     assert node is not None
     return check.span(node), "/spec"
-
-
-# --- the editor's git mode --------------------------------------------------------------
-
-GIT_TIMEOUT = 2.0
-
-
-def git_head_text(path: Path, timeout: float = GIT_TIMEOUT) -> str | None:
-    """The file's content at ``HEAD`` of its repository, or None (no git, not a repository,
-    not committed, timeout, not UTF-8). Git runs as a guest (``core.git``)."""
-    try:
-        done = run_git(
-            path.parent, ["cat-file", "blob", "--end-of-options", f"HEAD:./{path.name}"], timeout
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    try:
-        return done.stdout.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-class GitBaseline:
-    """``git_head_text`` with a short per-path cache, so typing does not run git each time."""
-
-    def __init__(
-        self,
-        ttl: float = 5.0,
-        timeout: float = GIT_TIMEOUT,
-        reader: Callable[[Path, float], str | None] = git_head_text,
-    ) -> None:
-        self.ttl = ttl
-        self.timeout = timeout
-        self._reader = reader
-        self._cache: dict[Path, tuple[float, str | None]] = {}
-        self._lock = threading.Lock()
-
-    def text(self, path: Path) -> str | None:
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(path)
-            if cached is not None and now - cached[0] < self.ttl:
-                return cached[1]
-        text = self._reader(path, self.timeout)
-        with self._lock:
-            self._cache[path] = (now, text)
-        return text
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
-
-BASELINE = GitBaseline()
-
-
-def uri_path(uri: str) -> Path | None:
-    """The local file of a document URI (Windows drive and UNC forms too: ``uris``)."""
-    path = uri_to_path(uri)
-    return None if path is None else Path(path)
-
-
-def editor_findings(
-    uri: str,
-    text: str,
-    options: Options | None = None,
-    mode: str = "git",
-    baseline: GitBaseline | None = None,
-) -> list[Finding]:
-    """RM023 against the file's last committed version (mode ``"git"``); [] otherwise."""
-    if mode != "git":
-        return []
-    path = uri_path(uri)
-    if path is None:
-        return []
-    old = (baseline or BASELINE).text(path)
-    if old is None:
-        return []
-    return diff_findings(old, text, options)
-
-
-def add_editor_findings(
-    findings: list[Finding], uri: str, text: str, options: Options, mode: str
-) -> None:
-    """Merge ``editor_findings`` into an analysis' findings, in order (for the LSP)."""
-    extra = editor_findings(uri, text, options, mode)
-    if extra:
-        findings.extend(extra)
-        findings.sort(key=Finding.sort_key)

@@ -11,10 +11,12 @@ from functools import total_ordering
 
 __all__ = [
     "LATEST",
+    "BadRelease",
     "Target",
     "Version",
     "field_since",
     "parse_version",
+    "release_text",
     "required_projects",
     "target_release",
 ]
@@ -66,6 +68,22 @@ def parse_version(text: str) -> Version | None:
         return None
     major, minor, patch = match.groups()
     return Version(int(major), int(minor), int(patch) if patch and patch.isdigit() else None)
+
+
+class BadRelease(ValueError):
+    """``'v1' is not a release like "v0.20.0"``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f'{text!r} is not a release like "v0.20.0"')
+
+
+def release_text(text: str) -> str:
+    """``text`` when it names a release or a minor line (``""``: none chosen); raises
+    ``BadRelease``. The one check of ``--eksa-version``, ``eksa-version`` and
+    ``eksaMirror.eksaVersion``."""
+    if text and parse_version(text) is None:
+        raise BadRelease(text)
+    return text
 
 
 def v(text: str) -> Version:
