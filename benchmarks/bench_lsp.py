@@ -8,8 +8,9 @@ positions. yaml-language-server validates with the project's own
 settings: no schema store, no CRD store).
 
 Measured, per server:
-  startup      spawn -> initialize result; didOpen -> first diagnostics (``--sessions`` cold starts,
-               alternating the servers so drift on a shared machine hits both alike)
+  startup      spawn -> initialize result; didOpen -> first diagnostics; their sum, spawn -> first
+               diagnostics (``--sessions`` cold starts, alternating the servers so drift on a
+               shared machine hits both alike)
   memory       RSS of the server's process tree (/proc) after the big file is open
   requests     completion and hover latency (``--repeat`` each)
   edits        edit -> diagnostics, full and incremental sync, typing in the mirror block and
@@ -159,6 +160,8 @@ class Session:
         return {
             "spawn_to_initialize_ms": ms(c.initialize_s or 0.0),
             "open_to_first_diagnostics_ms": ms(pub.t - t0),
+            # what an editor that opens the file at once waits (the pauses above left out)
+            "spawn_to_first_diagnostics_ms": ms((c.initialize_s or 0.0) + pub.t - t0),
             "first_diagnostics": len(pub.diagnostics),
         }
 
@@ -485,9 +488,8 @@ def summarize(report: dict) -> None:
         st = srv.get("startup") or []
         if st:
             sm["spawn_to_initialize_ms"] = stats([r["spawn_to_initialize_ms"] for r in st])
-            sm["open_to_first_diagnostics_ms"] = stats(
-                [r["open_to_first_diagnostics_ms"] for r in st]
-            )
+            for key in ("open_to_first_diagnostics_ms", "spawn_to_first_diagnostics_ms"):
+                sm[key] = stats([r[key] for r in st])
             sm["rss_mib_after_open"] = round(statistics.median(r["rss_kib"] for r in st) / 1024, 1)
         sess = srv.get("session") or {}
         if "big_open" in sess:

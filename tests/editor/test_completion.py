@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from eksa_mirror.core import schema_store
-from eksa_mirror.core.eksa.registries import PUBLIC_ECR, REGIONAL_PACKAGES
+from eksa_mirror.core.eksa.registries import REGIONAL_PACKAGES
+from eksa_mirror.core.mirror import PUBLIC_ECR
 from eksa_mirror.editor.completion import (
     BLOCK_SNIPPET,
     ENTRY_SNIPPET,

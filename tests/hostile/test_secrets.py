@@ -222,9 +222,10 @@ def test_language_server_crash_output(env: dict[str, str], spec: Path, secrets: 
     secrets: error responses, pop-ups and the log name the failure, never the text."""
     crash = (
         "import eksa_mirror.lsp.server as s\n"
+        "import eksa_mirror.editor.hover as h  # the handler imports it on its first request\n"
         "def boom(*a, **k):\n"
         "    raise RuntimeError('injected failure')\n"
-        "s.hover = boom\n"
+        "h.hover = boom\n"
         "s.EksaMirrorServer.schedule = boom\n"
     )
     serve = "from eksa_mirror.cli.main import main\nraise SystemExit(main(%r))"

@@ -116,9 +116,10 @@ def _check(args: argparse.Namespace, cfg: MirrorConfig) -> int:
                            page_size=page_size, allow_token_service=args.allow_token_service,
                            images=plan)  # fmt: skip
     except Exception as exc:  # a bug: still one line, and never a credential
+        from eksa_mirror.core.mirror import PASSWORD_ENV, USERNAME_ENV
         from eksa_mirror.probe.redact import Redactor
 
-        redact = Redactor.for_credentials(os.environ, "REGISTRY_USERNAME", "REGISTRY_PASSWORD")
+        redact = Redactor.for_credentials(os.environ, USERNAME_ENV, PASSWORD_ENV)
         reason = redact(" ".join(str(exc).split()))
         return fail("check", f"internal error: {type(exc).__name__}: {reason}")
     finally:

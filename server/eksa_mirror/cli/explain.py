@@ -20,6 +20,7 @@ from eksa_mirror.cli.common import (
     print_json,
 )
 from eksa_mirror.cli.release_option import add_eksa_version, one_release
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.mirror import CA_ENV, MirrorConfig, ca_from_env
 
 
@@ -57,7 +58,7 @@ def _explain(args: argparse.Namespace, cfg: MirrorConfig) -> int:
     if env_ca is not None:
         # EKS-A's defaulting: the variable names a file whose content becomes caCertContent.
         if env_ca.error:
-            raise CliError(f"reading the cert file {env_ca.path}: {env_ca.error}")
+            raise CliError(errors.cert_file_unreadable(env_ca.path, env_ca.error))
         cfg = replace(cfg, ca_cert_content=env_ca.content)
         ca_from = f"{CA_ENV}={env_ca.path}"
     from eksa_mirror.core.eksa.releases import target_release

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -93,6 +92,8 @@ def write_atomic(name: str, text: str) -> None:
     if not os.access(path, os.W_OK):
         raise UsageError(f"{name}: cannot write: permission denied")
     try:
+        import tempfile  # only --fix writes
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise UsageError(f"{name}: cannot write: {exc.strerror or exc}") from None

@@ -15,9 +15,16 @@ from pathlib import Path
 from eksa_mirror.core import gopath
 
 DEFAULT_PORT = "443"
+#: The upstream registry of EKS Anywhere's own images (``ociNamespaces`` maps it).
 PUBLIC_ECR = "public.ecr.aws"
+#: What ``explain`` and ``check`` say of an ``ociNamespaces`` without ``PUBLIC_ECR``.
+NO_PUBLIC_ECR = (
+    f"ociNamespaces has no entry for {PUBLIC_ECR}: EKS Anywhere's own images are not mirrored"
+)
 #: Names the CA file ``eksctl anywhere`` reads when ``caCertContent`` is empty.
 CA_ENV = "EKSA_REGISTRY_MIRROR_CA"
+#: The login ``eksctl anywhere`` reads for ``authenticate: true`` (and ``check`` sends).
+USERNAME_ENV, PASSWORD_ENV = "REGISTRY_USERNAME", "REGISTRY_PASSWORD"
 
 
 @dataclass(frozen=True)

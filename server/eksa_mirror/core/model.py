@@ -33,6 +33,8 @@ from eksa_mirror.core.source import (
 )
 
 MIRROR_KEY = "registryMirrorConfiguration"
+#: The JSON pointer of the mirror section in a Cluster document.
+MIRROR_POINTER = f"/spec/{MIRROR_KEY}"
 _MACHINE = "MachineConfig"
 
 
@@ -389,6 +391,7 @@ def load_mirror_config(text: str) -> MirrorConfig | None:
 __all__ = [
     "MAX_DEPTH",
     "MIRROR_KEY",
+    "MIRROR_POINTER",
     "NODE_BUDGET",
     "ClusterModel",
     "ExpansionError",

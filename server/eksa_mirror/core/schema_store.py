@@ -1,20 +1,27 @@
 """The published JSON Schemas, loaded once: validation, and field documentation by path.
 
-``schema/`` is the single source of the structure and of each field's documentation.
-The wheel carries the same files as ``eksa_mirror/schema``; a source checkout reads
-them from the repository's ``schema/`` folder.
+``schema/`` is the single source of the structure and of each field's documentation (the
+wheel carries it as ``eksa_mirror/schema``). The mirror section is checked by ``schema_check``
+(its keywords, without jsonschema); jsonschema only if the schema ever uses others.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import referencing
-import referencing.jsonschema
-from jsonschema import Draft7Validator
+from eksa_mirror.core import schema_check
+from eksa_mirror.core.schema_check import SchemaError
+
+if TYPE_CHECKING:
+    import referencing
+    from jsonschema import Draft7Validator, ValidationError
+
+    #: A failure as the rules read it: ``schema_check``'s, or jsonschema's own.
+    SchemaFailure = SchemaError | ValidationError
 
 MIRROR_SCHEMA = "registry-mirror-configuration.schema.json"
 CLUSTER_SCHEMA = "eksa-cluster.schema.json"
@@ -43,6 +50,9 @@ def schema_text(name: str) -> str:
 @cache
 def registry() -> referencing.Registry[Any]:
     """Both schemas by their ``$id``: ``$ref`` resolves locally, never over the network."""
+    import referencing
+    import referencing.jsonschema
+
     resources = []
     for name in (MIRROR_SCHEMA, CLUSTER_SCHEMA):
         contents = load(name)
@@ -53,7 +63,23 @@ def registry() -> referencing.Registry[Any]:
 
 @cache
 def mirror_validator() -> Draft7Validator:
+    from jsonschema import Draft7Validator
+
     return Draft7Validator(load(MIRROR_SCHEMA), registry=registry())
+
+
+def mirror_errors(data: Any) -> Iterator[SchemaFailure]:
+    """The mirror schema's errors for ``data``: from ``schema_check`` while the schema keeps to
+    the keywords it knows (jsonschema is then never imported), else from jsonschema."""
+    schema = load(MIRROR_SCHEMA)
+    if _keeps_to_schema_check(MIRROR_SCHEMA):
+        return schema_check.errors(schema, data)
+    return mirror_validator().iter_errors(data)
+
+
+@cache
+def _keeps_to_schema_check(name: str) -> bool:
+    return schema_check.supported(load(name))
 
 
 def property_schema(path: tuple[str, ...]) -> dict[str, Any] | None:

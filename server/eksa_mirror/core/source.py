@@ -335,10 +335,16 @@ def get_item(
     (``docs/rules.md``, RM006). Two gaps: where Go merges the variants' mappings field by field,
     or skips a null variant on a string field, this returns the winner's node alone.
     """
+    if not isinstance(node, MappingNode):
+        return None
     found: tuple[ScalarNode, Node] | None = None
     wanted = go_fold(key) if fold_case else key
-    for k, v in items(node):
-        name = go_fold(k.value) if fold_case else k.value
+    for k, v in node.value:  # items(), inlined: this runs for every key looked up
+        if not isinstance(k, ScalarNode):
+            continue
+        name = k.value
+        if fold_case:
+            name = name.upper() if name.isascii() else go_fold(name)
         if name == wanted and (found is None or k.value >= found[0].value):
             found = (k, v)
     return found

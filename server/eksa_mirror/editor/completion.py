@@ -13,13 +13,12 @@ from eksa_mirror.core import schema_store
 from eksa_mirror.core.eksa.registries import (
     CURATED_PACKAGES_LEGACY,
     DOC_NAMESPACES,
-    PUBLIC_ECR,
+    LEGACY_PACKAGES,
     REGIONAL_PACKAGES,
 )
+from eksa_mirror.core.mirror import PUBLIC_ECR
+from eksa_mirror.core.model import MIRROR_KEY
 from eksa_mirror.editor.cursor import ITEM, Cursor, is_eksa_cluster, locate
-
-MIRROR = "registryMirrorConfiguration"
-_LEGACY_PACKAGES = "783794618700.dkr.ecr.us-west-2.amazonaws.com"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,24 +41,24 @@ class Candidate:
 KEY_SNIPPETS: dict[str, str] = {
     "endpoint": "endpoint: ${1:10.0.0.5}",
     "port": 'port: "${1:443}"',
-    "ociNamespaces": ('ociNamespaces:\n  - registry: ${1:public.ecr.aws}\n    namespace: "${2}"'),
+    "ociNamespaces": f'ociNamespaces:\n  - registry: ${{1:{PUBLIC_ECR}}}\n    namespace: "${{2}}"',
     "caCertContent": "caCertContent: |\n  ${1:-----BEGIN CERTIFICATE-----}",
     "authenticate": "authenticate: ${1|true,false|}",
     "insecureSkipVerify": "insecureSkipVerify: ${1|false,true|}",
 }
 
 BLOCK_SNIPPET = (
-    "registryMirrorConfiguration:\n"
+    f"{MIRROR_KEY}:\n"
     "  endpoint: ${1:10.0.0.5}\n"
     '  port: "${2:443}"\n'
     "  ociNamespaces:\n"
-    "    - registry: public.ecr.aws\n"
+    f"    - registry: {PUBLIC_ECR}\n"
     '      namespace: "${3}"\n'
     "  caCertContent: |\n"
     "    ${4:-----BEGIN CERTIFICATE-----}"
 )
 
-ENTRY_SNIPPET = 'registry: ${1:public.ecr.aws}\n  namespace: "${2}"'
+ENTRY_SNIPPET = f'registry: ${{1:{PUBLIC_ECR}}}\n  namespace: "${{2}}"'
 
 
 def plain_text(snippet: str) -> str:
@@ -83,13 +82,13 @@ def known_registries() -> list[tuple[str, str]]:
     """(registry, detail) for every upstream registry EKS-A knows about."""
     found = [
         (PUBLIC_ECR, "EKS Anywhere images (always list it)"),
-        (_LEGACY_PACKAGES, "curated packages, legacy account (us-west-2)"),
+        (LEGACY_PACKAGES, "curated packages, legacy account (us-west-2)"),
     ]
     found.extend(
         (registry, f"curated packages, {region}")
         for registry, region in sorted(REGIONAL_PACKAGES.items(), key=lambda item: item[1])
     )
-    assert CURATED_PACKAGES_LEGACY.search(_LEGACY_PACKAGES)
+    assert CURATED_PACKAGES_LEGACY.search(LEGACY_PACKAGES)
     return found
 
 
@@ -104,10 +103,12 @@ def complete(lines: list[str], line: int, column: int) -> list[Candidate] | None
     end = min(column, len(text))
     path = cursor.path
     if path == ["spec"] and cursor.mode == "key":
-        if MIRROR in cursor.siblings or not MIRROR.lower().startswith(cursor.prefix.lower()):
+        if MIRROR_KEY in cursor.siblings or not MIRROR_KEY.lower().startswith(
+            cursor.prefix.lower()
+        ):
             return []
         block = Candidate(
-            label=MIRROR,
+            label=MIRROR_KEY,
             kind="snippet",
             insert_text=BLOCK_SNIPPET,
             detail="registry mirror block",
@@ -118,7 +119,7 @@ def complete(lines: list[str], line: int, column: int) -> list[Candidate] | None
             replace_end=end,
         )
         return _key_names([block], text, end)
-    if path[:2] != ["spec", MIRROR]:
+    if path[:2] != ["spec", MIRROR_KEY]:
         return []
     field_path = [p for p in path[2:] if p != ITEM]
     in_item = bool(path) and path[-1] == ITEM
@@ -139,7 +140,7 @@ def _key_names(candidates: list[Candidate], text: str, end: int) -> list[Candida
     return [
         replace(c, kind="property", insert_text=c.label, snippet=False, replace_end=written.end())
         for c in candidates
-        if c.kind == "property" or c.label == MIRROR
+        if c.kind == "property" or c.label == MIRROR_KEY
     ]
 
 
@@ -187,7 +188,7 @@ def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> lis
     if field_path == ["ociNamespaces"] and in_item:
         result = []
         if cursor.after_dash and not cursor.siblings:
-            entry = _item(cursor, end, "registry: public.ecr.aws", "snippet", ENTRY_SNIPPET)
+            entry = _item(cursor, end, f"registry: {PUBLIC_ECR}", "snippet", ENTRY_SNIPPET)
             result.append(
                 replace(entry, detail="ociNamespaces entry", documentation=entry_doc, sort_text="0")
             )
@@ -205,7 +206,7 @@ def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> lis
             )
         return result
     if field_path == ["ociNamespaces"]:
-        entry = _item(cursor, end, "- registry: public.ecr.aws", "snippet", "- " + ENTRY_SNIPPET)
+        entry = _item(cursor, end, f"- registry: {PUBLIC_ECR}", "snippet", "- " + ENTRY_SNIPPET)
         return [
             replace(entry, detail="ociNamespaces entry", documentation=entry_doc, sort_text="0")
         ]
@@ -213,7 +214,7 @@ def _keys(cursor: Cursor, field_path: list[str], in_item: bool, end: int) -> lis
 
 
 def _detail(path: tuple[str, ...]) -> str:
-    return ".".join([MIRROR, *path])
+    return ".".join([MIRROR_KEY, *path])
 
 
 def _value_choices(field_path: list[str], key: str) -> list[tuple[str, str, str]]:

@@ -15,13 +15,12 @@ from yaml.nodes import ScalarNode, SequenceNode
 from eksa_mirror.core import pki, schema_store
 from eksa_mirror.core.eksa import releases
 from eksa_mirror.core.mirror import MirrorConfig
-from eksa_mirror.core.model import ClusterModel, mirror_config
+from eksa_mirror.core.model import MIRROR_KEY, ClusterModel, mirror_config
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import SourceFile, get_item, go_fold
 from eksa_mirror.editor.cursor import ITEM, is_eksa_cluster, locate
 from eksa_mirror.explain import mirror_mapping_lines
 
-MIRROR = "registryMirrorConfiguration"
 _KEY = re.compile(
     r"^(?P<indent> *)(?P<dash>- +)?(?P<quote>[\"']?)(?P<key>[A-Za-z0-9_.-]+)(?P=quote)\s*:"
 )
@@ -59,13 +58,13 @@ def hover(
     if cursor is None:
         return None
     path = [*cursor.path, key]  # on a "- key:" line the cursor path ends in the item
-    if path[:1] != ["spec"] or MIRROR.lower() not in [p.lower() for p in path[1:2]]:
+    if path[:1] != ["spec"] or MIRROR_KEY.lower() not in [p.lower() for p in path[1:2]]:
         return None
     field = _canonical_field(tuple(p for p in path[2:] if p != ITEM))
     docs = schema_store.documentation(field)
     if not docs:
         return None
-    title = ".".join([MIRROR, *field])
+    title = ".".join([MIRROR_KEY, *field])
     parts = [f"**`{title}`**", docs, *_spec_facts(models, line, field, eksa_version)]
     span = Span(Position(line, key_start), Position(line, match.end("key")))
     return HoverText("\n\n---\n\n".join(parts), span)

@@ -9,7 +9,7 @@ the sources followed: docs/check.md ("Where explain's files come from").
 from __future__ import annotations
 
 from eksa_mirror.core.eksa import releases
-from eksa_mirror.core.mirror import MirrorConfig, to_api_endpoint
+from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, to_api_endpoint
 from eksa_mirror.explain.model import (
     CA_B64_PLACEHOLDER,
     CERTS_D,
@@ -41,7 +41,7 @@ def _config_append(cfg: MirrorConfig, endpoint: str) -> str:
     )
     return (
         f"\n{CRI}.mirrors]\n"
-        f'  {CRI}.mirrors."public.ecr.aws"]\n'
+        f'  {CRI}.mirrors."{PUBLIC_ECR}"]\n'
         f'    endpoint = ["https://{endpoint}"]\n'
         f'  {CRI}.configs."{endpoint}".tls]\n'
         f"{tls}\n"
@@ -53,7 +53,7 @@ def _bottlerocket(cfg: MirrorConfig, endpoint: str, version: releases.Version) -
     if endpoint:
         lines += [
             "[settings.container-registry.mirrors]",
-            f'"public.ecr.aws" = ["https://{endpoint}"]',
+            f'"{PUBLIC_ECR}" = ["https://{endpoint}"]',
         ]
     if cfg.ca_cert_content:
         lines += [
@@ -62,7 +62,7 @@ def _bottlerocket(cfg: MirrorConfig, endpoint: str, version: releases.Version) -
             "trusted=true",
         ]
     if cfg.authenticate and version >= releases.AUTHENTICATE_BOTTLEROCKET:
-        for registry in ("public.ecr.aws", endpoint):
+        for registry in (PUBLIC_ECR, endpoint):
             lines += [
                 "[[settings.container-registry.credentials]]",
                 f'registry = "{registry}"',

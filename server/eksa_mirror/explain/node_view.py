@@ -11,7 +11,13 @@ from eksa_mirror.core.eksa.providers import (
     CONTAINERD_FAMILIES,
     NO_AUTH_HEADER,
 )
-from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, double_v2_host, to_api_endpoint
+from eksa_mirror.core.mirror import (
+    NO_PUBLIC_ECR,
+    PUBLIC_ECR,
+    MirrorConfig,
+    double_v2_host,
+    to_api_endpoint,
+)
 from eksa_mirror.explain.bottlerocket import bottlerocket_settings
 from eksa_mirror.explain.containerd import containerd_files, credentials_rendered, pull_url
 from eksa_mirror.explain.etcd import etcd_nodes
@@ -115,10 +121,7 @@ def _notes(cfg: MirrorConfig, version: releases.Version, node_format: str) -> li
     notes: list[str] = []
     mapping = cfg.namespaced_registry_map()
     if PUBLIC_ECR not in mapping:
-        notes.append(
-            f"ociNamespaces has no entry for {PUBLIC_ECR}: EKS Anywhere's own images are not"
-            f" mirrored{_broken_endpoint_note(cfg, version)}"
-        )
+        notes.append(NO_PUBLIC_ECR + _broken_endpoint_note(cfg, version))
     counts = Counter(entry.registry for entry in cfg.oci_namespaces)
     for registry, count in sorted(counts.items()):
         if count > 1:

@@ -5,15 +5,17 @@ Also turns core objects (findings, fixes, completion candidates) into lsprotocol
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.core.positions import Position, Span
-from eksa_mirror.editor.completion import Candidate, indent_continuation, plain_text
 from eksa_mirror.lsp import codec
 from eksa_mirror.rules.catalogue import rule
+
+if TYPE_CHECKING:  # the editor features load on their first request, not at start-up
+    from eksa_mirror.editor.completion import Candidate
 
 SOURCE = "eksa-mirror"
 
@@ -136,6 +138,8 @@ _KINDS = {
 def completion_item(
     lines: Lines, line: int, candidate: Candidate, *, snippets: bool, markdown: bool
 ) -> types.CompletionItem:
+    from eksa_mirror.editor.completion import indent_continuation, plain_text
+
     start = lines.to_lsp(Position(line, candidate.replace_start))
     end = lines.to_lsp(Position(line, candidate.replace_end))
     snippet = candidate.snippet and snippets

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import attrs
 from lsprotocol import types
 
-from eksa_mirror.core.mirror import MirrorConfig, join_host_port
+from eksa_mirror.core.mirror import PASSWORD_ENV, USERNAME_ENV, MirrorConfig, join_host_port
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 Ask = Callable[[types.ShowMessageRequestParams], Awaitable[types.MessageActionItem | None]]
 
 TRUST_NOTIFICATION = "eksaMirror/didChangeTrust"
-USERNAME_ENV, PASSWORD_ENV = "REGISTRY_USERNAME", "REGISTRY_PASSWORD"
 SEND = "Send credentials"
 WITHOUT = "Check without credentials"
 CANCEL = "Cancel"
@@ -132,7 +131,7 @@ def standing(
 def question(host: str, uri: str, insecure: bool = False) -> types.ShowMessageRequestParams:
     name = PurePosixPath(unquote(urlsplit(uri).path)).name or uri
     message = (
-        f"eksa-mirror: send REGISTRY_USERNAME and REGISTRY_PASSWORD to {host}? {name} names"
+        f"eksa-mirror: send {USERNAME_ENV} and {PASSWORD_ENV} to {host}? {name} names"
         f" {host} as its registry mirror with authenticate: true. Send them only to a registry"
         " you know; eksaMirror.credentialHosts (user settings) lists hosts that need no question."
     )

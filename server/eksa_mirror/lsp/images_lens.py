@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
 
 from lsprotocol import types
 
+from eksa_mirror.core.uris import uri_to_path
 from eksa_mirror.lsp import registry_lens
 from eksa_mirror.lsp.registry_lens import CHECK_IMAGES_COMMAND, Finding
 from eksa_mirror.lsp.state import EksaMirrorServer
@@ -36,10 +36,13 @@ def bundle_path(ls: EksaMirrorServer, uri: str) -> str:
     setting = ls.settings.images_bundle
     if not setting or Path(setting).is_absolute():
         return setting
-    document = Path(unquote(urlsplit(uri).path))
+    local = uri_to_path(uri)
+    if local is None:  # no local file: a relative path has no folder to start from
+        return setting
+    document = Path(local)
     for folder in ls.workspace.folders.values():
-        root = Path(unquote(urlsplit(folder.uri).path))
-        if document.is_relative_to(root):
+        root = uri_to_path(folder.uri)
+        if root is not None and document.is_relative_to(root):
             return str(root / setting)
     return str(document.parent / setting)
 

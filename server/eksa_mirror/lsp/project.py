@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
-from urllib.parse import unquote, urlparse
+from pathlib import Path, PurePath
 
+from eksa_mirror.core.uris import uri_to_path
 from eksa_mirror.rules.config import CONFIG_NAME, ConfigCache, ConfigError, find_config, layered
 from eksa_mirror.rules.context import Options
 
@@ -24,12 +24,10 @@ log = logging.getLogger(__name__)
 FIND_TTL_S = 2.0
 
 
-def file_path(uri: str) -> Path | None:
-    """The local path of a ``file://`` URI."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "file" or not parsed.path:
-        return None
-    return Path(unquote(parsed.path))
+def file_path(uri: str, windows: bool | None = None) -> PurePath | None:
+    """The local path of a ``file:`` URI (``core.uris``: drive letters, UNC and WSL hosts),
+    on this system or on Windows when ``windows``; None when it names no local file."""
+    return uri_to_path(uri, windows)
 
 
 class ProjectConfigs:
@@ -56,9 +54,10 @@ class ProjectConfigs:
 
     def options(self, uri: str, given: Options) -> tuple[Options, str, str | None]:
         """(options for ``uri``, a key that changes with the file, a new error to show)."""
-        path = file_path(uri)
-        if path is None:
+        local = file_path(uri)
+        if local is None:
             return given, "", None
+        path = Path(local)
         try:
             found = self.find(path.parent)
             if found is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from yaml.nodes import Node
@@ -22,7 +22,9 @@ from eksa_mirror.core.source import get_item
 from eksa_mirror.lsp.convert import Lines
 from eksa_mirror.lsp.credentials import Decision, decide, lens_title
 from eksa_mirror.lsp.state import EksaMirrorServer
-from eksa_mirror.probe.report import CheckReport, Status
+
+if TYPE_CHECKING:  # probe loads when a check runs, not at start-up
+    from eksa_mirror.probe.report import CheckReport
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,10 @@ CHECK_SOURCE = "eksa-mirror-check"
 #: (key the finding sits on, severity, message, code): a diagnostic before it is placed.
 Finding = tuple[str, types.DiagnosticSeverity, str, str]
 
+#: By ``probe.report.Status`` (a ``str`` enum: its values are its keys here).
 _SEVERITY = {
-    Status.FAIL: types.DiagnosticSeverity.Error,
-    Status.WARN: types.DiagnosticSeverity.Warning,
+    "fail": types.DiagnosticSeverity.Error,
+    "warn": types.DiagnosticSeverity.Warning,
 }
 
 
@@ -145,7 +148,7 @@ async def check_registry(ls: EksaMirrorServer, uri: str, document: int = 0) -> d
     report: CheckReport = await asyncio.to_thread(run_check, config, withhold=decision.withheld)
     diagnostics = place(model, lines, step_findings(report))
     show(ls, uri, diagnostics)
-    failed = any(s.status is Status.FAIL for s in report.steps)
+    failed = any(s.status == "fail" for s in report.steps)
     return {"verdict": "fail" if failed else "ok", "problems": len(diagnostics)}
 
 

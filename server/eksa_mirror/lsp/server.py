@@ -17,8 +17,6 @@ from typing import Any
 from lsprotocol import types
 
 from eksa_mirror.core.fixes import safe_edits
-from eksa_mirror.editor.completion import complete
-from eksa_mirror.editor.hover import hover
 from eksa_mirror.lsp import images_lens, registry_lens
 from eksa_mirror.lsp.convert import (
     SOURCE,
@@ -179,6 +177,8 @@ def completion(ls: EksaMirrorServer, params: types.CompletionParams) -> types.Co
     result, lines = found
     origin = result.source.origin  # the core reads the text without its byte-order mark
     pos = origin.read(lines.to_core(params.position))
+    from eksa_mirror.editor.completion import complete  # loaded on the first request
+
     candidates = complete(result.source.lines, pos.line, pos.column)
     if candidates is None:
         return None
@@ -209,6 +209,8 @@ def on_hover(ls: EksaMirrorServer, params: types.HoverParams) -> types.Hover | N
         return None
     result, lines = found
     pos = result.source.origin.read(lines.to_core(params.position))
+    from eksa_mirror.editor.hover import hover  # loaded on the first request
+
     text = hover(
         result.source,
         result.clusters,

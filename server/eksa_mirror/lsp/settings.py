@@ -8,6 +8,7 @@ own fields are ``Settings``. Unknown keys are ignored; a wrong value is named on
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -102,36 +103,45 @@ def _field(key: str, hook: Callable[[Any, type], Any]) -> Any:
 
 _PATH = re.compile(r"@ eksaMirror\.(\w+)")
 _converter = cattrs.Converter(detailed_validation=True)
-_KEYS: dict[type, dict[str, str]] = {
-    Options: {"select": "select", "ignore": "ignore", "severity": "severity",
-              "check_env": "checkEnvironment", "eksa_version": "eksaVersion"},
-    Settings: {"debounce_ms": "debounceMs", "upgrade_diff": "upgradeDiff",
-               "images_bundle": "imagesBundle"},
-}  # fmt: skip
+#: Each setting's hook, by the field it fills (of ``Options`` or ``Settings``).
 _HOOKS: dict[str, Callable[[Any, type], Any]] = {
     "select": _selected, "ignore": _codes, "severity": _severity, "check_env": _flag,
     "eksa_version": _release, "debounce_ms": _debounce, "upgrade_diff": _upgrade_diff,
     "images_bundle": _path,
 }  # fmt: skip
-_converter.register_structure_hook(
-    Options,
-    make_dict_structure_fn(
-        Options,
-        _converter,
-        **{name: _field(key, _HOOKS[name]) for name, key in _KEYS[Options].items()},
-        env=override(omit=True),
-        now=override(omit=True),
-    ),
-)
-_converter.register_structure_hook(
-    Settings,
-    make_dict_structure_fn(
-        Settings,
-        _converter,
-        **{name: _field(key, _HOOKS[name]) for name, key in _KEYS[Settings].items()},
-        options=override(omit=True),
-    ),
-)
+#: The fields no setting fills (the environment and clock of tests, the nested options).
+_NOT_SETTINGS = frozenset({"env", "now", "options"})
+#: A setting's key is its field's name in camelCase, except for these.
+_RENAMED = {"check_env": "checkEnvironment"}
+
+
+def _field_names(kind: type) -> list[str]:
+    fields = dataclasses.fields(kind) if dataclasses.is_dataclass(kind) else attrs.fields(kind)
+    return [f.name for f in fields]
+
+
+def _keys(kind: type) -> dict[str, str]:
+    """Field name → settings key of each field of ``kind`` a setting fills."""
+    names = _field_names(kind)
+    unknown = set(names) - set(_HOOKS) - _NOT_SETTINGS
+    if unknown:  # a new field of Options or Settings: give it a hook, or list it above
+        raise TypeError(f"{kind.__name__} fields without a settings hook: {sorted(unknown)}")
+    return {
+        name: _RENAMED.get(name) or re.sub(r"_([a-z])", lambda m: m[1].upper(), name)
+        for name in names
+        if name in _HOOKS
+    }
+
+
+_KEYS: dict[type, dict[str, str]] = {kind: _keys(kind) for kind in (Options, Settings)}
+for _kind, _keys_of_kind in _KEYS.items():
+    _overrides: dict[str, Any] = {
+        **{name: _field(key, _HOOKS[name]) for name, key in _keys_of_kind.items()},
+        **{name: override(omit=True) for name in _NOT_SETTINGS & {*_field_names(_kind)}},
+    }
+    _converter.register_structure_hook(
+        _kind, make_dict_structure_fn(_kind, _converter, **_overrides)
+    )
 
 
 def _message(exc: BaseException, kind: type | None) -> str:

@@ -18,12 +18,8 @@ from dataclasses import replace
 from cryptography import x509
 
 from eksa_mirror.core import pki
-from eksa_mirror.core.eksa import releases
-from eksa_mirror.core.mirror import (
-    CA_ENV,
-    MirrorConfig,
-    ca_from_env,
-)
+from eksa_mirror.core.eksa import errors, releases
+from eksa_mirror.core.mirror import CA_ENV, PASSWORD_ENV, USERNAME_ENV, MirrorConfig, ca_from_env
 from eksa_mirror.probe import certs, chain, gotls, why
 from eksa_mirror.probe.images_report import ImagePlan
 from eksa_mirror.probe.images_step import images_not_checked, images_step
@@ -37,7 +33,7 @@ from eksa_mirror.probe.net import (
 )
 from eksa_mirror.probe.oci import Session
 from eksa_mirror.probe.redact import Redactor
-from eksa_mirror.probe.registry_steps import PASSWORD_ENV, USERNAME_ENV, registry_steps
+from eksa_mirror.probe.registry_steps import registry_steps
 from eksa_mirror.probe.report import CheckReport, CheckStep, Status
 from eksa_mirror.probe.run import Run
 
@@ -61,12 +57,12 @@ def parse_eksa_version(text: str) -> tuple[int, int, int] | None:
 def config_problem(cfg: MirrorConfig) -> tuple[str, str] | None:
     """EKS-A's static endpoint/port rules, as ``(key, message)``, or ``None`` if usable."""
     if not cfg.endpoint:
-        return "endpoint", "no value set for RegistryMirrorConfiguration.Endpoint"
+        return "endpoint", errors.NO_ENDPOINT
     port = cfg.port
     # networkutils.IsPortValid: strconv.Atoi (ASCII digits, optional "+") and 1..65535.
     valid = _PORT.fullmatch(port) is not None and 1 <= int(port) <= 65535
     if not valid:
-        return "port", f"registry mirror port {port} is invalid, please provide a valid port"
+        return "port", errors.invalid_port(port)
     return None
 
 
@@ -143,7 +139,7 @@ def _ca_step(run: Run) -> None:
     env_ca = None if content else ca_from_env(run.env)
     if env_ca is not None:
         if env_ca.error:
-            message = f"reading the cert file {env_ca.path}: {env_ca.error}"
+            message = errors.cert_file_unreadable(env_ca.path, env_ca.error)
             run.add("ca", Status.FAIL, message, "caCertContent")
             return
         content, source = env_ca.content, f"{CA_ENV} ({env_ca.path})"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from eksa_mirror.core.eksa.cluster_images import EksdSource, ImageList, Reference
+from eksa_mirror.core.eksa.cluster_images import UNUSED_PREFIX, EksdSource, ImageList, Reference
 
 
 class ImageStatus(str, Enum):
@@ -204,7 +204,7 @@ def render_images(report: ImagesReport, mark: Callable[[bool], str]) -> list[str
         )
     if report.skipped:
         lines.append(
-            f"    {len(report.skipped)} EKS-D references under public.ecr.aws/csi-components/"
+            f"    {len(report.skipped)} EKS-D references under {UNUSED_PREFIX}"
             " not checked: EKS Anywhere does not use them (import images leaves them out)"
         )
     lines.extend(_missing_lines(report, mark))

@@ -6,15 +6,18 @@
 from __future__ import annotations
 
 from eksa_mirror.core.eksa import releases
-from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig
+from eksa_mirror.core.mirror import (
+    NO_PUBLIC_ECR,
+    PASSWORD_ENV,
+    PUBLIC_ECR,
+    USERNAME_ENV,
+    MirrorConfig,
+)
 from eksa_mirror.probe.net import NetError, Response
 from eksa_mirror.probe.oci import Catalog, Credentials, LoginError, Session
 from eksa_mirror.probe.parse import Broken, Challenge, clean, parse_challenge
 from eksa_mirror.probe.report import ProjectResult, ProjectState, Status
 from eksa_mirror.probe.run import Run
-
-USERNAME_ENV = "REGISTRY_USERNAME"
-PASSWORD_ENV = "REGISTRY_PASSWORD"
 
 
 def required_projects(eksa_version: str = "") -> tuple[str, ...]:
@@ -130,7 +133,7 @@ def _credentials(run: Run) -> Credentials | None:
 def _withheld(run: Run, response: Response) -> bool:
     """The ``auth`` step when the credentials may not be sent (``run.withheld`` says why):
     the projects are still listed when the registry lets anyone in."""
-    what = f"REGISTRY_USERNAME/REGISTRY_PASSWORD not sent to {run.address}: {run.withheld}"
+    what = f"{USERNAME_ENV}/{PASSWORD_ENV} not sent to {run.address}: {run.withheld}"
     if response.status == 200:
         run.add("auth", Status.WARN, f"{what}; the login was not checked", "authenticate")
         run.unverified = ("login",)
@@ -158,7 +161,7 @@ def _auth_step(run: Run, session: Session, response: Response) -> bool:
         run.add(
             "auth",
             Status.WARN,
-            "the registry did not ask for credentials on /v2/: REGISTRY_USERNAME/REGISTRY_PASSWORD"
+            f"the registry did not ask for credentials on /v2/: {USERNAME_ENV}/{PASSWORD_ENV}"
             " could not be verified",
             "authenticate",
         )
@@ -195,7 +198,7 @@ def _login(run: Run, session: Session, challenge: Challenge, credentials: Creden
     run.add(
         "auth",
         Status.OK,
-        f"logged in as REGISTRY_USERNAME ({session.scheme} authentication)",
+        f"logged in as {USERNAME_ENV} ({session.scheme} authentication)",
         "authenticate",
     )
     return True
@@ -214,8 +217,7 @@ def _projects_step(run: Run, session: Session) -> None:
         run.add(
             "projects",
             Status.FAIL,
-            f"ociNamespaces has no entry for {PUBLIC_ECR}: EKS Anywhere's own images are not"
-            " mirrored",
+            NO_PUBLIC_ECR,
             "ociNamespaces",
         )
         return

@@ -22,7 +22,7 @@ from eksa_mirror.rules.catalogue import (
     MIRROR_GUARDS,
     rule,
 )
-from eksa_mirror.rules.context import Analysis, Check, Options
+from eksa_mirror.rules.context import Analysis, Check, Options, pointer
 
 __all__ = ["MAX_LINES", "MAX_TEXT_CHARS", "Analysis", "Options", "analyze"]
 
@@ -83,7 +83,7 @@ def _cluster(check: Check) -> list[Finding]:
             f"the mirror section expands through YAML aliases into more than "
             f"{NODE_BUDGET:,} nodes (an alias bomb?); it is not analysed further",
             model.doc.span(key),
-            "/spec/registryMirrorConfiguration",
+            pointer(),
         )
         return check.findings
     return _exclusive(check.findings)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from eksa_mirror.core.findings import Severity
@@ -26,11 +27,6 @@ from eksa_mirror.rules.option_values import (
     rule_codes,
     severities,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the standard library's tomllib is this package, before Python 3.11
-    import tomli as tomllib
 
 CONFIG_NAME = ".eksa-mirror.toml"
 #: Larger files are refused: a configuration is a few lines.
@@ -157,11 +153,21 @@ def load_config(path: Path) -> ProjectConfig:
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
+def _toml() -> ModuleType:
+    """tomllib, imported when a configuration file is read (most folders have none)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # the standard library's tomllib is this package, before Python 3.11
+        import tomli as tomllib
+    return tomllib
+
+
 def parse_config(text: str, path: Path) -> ProjectConfig:
     """A configuration from its TOML text (raises ``ConfigError`` with the position)."""
+    toml = _toml()
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
         message = str(getattr(exc, "msg", "") or exc)
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         found = _AT.search(message)

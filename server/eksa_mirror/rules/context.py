@@ -11,12 +11,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core.findings import Finding, Fix, Severity, TextEdit
 from eksa_mirror.core.known import Scope
-from eksa_mirror.core.model import ClusterModel
+from eksa_mirror.core.model import MIRROR_POINTER, ClusterModel
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.core.source import SourceFile, get_item
 from eksa_mirror.rules.registry import rule
-
-MIRROR_POINTER = "/spec/registryMirrorConfiguration"
 
 
 @dataclass(frozen=True)

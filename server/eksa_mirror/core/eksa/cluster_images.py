@@ -17,7 +17,7 @@ from eksa_mirror.core.mirror import PUBLIC_ECR, MirrorConfig, registry_host
 
 #: EKS-D images ``import images`` leaves out: EKS Anywhere does not use them
 #: (cmd/eksctl-anywhere/cmd/internal/commands/artifacts/import.go).
-UNUSED_PREFIX = "public.ecr.aws/csi-components/"
+UNUSED_PREFIX = f"{PUBLIC_ECR}/csi-components/"
 
 
 @dataclass(frozen=True)

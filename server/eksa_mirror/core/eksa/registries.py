@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+#: The account of the curated packages before the regional ones, and its registry (us-west-2).
+LEGACY_PACKAGES_ACCOUNT = "783794618700"
+LEGACY_PACKAGES = f"{LEGACY_PACKAGES_ACCOUNT}.dkr.ecr.us-west-2.amazonaws.com"
 #: EKS-A's ``DefaultCuratedPackagesRegistryRegex`` (unanchored, any region of the account).
-CURATED_PACKAGES_LEGACY = re.compile(r"783794618700\.dkr\.ecr\..*\.amazonaws\.com")
+CURATED_PACKAGES_LEGACY = re.compile(rf"{LEGACY_PACKAGES_ACCOUNT}\.dkr\.ecr\..*\.amazonaws\.com")
 
 #: Regional curated-packages accounts by region (``prodRegionalPrivateRegistryURIByRegion``).
 _REGIONAL_ACCOUNTS = {
@@ -29,8 +32,6 @@ REGIONAL_PACKAGES: dict[str, str] = {
     f"{account}.dkr.ecr.{region}.amazonaws.com": region
     for region, account in _REGIONAL_ACCOUNTS.items()
 }
-
-PUBLIC_ECR = "public.ecr.aws"
 
 #: Namespaces the EKS-A docs use in ``ociNamespaces`` examples.
 DOC_NAMESPACES = ("", "eks-anywhere")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from yaml.nodes import ScalarNode
 
-from eksa_mirror.core import pki
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix, Severity, TextEdit
 from eksa_mirror.core.known import Known
 from eksa_mirror.core.mirror import CA_ENV, EnvCa, ca_from_env
 from eksa_mirror.core.positions import Position, Span
 from eksa_mirror.rules.context import Check, pointer
 from eksa_mirror.rules.registry import E, W, declare
+
+if TYPE_CHECKING:  # core.pki (and cryptography) load only for a spec that has a CA
+    from eksa_mirror.core.pki import PemBlock
 
 declare(
     "RM014", "ca-not-certificate", E, "`caCertContent` is not a PEM certificate", since="v0.6.0"
@@ -54,7 +59,8 @@ def _check_env_file(check: Check, env_ca: EnvCa, span: Span) -> None:
     if env_ca.error:
         check.emit(
             "RM014",
-            f"reading the cert file {path}: open {path}: {env_ca.error.lower()} ({CA_ENV})",
+            errors.cert_file_unreadable(path, f"open {path}: {env_ca.error.lower()}")
+            + f" ({CA_ENV})",
             span,
             pointer("caCertContent"),
         )
@@ -65,6 +71,8 @@ def _check_env_file(check: Check, env_ca: EnvCa, span: Span) -> None:
 def _check_value(
     check: Check, value: str, span: Span, node: ScalarNode | None, origin: str
 ) -> None:
+    from eksa_mirror.core import pki
+
     where = pointer("caCertContent")
     # Findings from the environment's file sit on the mirror key: say where the content is from.
     suffix = "" if node is not None else f" (read from {origin})"
@@ -119,7 +127,7 @@ def _folded(check: Check, node: ScalarNode, error: str, span: Span, where: str) 
     )
 
 
-def _remove_keys_fix(check: Check, node: ScalarNode, keys: list[pki.PemBlock]) -> Fix | None:
+def _remove_keys_fix(check: Check, node: ScalarNode, keys: list[PemBlock]) -> Fix | None:
     if node.style != "|":
         return None
     # Block scalar content starts on the line after the indicator.

@@ -8,6 +8,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.known import Known
 from eksa_mirror.core.model import to_data
@@ -77,7 +78,7 @@ def report_missing(
             target = present[0] if present is not None else key
             check.emit(
                 "RM001",
-                "no value set for RegistryMirrorConfiguration.Endpoint",
+                errors.NO_ENDPOINT,
                 check.span(target),
                 pointer(name),
             )

@@ -5,13 +5,12 @@ file (docs/rules.md).
 
 from __future__ import annotations
 
-import difflib
-
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.known import root
 from eksa_mirror.core.model import MIRROR_KEY, ClusterModel
 from eksa_mirror.core.source import items
-from eksa_mirror.rules.context import Analysis, Check
+from eksa_mirror.rules.context import Analysis, Check, pointer
 from eksa_mirror.rules.registry import INFO, declare
 
 declare(
@@ -42,10 +41,10 @@ def check_later_clusters(analysis: Analysis) -> None:
             "RM030",
             f'eksctl anywhere reads only the first Cluster of a file ("{first_name}" '
             f'at line {line}): this Cluster ("{name}") and its '
-            "registryMirrorConfiguration are not used by create or upgrade cluster -f; put "
+            f"{MIRROR_KEY} are not used by create or upgrade cluster -f; put "
             "each cluster in its own file",
             model.doc.span(key),
-            "/spec/registryMirrorConfiguration",
+            pointer(),
         )
         analysis.findings.extend(check.findings)
 
@@ -75,6 +74,8 @@ def check_spec_key(check: Check) -> None:
         close = False
         if not cased and abs(len(name) - len(MIRROR_KEY)) <= 6:
             # quick_ratio() bounds ratio() from above at a fraction of its cost.
+            import difflib  # only a key near the mirror's name
+
             matcher = difflib.SequenceMatcher(None, name.lower(), MIRROR_KEY.lower())
             close = matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
         if not (cased or close):
@@ -89,7 +90,7 @@ def check_spec_key(check: Check) -> None:
         )
         check.emit(
             "RM006",
-            f'json: unknown field "{name}" ({detail})',
+            f"{errors.unknown_field(name)} ({detail})",
             check.span(key),
             f"/spec/{name}",
             fix,

@@ -5,13 +5,12 @@ its value is still checked; of a key spelled twice, the spelling EKS-A reads is 
 
 from __future__ import annotations
 
-import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from eksa_mirror.core import schema_store
+from eksa_mirror.core.eksa import errors
 from eksa_mirror.core.findings import Fix
 from eksa_mirror.core.model import scalar_value, to_data
 from eksa_mirror.core.source import get_item, go_fold, is_null, items
@@ -20,6 +19,9 @@ from eksa_mirror.rules.checks.host_shape import check_endpoint_shape, check_regi
 from eksa_mirror.rules.checks.required import index_known, known_data, masked_inside, report_missing
 from eksa_mirror.rules.context import Check, node_at, pointer
 from eksa_mirror.rules.registry import E, W, declare
+
+if TYPE_CHECKING:
+    from eksa_mirror.core.schema_store import SchemaFailure
 
 declare("RM001", "endpoint-missing", E, "`endpoint` is missing or empty", since="v0.6.0")
 declare("RM002", "port-invalid", E, "`port` is not a port number 1-65535", since="v0.7.0")
@@ -81,7 +83,7 @@ def check_structure(check: Check) -> None:
     # An alias bomb never gets here (the analysis measures the graph first); should one,
     # ExpansionError reaches analyze(), which reports it.
     data = _canonical(known_data(check, mirror), ())
-    for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
+    for error in sorted(schema_store.mirror_errors(data), key=_error_order):
         _report(check, error)
     for variant in _overridden_variants(mirror):
         _variant_types(check, *variant)
@@ -120,7 +122,7 @@ def _variant_types(check: Check, key: ScalarNode, value: Node) -> None:
     decoder's type errors, since EKS-A validates the decoded (winning) value alone."""
     lone = MappingNode("tag:yaml.org,2002:map", [(key, value)])
     data = _canonical(to_data(lone), ())
-    for error in sorted(schema_store.mirror_validator().iter_errors(data), key=_error_order):
+    for error in sorted(schema_store.mirror_errors(data), key=_error_order):
         path = list(error.absolute_path)
         node = node_at(lone, path)[1]
         if error.validator == "type" and path and node is not None:
@@ -128,7 +130,7 @@ def _variant_types(check: Check, key: ScalarNode, value: Node) -> None:
             _wrong_type(check, path, field, node, error)
 
 
-def _error_order(error: ValidationError) -> tuple[str, str]:
+def _error_order(error: SchemaFailure) -> tuple[str, str]:
     return (str(list(error.absolute_path)), str(error.validator))
 
 
@@ -173,7 +175,7 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
                 fix = None  # a rename would write the key twice, which EKS-A refuses
             check.emit(
                 "RM006",
-                f'json: unknown field "{name}": key names are case-sensitive for kubectl and '
+                f"{errors.unknown_field(name)}: key names are case-sensitive for kubectl and "
                 f'GitOps, write "{right}" (only the eksctl CLI accepts any casing)',
                 check.span(key),
                 where,
@@ -186,6 +188,8 @@ def _unknown_keys(check: Check, mapping: MappingNode, path: tuple[str | int, ...
 def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) -> None:
     """RM006: an unknown key, with the closest known name as a hint and an unsafe fix."""
     name = key.value
+    import difflib  # only an unknown key
+
     guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f' (did you mean "{guess[0]}"?)' if guess else ""
     fix = (
@@ -193,10 +197,10 @@ def _unknown_key(check: Check, key: ScalarNode, known: list[str], where: str) ->
         if guess
         else None
     )
-    check.emit("RM006", f'json: unknown field "{name}"{hint}', check.span(key), where, fix)
+    check.emit("RM006", errors.unknown_field(name) + hint, check.span(key), where, fix)
 
 
-def _report(check: Check, error: ValidationError) -> None:
+def _report(check: Check, error: SchemaFailure) -> None:
     path = list(error.absolute_path)
     mirror = check.model.mirror
     node = node_at(mirror, path)[1]
@@ -222,15 +226,13 @@ def _report(check: Check, error: ValidationError) -> None:
         _wrong_type(check, path, field, node, error)
     elif field == "endpoint":
         if error.instance == "":
-            check.emit(
-                "RM001", "no value set for RegistryMirrorConfiguration.Endpoint", span, where
-            )
+            check.emit("RM001", errors.NO_ENDPOINT, span, where)
         else:
             check_endpoint_shape(check, node, str(error.instance))
     elif field == "port":
         check.emit(
             "RM002",
-            f"registry mirror port {error.instance} is invalid, please provide a valid port",
+            errors.invalid_port(error.instance),
             span,
             where,
         )
@@ -257,7 +259,7 @@ def _json_type(node: Node) -> str:
 
 
 def _wrong_type(
-    check: Check, path: list[str | int], field: str, node: Node, error: ValidationError
+    check: Check, path: list[str | int], field: str, node: Node, error: SchemaFailure
 ) -> None:
     where = pointer(*path)
     span = check.span(node)
@@ -320,7 +322,7 @@ def _integer_port(check: Check, node: ScalarNode, value: int, where: str) -> Non
     if not 1 <= value <= 65535:
         check.emit(
             "RM002",
-            f"registry mirror port {value} is invalid, please provide a valid port",
+            errors.invalid_port(value),
             check.span(node),
             where,
         )

@@ -12,8 +12,8 @@ from eksa_mirror.core.eksa.providers import BOTTLEROCKET_PUBLIC_ONLY
 from eksa_mirror.core.eksa.registries import CURATED_PACKAGES_LEGACY, REGIONAL_PACKAGES
 from eksa_mirror.core.findings import Fix, Severity
 from eksa_mirror.core.known import Entries, Known
-from eksa_mirror.core.mirror import PUBLIC_ECR
-from eksa_mirror.core.model import true_flag
+from eksa_mirror.core.mirror import PASSWORD_ENV, PUBLIC_ECR, USERNAME_ENV
+from eksa_mirror.core.model import MIRROR_KEY, true_flag
 from eksa_mirror.core.source import get_item, is_null, items
 from eksa_mirror.rules.checks.hosts import parse_host
 from eksa_mirror.rules.checks.node_format import mirror_base
@@ -345,7 +345,7 @@ def check_flags(check: Check) -> None:
 def _authenticate(check: Check, node: ScalarNode) -> None:
     if check.options.check_env:
         env = check.options.environ()
-        for name in ("REGISTRY_USERNAME", "REGISTRY_PASSWORD"):
+        for name in (USERNAME_ENV, PASSWORD_ENV):
             if name not in env:
                 check.emit(
                     "RM016",
@@ -357,7 +357,7 @@ def _authenticate(check: Check, node: ScalarNode) -> None:
         return
     check.emit(
         "RM016",
-        "authenticate: true needs REGISTRY_USERNAME and REGISTRY_PASSWORD set where eksctl "
+        f"authenticate: true needs {USERNAME_ENV} and {PASSWORD_ENV} set where eksctl "
         "anywhere runs; the controller reads them from the eksa-system/registry-credentials Secret",
         check.span(node),
         pointer("authenticate"),
@@ -369,7 +369,7 @@ def check_duplicate_keys(check: Check) -> None:
     spec = check.model.spec
     seen: dict[str, ScalarNode] = {}
     for key, _ in items(spec):
-        if key.value == "registryMirrorConfiguration" and key.value in seen:
+        if key.value == MIRROR_KEY and key.value in seen:
             _duplicate(check, key, "", seen[key.value])
         seen.setdefault(key.value, key)
     _walk_duplicates(check, check.model.mirror, [])
@@ -394,5 +394,5 @@ def _duplicate(check: Check, key: ScalarNode, where: str, first: ScalarNode) -> 
         "RM025",
         f'mapping key "{key.value}" already defined at line {line}: EKS-A rejects duplicate keys',
         check.span(key),
-        where or "/spec/registryMirrorConfiguration",
+        where or pointer(),
     )

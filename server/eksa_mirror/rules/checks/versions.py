@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from eksa_mirror.core.eksa import releases
+from eksa_mirror.core.eksa import errors, releases
 from eksa_mirror.core.eksa.releases import Target, Version
 from eksa_mirror.core.findings import Severity
 from eksa_mirror.core.mirror import PUBLIC_ECR
@@ -65,7 +65,7 @@ def _unknown(
 ) -> None:
     check.emit(
         "RM028",
-        f'json: unknown field "{key.value}" (added in {since}; the target release is '
+        f"{errors.unknown_field(key.value)} (added in {since}; the target release is "
         f"{target.label})",
         check.span(key),
         pointer(*field) if field else pointer(),
