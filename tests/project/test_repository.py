@@ -12,9 +12,10 @@ import pytest
 from support import REPO
 
 #: The workspace folder the project is developed in (spelled in two parts so that this file
-#: does not name it), and the folder that holds this clone.
+#: does not name it), and this clone's own folder. Not the folder that holds the clone: a
+#: clone in /tmp would make every /tmp/ example of the docs and tests a machine path.
 MACHINE_PATHS = re.compile(
-    r"(?<![\w.-])(?:" + "/" + "work" + "/|" + re.escape(str(REPO.parent) + "/") + ")"
+    r"(?<![\w.-])(?:" + "/" + "work" + "/|" + re.escape(str(REPO) + "/") + ")"
 )
 
 
