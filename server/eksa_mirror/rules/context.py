@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -42,15 +43,15 @@ class Options:
         return self.select is None or code in self.select
 
 
-class Emitter:
+class Emitter(ABC):
     """What collects findings: ``emit`` makes each one with ``make_finding``."""
 
     options: Options
     findings: list[Finding]
 
+    @abstractmethod
     def _where(self) -> tuple[SourceFile, int]:
         """The source the findings are in and the document they belong to by default."""
-        raise NotImplementedError
 
     def emit(
         self,

@@ -32,7 +32,7 @@
 //
 // The clock times (epoch ms) of the click on the file and of the first squiggle go to
 // result.epoch, to be set against the extension's timeline in its output channel.
-import { chromium } from 'playwright-core';
+import { failure, openPage } from './harness.mjs';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -78,7 +78,7 @@ async function step(name, fn) {
   try {
     result.steps[name] = { ok: true, ...(await fn()) };
   } catch (e) {
-    result.steps[name] = { ok: false, error: String(e && e.message ? e.message : e).split('\n').slice(0, 6).join('\n') };
+    result.steps[name] = { ok: false, error: failure(e) };
     log(`step ${name} FAILED: ${result.steps[name].error}`);
   }
   result.timings[name] = Number((secs() - start).toFixed(2));
@@ -86,12 +86,7 @@ async function step(name, fn) {
   return result.steps[name].ok;
 }
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+const { browser, page } = await openPage(env);
 page.on('console', (m) => {
   if (m.type() === 'error' && !/vsda|favicon|404/.test(m.text())) result.console_errors.push(m.text().slice(0, 300));
 });

@@ -12,7 +12,7 @@
 //
 // Environment: CS_URL, ARTIFACTS, CHROMIUM, ATTACKER_LOG, GIT_LOG (a file the fake git on
 // code-server's PATH appends its arguments to), FILE_NAME (cluster.yaml).
-import { chromium } from 'playwright-core';
+import { failure, openPage } from './harness.mjs';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -35,19 +35,14 @@ async function step(name, fn) {
   try {
     result.steps[name] = { ok: true, ...(await fn()), attacker: credentialsSent(), git: gitRuns() };
   } catch (e) {
-    result.steps[name] = { ok: false, error: String(e && e.message ? e.message : e).split('\n').slice(0, 6).join('\n') };
+    result.steps[name] = { ok: false, error: failure(e) };
     log(`step ${name} FAILED: ${result.steps[name].error}`);
   }
   log(`step ${name} done`);
   return result.steps[name].ok;
 }
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+const { browser, page } = await openPage(env);
 
 async function shot(name) {
   const path = join(ART, name);
